@@ -1,0 +1,143 @@
+"""The main job: ingest -> clean -> annotate -> group -> compare -> synthesise.
+
+``analyze`` is the whole pipeline as one importable function; the CLI's
+``analyze`` command is a thin wrapper over it. Each stage is a plain function
+over records, so other engines (a pool, Spark) can call the same functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from storylens.annotate import annotate_articles
+from storylens.clean import assign_syndication, clean_document
+from storylens.compare import compare_story
+from storylens.errors import InputFailure
+from storylens.group import group_articles, one_story
+from storylens.ingest import IngestOptions, iter_documents
+from storylens.records import Article, InputError, Report
+from storylens.store import Store
+from storylens.synthesize import synthesize_story
+
+Progress = Callable[[str, int, int | None], None]  # (stage, done, total)
+
+INGEST_BATCH = 200
+
+
+@dataclass
+class IngestResult:
+    article_ids: list[str] = field(default_factory=list)
+    errors: list[InputError] = field(default_factory=list)
+    new: int = 0
+
+
+def ingest(
+    inputs: Iterable[str],
+    store: Store,
+    options: IngestOptions | None = None,
+    progress: Progress | None = None,
+) -> IngestResult:
+    """Read, clean and store inputs in committed batches (streaming).
+
+    A killed process keeps every batch already committed; a re-run upserts
+    the same content-hash ids, so nothing is duplicated.
+    """
+    result = IngestResult()
+    batch: list[Article] = []
+
+    def flush() -> None:
+        if batch:
+            result.new += store.upsert_articles(batch)
+            batch.clear()
+
+    for item in iter_documents(inputs, options):
+        if isinstance(item, InputError):
+            result.errors.append(item)
+            continue
+        try:
+            article = clean_document(item)
+        except InputFailure as exc:
+            result.errors.append(InputError(source=exc.source, message=exc.message))
+            continue
+        batch.append(article)
+        result.article_ids.append(article.id)
+        if progress:
+            progress("ingest", len(result.article_ids), None)
+        if len(batch) >= INGEST_BATCH:
+            flush()
+    flush()
+    return result
+
+
+def build_report(
+    articles: Sequence[Article],
+    *,
+    store: Store | None = None,
+    one_story_only: bool = False,
+    summary_words: int = 120,
+    errors: Sequence[InputError] = (),
+    progress: Progress | None = None,
+) -> Report:
+    """Annotate, group, compare and synthesise already-cleaned articles."""
+    articles = assign_syndication(articles)
+    if store is not None:
+        store.upsert_articles(articles)
+    by_id = {a.id: a for a in articles}
+    annotations = annotate_articles(articles, store=store)
+    if progress:
+        progress("annotate", len(articles), len(articles))
+    if one_story_only:
+        groups = [one_story(articles)] if articles else []
+    else:
+        groups = group_articles(articles, annotations, store=store)
+        if store is not None:
+            store.save_stories(groups)
+    stories = []
+    for n, group in enumerate(groups, 1):
+        comparison = compare_story(group, by_id, annotations)
+        stories.append(
+            synthesize_story(group, by_id, annotations, comparison, summary_words=summary_words)
+        )
+        if progress:
+            progress("stories", n, len(groups))
+    return Report(articles=tuple(articles), stories=tuple(stories), errors=tuple(errors))
+
+
+def analyze(
+    inputs: Iterable[str | Path],
+    *,
+    published: str | None = None,
+    outlet: str | None = None,
+    manifest: str | Path | None = None,
+    one_story: bool = False,
+    db: str | Path | None = None,
+    summary_words: int = 120,
+    allow_private: bool = False,
+    progress: Progress | None = None,
+) -> Report:
+    """Analyse inputs end to end and return the report.
+
+    ``db=None`` keeps everything in memory (a throw-away store); give a path to
+    keep articles, annotations and corrections between runs.
+    """
+    options = IngestOptions(
+        outlet=outlet,
+        published=published,
+        manifest=Path(manifest) if manifest else None,
+        allow_private=allow_private,
+    )
+    with Store(db if db is not None else ":memory:") as store:
+        result = ingest([str(i) for i in inputs], store, options, progress=progress)
+        seen: set[str] = set()
+        ids = [i for i in result.article_ids if not (i in seen or seen.add(i))]
+        articles = list(store.articles(ids))
+        return build_report(
+            articles,
+            store=store,
+            one_story_only=one_story,
+            summary_words=summary_words,
+            errors=result.errors,
+            progress=progress,
+        )

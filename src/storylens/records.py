@@ -1,0 +1,324 @@
+"""The typed records that flow through the pipeline.
+
+Every artifact is one frozen pydantic model. Annotations are spans over the
+article's cleaned ``text`` (character offsets, end exclusive); the ``text``
+field each span carries always equals ``article.text[start:end]`` (checked by
+property tests), so a record can be shown without its article at hand.
+
+Data flows one way: Document (ingest) -> Article (clean) -> Annotation
+(annotate) -> StoryGroup (group) -> Claim/Fact (align, compare) -> Story,
+Report (synthesise, report).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_ID = "storylens.report/1"
+
+
+class Record(BaseModel):
+    """Base of every record: immutable, no unknown fields."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    def to_dict(self) -> dict:
+        return self.model_dump(mode="json")
+
+
+# --------------------------------------------------------------------------- ingest
+
+
+class Document(Record):
+    """What a reader got from one input, before cleaning.
+
+    ``text`` is the main text (for HTML: what the extractor kept); metadata
+    comes from the document itself, a sidecar, a manifest or CLI flags.
+    """
+
+    source: str
+    text: str
+    kind: str  # txt, md, html, json, jsonl, warc, url, feed, stdin
+    outlet: str | None = None
+    title: str | None = None
+    url: str | None = None
+    published: str | None = None  # ISO 8601 (date or datetime)
+    language: str | None = None
+    author: str | None = None
+    site_name: str | None = None
+
+
+class InputError(Record):
+    """One bad input: reported on one line, the batch goes on."""
+
+    source: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.message}"
+
+
+# --------------------------------------------------------------------------- clean
+
+
+class Removed(Record):
+    """A line taken out of the text by cleaning, kept for audit."""
+
+    text: str
+    reason: str
+
+
+class Article(Record):
+    """A cleaned article: the unit every later stage works on."""
+
+    id: str  # content hash of (outlet, text)
+    source: str
+    outlet: str
+    title: str | None = None
+    url: str | None = None
+    published: str | None = None
+    language: str | None = None
+    author: str | None = None
+    text: str
+    removed: tuple[Removed, ...] = ()
+    syndication_group: str | None = None
+    duplicate_of: str | None = None  # id of an exact/near duplicate seen earlier
+
+
+# --------------------------------------------------------------------------- annotate
+
+
+class Span(Record):
+    start: int
+    end: int
+    text: str
+
+
+class Sentence(Span):
+    pass
+
+
+class Entity(Span):
+    label: str  # PERSON, ORG, GPE, LOC, NORP, FAC, EVENT, DATE, CARDINAL, ...
+    canonical: str  # the in-article canonical form ("Zalmay Khalilzad")
+
+
+class Attribution(Span):
+    """Who said what. The record's own span covers source, cue and content."""
+
+    source: Span | None = None
+    speaker: str | None = None  # canonical name of the source (pronouns resolved)
+    cue: Span
+    content: Span
+    direct: bool = False
+    polarity: Literal["asserts", "denies"] = "asserts"
+
+
+class Quantity(Span):
+    value: float | None = None
+    value_max: float | None = None  # for ranges ("10 to 12")
+    counted: str | None = None  # "Taliban militants killed"
+    qualifier: str | None = None  # "at least", "up to", "about", "more than"
+    ordinal: bool = False
+    whole: float | None = None  # "6 of the 34" -> 34
+    unit: str | None = None
+
+
+class TimeExpr(Span):
+    value: str | None = None  # ISO date, or None when unresolvable
+    end_value: str | None = None  # ISO date for intervals
+
+
+class Place(Span):
+    name: str
+    lat: float
+    lon: float
+    country: str | None = None  # ISO 3166-1 alpha-2
+    geonameid: int | None = None
+    population: int | None = None
+
+
+class Annotation(Record):
+    sentences: tuple[Sentence, ...] = ()
+    entities: tuple[Entity, ...] = ()
+    attributions: tuple[Attribution, ...] = ()
+    quantities: tuple[Quantity, ...] = ()
+    times: tuple[TimeExpr, ...] = ()
+    places: tuple[Place, ...] = ()
+
+
+# --------------------------------------------------------------------------- group
+
+
+class GroupingReason(Record):
+    """Why an article sits in its story."""
+
+    article_id: str
+    score: float
+    shared_entities: tuple[str, ...] = ()
+    shared_terms: tuple[str, ...] = ()
+    shared_dates: tuple[str, ...] = ()
+    corrected: bool = False  # placed there by a user merge/split
+
+
+class StoryGroup(Record):
+    id: str
+    title: str
+    article_ids: tuple[str, ...]
+    reasons: tuple[GroupingReason, ...] = ()
+
+
+# --------------------------------------------------------------------------- align / compare
+
+
+class Citation(Record):
+    article_id: str
+    start: int
+    end: int
+
+
+class ClaimAttribution(Record):
+    speaker: str | None
+    cue: str
+    polarity: Literal["asserts", "denies"] = "asserts"
+
+
+class Claim(Record):
+    """A statement from one article: a sentence or one of its clauses."""
+
+    id: str
+    article_id: str
+    start: int
+    end: int
+    text: str
+    attribution: ClaimAttribution | None = None
+    entities: tuple[str, ...] = ()  # canonical forms
+    quantities: tuple[Quantity, ...] = ()
+    times: tuple[TimeExpr, ...] = ()
+    places: tuple[str, ...] = ()
+
+
+FactStatus = Literal["corroborated", "single_source", "disputed", "conflicting"]
+ConflictKind = Literal["number", "date", "place", "denial", "contradiction"]
+
+
+class Conflict(Record):
+    kind: ConflictKind
+    detail: str
+    claims: tuple[Citation, ...]
+
+
+class Fact(Record):
+    id: str
+    text: str
+    status: FactStatus
+    outlets: tuple[str, ...]
+    independent_outlets: int
+    claims: tuple[Claim, ...]
+    conflicts: tuple[Conflict, ...] = ()
+    importance: float = 0.0
+
+
+class Quote(Record):
+    speaker: str | None
+    cue: str
+    text: str
+    direct: bool
+    article_id: str
+    start: int
+    end: int
+    polarity: Literal["asserts", "denies"] = "asserts"
+
+
+class EntitySummary(Record):
+    name: str
+    type: str
+    aliases: tuple[str, ...] = ()
+    mentions_by_outlet: dict[str, int] = Field(default_factory=dict)
+
+
+class PlaceSummary(Record):
+    name: str
+    lat: float
+    lon: float
+    country: str | None = None
+    mentions: int = 0
+    article_ids: tuple[str, ...] = ()
+
+
+class OutletView(Record):
+    outlet: str
+    fact_ids: tuple[str, ...] = ()
+    exclusive_fact_ids: tuple[str, ...] = ()
+    omitted_fact_ids: tuple[str, ...] = ()
+    wording: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    attributed_share: float | None = None  # share of claims carrying an attribution
+    cue_verbs: dict[str, int] = Field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------- synthesise / report
+
+
+class SummarySentence(Record):
+    text: str
+    citations: tuple[Citation, ...]
+    template: bool = False  # True for "A reports X; B reports Y" sentences
+    fact_ids: tuple[str, ...] = ()
+
+
+class TimelineEntry(Record):
+    date: str
+    end_date: str | None = None
+    text: str
+    fact_ids: tuple[str, ...] = ()
+    citations: tuple[Citation, ...] = ()
+
+
+class Story(Record):
+    id: str
+    title: str
+    article_ids: tuple[str, ...]
+    summary: tuple[SummarySentence, ...] = ()
+    facts: tuple[Fact, ...] = ()
+    timeline: tuple[TimelineEntry, ...] = ()
+    places: tuple[PlaceSummary, ...] = ()
+    entities: tuple[EntitySummary, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+    outlets: tuple[OutletView, ...] = ()
+    grouping: tuple[GroupingReason, ...] = ()
+
+
+class Report(Record):
+    schema_: str = Field(default=SCHEMA_ID, alias="schema")
+    generated_by: str = "storylens"
+    articles: tuple[Article, ...] = ()
+    stories: tuple[Story, ...] = ()
+    errors: tuple[InputError, ...] = ()
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    def to_dict(self) -> dict:
+        return self.model_dump(mode="json", by_alias=True)
+
+    def story(self, story_id: str) -> Story:
+        for story in self.stories:
+            if story.id == story_id:
+                return story
+        raise KeyError(story_id)
+
+    def article(self, article_id: str) -> Article:
+        for article in self.articles:
+            if article.id == article_id:
+                return article
+        raise KeyError(article_id)
+
+
+class Comparison(Record):
+    """What align + compare hand to synthesis for one story."""
+
+    facts: tuple[Fact, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+    entities: tuple[EntitySummary, ...] = ()
+    outlets: tuple[OutletView, ...] = ()

