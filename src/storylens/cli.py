@@ -1,0 +1,282 @@
+"""The ``storylens`` command: thin wrappers over the importable functions.
+
+Exit codes: 0 = every input was fine, 1 = some inputs failed (the rest were
+processed) or the job failed, 2 = the call itself was wrong. Errors are one
+line each on stderr, naming the input; domain errors (storylens.errors) are
+translated here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
+from rich.table import Table
+
+from storylens.errors import InputFailure, NotFound, StorylensError, UsageError
+from storylens.records import InputError, Report
+
+EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
+
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+out_console = Console(highlight=False, soft_wrap=True)
+
+
+def report_input_errors(errors: Sequence[InputError]) -> None:
+    for error in errors:
+        # markup=False: the message names user paths, which may contain [brackets].
+        err_console.print(f"error: {error}", markup=False)
+
+
+@contextmanager
+def progress_reporter(enabled: bool) -> Iterator[Callable[[str, int, int | None], None] | None]:
+    """A rich progress bar per stage, on stderr, only for interactive use."""
+    if not enabled or not err_console.is_terminal:
+        yield None
+        return
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, console=err_console, transient=True) as bar:
+        tasks: dict[str, int] = {}
+
+        def update(stage: str, done: int, total: int | None) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        yield update
+
+
+class StorylensGroup(click.Group):
+    """Translate domain errors at the edge: one line on stderr, a meaningful exit code."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except UsageError as exc:
+            err_console.print(f"error: {exc}", markup=False)
+            ctx.exit(EXIT_USAGE)
+        except (InputFailure, NotFound, StorylensError) as exc:
+            err_console.print(f"error: {exc}", markup=False)
+            ctx.exit(EXIT_PARTIAL)
+
+
+db_option = click.option(
+    "--db",
+    default="storylens.db",
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help="SQLite store (':memory:' for a throw-away one).",
+)
+
+
+@click.group(cls=StorylensGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="storylens")
+def cli() -> None:
+    """storylens: read many reports of the same events; see what is known, who says so,
+    how many independent outlets confirm it, and where they disagree."""
+
+
+def ingest_options(fn):
+    fn = click.option("--outlet", help="Outlet name for single inputs (else from URL/file name).")(fn)
+    fn = click.option(
+        "--published", help="Publication date/time (ISO 8601) for inputs that lack one."
+    )(fn)
+    fn = click.option(
+        "--manifest",
+        type=click.Path(exists=True, dir_okay=False),
+        help="CSV with path,outlet,url,published,title,language.",
+    )(fn)
+    fn = click.option(
+        "--allow-private", is_flag=True, help="Allow fetching URLs on private/loopback addresses."
+    )(fn)
+    return fn
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option(
+    "-o",
+    "--output",
+    "outputs",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    help="Report file(s): .json, .md or .html (repeatable). Default: print the JSON.",
+)
+@ingest_options
+@db_option
+@click.option("--one-story", is_flag=True, help="Treat all inputs as one story (skip grouping).")
+@click.option("--summary-words", default=120, show_default=True, type=click.IntRange(10, 5000))
+@click.option("-q", "--quiet", is_flag=True, help="No progress bars.")
+def analyze(
+    inputs: tuple[str, ...],
+    outputs: tuple[str, ...],
+    outlet: str | None,
+    published: str | None,
+    manifest: str | None,
+    allow_private: bool,
+    db: str,
+    one_story: bool,
+    summary_words: int,
+    quiet: bool,
+) -> None:
+    """Ingest INPUTS (files, folders, '-', URLs, feeds), group, compare, write the report."""
+    from storylens.pipeline import analyze as run_analyze
+    from storylens.report import to_json, write_report
+
+    for output in outputs:
+        if Path(output).suffix.lower() not in {".json", ".md", ".html", ".htm"}:
+            raise UsageError(f"{output}: unknown report format (use .json, .md or .html)")
+    with progress_reporter(not quiet) as progress:
+        report: Report = run_analyze(
+            inputs,
+            published=published,
+            outlet=outlet,
+            manifest=manifest,
+            one_story=one_story,
+            db=db,
+            summary_words=summary_words,
+            allow_private=allow_private,
+            progress=progress,
+        )
+    report_input_errors(report.errors)
+    if outputs:
+        for output in outputs:
+            path = write_report(report, output)
+            err_console.print(f"wrote {path}", markup=False)
+    else:
+        click.echo(to_json(report))
+    if not quiet:
+        err_console.print(
+            f"{len(report.articles)} articles, {len(report.stories)} stories, "
+            f"{len(report.errors)} failed inputs",
+            markup=False,
+        )
+    if not report.articles and not report.errors:
+        raise UsageError("no input produced an article")
+    sys.exit(EXIT_PARTIAL if report.errors else EXIT_OK)
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True)
+@ingest_options
+@db_option
+@click.option("-q", "--quiet", is_flag=True, help="No progress bars.")
+def ingest(
+    inputs: tuple[str, ...],
+    outlet: str | None,
+    published: str | None,
+    manifest: str | None,
+    allow_private: bool,
+    db: str,
+    quiet: bool,
+) -> None:
+    """Read, clean and store INPUTS (idempotent: re-ingesting adds nothing twice)."""
+    from storylens.ingest import IngestOptions
+    from storylens.pipeline import ingest as run_ingest
+    from storylens.store import Store
+
+    options = IngestOptions(
+        outlet=outlet,
+        published=published,
+        manifest=Path(manifest) if manifest else None,
+        allow_private=allow_private,
+    )
+    with Store(db) as store, progress_reporter(not quiet) as progress:
+        result = run_ingest(inputs, store, options, progress=progress)
+        total = store.article_count()
+    report_input_errors(result.errors)
+    err_console.print(
+        f"{len(result.article_ids)} articles read ({result.new} new), {total} in {db}; "
+        f"{len(result.errors)} failed inputs",
+        markup=False,
+    )
+    sys.exit(EXIT_PARTIAL if result.errors else EXIT_OK)
+
+
+@cli.command()
+@db_option
+def stories(db: str) -> None:
+    """List the stories in the store: size, outlets, date span, title."""
+    from storylens.group import list_stories
+    from storylens.store import Store
+
+    with Store(db) as store:
+        rows = list_stories(store)
+    table = Table("story", "articles", "outlets", "dates", "title")
+    for row in rows:
+        table.add_row(
+            row["id"],
+            str(row["size"]),
+            ", ".join(row["outlets"]),
+            row.get("dates") or "",
+            row["title"],
+        )
+    out_console.print(table)
+
+
+@cli.command()
+@click.argument("story")
+@db_option
+def show(story: str, db: str) -> None:
+    """Explain STORY: its articles and why each one is there."""
+    from storylens.group import explain_story
+    from storylens.store import Store
+
+    with Store(db) as store:
+        text = explain_story(store, story)
+    click.echo(text)
+
+
+@cli.command()
+@click.argument("story_ids", nargs=-1, required=True)
+@db_option
+def merge(story_ids: tuple[str, ...], db: str) -> None:
+    """Merge two or more stories into one; the correction persists."""
+    from storylens.group import merge_stories
+    from storylens.store import Store
+
+    if len(story_ids) < 2:
+        raise UsageError("merge needs at least two stories")
+    with Store(db) as store:
+        group = merge_stories(store, story_ids)
+    click.echo(f"merged into {group.id} ({len(group.article_ids)} articles)")
+
+
+@cli.command()
+@click.argument("story")
+@click.argument("article_ids", nargs=-1, required=True)
+@db_option
+def split(story: str, article_ids: tuple[str, ...], db: str) -> None:
+    """Move ARTICLE_IDS out of STORY into a story of their own; the correction persists."""
+    from storylens.group import split_story
+    from storylens.store import Store
+
+    with Store(db) as store:
+        groups = split_story(store, story, article_ids)
+    click.echo("split into " + ", ".join(f"{g.id} ({len(g.article_ids)})" for g in groups))
+
+
+@cli.command()
+@click.argument("report_json", type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--output-dir", required=True, type=click.Path(file_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv")
+def export(report_json: str, output_dir: str, fmt: str) -> None:
+    """Write facts, quotes, entities and places of REPORT_JSON as CSV or Parquet tables."""
+    from storylens.report import export_tables, read_report
+
+    paths = export_tables(read_report(report_json), output_dir, fmt)
+    for path in paths:
+        click.echo(str(path))
+
+
+def main() -> None:
+    cli(prog_name="storylens")
+
+
+if __name__ == "__main__":
+    main()
