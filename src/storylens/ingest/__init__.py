@@ -6,49 +6,237 @@ Owned by the ingest work (issue 2). Contract:
 
 yields one Document per article found, or one InputError per bad input (never
 raises for bad input), streaming: nothing holds the whole corpus in memory.
+
+One reader per input kind: ``text`` (.txt/.md, front matter, headline),
+``html`` (trafilatura), ``jsonl`` (.json/.jsonl, news-please fields), ``warc``,
+``web`` (URLs and RSS/Atom feeds), plus ``metadata`` (sidecars, manifest,
+flags; see its docstring for precedence) and ``walk`` (folders).
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
+from storylens.errors import InputFailure
+from storylens.ingest.base import RawDoc
+from storylens.ingest.decode import (
+    binary_kind,
+    check_text,
+    decode_text,
+    read_capped,
+    read_stream_capped,
+)
+from storylens.ingest.html import extract_html, looks_like_html
+from storylens.ingest.jsonl import parse_json_bytes, read_jsonl, read_jsonl_stream
+from storylens.ingest.metadata import (
+    Manifest,
+    flag_meta,
+    is_manifest,
+    merge_meta,
+    outlet_from_path,
+    read_sidecar,
+)
+from storylens.ingest.options import IngestOptions
+from storylens.ingest.text import parse_text
+from storylens.ingest.walk import (
+    FEED_EXTENSIONS,
+    HTML_EXTENSIONS,
+    JSON_EXTENSIONS,
+    SUPPORTED,
+    TEXT_EXTENSIONS,
+    WARC_EXTENSIONS,
+    WalkStats,
+    extension,
+    walk,
+)
+from storylens.ingest.warc import read_warc
+from storylens.ingest.web import is_url, looks_like_feed, parse_feed, read_feed_entries, read_url
 from storylens.records import Document, InputError
 
+__all__ = ["IngestOptions", "iter_documents", "read_file"]
 
-@dataclass(frozen=True)
-class IngestOptions:
-    outlet: str | None = None
-    published: str | None = None
-    title: str | None = None
-    language: str | None = None
-    manifest: Path | None = None
-    allow_private: bool = False
-    timeout: float = 20.0
-    max_bytes: int = 20_000_000
+STDIN = "-"
 
 
 def iter_documents(
     inputs: Iterable[str], options: IngestOptions | None = None
 ) -> Iterator[Document | InputError]:
+    """Every article in ``inputs`` as a Document, every bad input as an InputError."""
     options = options or IngestOptions()
+    flags = flag_meta(options)
+    manifest: Manifest | None = None
+    if options.manifest is not None:
+        try:
+            manifest = Manifest(Path(options.manifest))
+        except InputFailure as exc:
+            yield InputError(source=exc.source, message=exc.message)
+    inputs = list(inputs) if not isinstance(inputs, Iterator) else inputs
+    if not inputs and manifest is not None:
+        inputs = [str(p) for p in manifest.order]
     for item in inputs:
-        path = Path(item)
-        if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.is_file())
-        else:
-            files = [path]
-        for file in files:
-            try:
-                text = file.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError) as exc:
-                yield InputError(source=str(file), message=str(exc))
-                continue
-            yield Document(
-                source=str(file),
-                text=text,
-                kind=file.suffix.lstrip(".") or "txt",
-                outlet=options.outlet or file.stem,
-                published=options.published,
-            )
+        item = str(item)
+        try:
+            yield from _read_input(item, options, flags, manifest)
+        except Exception as exc:  # noqa: BLE001 - a reader bug must not end the batch
+            yield InputError(source=item, message=f"unexpected error: {type(exc).__name__}: {exc}")
+
+
+def _read_input(item: str, options: IngestOptions, flags: dict[str, str],
+                manifest: Manifest | None) -> Iterator[Document | InputError]:
+    if item == STDIN:
+        yield from _finish(_read_stdin(options), flags, fallback_outlet="stdin")
+        return
+    if is_url(item):
+        yield from _finish(read_url(item, options), flags, fallback_outlet=None)
+        return
+    path = Path(item)
+    if path.is_dir():
+        stats = WalkStats()
+        found = 0
+        for file, folder_manifest in walk(path, stats):
+            found += 1
+            yield from read_file(file, options, flags, manifest or folder_manifest)
+        if not found:
+            yield InputError(source=item, message=f"no usable file in folder ({stats.describe()})")
+        return
+    if not path.exists():
+        yield InputError(source=item, message="no such file or directory")
+        return
+    if is_manifest(path):
+        try:
+            listed = Manifest(path)
+        except InputFailure as exc:
+            yield InputError(source=exc.source, message=exc.message)
+            return
+        if not listed.order:
+            yield InputError(source=item, message="manifest lists no files")
+        for file in listed.order:
+            yield from _read_input(str(file), options, flags, manifest or listed)
+        return
+    yield from read_file(path, options, flags, manifest)
+
+
+def read_file(path: Path, options: IngestOptions, flags: dict[str, str] | None = None,
+              manifest: Manifest | None = None) -> Iterator[Document | InputError]:
+    """All articles of one file, with its sidecar and manifest metadata applied."""
+    flags = flag_meta(options) if flags is None else flags
+    try:
+        sidecar = read_sidecar(path)
+    except InputFailure as exc:
+        yield InputError(source=exc.source, message=exc.message)
+        sidecar = {}
+    row = manifest.lookup(path) if manifest is not None else {}
+    yield from _finish(_read_path(path, options), flags, sidecar=sidecar, manifest=row,
+                       fallback_outlet=outlet_from_path(path))
+
+
+def _read_path(path: Path, options: IngestOptions) -> Iterator[RawDoc | InputError]:
+    """Dispatch on the extension to the reader for that kind of file."""
+    source = str(path)
+    ext = extension(path)
+    if ext == ".jsonl" or ext == ".ndjson":
+        yield from read_jsonl(path, options.max_bytes)
+        return
+    if ext in WARC_EXTENSIONS:
+        yield from read_warc(path, options.max_bytes)
+        return
+    if ext not in SUPPORTED + (".xml",):
+        yield InputError(source=source, message=f"unsupported file type {ext or '(no extension)'!r}; "
+                         "expected .txt, .md, .html, .json, .jsonl, .warc[.gz], .rss or .atom")
+        return
+    try:
+        data = read_capped(path, options.max_bytes)
+    except InputFailure as exc:
+        yield InputError(source=exc.source, message=exc.message)
+        return
+    if ext in JSON_EXTENSIONS:
+        yield from parse_json_bytes(data, source)
+    elif ext in FEED_EXTENSIONS or ext == ".xml":
+        yield from _read_feed_bytes(data, source, options)
+    elif ext in HTML_EXTENSIONS:
+        yield from _read_html_bytes(data, source, kind="html")
+    else:
+        assert ext in TEXT_EXTENSIONS
+        try:
+            meta, text = parse_text(decode_text(data, source), markdown=ext in (".md", ".markdown"))
+        except InputFailure as exc:
+            yield InputError(source=exc.source, message=exc.message)
+            return
+        yield RawDoc(source=source, text=text, kind=ext.lstrip(".").replace("markdown", "md")
+                     .replace("text", "txt"), meta=meta)
+
+
+def _read_html_bytes(data: bytes, source: str, kind: str) -> Iterator[RawDoc | InputError]:
+    if not data.strip():
+        yield InputError(source=source, message="empty file")
+        return
+    binary = binary_kind(data)
+    if binary:
+        yield InputError(source=source, message=f"binary file ({binary}), not HTML; skipped")
+        return
+    try:
+        meta, text = extract_html(data, source)
+    except InputFailure as exc:
+        yield InputError(source=exc.source, message=exc.message)
+        return
+    yield RawDoc(source=source, text=text, kind=kind, meta=meta)
+
+
+def _read_feed_bytes(data: bytes, source: str, options: IngestOptions) -> Iterator[RawDoc | InputError]:
+    try:
+        decode_text(data, source)  # empty / binary checks with clear messages
+        if not looks_like_feed(data):
+            raise InputFailure(source, "not an RSS or Atom feed")
+        entries = parse_feed(data, source)
+    except InputFailure as exc:
+        yield InputError(source=exc.source, message=exc.message)
+        return
+    yield from read_feed_entries(entries, source, options)
+
+
+def _read_stdin(options: IngestOptions) -> Iterator[RawDoc | InputError]:
+    """'-': sniff HTML, a feed, JSON / JSON Lines or plain text from standard input."""
+    import io
+
+    source = "<stdin>"
+    try:
+        data = read_stream_capped(sys.stdin.buffer, options.max_bytes, source)
+    except InputFailure as exc:
+        yield InputError(source=exc.source, message=exc.message)
+        return
+    head = data.lstrip()[:1]
+    if looks_like_feed(data):
+        yield from _read_feed_bytes(data, source, options)
+    elif looks_like_html(data):
+        yield from _read_html_bytes(data, source, kind="stdin")
+    elif head == b"[" or (head == b"{" and data.strip().count(b"\n") == 0):
+        yield from parse_json_bytes(data, source)
+    elif head == b"{":
+        yield from read_jsonl_stream(io.BytesIO(data), source, options.max_bytes)
+    else:
+        try:
+            meta, text = parse_text(decode_text(data, source))
+        except InputFailure as exc:
+            yield InputError(source=exc.source, message=exc.message)
+            return
+        yield RawDoc(source=source, text=text, kind="stdin", meta=meta)
+
+
+def _finish(raws: Iterable[RawDoc | InputError], flags: dict[str, str], *,
+            sidecar: dict[str, str] | None = None, manifest: dict[str, str] | None = None,
+            fallback_outlet: str | None) -> Iterator[Document | InputError]:
+    """Merge metadata layers and build the Document records."""
+    for raw in raws:
+        if isinstance(raw, InputError):
+            yield raw
+            continue
+        try:
+            text = check_text(raw.text.strip("\n"), raw.source)
+        except InputFailure as exc:
+            yield InputError(source=exc.source, message=exc.message)
+            continue
+        meta = merge_meta(document=raw.meta, manifest=manifest, sidecar=sidecar, flags=flags,
+                          container=raw.container, fallback_outlet=fallback_outlet)
+        yield Document(source=raw.source, text=text, kind=raw.kind, **meta)
