@@ -5,24 +5,184 @@ Owned by the annotation work (issue 3). Contract:
     annotate(text, *, published=None, language=None) -> Annotation
     annotate_articles(articles, store=None) -> dict[article_id, Annotation]
         (cached in the store by content hash when a store is given)
+
+Every span's offsets index the given text (end exclusive) and its ``text`` is
+that slice. Times are resolved against ``published`` (ISO date/datetime);
+without it relative times keep their text and no value.
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import re
+import sys
 from collections.abc import Sequence
 
-from storylens.records import Annotation, Article, Sentence
+from storylens.annotate.attributions import build_attributions
+from storylens.annotate.entities import KEEP_LABELS, Mention, _trim, canonical_forms, merge_places
+from storylens.annotate.places import candidates_for, resolve_places
+from storylens.annotate.quantities import extract_quantities
+from storylens.annotate.sentences import split_sentences
+from storylens.annotate.times import (
+    EXTRA_TIME_PATTERNS,
+    as_iso,
+    is_future_context,
+    parse_anchor,
+    resolve,
+)
+from storylens.records import Annotation, Article, Entity, Place, Sentence, TimeExpr
+
+ANNOTATOR_VERSION = "annotate-1"
+BATCH_SIZE = 32
+log = logging.getLogger(__name__)
+
+
+def _nlp():
+    from storylens.resources import get_annotator_nlp
+
+    return get_annotator_nlp()
 
 
 def annotate(text: str, *, published: str | None = None, language: str | None = None) -> Annotation:
-    sentences = [
-        Sentence(start=m.start(), end=m.end(), text=m.group())
-        for m in re.finditer(r"[^\n.!?]+[.!?]*", text)
-        if m.group().strip()
+    """Annotate one text (see the module docstring for the guarantees)."""
+    if not text or not text.strip():
+        return Annotation()
+    if language and not language.lower().startswith("en"):
+        return _sentences_only(text)
+    doc = _nlp()(text)
+    return annotation_from_doc(doc, published)
+
+
+def _sentences_only(text: str) -> Annotation:
+    return Annotation(sentences=tuple(Sentence(start=s, end=e, text=text[s:e]) for s, e in split_sentences(text)))
+
+
+def _mentions(doc) -> list[Mention]:
+    text = doc.text
+    mentions = []
+    for ent in doc.ents:
+        if ent.label_ not in KEEP_LABELS:
+            continue
+        start, end = _trim(text, ent.start_char, ent.end_char)
+        if end <= start or not text[start:end].strip():
+            continue
+        mentions.append(Mention(start, end, ent.label_))
+    return mentions
+
+
+def _times(doc, mentions: list[Mention], sentences: list[tuple[int, int]], published: str | None) -> list[TimeExpr]:
+    text = doc.text
+    anchor = parse_anchor(published)
+    spans = [(m.start, m.end) for m in mentions if m.label == "DATE"]
+    for match in EXTRA_TIME_PATTERNS.finditer(text):
+        if match.group()[0].islower() and match.group().lower() in ("may", "march"):
+            continue
+        if not any(s < match.end() and match.start() < e for s, e in spans):
+            spans.append((match.start(), match.end()))
+    out = []
+    for start, end in sorted(set(spans)):
+        sentence = next((text[s:e] for s, e in sentences if s <= start < e), text[max(0, start - 200):end + 100])
+        surface = text[start:end]
+        resolved = resolve(surface, anchor, future=_future(sentence, surface))
+        value, end_value = as_iso(resolved)
+        out.append(TimeExpr(start=start, end=end, text=surface, value=value, end_value=end_value))
+    return out
+
+
+def _future(sentence: str, surface: str) -> bool:
+    """Future tense near the expression: "will be held Monday" (not "said on Monday that it will")."""
+    index = sentence.find(surface)
+    clause = sentence if index < 0 else sentence[max(0, index - 80): index + len(surface) + 40]
+    clause = re.split(r"\b(?:said|says|announced|told|reported)\b", clause)[-1] if re.search(
+        r"\b(?:said|says|announced|told|reported)\b[^.]*$", clause[: max(0, clause.find(surface))] or "") else clause
+    return is_future_context(clause)
+
+
+def annotation_from_doc(doc, published: str | None = None) -> Annotation:
+    """Build the Annotation of one parsed doc (its text is ``doc.text``)."""
+    text = doc.text
+    sentence_spans = doc.user_data.get("storylens_sentences") or split_sentences(text)
+    mentions = _mentions(doc)
+    surnames = set()
+    for m in mentions:
+        if m.label == "PERSON":
+            words = text[m.start:m.end].split()
+            if len(words) >= 2:
+                surnames.add(words[-1])
+    mentions = merge_places(text, mentions, surnames)
+    canonical = canonical_forms(text, mentions)
+    entities = [
+        Entity(start=m.start, end=m.end, text=text[m.start:m.end], label=m.label, canonical=name)
+        for m, name in zip(mentions, canonical, strict=True)
     ]
-    return Annotation(sentences=tuple(sentences))
+    place_mentions = [m for m in mentions if m.label in ("GPE", "LOC", "FAC")]
+    candidates = [m.places or candidates_for(text[m.start:m.end]) for m in place_mentions]
+    chosen = resolve_places(candidates)
+    places = [
+        Place(start=m.start, end=m.end, text=text[m.start:m.end], name=p.name, lat=p.lat, lon=p.lon,
+              country=p.country, geonameid=p.geonameid, population=p.population)
+        for m, p in zip(place_mentions, chosen, strict=True)
+        if p is not None and not (p.lat == 0.0 and p.lon == 0.0)
+    ]
+    return Annotation(
+        sentences=tuple(Sentence(start=s, end=e, text=text[s:e]) for s, e in sentence_spans),
+        entities=tuple(entities),
+        attributions=tuple(build_attributions(doc, mentions, canonical, sentence_spans)),
+        quantities=tuple(extract_quantities(doc, text)),
+        times=tuple(_times(doc, mentions, sentence_spans, published)),
+        places=tuple(places),
+    )
+
+
+def cache_version(published: str | None) -> str:
+    """Store key: annotator version plus the publication date (it changes resolved times)."""
+    digest = hashlib.sha1((published or "").encode()).hexdigest()[:10]
+    return f"{ANNOTATOR_VERSION}:{digest}"
 
 
 def annotate_articles(articles: Sequence[Article], store=None) -> dict[str, Annotation]:
-    return {a.id: annotate(a.text, published=a.published, language=a.language) for a in articles}
+    """Annotate a batch with nlp.pipe; articles already in the store are never re-annotated."""
+    results: dict[str, Annotation] = {}
+    todo: list[Article] = []
+    for article in articles:
+        if article.id in results:
+            continue
+        cached = store.get_annotation(article.id, cache_version(article.published)) if store is not None else None
+        if cached is not None:
+            results[article.id] = cached
+        else:
+            todo.append(article)
+    english = [a for a in todo if not a.language or a.language.lower().startswith("en")]
+    fresh: dict[str, Annotation] = {}
+    for article in todo:
+        if article not in english:
+            fresh[article.id] = _sentences_only(article.text)
+    pending = [a for a in english if a.text.strip()]
+    for article in english:
+        if not article.text.strip():
+            fresh[article.id] = Annotation()
+    if pending:
+        nlp = _nlp()
+        try:
+            docs = nlp.pipe((a.text for a in pending), batch_size=BATCH_SIZE)
+            for article, doc in zip(pending, docs, strict=True):
+                fresh[article.id] = _safe(article, lambda doc=doc, a=article: annotation_from_doc(doc, a.published))
+        except Exception:  # a batch-level failure: fall back to one at a time, naming the culprit
+            for article in pending:
+                if article.id not in fresh:
+                    fresh[article.id] = _safe(article, lambda a=article: annotate(a.text, published=a.published))
+    if store is not None and fresh:
+        by_id = {a.id: a for a in todo}
+        store.put_annotations((aid, cache_version(by_id[aid].published), ann) for aid, ann in fresh.items())
+    results.update(fresh)
+    return {a.id: results[a.id] for a in articles}
+
+
+def _safe(article: Article, work) -> Annotation:
+    try:
+        return work()
+    except Exception as exc:  # bad input never crashes a batch
+        print(f"{article.source}: annotation failed ({type(exc).__name__}: {exc}); sentences only",
+              file=sys.stderr)
+        return _sentences_only(article.text)

@@ -1,0 +1,360 @@
+"""Who said what: source, cue, content, direct or not, asserted or denied.
+
+A cue-verb lexicon plus spaCy's dependency parse: the cue's clausal
+complement is the content, its subject the source. Extra rules cover
+"…, X said.", "According to X, …", "X quoted Y as saying …", quotes that run
+on over several sentences or paragraphs, and pronoun sources, which resolve
+to the nearest preceding person (or organisation for "it"/"they").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from storylens.records import Attribution, Span
+
+SPEECH = """
+say tell add announce report state claim confirm deny reject dismiss refute dispute warn vow pledge promise
+quote indicate note explain stress emphasize emphasise insist argue write tweet post acknowledge admit
+concede suggest predict urge ask declare describe reveal allege assert contend agree estimate accuse
+criticize criticise complain praise welcome express testify recall mention reply respond answer counter
+conclude charge demand threaten caution observe remark repeat reiterate maintain propose recommend
+question wonder learn disclose signal hint brag boast joke lament concede inform assure reassure
+advise caution cite blame credit predict project forecast acknowledge announce yell shout tout
+""".split()
+COGNITION = """
+believe think feel know expect hope fear want worry doubt consider suspect understand realize realise
+assume guess imagine plan intend decide acknowledge recognize recognise agree disagree see view
+""".split()
+DENIAL = {"deny", "reject", "dismiss", "refute", "dispute", "rebuff", "contradict", "disavow", "rebut",
+          "repudiate", "discount"}
+CUE_LEMMAS = frozenset(SPEECH) | frozenset(COGNITION) | DENIAL
+NOMINAL_CONTENT = {"deny", "reject", "dismiss", "refute", "dispute", "confirm", "announce", "report",
+                   "acknowledge", "admit", "reveal", "disclose", "predict", "claim", "rebuff", "contradict",
+                   "allege", "express", "welcome", "praise", "criticize", "criticise", "warn"}
+INFINITIVE_CONTENT = {"vow", "pledge", "promise", "threaten", "urge", "ask", "refuse", "decline", "plan",
+                      "want", "hope", "intend", "decide", "agree", "tell", "warn", "call", "demand", "expect",
+                      "say", "claim", "fear"}
+REPORTING = {"say", "add", "tell", "write", "continue", "explain", "note", "state", "report", "announce", "warn",
+             "claim", "insist", "argue", "confirm", "ask", "reply", "respond", "conclude", "stress", "emphasize",
+             "emphasise", "tweet", "declare", "predict", "caution", "observe", "remark", "recall", "admit",
+             "acknowledge", "complain", "suggest", "deny", "concede", "contend", "assert", "allege", "boast",
+             "joke", "quip", "counter", "charge"}
+PRONOUNS = {"he": "PERSON", "she": "PERSON", "him": "PERSON", "her": "PERSON", "i": "PERSON",
+            "it": "ORG", "they": "GROUP", "we": "GROUP", "who": "REL", "which": "REL", "that": "REL"}
+QUOTE_RE = re.compile(r"“[^”″\n]{2,}(?:[”″]|$)|\"[^\"\n]{2,}\"|‘[^’\n]{8,}’(?=[\s,.;:!?]|$)", re.M)
+QUOTE_CHARS = "\"“”‘’'″"
+
+
+@dataclass(slots=True)
+class Found:
+    source: tuple[int, int] | None
+    cue: tuple[int, int]
+    content: tuple[int, int]
+    denies: bool
+    speaker_hint: str | None = None
+    relative: bool = False  # the cue heads a relative clause ("Kirby, who said …")
+
+
+def _span(text: str, start: int, end: int) -> Span:
+    return Span(start=start, end=end, text=text[start:end])
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and (text[start].isspace() or text[start] in ",;:-—–"):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:-—–"):
+        end -= 1
+    return start, end
+
+
+def _subtree_chars(token, exclude=()) -> tuple[int, int]:
+    """Character extent of a token's subtree, cut before any excluded subtree."""
+    excluded = set()
+    for ex in exclude:
+        excluded.update(t.i for t in ex.subtree)
+    tokens = [t for t in token.subtree if t.i not in excluded]
+    if not tokens:
+        return token.idx, token.idx + len(token)
+    # keep the contiguous run around the token itself
+    indexes = sorted(t.i for t in tokens)
+    left = right = token.i
+    present = set(indexes)
+    while left - 1 in present:
+        left -= 1
+    while right + 1 in present:
+        right += 1
+    doc = token.doc
+    return doc[left].idx, doc[right].idx + len(doc[right])
+
+
+def _cue_extent(token) -> tuple[int, int]:
+    start, end = token.idx, token.idx + len(token)
+    for child in token.children:
+        if child.dep_ == "prt" and child.i == token.i + 1:
+            end = child.idx + len(child)
+    return start, end
+
+
+def _subject(verb):
+    """(subject token, the verb it is the subject of) — inherited through conj/advcl/relcl."""
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "nsubjpass", "csubj"):
+            return child, verb
+    if verb.dep_ == "conj":
+        return _subject(verb.head)
+    if verb.dep_ in ("advcl", "xcomp") and verb.tag_ in ("VBG", "VB"):
+        return _subject(verb.head)
+    if verb.dep_ == "pcomp" and verb.head.lower_ == "as" and verb.head.head.lemma_ in ("quote", "cite"):
+        obj = next((c for c in verb.head.head.children if c.dep_ == "dobj"), None)
+        if obj is not None:
+            return obj, verb
+    if verb.dep_ == "relcl":
+        return verb.head, verb
+    if verb.dep_ == "acl" and verb.tag_ == "VBG":
+        return verb.head, verb
+    return None, None
+
+
+def _source_extent(subject, verb) -> tuple[int, int]:
+    """The source phrase: the subject's subtree, without any relative clause holding the cue."""
+    exclude = [c for c in subject.children if c.dep_ in ("relcl", "acl") and verb in c.subtree]
+    if verb.dep_ in ("relcl", "acl") and verb.head == subject:
+        exclude.append(verb)
+    start, end = _subtree_chars(subject, exclude)
+    return start, end
+
+
+def _content_child(verb):
+    for child in verb.children:
+        if child.dep_ in ("ccomp", "csubj") or (child.dep_ == "parataxis" and child.i > verb.i):
+            return child
+    for child in verb.children:
+        if child.dep_ == "xcomp" and verb.lemma_ in INFINITIVE_CONTENT:
+            return child
+    for child in verb.children:
+        if child.dep_ == "advcl" and child.lemma_ == "say" and child.tag_ == "VBG":
+            inner = _content_child(child)
+            if inner is not None:
+                return inner
+    for child in verb.children:
+        if child.dep_ in ("dobj",) and verb.lemma_ in NOMINAL_CONTENT:
+            return child
+    return None
+
+
+def find_attributions(doc) -> list[Found]:
+    """Attributions found by the parse, one per cue, in text order."""
+    text = doc.text
+    found: list[Found] = []
+    used_cues: set[int] = set()
+    quotes = _quotes(text)
+    for token in doc:
+        lemma = token.lemma_.lower()
+        if token.pos_ not in ("VERB", "AUX") or lemma not in CUE_LEMMAS:
+            continue
+        content_head = _content_child(token)
+        content: tuple[int, int] | None = None
+        if content_head is not None:
+            content = _subtree_chars(content_head)
+            if content_head.dep_ == "ccomp" and content_head.i < token.i:
+                content = _subtree_chars(content_head)
+        elif (token.dep_ in ("ccomp", "parataxis", "advcl") and token.head.i < token.i
+              and token.head.pos_ in ("VERB", "AUX") and lemma in REPORTING
+              and not any(c.dep_ == "dobj" for c in token.children)
+              and re.search(r"[,\"”’″]\s*\S*\s*$", text[token.head.idx:_first_index(token)])):
+            # "…, X said." parsed with the content as the head clause
+            head = token.head
+            content = _subtree_chars(head, exclude=[token])
+        source = None
+        speaker_hint = None
+        as_saying = any(c.dep_ == "prep" and c.lower_ == "as" for c in token.children)
+        if lemma in ("quote", "cite") and content is None and not as_saying:
+            obj = next((c for c in token.children if c.dep_ == "dobj"), None)
+            that = next((t for t in token.sent if t.i > (obj.i if obj is not None else token.i)
+                         and t.lower_ == "that" and t.dep_ == "mark"), None)
+            if obj is not None and that is not None:
+                source = _trim(text, obj.left_edge.idx, that.idx)
+                end_token = token.sent[-1] if not token.sent[-1].is_punct else token.sent[-2]
+                content = (that.idx, end_token.idx + len(end_token))
+        if content is None:
+            continue
+        subject, subject_of = _subject(token)
+        if subject is not None and subject_of is not None and subject_of.lemma_ not in CUE_LEMMAS \
+                and subject_of != token and found and found[-1].cue[0] >= token.sent.start_char \
+                and (token.tag_ == "VBG" or found[-1].relative):
+            # "X, who said …, adding …" parsed with "adding" under another verb: same speaker
+            source = found[-1].source
+            subject = None
+        if subject is not None and subject_of is not None and subject_of.lemma_ in ("quote", "cite") and \
+                subject.dep_ == "dobj":
+            source = _trim(text, *_subtree_chars(subject, exclude=[c for c in subject.children if c.dep_ in (
+                "relcl", "acl")]))
+            subject = None
+        if _inside_quote(token.idx, quotes):
+            continue
+        if source is None and subject is not None:
+            if subject.lower_ in ("it", "there") and subject.dep_ == "nsubjpass":
+                subject = None
+            else:
+                source = _source_extent(subject, token)
+                if subject.lower_ in ("who", "which", "that") and subject.head.dep_ == "relcl":
+                    noun = subject.head.head
+                    source = _subtree_chars(noun, exclude=[subject.head])
+        if source is None and lemma not in SPEECH:
+            continue
+        if lemma in COGNITION and lemma not in SPEECH and source is None:
+            continue
+        content = _trim(text, *content)
+        if content[1] <= content[0]:
+            continue
+        if source is not None:
+            source = _trim(text, *source)
+            if source[0] < content[1] and content[0] < source[1]:
+                # the source sits inside the content span: cut the content before it
+                if source[0] > content[0]:
+                    content = _trim(text, content[0], source[0])
+                else:
+                    content = _trim(text, source[1], content[1])
+        used_cues.add(token.i)
+        found.append(Found(source, _cue_extent(token), content, lemma in DENIAL, speaker_hint,
+                           relative=token.dep_ == "relcl"))
+    found.extend(_according_to(doc))
+    return found
+
+
+def _first_index(token) -> int:
+    subject, _ = _subject(token)
+    if subject is not None and subject.i < token.i:
+        return subject.left_edge.idx
+    return token.idx
+
+
+def _inside_quote(index: int, quotes: list[tuple[int, int]]) -> bool:
+    return any(start < index < end for start, end in quotes)
+
+
+def _according_to(doc) -> list[Found]:
+    text = doc.text
+    out = []
+    for token in doc:
+        if token.lower_ != "according" or token.i + 1 >= len(doc) or doc[token.i + 1].lower_ != "to":
+            continue
+        to = doc[token.i + 1]
+        pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
+        if pobj is None:
+            pobj = next((c for c in token.children if c.dep_ == "pobj"), None)
+        if pobj is None:
+            continue
+        source = _subtree_chars(pobj)
+        sentence = token.sent
+        clause_head = token.head if token.head.sent == sentence else sentence.root
+        while clause_head.dep_ not in ("ROOT",) and clause_head.head != clause_head and clause_head.pos_ not in (
+                "VERB", "AUX"):
+            clause_head = clause_head.head
+        prep = token if token.head == clause_head else token
+        content = _subtree_chars(clause_head, exclude=[prep])
+        if content[0] >= token.idx and content[0] < source[1]:
+            content = (source[1], content[1])
+        content = _trim(text, *content)
+        if content[1] <= content[0]:
+            continue
+        out.append(Found(_trim(text, *source), (token.idx, to.idx + len(to)), content, False))
+    return out
+
+
+def _resolve_speaker(text: str, source: tuple[int, int] | None, entities, canonical) -> str | None:
+    """The canonical name of the source; pronouns go to the nearest fitting named speaker."""
+    if source is None:
+        return None
+    start, end = source
+    words = text[start:end].strip()
+    kind = PRONOUNS.get(words.lower())
+    if kind in ("PERSON", "ORG", "GROUP"):
+        labels = {"PERSON": ("PERSON",), "ORG": ("ORG", "NORP", "GPE"), "GROUP": ("ORG", "NORP", "GPE",
+                                                                              "PERSON")}[kind]
+        best = None
+        for entity, name in zip(entities, canonical, strict=True):
+            if entity.end <= start and entity.label in labels:
+                best = name
+        return best or words
+    inside = [(entity, name) for entity, name in zip(entities, canonical, strict=True)
+              if entity.start >= start and entity.end <= end and entity.label in (
+                  "PERSON", "ORG", "NORP", "GPE")]
+    source_text = text[start:end]
+    for entity, name in inside:
+        if entity.label != "PERSON":
+            continue
+        ends_source = source_text.rstrip(" ,.").endswith(text[entity.start:entity.end])
+        opens_source = entity.start - start <= 4 and text[entity.end:entity.end + 1] in (",", "") or (
+            entity.start == start and entity.end == end)
+        if ends_source or opens_source:
+            return name
+    if inside:
+        entity, name = inside[0]
+        covered = entity.end - entity.start
+        if covered >= 0.6 * len(words.removeprefix("the ").removeprefix("The ")):
+            return name
+    return words
+
+
+def _quotes(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in QUOTE_RE.finditer(text)]
+
+
+def build_attributions(doc, entities, canonical, sentences: list[tuple[int, int]]) -> list[Attribution]:
+    """Attribution records for one parsed article."""
+    text = doc.text
+    found = find_attributions(doc)
+    quotes = _quotes(text)
+    # Direct quotes: widen a content to the whole quotation it sits in.
+    results: list[tuple[Found, bool]] = []
+    for item in found:
+        direct = False
+        for q_start, q_end in quotes:
+            overlap = min(q_end, item.content[1]) - max(q_start, item.content[0])
+            if overlap > 0.5 * (item.content[1] - item.content[0]) or (
+                    q_start <= item.content[0] and item.content[1] <= q_end):
+                direct = True
+                if not (item.cue[0] >= q_start and item.cue[1] <= q_end):
+                    item.content = (min(item.content[0], q_start), max(item.content[1], q_end))
+        results.append((item, direct))
+    covered = [r[0].content for r in results]
+    # Quotes with no cue of their own: the speaker of the attribution just before.
+    for q_start, q_end in quotes:
+        if any(c[0] <= q_start < c[1] or q_start <= c[0] < q_end for c in covered):
+            continue
+        previous = [r for r in results if r[0].cue[1] <= q_start and q_start - r[0].content[1] < 400]
+        if not previous:
+            continue
+        last, _ = max(previous, key=lambda r: r[0].content[1])
+        between = text[max(last.content[1], last.cue[1]):q_start]
+        sentences_between = sum(1 for s, _ in sentences if max(last.content[1], last.cue[1]) < s < q_start)
+        if sentences_between > 1 and not between.strip().startswith(("“", '"')):
+            continue
+        results.append((Found(last.source, last.cue, (q_start, q_end), False, None), True))
+        covered.append((q_start, q_end))
+    records = []
+    seen = set()
+    for item, direct in sorted(results, key=lambda r: (r[0].content[0], r[0].cue[0])):
+        key = (item.cue, item.content)
+        if key in seen:
+            continue
+        seen.add(key)
+        speaker = _resolve_speaker(text, item.source, entities, canonical)
+        parts = [item.cue, item.content] + ([item.source] if item.source else [])
+        start = min(p[0] for p in parts)
+        end = max(p[1] for p in parts)
+        records.append(
+            Attribution(
+                start=start, end=end, text=text[start:end],
+                source=_span(text, *item.source) if item.source else None,
+                speaker=speaker,
+                cue=_span(text, *item.cue),
+                content=_span(text, *item.content),
+                direct=direct,
+                polarity="denies" if item.denies else "asserts",
+            )
+        )
+    return records

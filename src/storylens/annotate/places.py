@@ -1,0 +1,72 @@
+"""Resolve place mentions to coordinates, offline.
+
+Each mention has gazetteer candidates; we prefer (1) places in the countries
+the article is about (countries it names, and the countries of unambiguous
+places it names), (2) places near other places it names, (3) larger places.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+from storylens.annotate.gazetteer import GeoPlace, load_gazetteer
+
+
+def candidates_for(name: str) -> tuple[GeoPlace, ...]:
+    index = load_gazetteer()
+    found = index.get(name)
+    if found:
+        return found
+    for variant in (name.removeprefix("the ").removeprefix("The "), name.rstrip(".")):
+        if variant in index:
+            return index[variant]
+    return ()
+
+
+def _distance_km(a: GeoPlace, b: GeoPlace) -> float:
+    lat1, lon1, lat2, lon2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 6371.0 * 2 * math.asin(math.sqrt(min(1.0, h)))
+
+
+def resolve_places(mention_candidates: list[tuple[GeoPlace, ...]]) -> list[GeoPlace | None]:
+    """Pick one candidate per mention, using the whole article as context."""
+    countries: Counter[str] = Counter()
+    anchors: list[GeoPlace] = []
+    for candidates in mention_candidates:
+        if not candidates:
+            continue
+        if candidates[0].kind == "country" and candidates[0].country:
+            countries[candidates[0].country] += 2
+        elif len({c.country for c in candidates}) == 1 and candidates[0].country:
+            countries[candidates[0].country] += 1
+            anchors.append(candidates[0])
+        elif candidates[0].population >= 10 * max(1, candidates[1].population if len(candidates) > 1 else 0):
+            anchors.append(candidates[0])
+    total = sum(countries.values()) or 1
+    chosen: list[GeoPlace | None] = []
+    for candidates in mention_candidates:
+        if not candidates:
+            chosen.append(None)
+            continue
+        if len(candidates) == 1:
+            chosen.append(candidates[0])
+            continue
+
+        def score(place: GeoPlace) -> float:
+            value = math.log10(max(place.population, 10))
+            if place.kind == "country":
+                value += 2.0
+            value += 4.0 * countries.get(place.country or "", 0) / total
+            if anchors:
+                nearest = min(_distance_km(place, a) for a in anchors if a.geonameid != place.geonameid) \
+                    if any(a.geonameid != place.geonameid for a in anchors) else 1e4
+                if nearest < 300:
+                    value += 1.5
+                elif nearest < 1000:
+                    value += 0.5
+            return value
+
+        chosen.append(max(candidates, key=lambda p: (score(p), -p.geonameid)))
+    return chosen

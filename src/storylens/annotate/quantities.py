@@ -1,0 +1,199 @@
+"""Quantities: value (or range), what is counted, qualifier, ordinals, part/whole.
+
+Numbers come from spaCy's CARDINAL/ORDINAL/QUANTITY/MONEY/PERCENT entities
+and bare digits; what is counted comes from the dependency parse (the noun the
+number modifies, its compounds, and a participle such as "killed").
+"""
+
+from __future__ import annotations
+
+import re
+
+from storylens.records import Quantity
+
+UNITS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30,
+    "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "a": 1, "an": 1,
+    "dozen": 12, "dozens": 24, "half": 0.5,
+}
+SCALES = {"hundred": 100, "hundreds": 100, "thousand": 1_000, "thousands": 1_000, "million": 1_000_000,
+          "millions": 1_000_000, "billion": 1_000_000_000, "billions": 1_000_000_000,
+          "trillion": 1_000_000_000_000, "bn": 1_000_000_000, "m": 1_000_000, "k": 1_000}
+ORDINAL_WORDS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+    "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "twentieth": 20,
+    "hundredth": 100, "last": None,
+}
+QUALIFIERS = [
+    "at least", "at most", "up to", "more than", "less than", "fewer than", "as many as", "as few as",
+    "nearly", "almost", "about", "around", "approximately", "roughly", "some", "over", "under",
+    "an estimated", "estimated", "no fewer than", "no more than", "just over", "just under", "close to",
+    "in excess of", "upwards of", "a total of", "only", "exactly",
+]
+_QUALIFIER_RE = re.compile(r"^(" + "|".join(sorted(map(re.escape, QUALIFIERS), key=len, reverse=True)) + r")\b\s*",
+                           re.I)
+_RANGE_RE = re.compile(r"^(.+?)\s*(?:-|–|to|and|or)\s*(.+)$")
+NUMERIC_LABELS = {"CARDINAL", "QUANTITY", "MONEY", "PERCENT", "ORDINAL"}
+
+
+def parse_number(text: str) -> float | None:
+    """"1,200" -> 1200, "3.5 million" -> 3.5e6, "two" -> 2, "hundreds of thousands" -> 1e5."""
+    raw = text.lower().replace(",", "").replace("$", "").replace("%", " ").strip()
+    raw = re.sub(r"\b(of|and|a few|several|some)\b", " ", raw)
+    words = [w for w in re.split(r"[\s-]+", raw) if w]
+    if not words:
+        return None
+    total, current, seen = 0.0, 0.0, False
+    for word in words:
+        if re.fullmatch(r"\d+(?:\.\d+)?", word):
+            current += float(word)
+            seen = True
+        elif word in UNITS:
+            current += UNITS[word]
+            seen = True
+        elif word in SCALES:
+            scale = SCALES[word]
+            current = (current or 1) * scale
+            if scale >= 1000:
+                total += current
+                current = 0.0
+            seen = True
+        elif re.fullmatch(r"\d+(st|nd|rd|th)", word):
+            current += float(word[:-2])
+            seen = True
+        elif word in ORDINAL_WORDS and ORDINAL_WORDS[word] is not None:
+            current += ORDINAL_WORDS[word]
+            seen = True
+        else:
+            continue
+    return total + current if seen else None
+
+
+def _qualifier(text: str, before: str) -> tuple[str | None, str]:
+    """The qualifier inside the mention or just before it, and the mention without it."""
+    m = _QUALIFIER_RE.match(text)
+    if m:
+        return m.group(1).lower(), text[m.end():]
+    tail = before[-24:].lower()
+    for qualifier in sorted(QUALIFIERS, key=len, reverse=True):
+        if re.search(r"\b" + re.escape(qualifier) + r"\s*$", tail):
+            return qualifier, text
+    return None, text
+
+
+def _counted(noun, number_tokens: set[int]) -> str | None:
+    """"150 Taliban militants were killed" -> "Taliban militants killed"."""
+    if noun is None:
+        return None
+    words = [t for t in noun.lefts if t.dep_ in ("compound", "amod") and t.i not in number_tokens
+             and t.pos_ != "NUM" and t.ent_type_ not in NUMERIC_LABELS]
+    tokens = sorted(words + [noun], key=lambda t: t.i)
+    # keep only the contiguous run ending at the noun
+    run = [noun]
+    for t in reversed(tokens[:-1]):
+        if t.i == run[0].i - 1 or (t.i == run[0].i - 2 and noun.doc[t.i + 1].text == "-"):
+            run.insert(0, t)
+    phrase = " ".join(t.text for t in run)
+    verb = None
+    if noun.dep_ in ("nsubjpass",) and noun.head.tag_ == "VBN":
+        verb = noun.head
+    elif noun.dep_ in ("dobj",) and noun.head.tag_ in ("VBD", "VBN") and noun.head.lemma_ in (
+            "kill", "wound", "injure", "arrest", "capture", "displace", "evacuate", "seize", "detain",
+            "rescue", "destroy", "launch", "free", "release", "deploy", "withdraw"):
+        verb = noun.head
+    else:
+        for child in noun.rights:
+            if child.dep_ == "acl" and child.tag_ == "VBN":
+                verb = child
+                break
+    if verb is not None:
+        inflected = verb.text if verb.tag_ in ("VBN", "VBD") else verb.lemma_
+        phrase += " " + inflected
+        for conj in verb.children:
+            if conj.dep_ == "conj" and conj.tag_ in ("VBN", "VBD"):
+                phrase += " and " + conj.text
+                break
+    return phrase
+
+
+def _noun_for(span):
+    """The noun a number mention counts (its syntactic head, or what follows it)."""
+    last = span[-1]
+    head = last.head
+    if head.i not in range(span.start, span.end) and head.pos_ in ("NOUN", "PROPN") and head.i > last.i:
+        return head
+    for tok in span.doc[span.end:min(len(span.doc), span.end + 4)]:
+        if tok.pos_ == "NOUN":
+            return tok
+        if tok.pos_ not in ("ADJ", "PROPN", "NOUN", "PUNCT", "ADV") or tok.text in (",", ";"):
+            break
+    if head.pos_ == "NOUN" and head.i not in range(span.start, span.end):
+        return head
+    return None
+
+
+def extract_quantities(doc, text: str) -> list[Quantity]:
+    """Quantities in a parsed doc (its text is ``text``)."""
+    out: list[Quantity] = []
+    taken: set[int] = set()
+    spans = [ent for ent in doc.ents if ent.label_ in NUMERIC_LABELS]
+    ent_tokens = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+    for tok in doc:
+        if tok.like_num and tok.i not in ent_tokens and tok.ent_type_ == "" and tok.pos_ == "NUM":
+            spans.append(doc[tok.i:tok.i + 1])
+    for ent in sorted(spans, key=lambda s: s.start_char):
+        if ent.start in taken:
+            continue
+        label = getattr(ent, "label_", "") or "CARDINAL"
+        start, end = ent.start_char, ent.end_char
+        surface = text[start:end]
+        if re.fullmatch(r"(19|20)\d\d", surface) and label != "CARDINAL":
+            continue
+        before = text[max(0, start - 30):start]
+        qualifier, number_text = _qualifier(surface, before)
+        ordinal = label == "ORDINAL" or bool(re.fullmatch(r"\d+(st|nd|rd|th)|[a-z]+th|first|second|third",
+                                                           number_text.strip().lower()))
+        value = value_max = None
+        m = _RANGE_RE.match(number_text)
+        if m and not ordinal and parse_number(m.group(1)) is not None and parse_number(m.group(2)) is not None:
+            value, value_max = parse_number(m.group(1)), parse_number(m.group(2))
+        else:
+            value = parse_number(number_text)
+        if re.match(r"(?i)hundreds|thousands|millions|dozens", number_text.strip()) and value is not None:
+            value_max = value * 10 if value_max is None else value_max
+            qualifier = qualifier or "more than"
+        if value is None:
+            continue
+        unit = None
+        if label == "PERCENT" or "%" in surface or "percent" in surface.lower():
+            unit = "percent"
+        elif label == "MONEY":
+            unit = "currency"
+        whole = None
+        noun = _noun_for(ent)
+        # part/whole: "6 of the 34 provinces", "5 of the nine provincial capitals"
+        after = text[end:end + 60]
+        pw = re.match(r"\s+of\s+(?:the\s+|its\s+|their\s+)?(?:(\w+)\s+of\s+the\s+)?([\d,]+|[a-z]+)\b", after)
+        if pw and not ordinal:
+            whole_value = parse_number(pw.group(2))
+            if whole_value is not None and whole_value > value:
+                whole = whole_value
+                target_char = end + pw.end(2)
+                target = None
+                for tok in doc[ent.end:min(len(doc), ent.end + 10)]:
+                    if tok.idx >= target_char and tok.pos_ in ("NOUN", "PROPN"):
+                        target = tok
+                        if tok.pos_ == "NOUN":
+                            break
+                counted_noun = noun if noun is not None and pw.group(1) else target
+                noun = counted_noun or noun
+        for i in range(ent.start, ent.end):
+            taken.add(i)
+        counted = _counted(noun, set(range(ent.start, ent.end)))
+        if counted and whole and pw and pw.group(1) and noun is not None and noun.text != pw.group(1):
+            counted = pw.group(1)
+        out.append(Quantity(start=start, end=end, text=surface, value=value, value_max=value_max,
+                            counted=counted, qualifier=qualifier, ordinal=ordinal, whole=whole, unit=unit))
+    return out

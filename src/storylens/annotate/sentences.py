@@ -1,0 +1,90 @@
+"""Sentence boundaries for news text.
+
+syntok handles abbreviations ("U.S.", "Gen.") and quotes that close after the
+full stop; we add hard breaks at line ends so headlines, datelines on their own
+line and section titles never merge into the next sentence.
+"""
+
+from __future__ import annotations
+
+import re
+
+import syntok.segmenter as segmenter
+
+_PARAGRAPH = re.compile(r"[^\n]+")
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) character offsets of each sentence, in order, whitespace-trimmed."""
+    spans: list[tuple[int, int]] = []
+    for line in _PARAGRAPH.finditer(text):
+        line_text = line.group()
+        if not line_text.strip():
+            continue
+        base = line.start()
+        try:
+            paragraphs = list(segmenter.analyze(line_text))
+        except Exception:  # syntok is robust, but never let one odd line break a batch
+            paragraphs = []
+        found = False
+        for paragraph in paragraphs:
+            for sentence in paragraph:
+                tokens = [t for t in sentence if t.value]
+                if not tokens:
+                    continue
+                start = base + tokens[0].offset
+                end = base + tokens[-1].offset + len(tokens[-1].value)
+                spans.append((start, end))
+                found = True
+        if not found:
+            stripped = line_text.strip()
+            start = base + line_text.index(stripped)
+            spans.append((start, start + len(stripped)))
+    return _merge_fragments(text, spans)
+
+
+def _merge_fragments(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Glue stray punctuation-only pieces (". ." debris) onto the sentence before."""
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        piece = text[start:end]
+        same_line = merged and "\n" not in text[merged[-1][1] : start]
+        if same_line and not any(c.isalnum() for c in piece):
+            merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
+
+
+COMPONENT_NAME = "storylens_news_sentences"
+
+
+def set_sentence_starts(doc):
+    """spaCy component: mark syntok's sentence starts on the tokens (the parser then respects them)."""
+    spans = split_sentences(doc.text)
+    doc.user_data["storylens_sentences"] = spans
+    starts = [s for s, _ in spans]
+    pointer = 0
+    for token in doc:
+        if token.i == 0:
+            token.is_sent_start = True
+            while pointer < len(starts) and starts[pointer] <= token.idx:
+                pointer += 1
+            continue
+        if pointer < len(starts) and token.idx >= starts[pointer] and not token.is_space:
+            token.is_sent_start = True
+            while pointer < len(starts) and starts[pointer] <= token.idx:
+                pointer += 1
+        else:
+            token.is_sent_start = False
+    return doc
+
+
+def _register() -> None:
+    from spacy.language import Language
+
+    if not Language.has_factory(COMPONENT_NAME):
+        Language.component(COMPONENT_NAME)(set_sentence_starts)
+
+
+_register()

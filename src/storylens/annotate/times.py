@@ -1,0 +1,477 @@
+"""Time expressions resolved against the publication date.
+
+dateparser handles absolute dates and simple relatives, but misses ranges
+("the 10th to the 12th of this month"), weekday anchoring by tense, and
+granularity (a month is not its first day). Our rules run first and return a
+TimeML-style value ("2021-08-10", "2021-W32", "2021-08", "2021", "PAST_REF")
+plus the ISO date interval it covers; dateparser is the fallback.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+MONTHS["sept"] = 9
+WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
+WEEKDAYS.update({"mon": 0, "tue": 1, "tues": 1, "wed": 2, "thu": 3, "thur": 3, "thurs": 3, "fri": 4,
+                 "sat": 5, "sun": 6})
+NUMBER_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
+    "thirty": 30, "several": None, "few": None, "a few": None,
+}
+ORDINALS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12,
+}
+SEASONS = {"spring": "SP", "summer": "SU", "fall": "FA", "autumn": "FA", "winter": "WI"}
+PARTS_OF_DAY = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI", "tonight": "NI"}
+PRESENT = re.compile(
+    r"^(now|right now|currently|nowadays|these days|at present|present|the present|the moment|"
+    r"this time|at this time|at the moment|today's|the current|current|the time being|"
+    r"at this point|this point|the present time|present day|this stage|immediately)$"
+)
+PAST = re.compile(
+    r"^(recently|recent|lately|the past|past|previously|formerly|former|once|earlier|"
+    r"in the past|some time ago|years ago|long ago|a while ago|the other day|once again|"
+    r"(the )?(recent|previous|past|last) (days|weeks|months|years|decades)|"
+    r"(the )?(past|last) (several|few|couple of|\w+) (days|weeks|months|years|decades)|"
+    r"historically|the old days|that time|then|at the time)$"
+)
+FUTURE = re.compile(
+    r"^(the future|future|soon|in the future|eventually|later|upcoming|the coming (days|weeks|months|years)|"
+    r"coming (days|weeks|months|years)|in coming (days|weeks|months|years)|next (few|several) \w+|"
+    r"the near future|the long term|the long run|forthcoming|down the road|one day|someday)$"
+)
+FUTURE_TENSE = re.compile(
+    r"\b(will|'ll|shall|going to|is to|are to|plans? to|planned|scheduled|expected to|expects to|"
+    r"would|next|upcoming|due to|set to|intends? to|to be held|is to be|aims? to)\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """A normalised time: TimeML-style ``timex`` and the ISO day interval it covers."""
+
+    timex: str | None
+    start: date | None = None
+    end: date | None = None
+
+
+def parse_anchor(published: str | date | datetime | None) -> date | None:
+    """The publication day from an ISO date/datetime string (None when missing or malformed)."""
+    if published is None:
+        return None
+    if isinstance(published, datetime):
+        return published.date()
+    if isinstance(published, date):
+        return published
+    text = str(published).strip()
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        pass
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).date()
+    except ValueError:
+        return None
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _week_bounds(day: date) -> tuple[date, date]:
+    monday = day - timedelta(days=day.weekday())
+    return monday, monday + timedelta(days=6)
+
+
+def _week_timex(day: date) -> str:
+    iso_year, iso_week, _ = day.isocalendar()
+    return f"{iso_year}-W{iso_week:02d}"
+
+
+def _day(day: date, part: str | None = None) -> Resolved:
+    timex = day.isoformat() + (f"T{part}" if part else "")
+    return Resolved(timex, day, day)
+
+
+def _month(year: int, month: int) -> Resolved:
+    return Resolved(f"{year:04d}-{month:02d}", date(year, month, 1), _month_end(year, month))
+
+
+def _year(year: int) -> Resolved:
+    return Resolved(f"{year:04d}", date(year, 1, 1), date(year, 12, 31))
+
+
+def _week(day: date) -> Resolved:
+    start, end = _week_bounds(day)
+    return Resolved(_week_timex(day), start, end)
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _number(word: str) -> int | None:
+    word = word.lower()
+    if word.isdigit():
+        return int(word)
+    return NUMBER_WORDS.get(word)
+
+
+def _shift_months(anchor: date, months: int) -> tuple[int, int]:
+    index = anchor.year * 12 + anchor.month - 1 + months
+    return index // 12, index % 12 + 1
+
+
+def _year_for_month(month: int, anchor: date, future: bool, day: int | None = None) -> int:
+    """The year of a bare "August": this year's, unless that is ahead (past tense) or behind (future)."""
+    if future:
+        return anchor.year if month >= anchor.month else anchor.year + 1
+    return anchor.year if month <= anchor.month else anchor.year - 1
+
+
+def _clean(text: str) -> str:
+    text = text.strip().lower().replace("’", "'").replace("‘", "'")
+    text = re.sub(r"\s+", " ", text)
+    text = re.sub(r"^(on|in|at|by|since|from|until|till|during|for|of|about|around|as of|before|after)\s+",
+                  "", text)
+    text = re.sub(r"^(on|in|at|during)\s+", "", text)
+    return text.strip(" ,.;:")
+
+
+DAY_NUM = r"(\d{1,2})(?:st|nd|rd|th)?"
+MONTH_RE = r"(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+WEEKDAY_RE = r"(" + "|".join(sorted(WEEKDAYS, key=len, reverse=True)) + r")\.?"
+
+
+def resolve(text: str, anchor: date | None, *, future: bool = False) -> Resolved:
+    """Normalise one time expression against ``anchor`` (the publication day).
+
+    ``future`` says the clause is in the future tense: a bare weekday then means
+    the next such day rather than the most recent one.
+    """
+    raw = _clean(text)
+    if not raw:
+        return Resolved(None)
+    if PRESENT.match(raw):
+        return Resolved("PRESENT_REF", anchor, anchor)
+    if FUTURE.match(raw):
+        return Resolved("FUTURE_REF")
+    if PAST.match(raw):
+        return Resolved("PAST_REF")
+    parts = re.fullmatch(r"(today|tonight|yesterday|tomorrow),? (?:on )?(\w+day)", raw) or re.fullmatch(
+        r"(\w+day),? (today|tonight|yesterday|tomorrow)", raw)
+    if parts:  # "today, Tuesday": both name the same day; the relative word is the safer anchor
+        word = parts[1] if parts[1] in ("today", "tonight", "yesterday", "tomorrow") else parts[2]
+        return resolve(word, anchor, future=future)
+    absolute = _absolute(raw, anchor, future)
+    if absolute is not None:
+        return absolute
+    if anchor is None:
+        return Resolved(None)
+    relative = _relative(raw, anchor, future)
+    if relative is not None:
+        return relative
+    return _dateparser_fallback(raw, anchor)
+
+
+def _absolute(raw: str, anchor: date | None, future: bool) -> Resolved | None:
+    """Dates that carry their own year, or that need only the anchor's year."""
+    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", raw)
+    if m:
+        day = _safe_date(int(m[1]), int(m[2]), int(m[3]))
+        return _day(day) if day else None
+    m = re.fullmatch(r"(?:" + WEEKDAY_RE + r",? )?" + MONTH_RE + r" " + DAY_NUM + r",? (\d{4})", raw)
+    if m:
+        day = _safe_date(int(m[4]), MONTHS[m[2]], int(m[3]))
+        return _day(day) if day else None
+    m = re.fullmatch(r"(?:" + WEEKDAY_RE + r",? )?(?:the )?" + DAY_NUM + r"(?: of)? " + MONTH_RE + r",? (\d{4})", raw)
+    if m:
+        day = _safe_date(int(m[4]), MONTHS[m[3]], int(m[2]))
+        return _day(day) if day else None
+    m = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{2,4})", raw)
+    if m:
+        year = int(m[3]) + (1900 if len(m[3]) == 2 and int(m[3]) > 30 else 2000 if len(m[3]) == 2 else 0)
+        day = _safe_date(year, int(m[1]), int(m[2]))
+        return _day(day) if day else None
+    m = re.fullmatch(r"(?:early |late |mid-?|the end of |end of |the beginning of |the start of )?"
+                     + MONTH_RE + r",? (?:of )?(\d{4})", raw)
+    if m:
+        resolved = _month(int(m[2]), MONTHS[m[1]])
+        return _end_of(raw, resolved)
+    m = re.fullmatch(r"(?:the )?(?:year |calendar year |calendar )?(\d{4})", raw)
+    if m and 1000 <= int(m[1]) <= 2999:
+        return _year(int(m[1]))
+    m = re.fullmatch(r"(?:early |late |mid-?)?(\d{4})", raw)
+    if m:
+        return _year(int(m[1]))
+    m = re.fullmatch(r"(?:the )?(?:early |late |mid-?)?(\d{3})0'?s", raw)
+    if m:
+        return Resolved(m[1], date(int(m[1] + "0"), 1, 1), date(int(m[1] + "9"), 12, 31))
+    m = re.fullmatch(r"(?:the )?'?(\d)0'?s", raw)
+    if m:
+        return Resolved("19" + m[1])
+    m = re.fullmatch(r"(?:fiscal|fiscal year|fy) ?'?(\d{4}|\d{2})", raw)
+    if m:
+        year = int(m[1]) if len(m[1]) == 4 else 1900 + int(m[1]) if int(m[1]) > 30 else 2000 + int(m[1])
+        return Resolved(f"FY{year}")
+    m = re.fullmatch(r"(?:the )?(first|second|third|fourth|1st|2nd|3rd|4th) quarter(?: of)?,? (\d{4})", raw)
+    if m:
+        quarter = {"first": 1, "second": 2, "third": 3, "fourth": 4}.get(m[1], int(m[1][0]) if m[1][0].isdigit() else 1)
+        return _quarter(int(m[2]), quarter)
+    m = re.fullmatch(r"(spring|summer|fall|autumn|winter),? (?:of )?(\d{4})", raw)
+    if m:
+        return Resolved(f"{m[2]}-{SEASONS[m[1]]}")
+    if anchor is None:
+        return None
+    # Month and day without a year: the anchor's year, unless that lands far in the future.
+    m = re.fullmatch(r"(?:" + WEEKDAY_RE + r",? )?" + MONTH_RE + r" " + DAY_NUM, raw)
+    if m:
+        month, day_num = MONTHS[m[2]], int(m[3])
+        day = _nearest_month_day(month, day_num, anchor, future)
+        return _day(day) if day else None
+    m = re.fullmatch(r"(?:" + WEEKDAY_RE + r",? )?(?:the )?" + DAY_NUM + r" (?:of )?" + MONTH_RE, raw)
+    if m:
+        month, day_num = MONTHS[m[3]], int(m[2])
+        day = _nearest_month_day(month, day_num, anchor, future)
+        return _day(day) if day else None
+    m = re.fullmatch(r"(?:early |late |mid-?|the end of |end of |the beginning of |the start of |the middle of )?"
+                     + MONTH_RE, raw)
+    if m:
+        month = MONTHS[m[1]]
+        year = _year_for_month(month, anchor, future)
+        return _end_of(raw, _month(year, month))
+    return None
+
+
+def _end_of(raw: str, resolved: Resolved) -> Resolved:
+    """"the end of August" is the month's last day as a deadline, the month as a timex."""
+    if raw.startswith(("the end of", "end of")) and resolved.end:
+        return Resolved(resolved.timex, resolved.end, resolved.end)
+    return resolved
+
+
+def _nearest_month_day(month: int, day_num: int, anchor: date, future: bool) -> date | None:
+    candidates = [_safe_date(anchor.year + delta, month, day_num) for delta in (-1, 0, 1)]
+    candidates = [c for c in candidates if c]
+    if not candidates:
+        return None
+    same_year = _safe_date(anchor.year, month, day_num)
+    if same_year and abs((same_year - anchor).days) <= 183:
+        return same_year
+    if future:
+        later = [c for c in candidates if c >= anchor]
+        return min(later, key=lambda c: c - anchor) if later else same_year
+    return min(candidates, key=lambda c: abs((c - anchor).days))
+
+
+def _quarter(year: int, quarter: int) -> Resolved:
+    start = date(year, 3 * quarter - 2, 1)
+    return Resolved(f"{year}-Q{quarter}", start, _month_end(year, 3 * quarter))
+
+
+def _relative(raw: str, anchor: date, future: bool) -> Resolved | None:
+    """Expressions that only make sense against the publication day."""
+    m = re.fullmatch(r"(today|tonight|this (morning|afternoon|evening)|(today|this) ?(morning|afternoon|evening|night)?)", raw)
+    if m:
+        part = next((PARTS_OF_DAY[w] for w in raw.split() if w in PARTS_OF_DAY), None)
+        return _day(anchor, part)
+    m = re.fullmatch(r"(yesterday|last night)(?: (morning|afternoon|evening|night))?", raw)
+    if m:
+        part = PARTS_OF_DAY.get(m[2] or ("night" if m[1] == "last night" else ""), None)
+        return _day(anchor - timedelta(days=1), part)
+    m = re.fullmatch(r"tomorrow(?: (morning|afternoon|evening|night))?", raw)
+    if m:
+        return _day(anchor + timedelta(days=1), PARTS_OF_DAY.get(m[1] or ""))
+    m = re.fullmatch(r"the day (before|after) (yesterday|tomorrow)", raw)
+    if m:
+        delta = {"before yesterday": -2, "after tomorrow": 2}.get(f"{m[1]} {m[2]}", 0)
+        return _day(anchor + timedelta(days=delta))
+    m = re.fullmatch(r"(?:(last|this|next|past|coming|previous) )?" + WEEKDAY_RE +
+                     r"(?:'s)?(?: (morning|afternoon|evening|night))?", raw)
+    if m:
+        return _weekday(m[1], WEEKDAYS[m[2]], anchor, future, PARTS_OF_DAY.get(m[3] or ""))
+    m = re.fullmatch(r"(?:the )?(?:(this|last|next|past|previous|coming|following) )?(week|month|year|weekend|quarter)"
+                     r"(?:'s)?(?: end)?", raw)
+    if m and (m[1] or raw.startswith("the ")):
+        return _calendar_unit(m[1] or "this", m[2], anchor)
+    m = re.fullmatch(r"(?:the )?(week|month|year) (?:before|earlier|prior)", raw)
+    if m:
+        return _calendar_unit("last", m[1], anchor)
+    m = re.fullmatch(r"(?:the )?(spring|summer|fall|autumn|winter)", raw)
+    if m:
+        return Resolved(f"{anchor.year}-{SEASONS[m[1]]}")
+    m = re.fullmatch(r"(?:(this|last|next|the coming|the past) )(spring|summer|fall|autumn|winter)", raw)
+    if m:
+        year = anchor.year + {"last": -1, "next": 1}.get(m[1], 0)
+        return Resolved(f"{year}-{SEASONS[m[2]]}")
+    m = re.fullmatch(r"(\w+|\d+|a few|a couple of) (day|week|month|year|decade)s? (ago|earlier|before|later|from now|hence)", raw)
+    if m:
+        count = _number(m[1]) or (2 if m[1] == "a couple of" else None)
+        if count is None:
+            return Resolved("PAST_REF" if m[3] in ("ago", "earlier", "before") else "FUTURE_REF")
+        sign = -1 if m[3] in ("ago", "earlier", "before") else 1
+        return _offset(m[2], sign * count, anchor)
+    m = re.fullmatch(r"(?:the )?(first|second|third|fourth|1st|2nd|3rd|4th|last) quarter", raw)
+    if m:
+        quarter = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3,
+                   "4th": 4, "last": 4}[m[1]]
+        return _quarter(anchor.year, quarter)
+    m = re.fullmatch(r"(?:from )?(?:the )?" + DAY_NUM + r" (?:to|until|through|and|-) (?:the )?" + DAY_NUM +
+                     r"(?: of)? (this|next|last) month", raw)
+    if m:
+        year, month = _shift_months(anchor, {"this": 0, "next": 1, "last": -1}[m[3]])
+        first, last = _safe_date(year, month, int(m[1])), _safe_date(year, month, int(m[2]))
+        if first and last:
+            return Resolved(f"{year:04d}-{month:02d}", first, last)
+    m = re.fullmatch(r"(?:from )?(?:the )?" + DAY_NUM + r" (?:to|until|through|and|-) (?:the )?" + DAY_NUM +
+                     r"(?: of)? " + MONTH_RE, raw)
+    if m:
+        month = MONTHS[m[3]]
+        year = _year_for_month(month, anchor, future, int(m[1]))
+        first, last = _safe_date(year, month, int(m[1])), _safe_date(year, month, int(m[2]))
+        if first and last:
+            return Resolved(f"{year:04d}-{month:02d}", first, last)
+    m = re.fullmatch(MONTH_RE + r" " + DAY_NUM + r" ?(?:to|until|through|and|-|–) ?" + DAY_NUM, raw)
+    if m:
+        month = MONTHS[m[1]]
+        year = _year_for_month(month, anchor, future, int(m[2]))
+        first, last = _safe_date(year, month, int(m[2])), _safe_date(year, month, int(m[3]))
+        if first and last:
+            return Resolved(f"{year:04d}-{month:02d}", first, last)
+    m = re.fullmatch(r"the " + DAY_NUM + r"(?: of (this|the) month)?", raw)
+    if m:
+        day = _safe_date(anchor.year, anchor.month, int(m[1]))
+        if day:
+            return _day(day)
+    m = re.fullmatch(r"(?:the )?(end|beginning|start|middle|rest) of (?:the |this )?(week|month|year)", raw)
+    if m:
+        unit = _calendar_unit("this", m[2], anchor)
+        if m[1] == "end" and unit.end:
+            return Resolved(unit.timex, unit.end, unit.end)
+        return unit
+    m = re.fullmatch(r"(early|late|mid-?|earlier|later) (this|last|next) (week|month|year)", raw)
+    if m:
+        return _calendar_unit(m[2], m[3], anchor)
+    m = re.fullmatch(r"(?:the )?(?:same|that) (day|week|month|year)", raw)
+    if m:
+        return None
+    return None
+
+
+def _weekday(modifier: str | None, weekday: int, anchor: date, future: bool, part: str | None) -> Resolved:
+    back = (anchor.weekday() - weekday) % 7
+    forward = (weekday - anchor.weekday()) % 7
+    if modifier in ("next", "coming"):
+        day = anchor + timedelta(days=forward or 7)
+    elif modifier in ("last", "past", "previous"):
+        day = anchor - timedelta(days=back or 7)
+    elif modifier == "this":
+        day = anchor + timedelta(days=forward) if future else anchor - timedelta(days=back)
+    elif future and forward:
+        day = anchor + timedelta(days=forward)
+    else:
+        day = anchor - timedelta(days=back)
+    return _day(day, part)
+
+
+def _calendar_unit(modifier: str, unit: str, anchor: date) -> Resolved:
+    delta = {"last": -1, "past": -1, "previous": -1, "next": 1, "coming": 1, "following": 1}.get(modifier, 0)
+    if unit == "week":
+        return _week(anchor + timedelta(weeks=delta))
+    if unit == "weekend":
+        saturday = anchor - timedelta(days=(anchor.weekday() - 5) % 7) + timedelta(weeks=delta)
+        if delta == 0 and anchor.weekday() < 5:
+            saturday = anchor + timedelta(days=5 - anchor.weekday())
+        return Resolved(_week_timex(saturday) + "-WE", saturday, saturday + timedelta(days=1))
+    if unit == "month":
+        year, month = _shift_months(anchor, delta)
+        return _month(year, month)
+    if unit == "quarter":
+        year, month = _shift_months(anchor, 3 * delta)
+        return _quarter(year, (month - 1) // 3 + 1)
+    return _year(anchor.year + delta)
+
+
+def _offset(unit: str, count: int, anchor: date) -> Resolved:
+    if unit == "day":
+        return _day(anchor + timedelta(days=count))
+    if unit == "week":
+        return _week(anchor + timedelta(weeks=count))
+    if unit == "month":
+        year, month = _shift_months(anchor, count)
+        return _month(year, month)
+    if unit == "decade":
+        decade = (anchor.year + 10 * count) // 10
+        return Resolved(str(decade), date(decade * 10, 1, 1), date(decade * 10 + 9, 12, 31))
+    return _year(anchor.year + count)
+
+
+def _dateparser_fallback(raw: str, anchor: date) -> Resolved:
+    """Whatever our rules do not know: dateparser, at the granularity the text shows."""
+    if not re.search(r"\d|" + MONTH_RE + "|" + WEEKDAY_RE, raw):
+        return Resolved(None)
+    if re.fullmatch(r"(?:the )?(?:last |past |next |first |coming )?[\w,.-]+(?: or [\w-]+)? (?:full )?"
+                    r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)(?: long)?", raw):
+        return Resolved(None)  # a duration ("3 days"), not a date
+    import dateparser
+
+    try:
+        parsed = dateparser.parse(
+            raw,
+            languages=["en"],
+            settings={"RELATIVE_BASE": datetime(anchor.year, anchor.month, anchor.day),
+                      "PREFER_DATES_FROM": "past", "REQUIRE_PARTS": []},
+        )
+    except Exception:
+        return Resolved(None)
+    if parsed is None:
+        return Resolved(None)
+    day = parsed.date()
+    has_day = bool(re.search(r"\b\d{1,2}(st|nd|rd|th)?\b|" + WEEKDAY_RE + "|yesterday|today|tomorrow", raw))
+    has_month = bool(re.search(MONTH_RE, raw))
+    if has_day:
+        return _day(day)
+    if has_month:
+        return _month(day.year, day.month)
+    return _year(day.year)
+
+
+def is_future_context(sentence: str) -> bool:
+    """Whether a clause talks about what is to come (so "Monday" means the next one)."""
+    return bool(FUTURE_TENSE.search(sentence))
+
+
+# Patterns for spans spaCy's DATE entities tend to miss or cut short.
+EXTRA_TIME_PATTERNS = re.compile(
+    r"\b(?:(?:from )?the \d{1,2}(?:st|nd|rd|th) (?:to|until|through) the \d{1,2}(?:st|nd|rd|th)(?: of)? "
+    r"(?:this|next|last) month|"
+    r"(?:(?:last|this|next) )?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|"
+    r"yesterday(?: (?:morning|afternoon|evening|night))?|today|tomorrow|tonight|"
+    r"(?:the end|the beginning|the start|the middle) of (?:January|February|March|April|May|June|July|"
+    r"August|September|October|November|December)(?: \d{4})?|"
+    r"(?:January|February|March|April|June|July|August|September|October|November|December)"
+    r"(?: \d{1,2}(?:st|nd|rd|th)?)?(?:,? \d{4})?|"
+    r"(?:last|this|next) (?:week|month|year|weekend))\b",
+    re.I,
+)
+
+
+def as_iso(resolved: Resolved) -> tuple[str | None, str | None]:
+    """(value, end_value) for a TimeExpr: the day, or the first and last day of an interval."""
+    if resolved.start is None:
+        return None, None
+    if resolved.end is None or resolved.end == resolved.start:
+        return resolved.start.isoformat(), None
+    return resolved.start.isoformat(), resolved.end.isoformat()
