@@ -85,6 +85,11 @@ def _times(doc, mentions: list[Mention], sentences: list[tuple[int, int]], publi
         sentence = next((text[s:e] for s, e in sentences if s <= start < e), text[max(0, start - 200):end + 100])
         surface = text[start:end]
         resolved = resolve(surface, anchor, future=_future(sentence, surface))
+        inner = EXTRA_TIME_PATTERNS.search(text, start, end)
+        if resolved.timex is None and inner and (inner.start(), inner.end()) != (start, end):
+            start, end = inner.start(), inner.end()  # "about 800 last week" -> "last week"
+            surface = text[start:end]
+            resolved = resolve(surface, anchor, future=_future(sentence, surface))
         value, end_value = as_iso(resolved)
         out.append(TimeExpr(start=start, end=end, text=surface, value=value, end_value=end_value))
     return out
@@ -110,6 +115,9 @@ def annotation_from_doc(doc, published: str | None = None) -> Annotation:
             words = text[m.start:m.end].split()
             if len(words) >= 2:
                 surnames.add(words[-1])
+    for m in mentions:
+        if m.label in ("ORG", "GPE", "NORP") and text[m.start:m.end] in surnames:
+            m.label = "PERSON"  # "Okonkwo-Baines" after "Marisol Okonkwo-Baines" is the person
     mentions = merge_places(text, mentions, surnames)
     canonical = canonical_forms(text, mentions)
     entities = [

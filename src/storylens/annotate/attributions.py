@@ -207,6 +207,8 @@ def find_attributions(doc) -> list[Found]:
         if lemma in COGNITION and lemma not in SPEECH and source is None:
             continue
         content = _trim(text, *content)
+        if content[1] > content[0] and text[content[1] - 1] == ".":
+            content = (content[0], content[1] - 1)
         if content[1] <= content[0]:
             continue
         if source is not None:
@@ -258,6 +260,8 @@ def _according_to(doc) -> list[Found]:
         if content[0] >= token.idx and content[0] < source[1]:
             content = (source[1], content[1])
         content = _trim(text, *content)
+        if content[1] > content[0] and text[content[1] - 1] == ".":
+            content = (content[0], content[1] - 1)
         if content[1] <= content[0]:
             continue
         out.append(Found(_trim(text, *source), (token.idx, to.idx + len(to)), content, False))

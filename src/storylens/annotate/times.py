@@ -439,6 +439,8 @@ def _dateparser_fallback(raw: str, anchor: date) -> Resolved:
     if parsed is None:
         return Resolved(None)
     day = parsed.date()
+    if re.search(r"\b\d{3}\b|\b\d{5,}\b", raw) or re.search(r"\b(about|some|around|nearly)\b", raw):
+        return Resolved(None)  # a count or amount caught in a date mention, not a date
     has_day = bool(re.search(r"\b\d{1,2}(st|nd|rd|th)?\b|" + WEEKDAY_RE + "|yesterday|today|tomorrow", raw))
     has_month = bool(re.search(MONTH_RE, raw))
     if has_day:

@@ -1,0 +1,135 @@
+"""Annotation on a committed fictional article: every layer, caching, bad input."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from storylens.annotate import ANNOTATOR_VERSION, annotate, annotate_articles, cache_version
+from storylens.records import Article
+from storylens.store import Store
+
+FIXTURE = Path(__file__).parent / "fixtures" / "annotate" / "harbor-strike.txt"
+PUBLISHED = "2024-03-12"  # a Tuesday
+
+
+@pytest.fixture(scope="module")
+def text() -> str:
+    return FIXTURE.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def ann(text):
+    return annotate(text, published=PUBLISHED)
+
+
+def _attribution(ann, fragment: str):
+    for item in ann.attributions:
+        if fragment in item.content.text:
+            return item
+    raise AssertionError(f"no attribution whose content holds {fragment!r}")
+
+
+def test_sentences_keep_headline_dateline_and_abbreviations(ann, text):
+    sentences = [s.text for s in ann.sentences]
+    assert sentences[0] == "Port workers extend strike as talks stall in Valmora"
+    assert "Ms. Okonkwo-Baines said the meeting was useful." in sentences
+    # a quotation spanning two sentences is split into its sentences, not mid-abbreviation
+    assert any(s.startswith('"We are not going back') for s in sentences)
+    assert all(s.text == text[s.start:s.end] for s in ann.sentences)
+
+
+def test_entities_have_in_article_canonical_forms(ann):
+    canon = {(e.text, e.canonical) for e in ann.entities if e.label == "PERSON"}
+    assert ("Okonkwo-Baines", "Marisol Okonkwo-Baines") in canon
+    assert ("Ferreira-Watts", "Daniel Ferreira-Watts") in canon
+
+
+def test_places_resolved_in_the_article_country(ann):
+    places = {p.text: p for p in ann.places}
+    for name, (lat, lon) in {"Toronto": (43.7, -79.4), "Halifax": (44.6, -63.6), "Montreal": (45.5, -73.6)}.items():
+        assert places[name].country == "CA"
+        assert abs(places[name].lat - lat) < 0.5 and abs(places[name].lon - lon) < 0.5
+
+
+def test_times_resolved_against_publication_date(ann):
+    times = {t.text: (t.value, t.end_value) for t in ann.times}
+    assert times["Monday"] == ("2024-03-11", None)
+    assert times["Tuesday"] == ("2024-03-12", None)
+    assert times["Thursday"] == ("2024-03-14", None)  # "would meet again on Thursday": future
+    assert times["March 3"] == ("2024-03-03", None)
+    assert times["last week"] == ("2024-03-04", "2024-03-10")
+    assert any(v == ("2024-03-20", "2024-03-22") for k, v in times.items() if "20th" in k)
+    assert any(v == ("2024-03-31", None) for k, v in times.items() if "end of March" in k)
+
+
+def test_times_without_publication_date_stay_unresolved(text):
+    ann = annotate(text)
+    times = {t.text: t.value for t in ann.times}
+    assert times["Monday"] is None
+    assert times["March 3"] is None or times["March 3"].endswith("-03-03")
+
+
+def test_quantities(ann):
+    by_text = {q.text: q for q in ann.quantities}
+    workers = by_text["at least 1,200"]
+    assert (workers.value, workers.qualifier, workers.counted) == (1200, "at least", "workers")
+    cranes = by_text["14"]
+    assert (cranes.value, cranes.whole, cranes.counted) == (14, 22, "cranes")
+    money = by_text["$3 million"]
+    assert money.value == 3_000_000 and money.unit == "currency"
+    fourth = by_text["fourth"]
+    assert fourth.ordinal and fourth.value == 4
+
+
+def test_attributions(ann):
+    quote = _attribution(ann, "Nobody should lose a hand")
+    assert quote.direct and quote.source.text == "she" and quote.speaker == "Marisol Okonkwo-Baines"
+    denial = _attribution(ann, "safety rules had been weakened")
+    assert denial.polarity == "denies" and denial.cue.text == "denied"
+    assert denial.speaker == "Northport Harbour Authority"
+    according = _attribution(ann, "14 of the 22 cranes are idle")
+    assert according.cue.text == "According to" and according.source.text == "a spokesman for the authority"
+    description = _attribution(ann, "appoint a mediator")
+    assert description.source.text == "A source at the Ministry of Transport" and not description.direct
+    # a quotation continued in the next sentence keeps its speaker
+    continued = _attribution(ann, "The port is the heart of the region.")
+    assert continued.speaker == "Daniel Ferreira-Watts" and continued.direct
+    assert _attribution(ann, "the meeting was useful").speaker == "Marisol Okonkwo-Baines"
+
+
+def test_annotate_articles_caches_by_content_hash(tmp_path, text, monkeypatch):
+    articles = [
+        Article(id="a1", source="harbor.txt", outlet="Fictional Wire", text=text, published=PUBLISHED),
+        Article(id="a2", source="short.txt", outlet="Other", text="The mayor said on Monday that the bridge is open."),
+        Article(id="a3", source="empty.txt", outlet="Other", text="   "),
+    ]
+    with Store(tmp_path / "s.db") as store:
+        first = annotate_articles(articles, store=store)
+        assert set(first) == {"a1", "a2", "a3"}
+        assert store.get_annotation("a1", cache_version(PUBLISHED)) == first["a1"]
+        assert cache_version(PUBLISHED).startswith(ANNOTATOR_VERSION)
+
+        def never(*args, **kwargs):
+            raise AssertionError("an unchanged article was annotated twice")
+
+        module = sys.modules["storylens.annotate"]  # the package, not the re-exported function
+        monkeypatch.setattr(module, "annotation_from_doc", never)
+        monkeypatch.setattr(module, "_nlp", never)
+        again = annotate_articles(articles, store=store)
+        assert again == first
+
+
+def test_bad_input_does_not_break_the_batch(capsys):
+    articles = [
+        Article(id="x1", source="binary.txt", outlet="o", text="\x00\x01\x02 \ufffd\ufffd"),
+        Article(id="x2", source="french.txt", outlet="o", text="Le ministre a dit lundi.", language="fr"),
+        Article(id="x3", source="ok.txt", outlet="o", text="Officials said 12 people were hurt.",
+                published="not a date"),
+    ]
+    result = annotate_articles(articles)
+    assert set(result) == {"x1", "x2", "x3"}
+    assert result["x2"].sentences and not result["x2"].entities
+    assert result["x3"].quantities[0].value == 12

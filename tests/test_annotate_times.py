@@ -1,0 +1,52 @@
+"""Time normalisation rules (no model needed)."""
+
+from __future__ import annotations
+
+import pytest
+
+from storylens.annotate.times import as_iso, parse_anchor, resolve
+
+ANCHOR = parse_anchor("2021-08-10T09:30:00Z")  # a Tuesday
+
+
+@pytest.mark.parametrize(
+    ("text", "future", "expected"),
+    [
+        ("Tuesday", False, ("2021-08-10", None)),
+        ("on Monday", False, ("2021-08-09", None)),
+        ("Monday", True, ("2021-08-16", None)),
+        ("Friday", False, ("2021-08-06", None)),
+        ("yesterday", False, ("2021-08-09", None)),
+        ("yesterday evening", False, ("2021-08-09", None)),
+        ("today, Tuesday", False, ("2021-08-10", None)),
+        ("last week", False, ("2021-08-02", "2021-08-08")),
+        ("August 31", False, ("2021-08-31", None)),
+        ("Aug. 31, 2021", False, ("2021-08-31", None)),
+        ("by the end of August", False, ("2021-08-31", None)),
+        ("the 10th to the 12th of this month", False, ("2021-08-10", "2021-08-12")),
+        ("March 12", False, ("2021-03-12", None)),
+        ("last year", False, ("2020-01-01", "2020-12-31")),
+        ("two years ago", False, ("2019-01-01", "2019-12-31")),
+        ("December", False, ("2020-12-01", "2020-12-31")),
+        ("December", True, ("2021-12-01", "2021-12-31")),
+    ],
+)
+def test_resolve(text, future, expected):
+    assert as_iso(resolve(text, ANCHOR, future=future)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "timex"),
+    [("now", "PRESENT_REF"), ("recently", "PAST_REF"), ("the future", "FUTURE_REF"), ("this week", "2021-W32"),
+     ("last month", "2021-07"), ("1998", "1998"), ("the 1990s", "199"), ("this morning", "2021-08-10TMO"),
+     ("the third quarter", "2021-Q3"), ("fiscal 1999", "FY1999")],
+)
+def test_timeml_values(text, timex):
+    assert resolve(text, ANCHOR).timex == timex
+
+
+def test_durations_and_unanchored_relatives_have_no_date():
+    assert as_iso(resolve("3 days", ANCHOR)) == (None, None)
+    assert as_iso(resolve("Monday", None)) == (None, None)
+    assert as_iso(resolve("August 31, 2021", None)) == ("2021-08-31", None)
+    assert parse_anchor("garbage") is None
