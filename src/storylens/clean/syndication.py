@@ -1,0 +1,298 @@
+"""Duplicates and syndication: which articles are one source, not several.
+
+Later stages count *independent* outlets, so wire copy republished by many
+outlets must count once. Two signals:
+
+* shared text: MinHash LSH over word 5-gram shingles finds candidate pairs
+  in near-linear time; each candidate pair is then checked exactly. Outlets
+  trim and lightly edit wire copy, so the test is *containment* (the share of
+  the shorter article's shingles found in the longer one), not only Jaccard;
+* an agency credit: a dateline "KABUL (Reuters) -", a standalone "— AFP" or
+  "With news agencies" line (kept or removed by cleaning), a wire byline.
+
+Articles linked by shared text form a component; a component with a credit
+is named after the agency ("wire:reuters"), others "syn-<first article id>".
+Every article credited to the same agency shares that group. Near-duplicates
+(Jaccard >= 0.8) also get ``duplicate_of``: the earliest-published copy
+(ties broken by id). Everything depends only on the set of articles, never
+on their order.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections import Counter
+from collections.abc import Sequence
+from functools import lru_cache
+
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+
+from storylens.clean.boilerplate import is_prose, word_count
+from storylens.records import Article
+
+SHINGLE_WORDS = 5
+NUM_PERM = 128
+LSH_THRESHOLD = 0.2  # candidate recall for trimmed copies; pairs are verified exactly
+SYNDICATION_CONTAINMENT = 0.5  # share of the shorter article found in the longer one
+MIN_SHARED_SHINGLES = 15  # a shared quote or two is not a shared article
+NEAR_DUPLICATE_JACCARD = 0.8
+
+_AGENCIES: dict[str, str] = {
+    "reuters": r"(?:thomson\s+)?reuters",
+    "ap": r"(?:the\s+)?associated\s+press|(?-i:AP)",
+    "afp": r"afp|agence\s+france[- ]presse",
+    "dpa": r"(?-i:dpa|DPA)",
+    "efe": r"(?-i:EFE)",
+    "ansa": r"(?-i:ANSA)",
+    "xinhua": r"xinhua(?:\s+news\s+agency)?",
+    "anadolu": r"anadolu(?:\s+agency)?",
+    "tass": r"(?-i:TASS)",
+    "upi": r"(?-i:UPI)|united\s+press\s+international",
+    "pti": r"press\s+trust\s+of\s+india|(?-i:PTI)",
+    "ians": r"(?-i:IANS)",
+    "ani": r"(?-i:ANI)",
+    "kyodo": r"kyodo(?:\s+news)?",
+    "yonhap": r"yonhap(?:\s+news\s+agency)?",
+    "bernama": r"bernama",
+    "aap": r"australian\s+associated\s+press|(?-i:AAP)",
+    "bloomberg": r"bloomberg(?:\s+news)?",
+    "agencies": r"(?:news\s+)?agencies|wires|wire\s+services",
+}
+_GENERIC = "agencies"
+_AGENCY_ALT = "|".join(f"(?P<{slug}>{pattern})" for slug, pattern in _AGENCIES.items())
+_ANY_AGENCY = "|".join(f"(?:{pattern})" for pattern in _AGENCIES.values())
+_I = re.IGNORECASE
+
+# "KABUL, Aug 10 (Reuters) -", "WASHINGTON (AP) —", "(AFP) -" at the start of the text.
+_DATELINE = re.compile(r"^[^()\n]{0,80}?\(\s*(?:" + _AGENCY_ALT + r")\s*\)\s*[-—–:]", _I)
+# A whole line that only credits agencies: "— Reuters", "With news agencies",
+# "Source: AFP", "By ASSOCIATED PRESS", "Copyright 2021 The Associated Press. All rights reserved."
+_CREDIT_LINE = re.compile(
+    r"^(?:(?:with|from|source|sources|credit|credits|by|via|copyright|©|\(c\))\s*:?\s*"
+    r"(?:\d{4}\s*)?)*(?:the\s+)?(?:"
+    + _ANY_AGENCY
+    + r")(?:\s*(?:,|and|&|/)\s*(?:the\s+)?(?:"
+    + _ANY_AGENCY
+    + r"))*\s*[.,]?\s*(?:(?:staff|all\s+rights\s+reserved)\.?)?\s*$",
+    _I,
+)
+_AGENCY_IN_LINE = re.compile(r"\b(?:" + _AGENCY_ALT + r")\b", _I)
+_STORY_BY = re.compile(
+    r"^this\s+(?:story|article|report)\s+(?:was|has\s+been)\s+(?:reported|written|produced|"
+    r"provided|published)\s+by\s+(?:the\s+)?(?:" + _AGENCY_ALT + r")",
+    _I,
+)
+_EDGE = "-–—*•·|[](){}<> \t"
+_CREDIT_REASONS = ("credit-line", "copyright", "byline")
+
+
+def _agencies_named(text: str) -> set[str]:
+    return {
+        slug
+        for match in _AGENCY_IN_LINE.finditer(text)
+        for slug, value in match.groupdict().items()
+        if value
+    }
+
+
+def agency_credits(article: Article) -> set[str]:
+    """Agencies the article is credited to (slugs such as 'reuters', 'afp')."""
+    credits: set[str] = set()
+    paragraphs = article.text.split("\n\n")
+    if paragraphs:
+        match = _DATELINE.match(paragraphs[0])
+        if match:
+            credits.update(slug for slug, value in match.groupdict().items() if value)
+    lines = [p for p in paragraphs if len(p) <= 120]
+    lines += [r.text for r in article.removed if r.reason.split(":")[0] in _CREDIT_REASONS]
+    if article.author:
+        lines.append(article.author)
+    for line in lines:
+        core = line.strip(_EDGE)
+        if _CREDIT_LINE.match(core) or _STORY_BY.match(core):
+            credits |= _agencies_named(core)
+    return credits
+
+
+# --------------------------------------------------------------------------- shingles
+
+
+_TOKEN = re.compile(r"\w+")
+_MASK32 = np.uint64(0xFFFFFFFF)
+
+
+def _identity(value: int) -> int:
+    return value
+
+
+def shingles(text: str) -> np.ndarray:
+    """Sorted unique 32-bit hashes of the text's word 5-grams (stable across runs)."""
+    words = _TOKEN.findall(text.lower())
+    if len(words) < SHINGLE_WORDS:
+        return np.empty(0, dtype=np.uint64)
+    ids = np.fromiter((zlib.crc32(w.encode()) for w in words), dtype=np.uint64, count=len(words))
+    count = len(words) - SHINGLE_WORDS + 1
+    combined = np.zeros(count, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for offset in range(SHINGLE_WORDS):
+            combined = combined * np.uint64(1_000_003) + ids[offset : offset + count]
+    return np.unique((combined >> np.uint64(32)) ^ (combined & _MASK32))
+
+
+@lru_cache(maxsize=1)
+def _template() -> MinHash:
+    """Permutations are drawn once; every article's MinHash copies them."""
+    return MinHash(num_perm=NUM_PERM, seed=1, hashfunc=_identity)
+
+
+@lru_cache(maxsize=1)
+def _lsh_params() -> tuple[int, int]:
+    """Bands and rows for the threshold (datasketch integrates; do it once)."""
+    probe = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+    return probe.b, probe.r
+
+
+def _minhash(values: np.ndarray) -> MinHash:
+    minhash = _template().copy()
+    minhash.update_batch(values.tolist())
+    return minhash
+
+
+# --------------------------------------------------------------------------- grouping
+
+
+class _UnionFind:
+    def __init__(self, size: int):
+        self.parent = list(range(size))
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, i: int, j: int) -> None:
+        ri, rj = self.find(i), self.find(j)
+        if ri != rj:
+            self.parent[max(ri, rj)] = min(ri, rj)
+
+    def components(self) -> list[list[int]]:
+        groups: dict[int, list[int]] = {}
+        for i in range(len(self.parent)):
+            groups.setdefault(self.find(i), []).append(i)
+        return list(groups.values())
+
+
+def _seniority(article: Article) -> tuple[bool, str, str]:
+    """Sort key: earliest published first (unknown dates last), then id."""
+    return (article.published is None, article.published or "", article.id)
+
+
+def text_links(articles: Sequence[Article]) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """(syndicated pairs, near-duplicate pairs) by index, found with MinHash LSH."""
+    sets = [shingles(a.text) for a in articles]
+    lsh = MinHashLSH(num_perm=NUM_PERM, params=_lsh_params())
+    hashes: dict[int, MinHash] = {}
+    for i, values in enumerate(sets):
+        if len(values) >= MIN_SHARED_SHINGLES:
+            hashes[i] = _minhash(values)
+            lsh.insert(i, hashes[i])
+    syndicated: list[tuple[int, int]] = []
+    duplicates: list[tuple[int, int]] = []
+    for i, minhash in hashes.items():
+        for j in lsh.query(minhash):
+            if j <= i:
+                continue
+            shared = len(np.intersect1d(sets[i], sets[j], assume_unique=True))
+            smaller = min(len(sets[i]), len(sets[j]))
+            union = len(sets[i]) + len(sets[j]) - shared
+            if shared >= MIN_SHARED_SHINGLES and shared / smaller >= SYNDICATION_CONTAINMENT:
+                syndicated.append((i, j))
+            if shared / union >= NEAR_DUPLICATE_JACCARD:
+                duplicates.append((i, j))
+    return syndicated, duplicates
+
+
+def _group_name(members: list[Article], credits: list[set[str]]) -> str | None:
+    counts = Counter(slug for slugs in credits for slug in slugs)
+    specific = {slug: n for slug, n in counts.items() if slug != _GENERIC}
+    pool = specific or dict(counts)
+    if pool:
+        best = min(pool, key=lambda slug: (-pool[slug], slug))
+        return f"wire:{best}"
+    if len(members) >= 2:
+        return f"syn-{min(members, key=_seniority).id}"
+    return None
+
+
+def assign_syndication(articles: Sequence[Article]) -> list[Article]:
+    """Set ``syndication_group`` and ``duplicate_of``; same order as given."""
+    articles = list(articles)
+    if not articles:
+        return []
+    syndicated, duplicates = text_links(articles)
+    credits = [agency_credits(a) for a in articles]
+
+    copies = _UnionFind(len(articles))
+    for i, j in duplicates:
+        copies.union(i, j)
+    duplicate_of: dict[int, str] = {}
+    for component in copies.components():
+        original = min((articles[i] for i in component), key=_seniority)
+        for i in component:
+            if articles[i].id != original.id:
+                duplicate_of[i] = original.id
+
+    shared = _UnionFind(len(articles))
+    for i, j in [*syndicated, *duplicates]:
+        shared.union(i, j)
+    group: dict[int, str] = {}
+    for component in shared.components():
+        name = _group_name([articles[i] for i in component], [credits[i] for i in component])
+        if name:
+            group.update(dict.fromkeys(component, name))
+
+    return [
+        a.model_copy(
+            update={"syndication_group": group.get(i), "duplicate_of": duplicate_of.get(i)}
+        )
+        for i, a in enumerate(articles)
+    ]
+
+
+# --------------------------------------------------------------------------- repeated lines
+
+
+class RepeatedLines:
+    """Short lines seen in several articles of one outlet: its page furniture.
+
+    Fed article by article (streaming); a line counts as furniture once it
+    appears in ``min_articles`` different articles of the same outlet. Only
+    short non-sentence lines are tracked, so a repeated wire paragraph is
+    never taken for furniture.
+    """
+
+    def __init__(self, min_articles: int = 3, max_words: int = 12):
+        self.min_articles = min_articles
+        self.max_words = max_words
+        self._counts: dict[str, Counter[str]] = {}
+
+    def _key(self, line: str) -> str | None:
+        if is_prose(line) or word_count(line) > self.max_words:
+            return None
+        return " ".join(_TOKEN.findall(line.lower())) or None
+
+    def observe(self, outlet: str, lines: Sequence[str]) -> None:
+        keys = {key for line in lines if (key := self._key(line))}
+        self._counts.setdefault(outlet, Counter()).update(keys)
+
+    def for_outlet(self, outlet: str):
+        counts = self._counts.get(outlet, Counter())
+
+        def is_repeated(line: str) -> bool:
+            key = self._key(line)
+            return key is not None and counts[key] >= self.min_articles
+
+        return is_repeated
