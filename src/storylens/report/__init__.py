@@ -1,28 +1,49 @@
 """Report writers: JSON (the contract), Markdown, HTML, tables (issue 6).
 
-    write_report(report, path)   picks the format from the suffix (.json, .md, .html)
+    write_report(report, path)          picks the format from the suffix (.json, .md, .html)
+    export_tables(report, dir, fmt)     CSV or Parquet tables of facts, claims, quotes,
+                                        entities, places, timeline and articles
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from storylens.errors import UsageError
 from storylens.records import Report
+from storylens.report.export import export_tables, report_tables
+from storylens.report.html import to_html
+from storylens.report.jsonio import report_schema, to_json, validate_report_dict
+from storylens.report.markdown import to_markdown
+
+WRITERS = {".json": to_json, ".md": to_markdown, ".markdown": to_markdown, ".html": to_html, ".htm": to_html}
+
+__all__ = [
+    "export_tables",
+    "report_schema",
+    "report_tables",
+    "render",
+    "to_html",
+    "to_json",
+    "to_markdown",
+    "validate_report_dict",
+    "write_report",
+]
 
 
-def to_json(report: Report) -> str:
-    return json.dumps(report.to_dict(), ensure_ascii=False, indent=2)
+def render(report: Report, suffix: str) -> str:
+    writer = WRITERS.get(suffix.lower())
+    if writer is None:
+        raise UsageError(f"unknown report format {suffix!r} (use .json, .md or .html)")
+    return writer(report)
 
 
 def write_report(report: Report, path: str | Path) -> Path:
+    """Write the report in the format its suffix names; returns the path."""
     path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix == ".json":
-        content = to_json(report)
-    else:
-        raise UsageError(f"{path}: unknown report format {suffix!r} (use .json, .md or .html)")
+    content = render(report, path.suffix)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(content, encoding="utf-8")
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(content, encoding="utf-8")
+    tmp.replace(path)  # never leave a half-written report behind
     return path

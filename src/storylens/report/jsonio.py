@@ -1,0 +1,44 @@
+"""The JSON report (SPEC 8) and its JSON Schema, generated from the records.
+
+The schema file ``report/schema.json`` is committed so consumers can read the
+contract without Python; ``scripts/regen_golden.py --schema`` rewrites it and a
+test fails when the models and the committed file drift apart.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from storylens.records import Report
+
+SCHEMA_PATH = Path(__file__).with_name("schema.json")
+
+
+def to_json(report: Report) -> str:
+    return json.dumps(report.to_dict(), ensure_ascii=False, indent=2)
+
+
+def report_schema() -> dict:
+    """The JSON Schema of a serialised report, straight from the pydantic models."""
+    schema = Report.model_json_schema(by_alias=True, mode="serialization")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "storylens.report/1"
+    return schema
+
+
+def schema_text() -> str:
+    return json.dumps(report_schema(), indent=2, sort_keys=True) + "\n"
+
+
+@lru_cache(maxsize=1)
+def committed_schema() -> dict:
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+def validate_report_dict(data: dict) -> None:
+    """Raise jsonschema.ValidationError when ``data`` breaks the committed contract."""
+    import jsonschema
+
+    jsonschema.validate(data, committed_schema(), cls=jsonschema.Draft202012Validator)

@@ -1,0 +1,89 @@
+"""Helpers shared by the Markdown and HTML views of a report.
+
+Both views show the same things in the same order; only the markup differs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from storylens.records import Article, Citation, EntitySummary, Quote, Report, Story
+
+STATUS_LABELS = {
+    "corroborated": "Corroborated",
+    "single_source": "Single source",
+    "disputed": "Disputed",
+    "conflicting": "Conflicting",
+}
+STATUS_ORDER = {"disputed": 0, "conflicting": 1, "corroborated": 2, "single_source": 3}
+
+
+def human_date(value: str | None) -> str:
+    """'2021-08-10' -> '10 August 2021'; '2021-08' -> 'August 2021'; other text unchanged."""
+    if not value:
+        return ""
+    try:
+        if len(value) == 10:
+            day = dt.date.fromisoformat(value)
+            return f"{day.day} {day:%B %Y}"
+        if len(value) == 7:
+            month = dt.date.fromisoformat(value + "-01")
+            return f"{month:%B %Y}"
+    except ValueError:
+        pass
+    return value
+
+
+def human_interval(start: str, end: str | None) -> str:
+    if not end or end == start:
+        return human_date(start)
+    try:
+        a, b = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
+    except ValueError:
+        return f"{human_date(start)} – {human_date(end)}"
+    if (a.year, a.month) == (b.year, b.month):
+        return f"{a.day}–{b.day} {a:%B %Y}"
+    return f"{human_date(start)} – {human_date(end)}"
+
+
+def article_map(report: Report) -> dict[str, Article]:
+    return {a.id: a for a in report.articles}
+
+
+def cited_text(articles: dict[str, Article], citation: Citation) -> str:
+    article = articles.get(citation.article_id)
+    return article.text[citation.start : citation.end] if article else ""
+
+
+def outlet_of(articles: dict[str, Article], article_id: str) -> str:
+    article = articles.get(article_id)
+    return article.outlet if article else article_id
+
+
+def fact_text(story: Story, fact_ids: Iterable[str]) -> dict[str, str]:
+    wanted = set(fact_ids)
+    return {f.id: f.text for f in story.facts if f.id in wanted}
+
+
+def quotes_by_entity(story: Story, limit: int = 20) -> list[tuple[EntitySummary, list[Quote]]]:
+    """People and organisations in order of mentions, each with the quotes attributed to it."""
+    people = [e for e in story.entities if e.type in ("PERSON", "ORG", "NORP")]
+    people.sort(key=lambda e: (-sum(e.mentions_by_outlet.values()), e.name))
+    result = []
+    used: set[int] = set()
+    for entity in people[:limit]:
+        names = {entity.name.lower(), *(a.lower() for a in entity.aliases)}
+        quotes = []
+        for n, quote in enumerate(story.quotes):
+            speaker = (quote.speaker or "").lower()
+            if n not in used and speaker and (speaker in names or any(speaker.endswith(x) for x in names if len(x) > 3)):
+                quotes.append(quote)
+                used.add(n)
+        result.append((entity, quotes))
+    return result
+
+
+def unmatched_quotes(story: Story, matched: list[tuple[EntitySummary, list[Quote]]]) -> list[Quote]:
+    taken = {id(q) for _, quotes in matched for q in quotes}
+    return [q for q in story.quotes if id(q) not in taken]

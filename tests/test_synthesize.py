@@ -1,0 +1,108 @@
+"""The cited digest, timeline and places on a hand-built fictional story."""
+
+from __future__ import annotations
+
+from storylens.records import Comparison, StoryGroup
+from storylens.synthesize import synthesize_story, word_count
+from synth_fixture import IDS, PUBLISHED, build_annotations, build_articles, build_story
+
+
+def _cited(articles, citation) -> str:
+    return articles[citation.article_id].text[citation.start : citation.end]
+
+
+def test_every_summary_sentence_is_cited_source_text():
+    articles, _, _, story = build_story(120)
+    assert story.summary
+    for sentence in story.summary:
+        assert sentence.citations, sentence.text
+        if not sentence.template:
+            assert _cited(articles, sentence.citations[0]) == sentence.text
+
+
+def test_corroborated_fact_cites_every_article_that_carries_it():
+    articles, _, _, story = build_story(120)
+    lead = next(s for s in story.summary if "f-evacuated" in s.fact_ids)
+    assert {c.article_id for c in lead.citations} == {"a1", "b2", "c3"}
+
+
+def test_number_conflict_and_denial_become_marked_templates_naming_both_sides():
+    articles, _, comparison, story = build_story(200)
+    templates = [s for s in story.summary if s.template]
+    assert len(templates) == 2
+    toll = next(t for t in templates if "f-toll" in t.fact_ids)
+    assert toll.text.startswith("Accounts differ on the numbers")
+    assert "north-gazette" in toll.text and "river-times" in toll.text
+    denial = next(t for t in templates if "f-embankment" in t.fact_ids)
+    assert denial.text.startswith("Disputed:")
+    assert "The construction company (per river-times) denies it" in denial.text
+    for template in templates:
+        for citation in template.citations:
+            assert f"“{_cited(articles, citation)}”" in template.text
+    # the contested sentences never appear bare: only inside their template
+    bare = {s.text for s in story.summary if not s.template}
+    assert not any("12 people were killed" in t for t in bare)
+
+
+def test_summary_respects_the_word_budget():
+    _, _, _, short = build_story(20)
+    _, _, _, long = build_story(300)
+    assert sum(word_count(s.text) for s in short.summary) < sum(word_count(s.text) for s in long.summary)
+    # the budget may be passed by the last sentence only
+    words = [word_count(s.text) for s in short.summary]
+    assert sum(words[:-1]) < 20
+    _, _, _, none = build_story(0)
+    assert none.summary == ()
+
+
+def test_lead_sentence_comes_first():
+    _, _, _, story = build_story(120)
+    assert story.summary[0].text.startswith("Flood waters swept through the river town of Velmora")
+
+
+def test_without_facts_the_digest_falls_back_to_cited_sentences():
+    articles = build_articles()
+    annotations = build_annotations(articles)
+    group = StoryGroup(id="s", title="Flood", article_ids=tuple(articles))
+    story = synthesize_story(group, articles, annotations, Comparison(), summary_words=60)
+    assert story.summary and not any(s.template for s in story.summary)
+    for sentence in story.summary:
+        assert _cited(articles, sentence.citations[0]) == sentence.text
+    # the comparison had nothing, so people and outlets come from the annotations
+    assert {e.name for e in story.entities} >= {"Ilina Petrova", "Marko Ilic", "Goran Vuk"}
+    assert [o.outlet for o in story.outlets] == ["capital-wire", "north-gazette", "river-times"]
+
+
+def test_redundant_sentences_are_not_repeated():
+    _, _, _, story = build_story(300)
+    texts = [s.text for s in story.summary if not s.template]
+    evacuation = [t for t in texts if "Tuesday" in t]
+    assert len(evacuation) == 1  # three outlets tell it; the digest says it once, cited thrice
+
+
+def test_timeline_is_sorted_and_cites_the_dated_sentences():
+    articles, _, _, story = build_story(120)
+    dates = [(e.date, e.end_date or "") for e in story.timeline]
+    assert dates == sorted(dates)
+    tuesday = [e for e in story.timeline if e.date == PUBLISHED]
+    assert len(tuesday) == 1 and {c.article_id for c in tuesday[0].citations} == set(IDS.values())
+    week = next(e for e in story.timeline if e.end_date)
+    assert (week.date, week.end_date) == ("2031-05-19", "2031-05-25")
+    for entry in story.timeline:
+        for citation in entry.citations:
+            assert _cited(articles, citation)  # a real span of a real article
+
+
+def test_places_are_counted_across_articles():
+    _, _, _, story = build_story(120)
+    (velmora,) = story.places
+    assert velmora.name == "Velmora" and velmora.mentions == 4
+    assert set(velmora.article_ids) == {"a1", "b2", "c3"}
+
+
+def test_comparison_parts_pass_through():
+    _, _, comparison, story = build_story(120)
+    assert story.quotes == comparison.quotes
+    assert story.outlets == comparison.outlets
+    assert {f.id for f in story.facts} == {f.id for f in comparison.facts}
+    assert story.facts[0].importance == max(f.importance for f in comparison.facts)
