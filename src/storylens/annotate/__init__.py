@@ -84,12 +84,12 @@ def _times(doc, mentions: list[Mention], sentences: list[tuple[int, int]], publi
     for start, end in sorted(set(spans)):
         sentence = next((text[s:e] for s, e in sentences if s <= start < e), text[max(0, start - 200):end + 100])
         surface = text[start:end]
-        resolved = resolve(surface, anchor, future=_future(sentence, surface))
+        resolved = resolve(surface, anchor, future=_future(sentence, surface), context=text[max(0, start - 250):end + 250])
         inner = EXTRA_TIME_PATTERNS.search(text, start, end)
         if resolved.timex is None and inner and (inner.start(), inner.end()) != (start, end):
             start, end = inner.start(), inner.end()  # "about 800 last week" -> "last week"
             surface = text[start:end]
-            resolved = resolve(surface, anchor, future=_future(sentence, surface))
+            resolved = resolve(surface, anchor, future=_future(sentence, surface), context=text[max(0, start - 250):end + 250])
         value, end_value = as_iso(resolved)
         out.append(TimeExpr(start=start, end=end, text=surface, value=value, end_value=end_value))
     return out

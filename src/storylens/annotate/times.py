@@ -34,14 +34,15 @@ PARTS_OF_DAY = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "N
 PRESENT = re.compile(
     r"^(now|right now|currently|nowadays|these days|at present|present|the present|the moment|"
     r"this time|at this time|at the moment|today's|the current|current|the time being|"
-    r"at this point|this point|the present time|present day|this stage|immediately)$"
+    r"at this point|this point|the present time|present day|this stage|immediately|already|this crucial moment|"
+    r"the moment|this moment)$"
 )
 PAST = re.compile(
     r"^(recently|recent|lately|the past|past|previously|formerly|former|once|earlier|"
     r"in the past|some time ago|years ago|long ago|a while ago|the other day|once again|"
     r"(the )?(recent|previous|past|last) (days|weeks|months|years|decades)|"
     r"(the )?(past|last) (several|few|couple of|\w+) (days|weeks|months|years|decades)|"
-    r"historically|the old days|that time|then|at the time)$"
+    r"historically|the old days|that time|then|at the time|the time|more recently|most recently|earlier years)$"
 )
 FUTURE = re.compile(
     r"^(the future|future|soon|in the future|eventually|later|upcoming|the coming (days|weeks|months|years)|"
@@ -49,8 +50,8 @@ FUTURE = re.compile(
     r"the near future|the long term|the long run|forthcoming|down the road|one day|someday)$"
 )
 FUTURE_TENSE = re.compile(
-    r"\b(will|'ll|shall|going to|is to|are to|plans? to|planned|scheduled|expected to|expects to|"
-    r"would|next|upcoming|due to|set to|intends? to|to be held|is to be|aims? to)\b",
+    r"(\b(will|shall|going to|is to be|are to be|plans? to|planned for|scheduled|is expected to|are expected to|"
+    r"upcoming|is due to|are due to|is set to|are set to|to be held)\b|'ll\b)",
     re.I,
 )
 
@@ -98,8 +99,8 @@ def _week_timex(day: date) -> str:
 
 
 def _day(day: date, part: str | None = None) -> Resolved:
-    timex = day.isoformat() + (f"T{part}" if part else "")
-    return Resolved(timex, day, day)
+    """A calendar day. The part of day ("morning") would make it a TimeML TIME, not a DATE: dropped."""
+    return Resolved(day.isoformat(), day, day)
 
 
 def _month(year: int, month: int) -> Resolved:
@@ -155,13 +156,38 @@ MONTH_RE = r"(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 WEEKDAY_RE = r"(" + "|".join(sorted(WEEKDAYS, key=len, reverse=True)) + r")\.?"
 
 
-def resolve(text: str, anchor: date | None, *, future: bool = False) -> Resolved:
+_TEENS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+          "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+         "ninety": 90}
+_ONES = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
+_DECADES = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6, "seventies": 7,
+            "eighties": 8, "nineties": 9}
+
+
+def _spelled_years(raw: str) -> str:
+    """"nineteen ninety-six" -> "1996", "the year two thousand" -> "the year 2000"."""
+    def year(m: re.Match) -> str:
+        tens = _TENS.get(m[2], 0) + _ONES.get(m[3] or "", 0) if m[2] in _TENS else _TEENS.get(m[2], 0)
+        return str(_TEENS[m[1]] * 100 + tens)
+
+    raw = re.sub(r"\b(nineteen|eighteen|twenty) (ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|"
+                 r"eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-(\w+))?\b", year, raw)
+    raw = re.sub(r"\btwo thousand(?: and)?(?: (one|two|three|four|five|six|seven|eight|nine))?\b",
+                 lambda m: str(2000 + _ONES.get(m[1] or "", 0)), raw)
+    return raw
+
+
+def resolve(text: str, anchor: date | None, *, future: bool = False, context: str = "") -> Resolved:
     """Normalise one time expression against ``anchor`` (the publication day).
 
     ``future`` says the clause is in the future tense: a bare weekday then means
-    the next such day rather than the most recent one.
+    the next such day rather than the most recent one. ``context`` is the
+    sentence: "a year earlier" in a sentence about quarterly results is a quarter.
     """
-    raw = _clean(text)
+    raw = _spelled_years(_clean(text))
+    raw = re.sub(r"^(?:early|late|earlier|later) (?=(?:today|yesterday|tomorrow|monday|tuesday|wednesday|"
+                 r"thursday|friday|saturday|sunday)\b)", "", raw)
     if not raw:
         return Resolved(None)
     if PRESENT.match(raw):
@@ -174,13 +200,13 @@ def resolve(text: str, anchor: date | None, *, future: bool = False) -> Resolved
         r"(\w+day),? (today|tonight|yesterday|tomorrow)", raw)
     if parts:  # "today, Tuesday": both name the same day; the relative word is the safer anchor
         word = parts[1] if parts[1] in ("today", "tonight", "yesterday", "tomorrow") else parts[2]
-        return resolve(word, anchor, future=future)
+        return resolve(word, anchor, future=future, context=context)
     absolute = _absolute(raw, anchor, future)
     if absolute is not None:
         return absolute
     if anchor is None:
         return Resolved(None)
-    relative = _relative(raw, anchor, future)
+    relative = _relative(raw, anchor, future, context.lower())
     if relative is not None:
         return relative
     return _dateparser_fallback(raw, anchor)
@@ -222,10 +248,33 @@ def _absolute(raw: str, anchor: date | None, future: bool) -> Resolved | None:
     m = re.fullmatch(r"(?:the )?'?(\d)0'?s", raw)
     if m:
         return Resolved("19" + m[1])
-    m = re.fullmatch(r"(?:fiscal|fiscal year|fy) ?'?(\d{4}|\d{2})", raw)
-    if m:
+    m = re.fullmatch(r"(?:the )?(?:fiscal|fiscal year|fy) ?'?(\d{4}|\d{2})", raw)
+    if m:  # TimeBank annotates a fiscal year by its calendar year
         year = int(m[1]) if len(m[1]) == 4 else 1900 + int(m[1]) if int(m[1]) > 30 else 2000 + int(m[1])
-        return Resolved(f"FY{year}")
+        return _year(year)
+    m = re.fullmatch(r"(?:the )?(\d{1,2})(?:st|nd|rd|th) century", raw) or re.fullmatch(
+        r"(?:the )?(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|"
+        r"thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|"
+        r"twenty-first) century", raw)
+    if m:
+        ordinal = int(m[1]) if m[1].isdigit() else [
+            "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
+            "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth",
+            "eighteenth", "nineteenth", "twentieth", "twenty-first"].index(m[1]) + 1
+        return Resolved(f"{ordinal - 1:02d}")
+    m = re.fullmatch(r"(?:the )?(?:early |late |mid-?)?(twenties|thirties|forties|fifties|sixties|seventies|"
+                     r"eighties|nineties)", raw)
+    if m:
+        return Resolved(f"19{_DECADES[m[1]]}")
+    m = re.fullmatch(r"(?:the )?(?:fiscal )?(?:(\d{4})(?:'s)? )?(first|second|third|fourth)[- ]quarter(?: of)?"
+                     r"(?:,? (\d{4}))?(?: (?:results|earnings|profit|period))?", raw)
+    if m and anchor is not None or (m and (m[1] or m[3])):
+        quarter = {"first": 1, "second": 2, "third": 3, "fourth": 4}[m[2]]
+        if m[1] or m[3]:
+            return _quarter(int(m[1] or m[3]), quarter)
+        current = (anchor.month - 1) // 3 + 1
+        year = anchor.year if quarter <= current or future else anchor.year - 1
+        return _quarter(year, quarter)
     m = re.fullmatch(r"(?:the )?(first|second|third|fourth|1st|2nd|3rd|4th) quarter(?: of)?,? (\d{4})", raw)
     if m:
         quarter = {"first": 1, "second": 2, "third": 3, "fourth": 4}.get(m[1], int(m[1][0]) if m[1][0].isdigit() else 1)
@@ -281,7 +330,7 @@ def _quarter(year: int, quarter: int) -> Resolved:
     return Resolved(f"{year}-Q{quarter}", start, _month_end(year, 3 * quarter))
 
 
-def _relative(raw: str, anchor: date, future: bool) -> Resolved | None:
+def _relative(raw: str, anchor: date, future: bool, context: str = "") -> Resolved | None:
     """Expressions that only make sense against the publication day."""
     m = re.fullmatch(r"(today|tonight|this (morning|afternoon|evening)|(today|this) ?(morning|afternoon|evening|night)?)", raw)
     if m:
@@ -302,6 +351,40 @@ def _relative(raw: str, anchor: date, future: bool) -> Resolved | None:
                      r"(?:'s)?(?: (morning|afternoon|evening|night))?", raw)
     if m:
         return _weekday(m[1], WEEKDAYS[m[2]], anchor, future, PARTS_OF_DAY.get(m[3] or ""))
+    m = re.fullmatch(r"(?:the )?(?:latest|most recent|recent|just-ended|just ended|latest fiscal|fiscal|"
+                     r"year's|same) ?(?:quarter|period|three months)|the quarter|the period", raw)
+    if m:  # the quarter a financial report is about: the last one completed
+        year, month = _shift_months(anchor, -3)
+        return _quarter(year, (month - 1) // 3 + 1)
+    m = re.fullmatch(r"(?:the )?(?:a year (?:ago|earlier|before)|year-(?:earlier|ago)|year earlier|"
+                     r"(?:the )?year-(?:ago|earlier) (?:quarter|period)|(?:the )?same (?:quarter|period) "
+                     r"(?:a|last) year|a year-earlier (?:quarter|period)|last year's (?:quarter|period))", raw)
+    if m:
+        if "quarter" in context:  # "profit rose from a year earlier": the same quarter last year
+            year, month = _shift_months(anchor, -15)
+            return _quarter(year, (month - 1) // 3 + 1)
+        return _year(anchor.year - 1)
+    m = re.fullmatch(r"(?:last|this|next) (" + "|".join(n.lower() for n in calendar.month_name if n) + r")", raw)
+    if m:
+        month = MONTHS[m[1]]
+        modifier = raw.split()[0]
+        if modifier == "last":
+            year = anchor.year if month < anchor.month else anchor.year - 1
+        elif modifier == "next":
+            year = anchor.year if month > anchor.month else anchor.year + 1
+        else:
+            year = anchor.year
+        return _month(year, month)
+    m = re.fullmatch(MONTH_RE + r",? (this|last|next) year", raw)
+    if m:
+        return _month(anchor.year + {"this": 0, "last": -1, "next": 1}[m[2]], MONTHS[m[1]])
+    m = re.fullmatch(r"(?:the )?(?:last|past|previous) decade", raw)
+    if m:
+        return Resolved(str(anchor.year // 10 - 1))
+    m = re.fullmatch(r"(?:the )?weekend", raw)
+    if m and not future:
+        saturday = anchor - timedelta(days=(anchor.weekday() - 5) % 7)
+        return Resolved(_week_timex(saturday) + "-WE", saturday, saturday + timedelta(days=1))
     m = re.fullmatch(r"(?:the )?(?:(this|last|next|past|previous|coming|following) )?(week|month|year|weekend|quarter)"
                      r"(?:'s)?(?: end)?", raw)
     if m and (m[1] or raw.startswith("the ")):
