@@ -149,3 +149,19 @@ def test_golden_reports_are_unchanged(name):
     assert to_json(report) + "\n" == source.read_text(encoding="utf-8")
     assert to_markdown(report) == (GOLDEN / f"{name}.md").read_text(encoding="utf-8")
     assert to_html(report) == (GOLDEN / f"{name}.html").read_text(encoding="utf-8")
+
+
+def test_cli_export_writes_tables_from_a_json_report(report, tmp_path):
+    from click.testing import CliRunner
+
+    from storylens.cli import cli
+
+    source = write_report(report, tmp_path / "report.json")
+    result = CliRunner().invoke(cli, ["export", str(source), "-o", str(tmp_path / "tables"), "--format", "parquet"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "tables" / "facts.parquet").is_file()
+    assert "quotes.parquet" in result.output
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"schema": "something else"}', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["export", str(bad), "-o", str(tmp_path / "t2")])
+    assert result.exit_code != 0 and "not a storylens report" in result.output

@@ -451,11 +451,14 @@ def build_summary(
         return ()
     vectors = _embed([c.text for c in candidates])
     score_candidates(candidates, vectors, articles, facts_by_id)
+    # Only a tight fact (one statement, told by several) can be stated as "A says X; B says Y";
+    # a loose topic cluster flagged as conflicting would swallow the digest.
+    tight = tight_fact_ids(facts)
     templates: dict[int, SummarySentence] = {}
     for i, cand in enumerate(candidates):
         for fact_id in cand.fact_ids:
             fact = facts_by_id.get(fact_id)
-            if fact is not None and fact.status in ("disputed", "conflicting"):
+            if fact is not None and fact_id in tight and fact.status in ("disputed", "conflicting"):
                 template = _template_for(fact, articles)
                 if template is not None:
                     templates[i] = template

@@ -1,6 +1,7 @@
 """Report writers: JSON (the contract), Markdown, HTML, tables (issue 6).
 
     write_report(report, path)          picks the format from the suffix (.json, .md, .html)
+    read_report(path)                   a JSON report back into records (checked against the schema)
     export_tables(report, dir, fmt)     CSV or Parquet tables of facts, claims, quotes,
                                         entities, places, timeline and articles
 """
@@ -13,13 +14,14 @@ from storylens.errors import UsageError
 from storylens.records import Report
 from storylens.report.export import export_tables, report_tables
 from storylens.report.html import to_html
-from storylens.report.jsonio import report_schema, to_json, validate_report_dict
+from storylens.report.jsonio import read_report, report_schema, to_json, validate_report_dict
 from storylens.report.markdown import to_markdown
 
 WRITERS = {".json": to_json, ".md": to_markdown, ".markdown": to_markdown, ".html": to_html, ".htm": to_html}
 
 __all__ = [
     "export_tables",
+    "read_report",
     "report_schema",
     "report_tables",
     "render",

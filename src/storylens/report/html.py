@@ -29,6 +29,8 @@ from storylens.report.views import (
 )
 
 MAX_ENTITIES = 20
+MAX_CLAIMS = 12
+MAX_CONFLICTS = 5
 _TOKEN = re.compile(r"<@(\d+)@>")
 
 
@@ -104,7 +106,7 @@ class _Page:
 
     def fact_item(self, fact: Fact) -> str:
         claims = []
-        for claim in fact.claims:
+        for claim in fact.claims[:MAX_CLAIMS]:
             who = outlet_of(self.articles, claim.article_id)
             if claim.attribution and claim.attribution.speaker:
                 verb = "denies" if claim.attribution.polarity == "denies" else claim.attribution.cue
@@ -113,9 +115,15 @@ class _Page:
             claims.append(
                 f'<div class="claim"><span class="who">{_e(who)}</span> {_e(claim.text)}{self.cite([citation])}</div>'
             )
+        if len(fact.claims) > MAX_CLAIMS:
+            claims.append(f'<div class="claim small">… and {len(fact.claims) - MAX_CLAIMS} more claims in the JSON report</div>')
         conflicts = "".join(
-            f'<div class="conflict">⚠ {_e(c.kind)}: {_e(c.detail)}{self.cite(c.claims)}</div>' for c in fact.conflicts
+            f'<div class="conflict">⚠ {_e(c.kind)}: {_e(c.detail)}{self.cite(c.claims)}</div>'
+            for c in fact.conflicts[:MAX_CONFLICTS]
         )
+        if len(fact.conflicts) > MAX_CONFLICTS:
+            conflicts += f'<div class="conflict">… and {len(fact.conflicts) - MAX_CONFLICTS} more conflicts</div>'
+
         outlets = ", ".join(fact.outlets)
         count = (
             f"{fact.independent_outlets} independent outlet{'s' if fact.independent_outlets != 1 else ''}"
@@ -151,13 +159,13 @@ class _Page:
     def timeline(self, story: Story) -> str:
         if not story.timeline:
             return '<p class="small">No dated events were found.</p>'
-        items = []
+        items, previous = [], None
         for entry in story.timeline:
             when = human_interval(entry.date, entry.end_date)
-            items.append(
-                f'<li><time datetime="{_e(entry.date)}">{_e(when)}</time>'
-                f"{_e(entry.text)}{self.cite(entry.citations)}</li>"
-            )
+            heading = f'<time datetime="{_e(entry.date)}">{_e(when)}</time>' if when != previous else ""
+            css = "" if heading else ' class="same-day"'
+            previous = when
+            items.append(f"<li{css}>{heading}{_e(entry.text)}{self.cite(entry.citations)}</li>")
         return '<ol class="timeline">' + "".join(items) + "</ol>"
 
     def places(self, story: Story) -> str:
@@ -173,7 +181,9 @@ class _Page:
         citation = Citation(article_id=quote.article_id, start=quote.start, end=quote.end)
         speaker = quote.speaker or "Unnamed source"
         verb = f"{quote.cue} (denies)" if quote.polarity == "denies" else quote.cue
-        body = f"“{_e(quote.text)}”" if quote.direct else _e(quote.text)
+        text = quote.text.strip()
+        already_quoted = text[:1] in "\"“‘'" and text[-1:] in "\"”’'"
+        body = f"“{_e(text)}”" if quote.direct and not already_quoted else _e(text)
         css = "denies" if quote.polarity == "denies" else ""
         return (
             f'<blockquote class="{css}">{body}{self.cite([citation])}'
@@ -229,10 +239,15 @@ class _Page:
         return '<div class="outlets">' + "".join(cards) + "</div>"
 
     def story(self, story: Story) -> str:
-        outlets = sorted({outlet_of(self.articles, a) for a in story.article_ids})
+        head = ""
+        if len(self.report.stories) > 1:  # one story: the page title already says it
+            outlets = sorted({outlet_of(self.articles, a) for a in story.article_ids})
+            head = (
+                f"<h2>{_e(story.title)}</h2><p class=\"meta\">{len(story.article_ids)} articles · "
+                f"{len(outlets)} outlets: {_e(', '.join(outlets))}</p>"
+            )
         return (
-            f'<section class="story" id="s-{_e(story.id)}"><h2>{_e(story.title)}</h2>'
-            f'<p class="meta">{len(story.article_ids)} articles · {len(outlets)} outlets: {_e(", ".join(outlets))}</p>'
+            f'<section class="story" id="s-{_e(story.id)}">{head}'
             f"<h3>Summary</h3>{self.summary(story)}"
             f"<h3>Facts</h3>{self.facts(story)}"
             f"<h3>Timeline</h3>{self.timeline(story)}"
@@ -296,6 +311,13 @@ def to_html(report: Report) -> str:
         ) + "</nav>"
     outlets = sorted({a.outlet for a in report.articles})
     meta = f"{len(report.articles)} articles · {len(outlets)} outlets"
+    dates = sorted(a.published[:10] for a in report.articles if a.published)
+    if dates:
+        meta += " · published " + (
+            human_date(dates[0]) if dates[0] == dates[-1] else f"{human_date(dates[0])} – {human_date(dates[-1])}"
+        )
+    if len(report.stories) == 1:
+        meta += " · " + ", ".join(outlets)
     return Template(_template("report.html")).substitute(
         title=_e(title),
         schema=_e(report.schema_),

@@ -11,6 +11,7 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
+from storylens.errors import UsageError
 from storylens.records import Report
 
 SCHEMA_PATH = Path(__file__).with_name("schema.json")
@@ -42,3 +43,19 @@ def validate_report_dict(data: dict) -> None:
     import jsonschema
 
     jsonschema.validate(data, committed_schema(), cls=jsonschema.Draft202012Validator)
+
+
+def read_report(path: str | Path) -> Report:
+    """Load a JSON report written by storylens; a clear one-line error when it is not one."""
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise UsageError(f"{path}: not a readable JSON report ({exc})") from exc
+    if not isinstance(data, dict) or data.get("schema") != Report().schema_:
+        raise UsageError(f"{path}: not a storylens report (schema {Report().schema_} expected)")
+    try:
+        return Report.model_validate(data)
+    except ValueError as exc:
+        first = str(exc).splitlines()[:3]
+        raise UsageError(f"{path}: report does not follow the schema: {' '.join(first)}") from exc

@@ -20,6 +20,7 @@ WIDTH = 800
 MIN_SPAN_DEG = 12.0  # never zoom closer than this: a lone city still shows its country
 PAD_FRACTION = 0.25
 MAX_LABELS = 25
+FOCUS_RADIUS_DEG = 25.0  # places farther than this from the story's centre are listed, not drawn
 
 Ring = list[tuple[float, float]]
 
@@ -72,15 +73,53 @@ def _bounds(places: Sequence[PlaceSummary]) -> tuple[float, float, float, float]
     return max(-180.0, west), south, min(180.0, east), north
 
 
+def _distance_deg(a: PlaceSummary, lat: float, lon: float) -> float:
+    return math.hypot((a.lon - lon) * math.cos(math.radians(lat)), a.lat - lat)
+
+
+def focus_places(
+    places: Sequence[PlaceSummary], country_names: set[str]
+) -> tuple[list[PlaceSummary], list[PlaceSummary], set[str]]:
+    """(points on the map, places left off it, countries to shade).
+
+    A place that is a whole country is shaded, not pinned. The map centres on the
+    mention-weighted middle of the points; a far-off place (Washington in a story about
+    Kabul) is listed beside the map rather than zooming it out to the whole world.
+    """
+    countries = {p.name.lower() for p in places if p.name.lower() in country_names}
+    points = [p for p in places if p.name.lower() not in country_names] or list(places)
+    weights = [max(p.mentions, 1) for p in points]
+    order = sorted(range(len(points)), key=lambda i: points[i].lat)
+    half, acc, mid_lat = sum(weights) / 2, 0, points[order[0]].lat
+    for i in order:
+        acc += weights[i]
+        if acc >= half:
+            mid_lat = points[i].lat
+            break
+    order = sorted(range(len(points)), key=lambda i: points[i].lon)
+    acc, mid_lon = 0, points[order[0]].lon
+    for i in order:
+        acc += weights[i]
+        if acc >= half:
+            mid_lon = points[i].lon
+            break
+    near = [p for p in points if _distance_deg(p, mid_lat, mid_lon) <= FOCUS_RADIUS_DEG]
+    far = [p for p in points if p not in near]
+    return near or points, far if near else [], countries
+
+
 def render_map(places: Sequence[PlaceSummary], *, title: str = "Places in this story") -> str:
     """The SVG markup (safe to inline in HTML); an empty string when there are no places."""
     places = [p for p in places if -90 <= p.lat <= 90 and -180 <= p.lon <= 180]
     if not places:
         return ""
-    west, south, east, north = _bounds(places)
+    outlines = country_outlines()
+    names = {name.lower() for name, _, _, _ in outlines}
+    points, far, shaded = focus_places(places, names)
+    west, south, east, north = _bounds(points)
     x_scale = math.cos(math.radians((south + north) / 2))
     unit = WIDTH / max((east - west) * x_scale, 1e-6)
-    height = max(200, min(900, round((north - south) * unit)))
+    height = max(240, min(900, round((north - south) * unit)))
     unit_y = height / (north - south)
 
     def project(lon: float, lat: float) -> tuple[float, float]:
@@ -92,9 +131,43 @@ def render_map(places: Sequence[PlaceSummary], *, title: str = "Places in this s
         f'<title id="map-title">{escape(title)}</title>',
         f'<rect class="sea" x="0" y="0" width="{WIDTH}" height="{height}"/>',
     ]
-    touched = {p.country for p in places if p.country}
+    touched = {p.country for p in points if p.country}
     labels = []
-    for name, iso, label, rings in country_outlines():
+    taken: list[tuple[float, float, float, float]] = []
+
+    def free(x: float, y: float, text: str, size: float) -> bool:
+        box = (x, y - size, x + 0.6 * size * len(text), y + 2)
+        if box[2] > WIDTH or box[1] < 0 or any(
+            not (box[2] < t[0] or box[0] > t[2] or box[3] < t[1] or box[1] > t[3]) for t in taken
+        ):
+            return False
+        taken.append(box)
+        return True
+
+    point_xy = []
+    for place in sorted(points, key=lambda p: (-p.mentions, p.name)):
+        x, y = project(place.lon, place.lat)
+        point_xy.append((place, x, y))
+    for _place, x, y in point_xy:  # reserve the dots themselves before any label
+        taken.append((x - 5, y - 5, x + 5, y + 5))
+    place_labels, circles = [], []
+    biggest = max(p.mentions for p in points) or 1
+    for rank, (place, x, y) in enumerate(point_xy):
+        radius = 4 + 6 * math.sqrt(max(place.mentions, 1) / biggest)
+        mentions = f"{place.mentions} mention{'s' if place.mentions != 1 else ''}"
+        circles.append(
+            f'<g class="place" data-name="{escape(place.name)}">'
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius:.1f}">'
+            f"<title>{escape(place.name)} ({place.lat:.2f}, {place.lon:.2f}), {mentions}</title></circle></g>"
+        )
+        if rank >= MAX_LABELS:
+            continue
+        for dx, dy, anchor in ((radius + 3, 4, "start"), (-radius - 3, 4, "end"), (-4, -radius - 3, "start"), (-4, radius + 13, "start")):
+            lx = x + dx if anchor == "start" else x + dx - 0.6 * 13 * len(place.name)
+            if free(lx, y + dy, place.name, 13):
+                place_labels.append(f'<text class="place-label" x="{lx:.1f}" y="{y + dy:.1f}">{escape(place.name)}</text>')
+                break
+    for name, iso, label, rings in outlines:
         visible = [
             ring
             for ring in rings
@@ -111,26 +184,17 @@ def render_map(places: Sequence[PlaceSummary], *, title: str = "Places in this s
             "M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in (project(lon, lat) for lon, lat in ring)) + "Z"
             for ring in visible
         )
-        css = "land story-country" if iso in touched else "land"
+        css = "land story-country" if iso in touched or name.lower() in shaded else "land"
         parts.append(f'<path class="{css}" d="{path}"><title>{escape(name)}</title></path>')
         if label and west <= label[1] <= east and south <= label[0] <= north:
             x, y = project(label[1], label[0])
-            labels.append(f'<text class="country-label" x="{x:.1f}" y="{y:.1f}">{escape(name)}</text>')
+            if free(x - 0.3 * 13 * len(name), y, name, 13):
+                labels.append(f'<text class="country-label" x="{x:.1f}" y="{y:.1f}">{escape(name)}</text>')
     parts.extend(labels)
-    biggest = max(p.mentions for p in places) or 1
-    for rank, place in enumerate(sorted(places, key=lambda p: (-p.mentions, p.name))):
-        x, y = project(place.lon, place.lat)
-        radius = 4 + 6 * math.sqrt(max(place.mentions, 1) / biggest)
-        mentions = f"{place.mentions} mention{'s' if place.mentions != 1 else ''}"
-        parts.append(
-            f'<g class="place" data-name="{escape(place.name)}">'
-            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius:.1f}">'
-            f"<title>{escape(place.name)} ({place.lat:.2f}, {place.lon:.2f}), {mentions}</title></circle>"
-        )
-        if rank < MAX_LABELS:
-            parts.append(
-                f'<text class="place-label" x="{x + radius + 2:.1f}" y="{y + 4:.1f}">{escape(place.name)}</text>'
-            )
-        parts.append("</g>")
+    parts.extend(circles)
+    parts.extend(place_labels)
+    if far:
+        names_far = ", ".join(p.name for p in far[:8]) + (" …" if len(far) > 8 else "")
+        parts.append(f'<text class="map-note" x="8" y="{height - 8}">Also mentioned, off this map: {escape(names_far)}</text>')
     parts.append("</svg>")
     return "".join(parts)
