@@ -50,7 +50,7 @@ FUTURE = re.compile(
     r"the near future|the long term|the long run|forthcoming|down the road|one day|someday)$"
 )
 FUTURE_TENSE = re.compile(
-    r"(\b(will|shall|going to|is to be|are to be|plans? to|planned for|scheduled|is expected to|are expected to|"
+    r"(\b(will|would|shall|going to|is to be|are to be|plans? to|planned for|scheduled|is expected to|are expected to|"
     r"upcoming|is due to|are due to|is set to|are set to|to be held)\b|'ll\b)",
     re.I,
 )
