@@ -1,18 +1,481 @@
-"""Align claims into facts and compare outlets (issues 5). Contract:
+"""Compare outlets over aligned claims (issue 5, SPEC 2.6). Contract:
 
     compare_story(group, articles, annotations) -> Comparison
         facts (with status, outlets, independent_outlets, claims, conflicts),
         quotes, entities and per-outlet views for one story.
+
+Status rules, in order:
+- ``disputed``: a party denies the fact ("X denied Y" disputes Y), in the same
+  sentence, the same article or another one;
+- ``conflicting``: claims of one fact disagree on a number, a date or a place,
+  or one negates what another states;
+- ``corroborated``: at least two *independent* outlets assert it (syndicated
+  copies count once: an outlet's independence unit is its syndication group);
+- ``single_source`` otherwise.
+A reported claim ("X said Y") supports Y as something X said; a denial never
+counts as support.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import hashlib
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
 
-from storylens.records import Annotation, Article, Comparison, StoryGroup
+import numpy as np
+
+from storylens.align import (
+    NON_REFERENT_LABELS,
+    Alignment,
+    EntityIndex,
+    align_claims,
+    extract_claims,
+    is_country,
+)
+from storylens.records import (
+    Annotation,
+    Article,
+    Citation,
+    Claim,
+    Comparison,
+    Conflict,
+    EntitySummary,
+    Fact,
+    OutletView,
+    Place,
+    Quantity,
+    Quote,
+    StoryGroup,
+)
+
+NEGATION = re.compile(r"\b(not|no|never|n't|none|nobody|neither|nor|without)\b|n't\b", re.I)
+DENIAL_LINK_MIN_PROB = 0.2  # a denial attaches to the most likely fact above this
+CONTRADICTION_MIN_LEX = 0.5
+CONFLICT_MIN_PROB = 0.6  # claims must be this surely aligned before they can conflict
+
+
+def independence_unit(article: Article) -> str:
+    """Syndicated copies share a unit; otherwise each outlet is its own."""
+    return f"syn:{article.syndication_group}" if article.syndication_group else f"outlet:{article.outlet}"
+
+
+def fact_id(claims: Sequence[Claim]) -> str:
+    return "f-" + hashlib.sha256("\x00".join(sorted(c.id for c in claims)).encode()).hexdigest()[:12]
+
+
+# ---------------------------------------------------------------- conflicts
+
+
+def _interval(quantity: Quantity) -> tuple[float, float] | None:
+    if quantity.value is None:
+        return None
+    low = quantity.value
+    high = quantity.value_max if quantity.value_max is not None else quantity.value
+    qualifier = (quantity.qualifier or "").lower()
+    if any(q in qualifier for q in ("at least", "more than", "over", "above", "upwards")):
+        high = math.inf
+    elif any(q in qualifier for q in ("up to", "at most", "less than", "fewer than", "under", "below")):
+        low = 0.0
+    elif any(q in qualifier for q in ("about", "around", "nearly", "almost", "approximately", "some", "roughly")):
+        low, high = low * 0.85, high * 1.15
+    return low, high
+
+
+def _counted_key(quantity: Quantity) -> set[str]:
+    words = re.findall(r"[a-z]+", (quantity.counted or "").lower())
+    return {w.rstrip("s") for w in words if len(w) > 2}
+
+
+def _number_conflict(a: Claim, b: Claim) -> str | None:
+    """Same counted thing, incompatible values."""
+    for qa in a.quantities:
+        for qb in b.quantities:
+            ka, kb = _counted_key(qa), _counted_key(qb)
+            if not ka or not kb or not (ka & kb):
+                continue
+            if qa.ordinal != qb.ordinal and qa.whole is None and qb.whole is None:
+                continue
+            ia, ib = _interval(qa), _interval(qb)
+            if ia is None or ib is None:
+                continue
+            if ia[1] < ib[0] or ib[1] < ia[0]:
+                return f"{qa.text} {qa.counted or ''} vs {qb.text} {qb.counted or ''}".replace("  ", " ").strip()
+    return None
+
+
+def _date_conflict(a: Claim, b: Claim) -> str | None:
+    da = [t for t in a.times if t.value]
+    db = [t for t in b.times if t.value]
+    if len(da) != 1 or len(db) != 1:
+        return None
+    ta, tb = da[0], db[0]
+    a0, a1 = ta.value[:10], (ta.end_value or ta.value)[:10]
+    b0, b1 = tb.value[:10], (tb.end_value or tb.value)[:10]
+    if len(a0) < 10 or len(b0) < 10:
+        return None
+    if a1 < b0 or b1 < a0:
+        return f"{ta.text} ({a0}) vs {tb.text} ({b0})"
+    return None
+
+
+def _place_conflict(a: Claim, b: Claim, places: Mapping[str, Place]) -> str | None:
+    if len(a.places) != 1 or len(b.places) != 1 or a.places == b.places:
+        return None
+    pa, pb = places.get(a.places[0]), places.get(b.places[0])
+    if pa is None or pb is None or is_country(pa) or is_country(pb):
+        return None
+    distance = _km(pa, pb)
+    if distance > 150 and pa.country == pb.country or distance > 400:
+        return f"{a.places[0]} vs {b.places[0]}"
+    return None
+
+
+def _km(a: Place, b: Place) -> float:
+    la1, lo1, la2, lo2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
+    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    return 2 * 6371 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _content_words(text: str) -> set[str]:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return {w for w in re.findall(r"[a-z]+", text.lower()) if w not in ENGLISH_STOP_WORDS and len(w) > 2}
+
+
+def _contradiction(a: Claim, b: Claim) -> str | None:
+    """One claim negates what another, very similar one states."""
+    na, nb = bool(NEGATION.search(a.text)), bool(NEGATION.search(b.text))
+    if na == nb:
+        return None
+    wa, wb = _content_words(a.text), _content_words(b.text)
+    if not wa or not wb:
+        return None
+    overlap = len(wa & wb) / min(len(wa), len(wb))
+    if overlap < CONTRADICTION_MIN_LEX:
+        return None
+    negated = a if na else b
+    return f"one report negates it: \"{negated.text[:80]}\""
+
+
+def _citation(claim: Claim) -> Citation:
+    return Citation(article_id=claim.article_id, start=claim.start, end=claim.end)
+
+
+# ---------------------------------------------------------------- main entry
 
 
 def compare_story(
-    group: StoryGroup, articles: Mapping[str, Article], annotations: Mapping[str, Annotation]
+    group: StoryGroup,
+    articles: Mapping[str, Article],
+    annotations: Mapping[str, Annotation],
+    *,
+    embedder=None,
 ) -> Comparison:
-    return Comparison()
+    """Align the story's claims into facts and compare its outlets."""
+    story_articles = [articles[i] for i in group.article_ids if i in articles]
+    # exact duplicates carry nothing new: keep the first copy
+    story_articles = [a for a in story_articles if not (a.duplicate_of and a.duplicate_of in articles)] or story_articles
+    story_annotations = {a.id: annotations.get(a.id, Annotation()) for a in story_articles}
+    entity_index = EntityIndex.build(story_annotations.values())
+    claims: list[Claim] = []
+    for article in story_articles:
+        claims.extend(extract_claims(article, story_annotations[article.id], entity_index))
+    places = {p.name: p for ann in story_annotations.values() for p in ann.places}
+    alignment = align_claims(claims, articles, embedder=embedder, places=places)
+    facts = _facts(alignment, articles, places)
+    quotes = _quotes(story_articles, story_annotations)
+    entities = _entities(story_articles, story_annotations, entity_index)
+    outlets = _outlet_views(story_articles, facts, claims, story_annotations, entity_index)
+    return Comparison(facts=tuple(facts), quotes=quotes, entities=entities, outlets=outlets)
+
+
+def _facts(alignment: Alignment, articles: Mapping[str, Article], places: Mapping[str, Place]) -> list[Fact]:
+    claims = alignment.claims
+    clusters = [list(c) for c in alignment.clusters]
+    cluster_of = list(alignment.cluster_of)
+    denial_targets: dict[int, list[int]] = defaultdict(list)  # cluster -> denial claim idx
+
+    # attach each denial to the fact it denies: its own cluster if that holds
+    # assertions, else an asserting sibling clause, else the likeliest fact.
+    for i, claim in enumerate(claims):
+        if not claim.attribution or claim.attribution.polarity != "denies":
+            continue
+        own = cluster_of[i]
+        if any(_asserts(claims[j]) for j in clusters[own] if j != i):
+            denial_targets[own].append(i)
+            continue
+        target = _denial_target(i, alignment)
+        if target is None:
+            continue
+        clusters[own].remove(i)
+        clusters[target].append(i)
+        cluster_of[i] = target
+        denial_targets[target].append(i)
+
+    sentence_rank = _sentence_positions(claims)
+    entity_freq = Counter(e for c in claims for e in set(c.entities))
+    n_units = len({independence_unit(articles[a]) for a in {c.article_id for c in claims}}) or 1
+    facts: list[Fact] = []
+    for c, members in enumerate(clusters):
+        if not members:
+            continue
+        members = sorted(members, key=lambda i: (claims[i].article_id, claims[i].start))
+        member_claims = [claims[i] for i in members]
+        supporting = [claims[i] for i in members if _asserts(claims[i])] or member_claims
+        outlets = tuple(sorted({articles[cl.article_id].outlet for cl in member_claims}))
+        units = {independence_unit(articles[cl.article_id]) for cl in supporting}
+        conflicts: list[Conflict] = []
+        for d in denial_targets.get(c, []):
+            denied = [claims[j] for j in members if j != d and _asserts(claims[j])]
+            if not denied:
+                continue
+            speaker = claims[d].attribution.speaker or "a party"
+            conflicts.append(
+                Conflict(
+                    kind="denial",
+                    detail=f"{speaker} {claims[d].attribution.cue} it",
+                    claims=tuple(_citation(x) for x in [*denied[:3], claims[d]]),
+                )
+            )
+        conflicts.extend(
+            _pair_conflicts([i for i in members if _asserts(claims[i])], alignment, places)
+        )
+        if any(k.kind == "denial" for k in conflicts):
+            status = "disputed"
+        elif conflicts:
+            status = "conflicting"
+        elif len(units) >= 2:
+            status = "corroborated"
+        else:
+            status = "single_source"
+        representative = _representative(members, alignment)
+        salience = sum(math.log1p(entity_freq[e]) for e in set(claims[representative].entities))
+        position = max(1.0 / (1 + sentence_rank[i]) for i in members)
+        importance = (
+            len(units) / n_units * 3.0
+            + len(units)
+            + 0.3 * math.log1p(len(members))
+            + 0.15 * min(salience, 10.0)
+            + 1.0 * position
+        )
+        facts.append(
+            Fact(
+                id=fact_id(member_claims),
+                text=claims[representative].text,
+                status=status,
+                outlets=outlets,
+                independent_outlets=len(units),
+                claims=tuple(member_claims),
+                conflicts=tuple(conflicts),
+                importance=round(importance, 4),
+            )
+        )
+    facts.sort(key=lambda f: (-f.importance, f.id))
+    return facts
+
+
+def _asserts(claim: Claim) -> bool:
+    return claim.attribution is None or claim.attribution.polarity == "asserts"
+
+
+def _denial_target(i: int, alignment: Alignment) -> int | None:
+    claims = alignment.claims
+    denial = claims[i]
+    siblings = [
+        j
+        for j, other in enumerate(claims)
+        if j != i
+        and other.article_id == denial.article_id
+        and _asserts(other)
+        and 0 <= denial.start - other.end <= 12  # the clause right before, same sentence
+    ]
+    if siblings:
+        return alignment.cluster_of[siblings[0]]
+    best, best_prob = None, DENIAL_LINK_MIN_PROB
+    for j, other in enumerate(claims):
+        if j == i or not _asserts(other) or not set(other.entities) & set(denial.entities):
+            continue
+        prob = alignment.pair_prob(i, j)
+        if prob > best_prob:
+            best, best_prob = alignment.cluster_of[j], prob
+    return best
+
+
+def _pair_conflicts(
+    members: Sequence[int], alignment: Alignment, places: Mapping[str, Place]
+) -> list[Conflict]:
+    """Disagreements between claims that closely state the same thing.
+
+    Only pairs aligned with high confidence are compared: a fact's looser
+    members may mention other days or places without contradicting it.
+    """
+    claims = alignment.claims
+    conflicts = []
+    seen: set[tuple[str, str]] = set()
+    for x in range(len(members)):
+        for y in range(x + 1, len(members)):
+            a, b = claims[members[x]], claims[members[y]]
+            if a.article_id == b.article_id:
+                continue
+            if alignment.pair_prob(members[x], members[y]) < CONFLICT_MIN_PROB:
+                continue
+            for kind, detail in (
+                ("number", _number_conflict(a, b)),
+                ("date", _date_conflict(a, b)),
+                ("place", _place_conflict(a, b, places)),
+                ("contradiction", _contradiction(a, b)),
+            ):
+                if detail and (kind, detail) not in seen:
+                    seen.add((kind, detail))
+                    conflicts.append(Conflict(kind=kind, detail=detail, claims=(_citation(a), _citation(b))))
+                    break
+    return conflicts
+
+
+def _representative(members: Sequence[int], alignment: Alignment) -> int:
+    """The most central, complete and preferably unattributed claim."""
+    claims = alignment.claims
+    if len(members) == 1:
+        return members[0]
+    idx = np.array(members)
+    if alignment.prob is not None:
+        sims = alignment.prob[np.ix_(idx, idx)]
+    else:
+        v = alignment.vectors[idx]
+        sims = v @ v.T
+    centrality = sims.mean(axis=1)
+
+    def score(k: int) -> float:
+        claim = claims[members[k]]
+        words = len(claim.text.split())
+        complete = 1.0 if 8 <= words <= 45 else 0.5
+        own = 0.15 if claim.attribution is None else 0.0
+        return float(centrality[k]) * complete + own
+
+    return members[max(range(len(members)), key=lambda k: (score(k), -k))]
+
+
+def _sentence_positions(claims: Sequence[Claim]) -> list[int]:
+    by_article: dict[str, list[int]] = defaultdict(list)
+    for i, claim in enumerate(claims):
+        by_article[claim.article_id].append(i)
+    rank = [0] * len(claims)
+    for members in by_article.values():
+        for position, i in enumerate(sorted(members, key=lambda k: claims[k].start)):
+            rank[i] = position
+    return rank
+
+
+# ---------------------------------------------------------------- quotes, entities, outlets
+
+
+def _quotes(articles: Sequence[Article], annotations: Mapping[str, Annotation]) -> tuple[Quote, ...]:
+    quotes = []
+    for article in articles:
+        for attribution in annotations[article.id].attributions:
+            content = attribution.content
+            if content.end <= content.start:
+                continue
+            cue = attribution.cue.text.strip()
+            polarity = attribution.polarity
+            if any(w in cue.lower().split() for w in ("denied", "denies", "deny", "rejected", "refuted")):
+                polarity = "denies"
+            quotes.append(
+                Quote(
+                    speaker=attribution.speaker or (attribution.source.text if attribution.source else None),
+                    cue=cue,
+                    text=article.text[content.start : content.end],
+                    direct=attribution.direct,
+                    article_id=article.id,
+                    start=content.start,
+                    end=content.end,
+                    polarity=polarity,
+                )
+            )
+    return tuple(quotes)
+
+
+def _entities(
+    articles: Sequence[Article], annotations: Mapping[str, Annotation], index: EntityIndex
+) -> tuple[EntitySummary, ...]:
+    aliases: dict[str, set[str]] = defaultdict(set)
+    by_outlet: dict[str, Counter[str]] = defaultdict(Counter)
+    for article in articles:
+        for entity in annotations[article.id].entities:
+            if entity.label in NON_REFERENT_LABELS:
+                continue
+            name = index.of(entity)
+            if not name:
+                continue
+            aliases[name].add(entity.text.strip())
+            by_outlet[name][article.outlet] += 1
+    order = sorted(aliases, key=lambda n: (-sum(by_outlet[n].values()), n))
+    return tuple(
+        EntitySummary(
+            name=name,
+            type=index.label.get(name, "MISC"),
+            aliases=tuple(sorted(a for a in aliases[name] if a != name)),
+            mentions_by_outlet=dict(sorted(by_outlet[name].items())),
+        )
+        for name in order
+    )
+
+
+def _outlet_views(
+    articles: Sequence[Article],
+    facts: Sequence[Fact],
+    claims: Sequence[Claim],
+    annotations: Mapping[str, Annotation],
+    index: EntityIndex,
+) -> tuple[OutletView, ...]:
+    unit_of_outlet: dict[str, set[str]] = defaultdict(set)
+    article_by_id = {a.id: a for a in articles}
+    for article in articles:
+        unit_of_outlet[article.outlet].add(independence_unit(article))
+    all_units = {u for units in unit_of_outlet.values() for u in units}
+    fact_units = {
+        f.id: {independence_unit(article_by_id[c.article_id]) for c in f.claims if c.article_id in article_by_id}
+        for f in facts
+    }
+    # wording: the surface forms each outlet uses for referents several outlets share
+    terms: dict[str, dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
+    for article in articles:
+        for entity in annotations[article.id].entities:
+            name = index.of(entity)
+            if name:
+                terms[name][article.outlet][entity.text.strip()] += 1
+    views = []
+    for outlet in sorted(unit_of_outlet):
+        own_units = unit_of_outlet[outlet]
+        others = all_units - own_units
+        carried = [f for f in facts if any(article_by_id[c.article_id].outlet == outlet for c in f.claims if c.article_id in article_by_id)]
+        exclusive = [f for f in carried if fact_units[f.id] <= own_units]
+        omitted = [
+            f
+            for f in facts
+            if f not in carried
+            and len(fact_units[f.id] & others) >= 2
+            and len(fact_units[f.id] & others) > len(others) / 2
+        ]
+        outlet_claims = [c for c in claims if c.article_id in article_by_id and article_by_id[c.article_id].outlet == outlet]
+        attributed = [c for c in outlet_claims if c.attribution is not None]
+        cues = Counter(c.attribution.cue.lower() for c in attributed)
+        wording = {
+            name: tuple(t for t, _ in per_outlet[outlet].most_common())
+            for name, per_outlet in sorted(terms.items())
+            if outlet in per_outlet and len(per_outlet) >= 2
+        }
+        views.append(
+            OutletView(
+                outlet=outlet,
+                fact_ids=tuple(f.id for f in carried),
+                exclusive_fact_ids=tuple(f.id for f in exclusive),
+                omitted_fact_ids=tuple(f.id for f in omitted),
+                wording=wording,
+                attributed_share=round(len(attributed) / len(outlet_claims), 3) if outlet_claims else None,
+                cue_verbs=dict(sorted(cues.items(), key=lambda kv: (-kv[1], kv[0]))),
+            )
+        )
+    return tuple(views)

@@ -1,0 +1,271 @@
+"""Claim alignment on ECB+ (issue 5): pairwise P/R/F1 beside two baselines.
+
+Protocol: each ECB+ topic (both sub-topics: two different events of one kind)
+is analysed as ONE story. Universe: pairs of annotated sentences
+(ECBplus_coreference_sentences.csv) in different articles of a topic. Gold
+positive: the two sentences mention coreferent events (a shared
+CROSS_DOC_COREF chain of ACTION/NEG mentions). storylens predicts positive
+when one fact holds claims overlapping both sentences. Baselines in the same
+run: TF-IDF cosine and MiniLM cosine between the two sentences, each at its
+best global threshold (an oracle choice, which flatters the baselines).
+
+    nice -n 10 .venv/bin/python bench/alignment.py [--topics 1,2,3] [--fit]
+
+--fit refits the logistic pair weights of storylens.align on the topics given
+and prints them (paste into align.WEIGHTS/BIAS).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import re
+import sys
+import time
+import xml.etree.ElementTree as ET
+from collections import defaultdict
+from itertools import combinations
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT.parent / "shared" / "data" / "ecbplus"
+sys.path.insert(0, str(ROOT / "src"))
+
+NO_SPACE_BEFORE = re.compile(r"^(?:[.,;:!?%)\]}]|'s|'S|n't|'re|'ve|'ll|'d|'m|''|\.\.\.)$")
+NO_SPACE_AFTER = {"(", "[", "{", "$", "``"}
+
+
+def load_topic(topic_dir: Path) -> list[dict]:
+    """Articles of one topic: text, sentence spans and event-chain ids per sentence."""
+    docs = []
+    for path in sorted(topic_dir.glob("*.xml")):
+        root = ET.parse(path).getroot()
+        tokens = [(int(t.get("t_id")), int(t.get("sentence")), t.text or "") for t in root.iter("token")]
+        token_sentence = {tid: s for tid, s, _ in tokens}
+        text_parts: list[str] = []
+        spans: dict[int, list[int]] = {}
+        length = 0
+        previous_sentence = None
+        previous_token = ""
+        for _tid, sentence, word in tokens:
+            if sentence != previous_sentence:
+                if previous_sentence is not None:
+                    text_parts.append("\n")
+                    length += 1
+                spans[sentence] = [length, length]
+                sep = ""
+            else:
+                sep = "" if NO_SPACE_BEFORE.match(word) or previous_token in NO_SPACE_AFTER else " "
+            text_parts.append(sep + word)
+            length += len(sep) + len(word)
+            spans[sentence][1] = length
+            previous_sentence, previous_token = sentence, word
+        mention_sentences: dict[str, set[int]] = {}
+        mention_kind: dict[str, str] = {}
+        markables = root.find("Markables")
+        if markables is not None:
+            for element in markables:
+                anchors = [int(a.get("t_id")) for a in element.findall("token_anchor")]
+                if anchors:
+                    mention_sentences[element.get("m_id")] = {token_sentence[a] for a in anchors if a in token_sentence}
+                    mention_kind[element.get("m_id")] = element.tag
+        chains: dict[int, set[str]] = defaultdict(set)
+        relations = root.find("Relations")
+        if relations is not None:
+            for relation in relations.findall("CROSS_DOC_COREF"):
+                note = relation.get("note") or ""
+                for source in relation.findall("source"):
+                    kind = mention_kind.get(source.get("m_id"), "")
+                    if kind.startswith(("ACTION", "NEG")):
+                        for sentence in mention_sentences.get(source.get("m_id"), ()):
+                            chains[sentence].add(note)
+        docs.append(
+            {
+                "name": path.stem,
+                "text": "".join(text_parts),
+                "spans": {s: tuple(v) for s, v in spans.items()},
+                "chains": dict(chains),
+            }
+        )
+    return docs
+
+
+def annotated_sentences() -> dict[str, set[tuple[str, int]]]:
+    """topic -> {(doc name, sentence number)} from the coreference index."""
+    out: dict[str, set[tuple[str, int]]] = defaultdict(set)
+    with open(DATA / "ECBplus_coreference_sentences.csv", newline="") as handle:
+        for row in csv.DictReader(handle):
+            out[row["Topic"]].add((f"{row['Topic']}_{row['File']}", int(row["Sentence Number"])))
+    return out
+
+
+def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def best_threshold(scores: np.ndarray, gold: np.ndarray) -> tuple[float, float, float, float]:
+    order = np.argsort(-scores)
+    sorted_gold = gold[order]
+    tp = np.cumsum(sorted_gold)
+    fp = np.cumsum(~sorted_gold)
+    total = gold.sum()
+    precision = tp / np.maximum(tp + fp, 1)
+    recall = tp / max(total, 1)
+    f1 = np.where(precision + recall > 0, 2 * precision * recall / np.maximum(precision + recall, 1e-12), 0)
+    k = int(np.argmax(f1))
+    return float(precision[k]), float(recall[k]), float(f1[k]), float(scores[order][k])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--topics", help="comma-separated topic numbers (default: all present)")
+    parser.add_argument("--fit", action="store_true", help="refit the pair weights and print them")
+    parser.add_argument("--no-minilm", action="store_true", help="skip the MiniLM baseline")
+    parser.add_argument("--threshold", type=float, help="override align.THRESHOLD (tuning)")
+    parser.add_argument("--db", default="/tmp/storylens-bench-ecb.db", help="annotation cache")
+    args = parser.parse_args()
+    if not DATA.exists():
+        print(f"skip: {DATA} not found")
+        return 0
+
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from storylens import align
+    from storylens.annotate import annotate_articles
+    from storylens.compare import compare_story
+    from storylens.group import one_story
+    from storylens.records import Article
+    from storylens.store import Store
+
+    if args.threshold is not None:
+        align.THRESHOLD = args.threshold
+    gold_sentences = annotated_sentences()
+    topics = sorted((p for p in (DATA / "topics").iterdir() if p.is_dir()), key=lambda p: int(p.name))
+    if args.topics:
+        wanted = set(args.topics.split(","))
+        topics = [t for t in topics if t.name in wanted]
+
+    pair_gold: list[bool] = []
+    pair_ours: list[bool] = []
+    pair_tfidf: list[float] = []
+    pair_texts: list[tuple[str, str]] = []
+    fit_x: list[np.ndarray] = []
+    fit_y: list[np.ndarray] = []
+    seconds_annotate = seconds_compare = 0.0
+    n_articles = n_sentences = 0
+    store = Store(args.db)
+    for topic_dir in topics:
+        docs = load_topic(topic_dir)
+        articles = []
+        for doc in docs:
+            article_id = "a-" + hashlib.sha256(doc["name"].encode()).hexdigest()[:12]
+            doc["id"] = article_id
+            articles.append(Article(id=article_id, source=doc["name"], outlet=doc["name"], text=doc["text"]))
+        by_id = {a.id: a for a in articles}
+        n_articles += len(articles)
+        started = time.perf_counter()
+        annotations = annotate_articles(articles, store=store)
+        seconds_annotate += time.perf_counter() - started
+        started = time.perf_counter()
+        comparison = compare_story(one_story(articles), by_id, annotations)
+        seconds_compare += time.perf_counter() - started
+
+        fact_claims: dict[str, list[tuple[str, int, int]]] = {
+            fact.id: [(c.article_id, c.start, c.end) for c in fact.claims] for fact in comparison.facts
+        }
+        wanted = gold_sentences.get(topic_dir.name, set())
+        items = []  # (doc, sentence number, span, chains, text)
+        for doc in docs:
+            for sentence, span in doc["spans"].items():
+                if (doc["name"], sentence) in wanted:
+                    items.append((doc, sentence, span, doc["chains"].get(sentence, set())))
+        n_sentences += len(items)
+
+        def facts_of(doc: dict, span: tuple[int, int], fact_claims=fact_claims) -> set[str]:
+            return {
+                fact_id
+                for fact_id, spans in fact_claims.items()
+                if any(a == doc["id"] and s < span[1] and e > span[0] for a, s, e in spans)
+            }
+
+        item_facts = [facts_of(doc, span) for doc, _, span, _ in items]
+        all_texts = [d["text"][s:e] for d in docs for s, e in d["spans"].values()]
+        vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit(all_texts)
+        item_texts = [doc["text"][span[0] : span[1]] for doc, _, span, _ in items]
+        tfidf = vectorizer.transform(item_texts)
+        cosines = (tfidf @ tfidf.T).toarray()
+        for a, b in combinations(range(len(items)), 2):
+            if items[a][0]["name"] == items[b][0]["name"]:
+                continue
+            pair_gold.append(bool(items[a][3] & items[b][3]))
+            pair_ours.append(bool(item_facts[a] & item_facts[b]))
+            pair_tfidf.append(float(cosines[a, b]))
+            pair_texts.append((item_texts[a], item_texts[b]))
+
+        if args.fit:
+            claims = []
+            for article in articles:
+                claims.extend(align.extract_claims(article, annotations[article.id], align.EntityIndex.build(annotations.values())))
+            vectors = align.embed_claims(claims)
+            scorer = align.PairScorer(claims, by_id, vectors)
+            index_of_doc = {d["id"]: d for d in docs}
+            claim_item = []
+            for i, claim in enumerate(claims):
+                doc = index_of_doc[claim.article_id]
+                for k, (d, _, span, _) in enumerate(items):
+                    if d is doc and claim.start < span[1] and claim.end > span[0]:
+                        claim_item.append((i, k))
+            if claim_item:
+                idx = np.array(sorted({i for i, _ in claim_item}))
+                feats = scorer.features(idx)
+                pos = {c: n for n, c in enumerate(idx)}
+                for (i, ka), (j, kb) in combinations(claim_item, 2):
+                    if items[ka][0] is items[kb][0]:
+                        continue
+                    fit_x.append(feats[:, pos[i], pos[j]])
+                    fit_y.append(bool(items[ka][3] & items[kb][3]))
+        print(f"topic {topic_dir.name}: {len(articles)} articles, {len(items)} annotated sentences", file=sys.stderr)
+
+    gold = np.array(pair_gold)
+    ours = np.array(pair_ours)
+    tp = int((gold & ours).sum())
+    fp = int((~gold & ours).sum())
+    fn = int((gold & ~ours).sum())
+    p, r, f = prf(tp, fp, fn)
+    print(f"ECB+ claim alignment: {len(topics)} topics, {n_articles} articles, {n_sentences} annotated sentences, "
+          f"{len(gold)} pairs ({int(gold.sum())} gold positive)")
+    print(f"{'method':<34} {'P':>6} {'R':>6} {'F1':>6}  threshold")
+    print(f"{'storylens align+compare':<34} {p:6.3f} {r:6.3f} {f:6.3f}  (fixed, no oracle)")
+    bp, br, bf, bt = best_threshold(np.array(pair_tfidf), gold)
+    print(f"{'baseline TF-IDF cosine (best thr)':<34} {bp:6.3f} {br:6.3f} {bf:6.3f}  {bt:.3f}")
+    if not args.no_minilm:
+        from storylens.resources import get_embedder
+
+        texts = sorted({t for pair in pair_texts for t in pair})
+        vectors = get_embedder().embed(texts)
+        row = {t: i for i, t in enumerate(texts)}
+        minilm = np.array([float(vectors[row[a]] @ vectors[row[b]]) for a, b in pair_texts])
+        mp, mr, mf, mt = best_threshold(minilm, gold)
+        print(f"{'baseline MiniLM cosine (best thr)':<34} {mp:6.3f} {mr:6.3f} {mf:6.3f}  {mt:.3f}")
+    print(f"time: annotate {seconds_annotate:.1f} s (cached after first run), align+compare {seconds_compare:.1f} s")
+    if args.fit and fit_x:
+        from sklearn.linear_model import LogisticRegression
+
+        x = np.array(fit_x)
+        y = np.array(fit_y)
+        model = LogisticRegression(C=1.0, max_iter=2000, class_weight=None).fit(x, y)
+        print("fitted on", len(y), "claim pairs,", int(y.sum()), "positive")
+        print("WEIGHTS =", np.round(model.coef_[0], 2).tolist())
+        print("BIAS =", round(float(model.intercept_[0]), 2))
+        for name, w in zip(align.FEATURES, model.coef_[0], strict=True):
+            print(f"  {name:<12} {w:+.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

