@@ -1,36 +1,934 @@
-"""Group articles into stories (same real-world events).
+"""Group articles into stories: same real-world event(s), not merely same topic.
 
 Owned by the grouping work (issue 4). Contract:
 
     group_articles(articles, annotations, *, store=None) -> list[StoryGroup]
         deterministic and independent of input order; applies the user's
         merge/split corrections kept in the store.
+
+How it works (each step is a function below, so the bench can calibrate it):
+
+1. Profiles. Per article: TF-IDF over the full text, the lead (title + first
+   sentences), names (entity canonical forms from the annotations plus
+   capitalised words inside sentences, so grouping degrades gracefully when
+   no entities exist), numbers, years and mentioned event dates, and a dense
+   MiniLM vector of the lead (cached in the store by article id).
+2. Candidates through an index. An inverted index over each article's
+   salient terms (postings capped) returns its nearest neighbours; only those
+   pairs are ever scored, so cost grows about linearly with the corpus.
+3. Pair probability. A logistic model over eight similarities (full-text,
+   lead, dense, names, numbers, years, and term/name similarity re-weighted
+   inside the article's topic block so that words every article of the topic
+   shares stop counting). Its weights and the thresholds were fitted on the
+   odd-numbered ECB+ topics (``bench/grouping.py --calibrate``).
+4. Clustering. Average-link agglomeration over the sparse candidate graph,
+   then lone articles join the story they fit best when that is likely
+   enough. Ties break by article id, and every step works on the id-sorted
+   set, so the grouping is a function of the set of articles: arrival order
+   never matters. A new article joins the best story or starts one; stories
+   merge when new evidence links them.
+5. Corrections. ``merge`` and ``split`` are stored as must-link and
+   cannot-link constraints between article ids (story ids change as stories
+   grow; article ids do not), so they survive re-analysis and new ingests.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+import heapq
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
 
+import numpy as np
+from scipy import sparse
+
+from storylens.errors import NotFound, UsageError
 from storylens.records import Annotation, Article, GroupingReason, StoryGroup
+
+# --------------------------------------------------------------------------- calibration
+# Fitted by `bench/grouping.py --calibrate` on ECB+ topics with odd numbers
+# (logistic regression on candidate pairs; thresholds by grid search for
+# B-cubed F1 on the same topics). Even topics were held out.
+FEATURES = ("text", "dense", "years", "lead", "names", "numbers", "local_text", "local_names")
+WEIGHTS = np.array([-1.23, 3.04, 1.07, 1.65, 7.60, 4.10, 3.58, 2.92])
+BIAS = -5.10
+MERGE_THRESHOLD = 0.45  # average-link probability needed to merge two stories
+ATTACH_THRESHOLD = 0.1  # a lone article joins its best story above this
+BLOCK_THRESHOLD = 0.1  # full-text cosine (average link) that makes a topic block
+
+NEIGHBOURS = 30  # candidates kept per article
+SALIENT_TERMS = 40  # query terms per article in the candidate index
+MAX_POSTING = 200  # terms in more articles than this (or MAX_POSTING_SHARE) are not looked up
+MAX_POSTING_SHARE = 0.02
+QUERY_CHUNK = 512
+MAX_GAP_DAYS = 60  # both published dates known and further apart: never candidates
+LEAD_CHARS = 500
+NAME_LABELS = {
+    "PERSON",
+    "ORG",
+    "GPE",
+    "LOC",
+    "FAC",
+    "NORP",
+    "EVENT",
+    "PRODUCT",
+    "WORK_OF_ART",
+    "LAW",
+}
+EMBED_CACHE = "group-embed-v1"
+
+_WORD = re.compile(r"[A-Za-z][\w'’-]*")
+_NUMBER = re.compile(r"\b\d[\d,.]*\b")
+_YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 
 
 def story_id(article_ids: Sequence[str]) -> str:
-    return "s-" + hashlib.sha256("\x00".join(sorted(article_ids)).encode()).hexdigest()[:10]
+    """A story's id: a hash of its founding (earliest) article's id.
+
+    Callers pass ids in (published, id) order; the id stays put as a story
+    grows, and only changes if an earlier article joins it.
+    """
+    first = article_ids[0] if article_ids else ""
+    return "s-" + hashlib.sha256(first.encode()).hexdigest()[:10]
+
+
+def _order_key(article: Article) -> tuple[str, str]:
+    return (article.published or "9999", article.id)
 
 
 def one_story(articles: Sequence[Article]) -> StoryGroup:
-    ids = tuple(sorted(a.id for a in articles))
-    title = next((a.title for a in articles if a.title), "Story")
+    """All articles as one story (the ``--one-story`` switch)."""
+    ordered = sorted(articles, key=_order_key)
+    ids = tuple(a.id for a in ordered)
     return StoryGroup(
         id=story_id(ids),
-        title=title,
+        title=_title_of(ordered[0]) if ordered else "Story",
         article_ids=ids,
         reasons=tuple(GroupingReason(article_id=i, score=1.0) for i in ids),
     )
 
 
+# --------------------------------------------------------------------------- profiles
+
+
+def _lead(article: Article) -> str:
+    text = article.text.strip()
+    title = (article.title or "").strip()
+    head = text[:LEAD_CHARS]
+    if len(text) > LEAD_CHARS:
+        cut = max(head.rfind(". "), head.rfind("\n"))
+        head = head[: cut + 1] if cut > 100 else head
+    if title and not text.startswith(title):
+        return title + "\n" + head
+    return head
+
+
+def _proper_words(text: str) -> list[str]:
+    """Capitalised words that do not start a sentence: cheap names when NER is absent."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    out: list[str] = []
+    for sentence in _SENTENCE_END.split(text):
+        words = _WORD.findall(sentence)
+        out.extend(
+            w.lower() for w in words[1:] if w[0].isupper() and w.lower() not in ENGLISH_STOP_WORDS
+        )
+    return out
+
+
+def _entity_names(annotation: Annotation | None) -> list[str]:
+    if annotation is None:
+        return []
+    return [e.canonical for e in annotation.entities if e.label in NAME_LABELS and e.canonical]
+
+
+def _name_tokens(article: Article, annotation: Annotation | None) -> list[str]:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    tokens = _proper_words(article.text)
+    for name in _entity_names(annotation):
+        tokens.extend(w.lower() for w in _WORD.findall(name) if w.lower() not in ENGLISH_STOP_WORDS)
+    return tokens
+
+
+def _event_dates(annotation: Annotation | None) -> set[str]:
+    if annotation is None:
+        return set()
+    return {
+        t.value[:10] for t in annotation.times if t.value and re.match(r"\d{4}-\d\d-\d\d", t.value)
+    }
+
+
+def _years(article: Article, annotation: Annotation | None) -> set[str]:
+    years = set(_YEAR.findall(article.text))
+    years |= {d[:4] for d in _event_dates(annotation)}
+    return years
+
+
+def _parse_day(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def _tfidf(docs: Sequence[Sequence[str]]) -> tuple[sparse.csr_matrix, list[str]]:
+    """Sublinear TF-IDF over token lists, rows L2-normalised; vocabulary sorted."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    vectorizer = TfidfVectorizer(
+        tokenizer=_identity,
+        preprocessor=_identity,
+        token_pattern=None,
+        lowercase=False,
+        sublinear_tf=True,
+        dtype=np.float32,
+    )
+    if not any(docs):
+        return sparse.csr_matrix((len(docs), 0), dtype=np.float32), []
+    matrix = vectorizer.fit_transform(list(docs)).tocsr()
+    return matrix, list(vectorizer.get_feature_names_out())
+
+
+def _identity(x):
+    return x
+
+
+def _text_tokens(text: str) -> list[str]:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return [w for w in re.findall(r"(?u)\b\w\w+\b", text.lower()) if w not in ENGLISH_STOP_WORDS]
+
+
+@dataclass
+class Profiles:
+    """Everything grouping knows about a set of articles (rows in id order)."""
+
+    articles: list[Article]
+    text: sparse.csr_matrix
+    terms: list[str]
+    text_counts: sparse.csr_matrix  # sublinear counts (1 + log tf), for local IDF
+    lead: sparse.csr_matrix
+    names: sparse.csr_matrix
+    name_terms: list[str]
+    name_counts: sparse.csr_matrix
+    numbers: sparse.csr_matrix
+    dense: np.ndarray
+    years: list[set[str]]
+    dates: list[set[str]]
+    entities: list[list[str]]
+    published: list[date | None]
+
+    @property
+    def ids(self) -> list[str]:
+        return [a.id for a in self.articles]
+
+
+def _sublinear(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
+    out = matrix.astype(np.float32).tocsr(copy=True)
+    out.data = 1.0 + np.log(out.data)
+    return out
+
+
+def _counts(docs: Sequence[Sequence[str]], vocabulary: Sequence[str]) -> sparse.csr_matrix:
+    index = {t: i for i, t in enumerate(vocabulary)}
+    rows, cols, vals = [], [], []
+    for r, doc in enumerate(docs):
+        for term, n in Counter(t for t in doc if t in index).items():
+            rows.append(r)
+            cols.append(index[term])
+            vals.append(n)
+    return _sublinear(
+        sparse.csr_matrix(
+            (vals, (rows, cols)), shape=(len(docs), len(vocabulary)), dtype=np.float32
+        )
+    )
+
+
+def build_profiles(
+    articles: Sequence[Article], annotations: Mapping[str, Annotation], *, store=None, embedder=None
+) -> Profiles:
+    """Profile articles (sorted by id, duplicates dropped)."""
+    unique = {a.id: a for a in articles}
+    ordered = [unique[i] for i in sorted(unique)]
+    notes = [annotations.get(a.id) for a in ordered]
+    text_docs = [_text_tokens((a.title or "") + "\n" + a.text) for a in ordered]
+    text, terms = _tfidf(text_docs)
+    vocabulary = {t: i for i, t in enumerate(terms)}
+    lead_docs = [_text_tokens(_lead(a)) for a in ordered]
+    lead = _project(lead_docs, vocabulary, text)
+    name_docs = [_name_tokens(a, n) for a, n in zip(ordered, notes, strict=True)]
+    names, name_terms = _tfidf(name_docs)
+    number_docs = [_NUMBER.findall(a.text) for a in ordered]
+    numbers, _ = _tfidf(number_docs)
+    return Profiles(
+        articles=ordered,
+        text=text,
+        terms=terms,
+        text_counts=_counts(text_docs, terms),
+        lead=lead,
+        names=names,
+        name_terms=name_terms,
+        name_counts=_counts(name_docs, name_terms),
+        numbers=numbers,
+        dense=embed_leads(ordered, store=store, embedder=embedder),
+        years=[_years(a, n) for a, n in zip(ordered, notes, strict=True)],
+        dates=[_event_dates(n) for n in notes],
+        entities=[_entity_names(n) for n in notes],
+        published=[_parse_day(a.published) for a in ordered],
+    )
+
+
+def _project(
+    docs: Sequence[Sequence[str]], vocabulary: Mapping[str, int], fitted
+) -> sparse.csr_matrix:
+    """TF-IDF of ``docs`` with the full-text vocabulary and IDF (lead vectors)."""
+    n_terms = len(vocabulary)
+    if n_terms == 0:
+        return sparse.csr_matrix((len(docs), 0), dtype=np.float32)
+    counts = _counts(docs, list(vocabulary))
+    # IDF per term, recovered from the fitted matrix is not possible; recompute it.
+    df = np.zeros(n_terms, dtype=np.float64)
+    nz = fitted.copy()
+    nz.data[:] = 1
+    df += np.asarray(nz.sum(axis=0)).ravel()
+    idf = np.log((1 + fitted.shape[0]) / (1 + df)) + 1
+    weighted = counts.multiply(idf.astype(np.float32)).tocsr()
+    return _normalise(weighted)
+
+
+def _normalise(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    norms[norms == 0] = 1
+    return sparse.diags(1 / norms).astype(np.float32) @ matrix
+
+
+def embed_leads(articles: Sequence[Article], *, store=None, embedder=None) -> np.ndarray:
+    """MiniLM vectors of each article's lead, cached in the store by article id."""
+    if embedder is None:
+        from storylens.resources import get_embedder
+
+        embedder = get_embedder()
+    dim = int(getattr(embedder, "dim", 384))
+    kind = f"{EMBED_CACHE}:{getattr(embedder, 'name', type(embedder).__name__)}"
+    out = np.zeros((len(articles), dim), dtype=np.float32)
+    missing: list[int] = []
+    for i, article in enumerate(articles):
+        cached = store.get_cache(kind, article.id) if store is not None else None
+        if cached is not None and len(cached) == dim * 4:
+            out[i] = np.frombuffer(cached, dtype=np.float32)
+        else:
+            missing.append(i)
+    if missing:
+        vectors = embedder.embed([_lead(articles[i]) for i in missing])
+        out[missing] = vectors
+        if store is not None:
+            store.put_cache(
+                kind,
+                (
+                    (articles[i].id, vectors[k].astype(np.float32).tobytes())
+                    for k, i in enumerate(missing)
+                ),
+            )
+    return out
+
+
+# --------------------------------------------------------------------------- candidates
+
+
+def candidate_pairs(profiles: Profiles, neighbours: int = NEIGHBOURS) -> np.ndarray:
+    """Pairs (i < j) worth scoring: each article's nearest neighbours by TF-IDF.
+
+    Search goes through an inverted index of salient terms: a query uses only
+    its article's top terms, and terms carried by too many articles (over
+    MAX_POSTING) are not looked up, so each query touches a bounded number of
+    postings and cost grows about linearly with the corpus, never all-pairs.
+    """
+    n = len(profiles.articles)
+    if n < 2:
+        return np.zeros((0, 2), dtype=np.int64)
+    text = profiles.text
+    df = np.bincount(text.indices, minlength=text.shape[1])
+    cap = max(MAX_POSTING, int(MAX_POSTING_SHARE * n))
+    usable = (df > 1) & (df <= cap)
+    queries = _salient_rows(text, usable)
+    index = text[:, usable].T.tocsr()  # term -> postings (inverted index)
+    query_terms = queries[:, usable]
+    pairs: set[tuple[int, int]] = set()
+    for begin in range(0, n, QUERY_CHUNK):
+        scores = (query_terms[begin : begin + QUERY_CHUNK] @ index).tocsr()
+        for offset in range(scores.shape[0]):
+            i = begin + offset
+            lo, hi = scores.indptr[offset], scores.indptr[offset + 1]
+            found, sims = scores.indices[lo:hi], scores.data[lo:hi]
+            keep = found != i
+            found, sims = found[keep], sims[keep]
+            if len(found) > neighbours:
+                top = np.lexsort((found, -sims))[:neighbours]
+                found = found[top]
+            for j in found.tolist():
+                if _within_window(profiles, i, j):
+                    pairs.add((min(i, j), max(i, j)))
+    return np.array(sorted(pairs), dtype=np.int64).reshape(-1, 2)
+
+
+def _salient_rows(text: sparse.csr_matrix, usable: np.ndarray) -> sparse.csr_matrix:
+    """Each row cut to its SALIENT_TERMS heaviest usable terms (the query)."""
+    rows, cols, vals = [], [], []
+    for i in range(text.shape[0]):
+        lo, hi = text.indptr[i], text.indptr[i + 1]
+        idx, data = text.indices[lo:hi], text.data[lo:hi]
+        ok = usable[idx]
+        idx, data = idx[ok], data[ok]
+        top = np.lexsort((idx, -data))[:SALIENT_TERMS]
+        rows.extend([i] * len(top))
+        cols.extend(idx[top].tolist())
+        vals.extend(data[top].tolist())
+    return sparse.csr_matrix((vals, (rows, cols)), shape=text.shape, dtype=np.float32)
+
+
+def _within_window(profiles: Profiles, i: int, j: int) -> bool:
+    a, b = profiles.published[i], profiles.published[j]
+    return a is None or b is None or abs((a - b).days) <= MAX_GAP_DAYS
+
+
+# --------------------------------------------------------------------------- pair scores
+
+
+def _row_dots(matrix: sparse.csr_matrix, pairs: np.ndarray) -> np.ndarray:
+    if len(pairs) == 0 or matrix.shape[1] == 0:
+        return np.zeros(len(pairs), dtype=np.float32)
+    left = matrix[pairs[:, 0]]
+    right = matrix[pairs[:, 1]]
+    return np.asarray(left.multiply(right).sum(axis=1)).ravel().astype(np.float32)
+
+
+def _local_similarity(
+    counts: sparse.csr_matrix, blocks: np.ndarray, pairs: np.ndarray
+) -> np.ndarray:
+    """Cosine with IDF computed inside each topic block: shared topic words weigh ~0."""
+    out = np.zeros(len(pairs), dtype=np.float32)
+    if counts.shape[1] == 0:
+        return out
+    same_block = blocks[pairs[:, 0]] == blocks[pairs[:, 1]]
+    by_block: dict[int, list[int]] = defaultdict(list)
+    for k in np.nonzero(same_block)[0]:
+        by_block[int(blocks[pairs[k, 0]])].append(int(k))
+    members: dict[int, np.ndarray] = {}
+    for b in by_block:
+        members[b] = np.nonzero(blocks == b)[0]
+    for b, ks in by_block.items():
+        rows = members[b]
+        sub = counts[rows]
+        df = np.bincount(sub.indices, minlength=counts.shape[1])
+        idf = np.log((len(rows) + 1) / (df + 1)).astype(np.float32)
+        weighted = _normalise(sub.multiply(idf).tocsr())
+        position = {int(r): p for p, r in enumerate(rows)}
+        local_pairs = np.array(
+            [[position[int(pairs[k, 0])], position[int(pairs[k, 1])]] for k in ks]
+        )
+        out[ks] = _row_dots(weighted, local_pairs)
+    return out
+
+
+def pair_features(profiles: Profiles, pairs: np.ndarray) -> np.ndarray:
+    """The eight similarities of FEATURES for each candidate pair."""
+    n = len(profiles.articles)
+    text = _row_dots(profiles.text, pairs)
+    blocks = average_link(n, pairs, text, BLOCK_THRESHOLD)
+    years = np.array(
+        [_year_agreement(profiles.years[i], profiles.years[j]) for i, j in pairs], dtype=np.float32
+    )
+    dense = (
+        np.einsum("ij,ij->i", profiles.dense[pairs[:, 0]], profiles.dense[pairs[:, 1]])
+        if len(pairs)
+        else np.zeros(0, dtype=np.float32)
+    )
+    return np.stack(
+        [
+            text,
+            dense.astype(np.float32),
+            years,
+            _row_dots(profiles.lead, pairs),
+            _row_dots(profiles.names, pairs),
+            _row_dots(profiles.numbers, pairs),
+            _local_similarity(profiles.text_counts, blocks, pairs),
+            _local_similarity(profiles.name_counts, blocks, pairs),
+        ],
+        axis=1,
+    ).reshape(len(pairs), len(FEATURES))
+
+
+def _year_agreement(a: set[str], b: set[str]) -> float:
+    """+1 when both mention a common year, -1 when both mention years but none in common."""
+    if not a or not b:
+        return 0.0
+    return 1.0 if a & b else -1.0
+
+
+def pair_probability(features: np.ndarray, weights=WEIGHTS, bias: float = BIAS) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-(features @ weights + bias)))
+
+
+# --------------------------------------------------------------------------- clustering
+
+
+@dataclass
+class Constraints:
+    """User corrections as constraints between article ids.
+
+    ``must``: groups of articles that belong together; ``cannot``: pairs that
+    never share a story.
+    """
+
+    must: list[frozenset[str]] = field(default_factory=list)
+    cannot: set[frozenset[str]] = field(default_factory=set)
+
+    @property
+    def empty(self) -> bool:
+        return not self.must and not self.cannot
+
+    def together(self, a: str, b: str) -> bool:
+        return any(a in g and b in g for g in self.must)
+
+
+def constraints_from(corrections: Iterable[dict]) -> Constraints:
+    """Replay corrections oldest first; a later correction overrides an earlier one."""
+    result = Constraints()
+    for item in corrections:
+        kind = item.get("kind")
+        if kind == "merge":
+            chosen = frozenset(item.get("article_ids", ()))
+            result.must.append(chosen)
+            result.cannot = {p for p in result.cannot if not p <= chosen}
+        elif kind == "split":
+            moved = frozenset(item.get("article_ids", ()))
+            rest = sorted(set(item.get("others", ())) - moved)
+            groups = []
+            for g in result.must:  # a group the split cuts through falls in two
+                groups.extend(part for part in (g & moved, g - moved) if len(part) > 1)
+            result.must = groups + ([moved] if len(moved) > 1 else [])
+            result.cannot |= {frozenset((a, b)) for a in moved for b in rest}
+    return result
+
+
+def average_link(
+    n: int,
+    pairs: np.ndarray,
+    scores: np.ndarray,
+    threshold: float,
+    *,
+    must: Iterable[tuple[int, int]] = (),
+    cannot: Iterable[tuple[int, int]] = (),
+    neighbours: int = NEIGHBOURS,
+) -> np.ndarray:
+    """Average-link agglomeration over a sparse graph; returns a label per node.
+
+    Missing pairs count as 0. The average divides by min(|A||B|, k·min(|A|,|B|)):
+    exact average link while stories are smaller than the candidate list, and
+    no penalty for edges the index never looked at once they are larger.
+    Must-link pairs are merged first; clusters holding a cannot-link pair never
+    merge. Ties break on the smaller node index, so the result is a function
+    of the graph alone.
+    """
+    parent = list(range(n))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    size = [1] * n
+    links: list[dict[int, float]] = [dict() for _ in range(n)]
+    banned: list[set[int]] = [set() for _ in range(n)]  # node -> nodes it may never join
+    for a, b in cannot:
+        banned[a].add(b)
+        banned[b].add(a)
+    members: list[list[int]] = [[i] for i in range(n)]
+    for (a, b), s in zip(pairs.tolist(), scores.tolist(), strict=True):
+        if a == b:
+            continue
+        links[a][b] = links[a].get(b, 0.0) + s
+        links[b][a] = links[b].get(a, 0.0) + s
+
+    def forbidden(a: int, b: int) -> bool:
+        small, large = (a, b) if size[a] <= size[b] else (b, a)
+        large_members = set(members[large])
+        return any(banned[x] & large_members for x in members[small])
+
+    def union(a: int, b: int) -> int:
+        keep, gone = (a, b) if a < b else (b, a)
+        parent[gone] = keep
+        size[keep] += size[gone]
+        members[keep].extend(members[gone])
+        members[gone] = []
+        for other, s in links[gone].items():
+            if other == keep:
+                continue
+            links[keep][other] = links[keep].get(other, 0.0) + s
+            del links[other][gone]
+            links[other][keep] = links[other].get(keep, 0.0) + s
+        links[keep].pop(gone, None)
+        links[gone] = {}
+        return keep
+
+    for a, b in sorted(tuple(sorted(p)) for p in must):
+        ra, rb = find(a), find(b)
+        if ra != rb and not forbidden(ra, rb):
+            union(ra, rb)
+
+    def linkage(a: int, b: int) -> float:
+        denominator = min(size[a] * size[b], neighbours * min(size[a], size[b]))
+        return links[a].get(b, 0.0) / denominator
+
+    heap = []
+    for a in range(n):
+        if find(a) != a:
+            continue
+        for b in links[a]:
+            if a < b:
+                heap.append((-linkage(a, b), a, b, size[a], size[b]))
+    heapq.heapify(heap)
+    while heap:
+        neg, a, b, sa, sb = heapq.heappop(heap)
+        if -neg < threshold:
+            break
+        if find(a) != a or find(b) != b or size[a] != sa or size[b] != sb:
+            continue  # stale entry
+        if forbidden(a, b):
+            continue
+        keep = union(a, b)
+        for other in sorted(links[keep]):
+            lo, hi = min(keep, other), max(keep, other)
+            heapq.heappush(heap, (-linkage(lo, hi), lo, hi, size[lo], size[hi]))
+    return np.array([find(i) for i in range(n)], dtype=np.int64)
+
+
+def attach_singletons(
+    labels: np.ndarray,
+    pairs: np.ndarray,
+    scores: np.ndarray,
+    threshold: float,
+    *,
+    cannot: Iterable[tuple[int, int]] = (),
+    locked: set[int] = frozenset(),
+    neighbours: int = NEIGHBOURS,
+) -> np.ndarray:
+    """A lone article joins the story it fits best (average link) above ``threshold``."""
+    labels = labels.copy()
+    sizes = Counter(labels.tolist())
+    banned: dict[int, set[int]] = defaultdict(set)
+    for a, b in cannot:
+        banned[a].add(b)
+        banned[b].add(a)
+    sums: dict[int, dict[int, float]] = defaultdict(dict)
+    for (a, b), s in zip(pairs.tolist(), scores.tolist(), strict=True):
+        for x, y in ((a, b), (b, a)):
+            if sizes[labels[x]] == 1 and sizes[labels[y]] > 1:
+                sums[x][int(labels[y])] = sums[x].get(int(labels[y]), 0.0) + s
+    members: dict[int, set[int]] = defaultdict(set)
+    for i, lab in enumerate(labels.tolist()):
+        members[lab].add(i)
+    moves = []
+    for x in sorted(sums):
+        if x in locked:
+            continue
+        best = None
+        for lab, total in sorted(sums[x].items()):
+            if banned[x] & members[lab]:
+                continue
+            score = total / min(sizes[lab], neighbours)
+            if best is None or score > best[0]:
+                best = (score, lab)
+        if best and best[0] >= threshold:
+            moves.append((x, best[1]))
+    for x, lab in moves:  # decided against the grouping before any move: order-free
+        labels[x] = lab
+    return labels
+
+
+# --------------------------------------------------------------------------- the stage
+
+
 def group_articles(
-    articles: Sequence[Article], annotations: Mapping[str, Annotation], *, store=None
+    articles: Sequence[Article],
+    annotations: Mapping[str, Annotation],
+    *,
+    store=None,
+    embedder=None,
+    corrections: Sequence[dict] | None = None,
 ) -> list[StoryGroup]:
-    return [one_story(articles)] if articles else []
+    """Group articles into same-event stories (see the module docstring)."""
+    if not articles:
+        return []
+    profiles = build_profiles(articles, annotations, store=store, embedder=embedder)
+    if corrections is None:
+        corrections = store.corrections() if store is not None else []
+    constraints = constraints_from(corrections)
+    pairs = candidate_pairs(profiles)
+    features = pair_features(profiles, pairs)
+    probability = pair_probability(features)
+    labels, corrected = cluster(profiles, pairs, probability, constraints)
+    return build_groups(profiles, labels, pairs, probability, features, corrected)
+
+
+def cluster(
+    profiles: Profiles,
+    pairs: np.ndarray,
+    probability: np.ndarray,
+    constraints: Constraints,
+    *,
+    merge_threshold: float = MERGE_THRESHOLD,
+    attach_threshold: float = ATTACH_THRESHOLD,
+) -> tuple[np.ndarray, set[int]]:
+    """Labels per article row, and the rows whose placement a correction fixed."""
+    index = {a: i for i, a in enumerate(profiles.ids)}
+
+    must = []
+    for group in constraints.must:
+        rows = sorted(index[a] for a in group if a in index)
+        must.extend(zip(rows, rows[1:], strict=False))
+    cannot = sorted(
+        tuple(sorted(index[a] for a in pair))
+        for pair in constraints.cannot
+        if all(a in index for a in pair)
+    )
+    corrected = {i for p in must + cannot for i in p}
+    n = len(profiles.articles)
+    labels = average_link(n, pairs, probability, merge_threshold, must=must, cannot=cannot)
+    labels = attach_singletons(
+        labels, pairs, probability, attach_threshold, cannot=cannot, locked=corrected
+    )
+    return labels, corrected
+
+
+def build_groups(
+    profiles: Profiles,
+    labels: np.ndarray,
+    pairs: np.ndarray,
+    probability: np.ndarray,
+    features: np.ndarray,
+    corrected: set[int] = frozenset(),
+) -> list[StoryGroup]:
+    """StoryGroups with a representative title and a reason per article."""
+    clusters: dict[int, list[int]] = defaultdict(list)
+    for row, lab in enumerate(labels.tolist()):
+        clusters[lab].append(row)
+    score_sum = np.zeros(len(profiles.articles))
+    for (a, b), p in zip(pairs.tolist(), probability.tolist(), strict=True):
+        if labels[a] == labels[b]:
+            score_sum[a] += p
+            score_sum[b] += p
+    groups = []
+    for rows in clusters.values():
+        rows.sort(key=lambda r: _order_key(profiles.articles[r]))
+        groups.append(_story(profiles, rows, score_sum, corrected))
+    groups.sort(key=lambda g: (-len(g.article_ids), g.id))
+    return groups
+
+
+def _story(
+    profiles: Profiles, rows: list[int], score_sum: np.ndarray, corrected: set[int]
+) -> StoryGroup:
+    ids = tuple(profiles.articles[r].id for r in rows)
+    others = max(len(rows) - 1, 1)
+    scores = {r: (1.0 if len(rows) == 1 else float(score_sum[r]) / others) for r in rows}
+    medoid = max(rows, key=lambda r: (scores[r], -rows.index(r)))
+    entity_count = Counter(e for r in rows for e in set(profiles.entities[r]))
+    name_count = Counter(t for r in rows for t in set(_row_terms(profiles.names, r)))
+    date_count = Counter(d for r in rows for d in profiles.dates[r] | profiles.years[r])
+    centroid = np.asarray(profiles.text[rows].sum(axis=0)).ravel()
+    reasons = []
+    for r in rows:
+        reasons.append(
+            GroupingReason(
+                article_id=profiles.articles[r].id,
+                score=round(min(scores[r], 1.0), 4),
+                shared_entities=_shared(profiles, r, entity_count, name_count, len(rows)),
+                shared_terms=_shared_terms(profiles, r, centroid) if len(rows) > 1 else (),
+                shared_dates=tuple(
+                    sorted(d for d in profiles.dates[r] | profiles.years[r] if date_count[d] > 1)
+                )[:6],
+                corrected=r in corrected,
+            )
+        )
+    return StoryGroup(
+        id=story_id(ids),
+        title=_title_of(profiles.articles[medoid]),
+        article_ids=ids,
+        reasons=tuple(reasons),
+    )
+
+
+def _row_terms(matrix: sparse.csr_matrix, row: int) -> np.ndarray:
+    return matrix.indices[matrix.indptr[row] : matrix.indptr[row + 1]]
+
+
+def _shared(profiles, r, entity_count, name_count, size) -> tuple[str, ...]:
+    if size == 1:
+        return ()
+    if profiles.entities[r]:
+        seen = Counter(profiles.entities[r])
+        shared = [e for e in seen if entity_count[e] > 1]
+        shared.sort(key=lambda e: (-entity_count[e], -seen[e], e))
+        if shared:
+            return tuple(shared[:8])
+    row = profiles.names.getrow(r)
+    tokens = [
+        (name_count[c], float(w), c)
+        for c, w in zip(row.indices, row.data, strict=True)
+        if name_count[c] > 1
+    ]
+    tokens.sort(key=lambda t: (-t[0], -t[1], t[2]))
+    return tuple(profiles.name_terms[c].title() for _, _, c in tokens[:8])
+
+
+def _shared_terms(profiles: Profiles, r: int, centroid: np.ndarray) -> tuple[str, ...]:
+    row = profiles.text.getrow(r)
+    others = centroid[row.indices] - row.data
+    weight = row.data * others
+    order = np.lexsort((row.indices, -weight))
+    return tuple(profiles.terms[row.indices[k]] for k in order[:8] if weight[k] > 0)
+
+
+def _title_of(article: Article) -> str:
+    if article.title and article.title.strip():
+        return article.title.strip()
+    first = next((line.strip() for line in article.text.splitlines() if line.strip()), "")
+    first = re.split(r"(?<=[.!?])\s", first)[0]
+    return first if len(first) <= 120 else first[:117].rsplit(" ", 1)[0] + "…"
+
+
+# --------------------------------------------------------------------------- store commands
+
+
+def _resolve(store, story: str) -> StoryGroup:
+    group = store.story(story)
+    if group is None:
+        raise NotFound(f"no story {story!r} (see `storylens stories`)")
+    return group
+
+
+def list_stories(store) -> list[dict]:
+    """Rows for `storylens stories`: id, size, outlets, date span, title."""
+    rows = []
+    for group in store.stories():
+        articles = list(store.articles(list(group.article_ids)))
+        days = sorted(a.published[:10] for a in articles if a.published)
+        span = "" if not days else days[0] if days[0] == days[-1] else f"{days[0]} – {days[-1]}"
+        rows.append(
+            {
+                "id": group.id,
+                "size": len(group.article_ids),
+                "outlets": sorted({a.outlet for a in articles}),
+                "dates": span,
+                "title": group.title,
+            }
+        )
+    rows.sort(key=lambda r: (-r["size"], r["id"]))
+    return rows
+
+
+def explain_story(store, story: str) -> str:
+    """`storylens show STORY`: each article, its score, and what it shares with the rest."""
+    group = _resolve(store, story)
+    reasons = {r.article_id: r for r in group.reasons}
+    lines = [f"{group.id}  {group.title}", f"{len(group.article_ids)} article(s)", ""]
+    for article_id in group.article_ids:
+        article = store.article(article_id)
+        reason = reasons.get(article_id)
+        head = f"{article_id[:12]}  {article.outlet if article else '?'}"
+        if article is not None and article.published:
+            head += f"  {article.published[:10]}"
+        if article is not None:
+            head += f"  {_title_of(article)}"
+        lines.append(head)
+        if reason is None:
+            continue
+        why = f"    score {reason.score:.2f}"
+        if reason.corrected:
+            why += "  (placed by a user correction)"
+        lines.append(why)
+        if reason.shared_entities:
+            lines.append("    shared names: " + ", ".join(reason.shared_entities))
+        if reason.shared_terms:
+            lines.append("    shared terms: " + ", ".join(reason.shared_terms))
+        if reason.shared_dates:
+            lines.append("    shared dates: " + ", ".join(reason.shared_dates))
+    return "\n".join(lines)
+
+
+def _ordered_ids(store, article_ids: Sequence[str]) -> list[str]:
+    """Ids in (published, id) order; ids the store does not hold go last."""
+    found = sorted(store.articles(list(article_ids)), key=_order_key)
+    known = [a.id for a in found]
+    return known + sorted(set(article_ids) - set(known))
+
+
+def merge_stories(store, story_ids: Sequence[str]) -> StoryGroup:
+    """Merge stories now and record a must-link between all their articles."""
+    groups = [_resolve(store, s) for s in story_ids]
+    if len({g.id for g in groups}) < 2:
+        raise UsageError("merge needs at least two different stories")
+    article_ids = sorted({a for g in groups for a in g.article_ids})
+    store.add_correction("merge", {"article_ids": article_ids, "stories": [g.id for g in groups]})
+    ordered = _ordered_ids(store, article_ids)
+    reasons = {r.article_id: r for g in groups for r in g.reasons}
+    merged = StoryGroup(
+        id=story_id(ordered),
+        title=max(groups, key=lambda g: len(g.article_ids)).title,
+        article_ids=tuple(ordered),
+        reasons=tuple(
+            reasons[a].model_copy(update={"corrected": True})
+            if a in reasons
+            else GroupingReason(article_id=a, score=1.0, corrected=True)
+            for a in ordered
+        ),
+    )
+    gone = {g.id for g in groups}
+    store.save_stories([g for g in store.stories() if g.id not in gone] + [merged])
+    return merged
+
+
+def split_story(store, story: str, article_ids: Sequence[str]) -> list[StoryGroup]:
+    """Move articles out of a story into their own; record cannot-links to the rest."""
+    group = _resolve(store, story)
+    moved: list[str] = []
+    for given in article_ids:
+        matches = [a for a in group.article_ids if a.startswith(given)]
+        if len(matches) != 1:
+            raise NotFound(f"article {given!r} is not (uniquely) in story {group.id}")
+        moved.append(matches[0])
+    rest = [a for a in group.article_ids if a not in set(moved)]
+    if not rest:
+        raise UsageError("split would leave the story empty: name fewer articles")
+    store.add_correction(
+        "split", {"article_ids": sorted(set(moved)), "others": sorted(rest), "story": group.id}
+    )
+    reasons = {r.article_id: r for r in group.reasons}
+    parts = []
+    for ids in (rest, moved):
+        ordered = _ordered_ids(store, ids)
+        first = store.article(ordered[0])
+        parts.append(
+            StoryGroup(
+                id=story_id(ordered),
+                title=group.title if ids is rest else (_title_of(first) if first else group.title),
+                article_ids=tuple(ordered),
+                reasons=tuple(
+                    (reasons.get(a) or GroupingReason(article_id=a, score=1.0)).model_copy(
+                        update={"corrected": True}
+                    )
+                    for a in ordered
+                ),
+            )
+        )
+    store.save_stories([g for g in store.stories() if g.id != group.id] + parts)
+    return parts

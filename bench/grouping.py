@@ -1,0 +1,268 @@
+"""Story grouping on ECB+ (../shared/data/ecbplus): B-cubed and pairwise P/R/F1.
+
+Gold story = topic + sub-topic (``N_Mecb.xml`` = 1, ``N_Mecbplus.xml`` = 2): the
+two sub-topics of a topic are different events of the same kind, so they are
+hard negatives. Each file is detokenised to plain text, the opening URL line
+kept out. The run groups the whole set with ``storylens.analyze`` and, in the
+same process, the baseline: TF-IDF cosine + average-link agglomerative
+clustering at its best single threshold (chosen on the evaluation set itself,
+which flatters the baseline).
+
+    .venv/bin/python bench/grouping.py              # evaluate (all topics)
+    .venv/bin/python bench/grouping.py --calibrate  # fit weights/thresholds on odd topics
+
+Data is read at run time and never copied into the repository.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import re
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from itertools import combinations
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT.parent / "shared" / "data" / "ecbplus" / "topics"
+sys.path.insert(0, str(ROOT / "src"))
+
+_TOKEN = re.compile(r'<token t_id="\d+" sentence="(\d+)" number="\d+">([^<]*)</token>')
+_NAME = re.compile(r"(\d+)_(\d+)(ecb|ecbplus)\.xml$")
+_ENTITIES = {"&amp;": "&", "&quot;": '"', "&lt;": "<", "&gt;": ">", "&apos;": "'"}
+
+
+def detokenise(tokens: list[str]) -> str:
+    """Join tokens back into ordinary text (spacing around punctuation and clitics)."""
+    s = " ".join(tokens)
+    for k, v in _ENTITIES.items():
+        s = s.replace(k, v)
+    s = s.replace("``", '"').replace("''", '"')
+    s = re.sub(r" ([,.;:!?%)\]}])", r"\1", s)
+    s = re.sub(r"([(\[{$]) ", r"\1", s)
+    s = re.sub(r" ('s|'re|'ve|'ll|'d|'m|n't)\b", r"\1", s, flags=re.I)
+    s = re.sub(r" ([’'])\s?(s|re|ve|ll|d|m|t)\b", r"\1\2", s)
+    s = re.sub(r"(\d): (\d)", r"\1:\2", s)
+    s = re.sub(r'" ([^"]*?) "', r'"\1"', s)
+    return s
+
+
+def load_ecbplus(root: Path = DATA) -> list[tuple[str, str, str]]:
+    """(file name, gold story, text) for every ECB+ article, sorted by file name."""
+    out = []
+    for path in sorted(root.glob("*/*.xml")):
+        m = _NAME.match(path.name)
+        if not m:
+            continue
+        sentences: dict[int, list[str]] = defaultdict(list)
+        for number, token in _TOKEN.findall(path.read_text(encoding="utf-8")):
+            sentences[int(number)].append(token)
+        lines = [detokenise(sentences[k]) for k in sorted(sentences)]
+        if lines and re.match(r"^https?\s*:", lines[0]):
+            lines = lines[1:]
+        gold = f"{m.group(1)}-{1 if m.group(3) == 'ecb' else 2}"
+        out.append((path.name, gold, "\n".join(lines)))
+    return out
+
+
+# --------------------------------------------------------------------------- metrics
+
+
+def bcubed(pred: list, gold: list) -> tuple[float, float, float]:
+    pred_members, gold_members = defaultdict(list), defaultdict(list)
+    for i, (p, g) in enumerate(zip(pred, gold, strict=True)):
+        pred_members[p].append(i)
+        gold_members[g].append(i)
+    precision = recall = 0.0
+    for i in range(len(pred)):
+        common = sum(1 for j in pred_members[pred[i]] if gold[j] == gold[i])
+        precision += common / len(pred_members[pred[i]])
+        recall += common / len(gold_members[gold[i]])
+    precision /= len(pred)
+    recall /= len(pred)
+    return precision, recall, 2 * precision * recall / (precision + recall)
+
+
+def pairwise(pred: list, gold: list) -> tuple[float, float, float]:
+    def pairs(labels):
+        groups = defaultdict(list)
+        for i, lab in enumerate(labels):
+            groups[lab].append(i)
+        return {p for members in groups.values() for p in combinations(members, 2)}
+
+    p, g = pairs(pred), pairs(gold)
+    precision = len(p & g) / len(p) if p else 1.0
+    recall = len(p & g) / len(g) if g else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def fmt(name: str, pred: list, gold: list, extra: str = "") -> str:
+    bp, br, bf = bcubed(pred, gold)
+    pp, pr, pf = pairwise(pred, gold)
+    return (
+        f"{name:<34} B3 P {bp:.3f} R {br:.3f} F1 {bf:.3f} | pairwise P {pp:.3f} R {pr:.3f} "
+        f"F1 {pf:.3f} | stories {len(set(pred))} {extra}"
+    )
+
+
+def baseline(texts: list[str], gold: list[str]) -> tuple[float, list]:
+    """TF-IDF cosine, average-link, best single threshold (picked on this very set)."""
+    from sklearn.cluster import AgglomerativeClustering
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    best = None
+    for options in ({}, {"stop_words": "english", "sublinear_tf": True}):
+        x = TfidfVectorizer(**options).fit_transform(texts)
+        distance = 1 - (x @ x.T).toarray()
+        for threshold in np.arange(0.30, 0.99, 0.01):
+            labels = AgglomerativeClustering(
+                n_clusters=None,
+                metric="precomputed",
+                linkage="average",
+                distance_threshold=threshold,
+            ).fit_predict(distance)
+            f1 = bcubed(list(labels), gold)[2]
+            if best is None or f1 > best[0]:
+                best = (f1, list(labels), f"{options or 'raw tf'} sim>={1 - threshold:.2f}")
+    return best[0], best[1], best[2]
+
+
+# --------------------------------------------------------------------------- runs
+
+
+def articles_for(docs):
+    from storylens.records import Article
+
+    return [
+        Article(
+            id=hashlib.sha256(name.encode()).hexdigest()[:16],
+            source=name,
+            outlet="ecbplus",
+            text=text,
+        )
+        for name, _, text in docs
+    ]
+
+
+def calibrate(docs, cache: str | None = None) -> None:
+    """Fit the pair model on odd topics; pick thresholds on odd topics; report all."""
+    from sklearn.linear_model import LogisticRegression
+
+    from storylens import group
+    from storylens.annotate import annotate_articles
+
+    articles = articles_for(docs)
+    gold_of = {a.id: g for a, (_, g, _) in zip(articles, docs, strict=True)}
+    t0 = time.perf_counter()
+    from storylens.store import Store
+
+    store = Store(cache) if cache else None
+    annotations = annotate_articles(articles, store=store)
+    print(
+        f"annotated {len(articles)} articles in {time.perf_counter() - t0:.0f}s "
+        f"({sum(len(a.entities) for a in annotations.values())} entities)"
+    )
+    profiles = group.build_profiles(articles, annotations, store=store)
+    pairs = group.candidate_pairs(profiles)
+    features = group.pair_features(profiles, pairs)
+    gold = np.array([gold_of[i] for i in profiles.ids])
+    topic = np.array([int(g.split("-")[0]) for g in gold])
+    same = gold[pairs[:, 0]] == gold[pairs[:, 1]]
+    all_same = sum(c * (c - 1) // 2 for c in Counter(gold.tolist()).values())
+    print(f"candidate pairs {len(pairs)}; recall of same-story pairs {same.sum() / all_same:.3f}")
+    tune = topic % 2 == 1
+    on_tune = tune[pairs[:, 0]] & tune[pairs[:, 1]]
+    model = LogisticRegression(max_iter=5000).fit(features[on_tune], same[on_tune])
+    weights, bias = model.coef_[0], float(model.intercept_[0])
+    print("FEATURES =", group.FEATURES)
+    print("WEIGHTS =", [round(float(w), 2) for w in weights], "BIAS =", round(bias, 2))
+    probability = group.pair_probability(features, weights, bias)
+
+    def score(mask, merge, attach):
+        rows = np.nonzero(mask)[0]
+        position = {int(r): k for k, r in enumerate(rows)}
+        keep = mask[pairs[:, 0]] & mask[pairs[:, 1]]
+        sub_pairs = np.array([[position[int(a)], position[int(b)]] for a, b in pairs[keep]])
+        sub_pairs = sub_pairs.reshape(-1, 2)
+        labels = group.average_link(len(rows), sub_pairs, probability[keep], merge)
+        labels = group.attach_singletons(labels, sub_pairs, probability[keep], attach)
+        return list(labels), list(gold[rows])
+
+    grid = []
+    for merge in np.arange(0.30, 0.71, 0.05):
+        for attach in (0.05, 0.1, 0.15, 0.2, 0.3, 1.01):
+            grid.append((bcubed(*score(tune, merge, attach))[2], round(merge, 2), attach))
+    grid.sort(reverse=True)
+    f1, merge, attach = grid[0]
+    print(
+        f"best on tune topics: MERGE_THRESHOLD = {merge}  ATTACH_THRESHOLD = {attach}  (B3 F1 {f1:.4f})"
+    )
+    for name, mask in (
+        ("tune (odd topics)", tune),
+        ("held out (even topics)", ~tune),
+        ("all topics", np.ones(len(gold), bool)),
+    ):
+        print(fmt(name, *score(mask, merge, attach)))
+
+
+def evaluate(docs) -> None:
+    import storylens
+
+    gold_by_name = {name: g for name, g, _ in docs}
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = []
+        for name, _, text in docs:
+            path = Path(tmp) / (name.removesuffix(".xml") + ".txt")
+            path.write_text(text + "\n", encoding="utf-8")
+            paths.append(str(path))
+        t0 = time.perf_counter()
+        report = storylens.analyze(paths)
+        elapsed = time.perf_counter() - t0
+    story_of = {a: s.id for s in report.stories for a in s.article_ids}
+    name_of = {a.id: Path(a.source).name.removesuffix(".txt") + ".xml" for a in report.articles}
+    names = sorted(name_of[a] for a in story_of)
+    missing = len(docs) - len(names)
+    by_name = {name_of[a]: s for a, s in story_of.items()}
+    pred = [by_name[n] for n in names]
+    gold = [gold_by_name[n] for n in names]
+    text_of = {name_of[a.id]: a.text for a in report.articles}
+    print(
+        f"ECB+ {len(docs)} articles, {len(set(gold))} gold stories; analysed {len(names)} "
+        f"({missing} lost by ingest/clean) in {elapsed:.0f}s (whole pipeline)"
+    )
+    f1, labels, how = baseline([text_of[n] for n in names], gold)
+    print(fmt("baseline TF-IDF average-link", labels, gold, f"[{how}]"))
+    print(fmt("storylens.analyze", pred, gold))
+    tune = [int(g.split("-")[0]) % 2 == 1 for g in gold]
+    for name, flag in (("  tune topics (odd)", True), ("  held-out topics (even)", False)):
+        idx = [i for i, t in enumerate(tune) if t == flag]
+        print(fmt(name, [pred[i] for i in idx], [gold[i] for i in idx]))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--calibrate", action="store_true")
+    parser.add_argument("--cache", help="SQLite file caching annotations/vectors (calibration)")
+    parser.add_argument("--topics", help="comma-separated topic numbers (default: all)")
+    args = parser.parse_args()
+    if not DATA.is_dir():
+        print(f"skipped: {DATA} not found (ECB+ is read from ../shared at run time)")
+        return
+    docs = load_ecbplus()
+    if args.topics:
+        keep = set(args.topics.split(","))
+        docs = [d for d in docs if d[1].split("-")[0] in keep]
+    if args.calibrate:
+        calibrate(docs, args.cache)
+    else:
+        evaluate(docs)
+
+
+if __name__ == "__main__":
+    main()
