@@ -411,7 +411,12 @@ def _by_features(line: str, core: str, words: int) -> str | None:
     """Furniture recognised by shape rather than by a known phrase."""
     tokens = _tokens(core)
     quoted = any(q in line for q in _QUOTES)
-    if not quoted and words <= 12 and tokens[0] in UI_VERBS and any(t in UI_OBJECTS for t in tokens[1:]):
+    if (
+        not quoted
+        and words <= 12
+        and tokens[0] in UI_VERBS
+        and any(t in UI_OBJECTS for t in tokens[1:])
+    ):
         return "ui-prompt: short imperative line naming an interface object"
     if words <= 8 and core.isupper() and any(t in UI_VERBS for t in tokens):
         return "ui-prompt: all-caps interface line"
@@ -588,7 +593,18 @@ def remove_boilerplate(
         kept = [kept[i] for i in keep]
         positions = [positions[i] for i in keep]
     removed.sort(key=lambda item: item[0])
-    return kept, [record for _, record in removed]
+    return kept, [_place_credit(record, at, lines) for at, record in removed]
+
+
+def _place_credit(record: Removed, at: int, lines: Sequence[str]) -> Removed:
+    """Say where a credit line stood: a wire credit heads or closes a text,
+    while a credit between paragraphs is a picture's ("ASSOCIATED PRESS.")."""
+    if not record.reason.startswith("credit-line"):
+        return record
+    before = any(is_prose(line) for line in lines[:at])
+    after = any(is_prose(line) for line in lines[at + 1 :])
+    where = "mid-text" if before and after else ("at the end" if before else "at the start")
+    return Removed(text=record.text, reason=f"{record.reason} ({where})")
 
 
 def _key(text: str) -> str:

@@ -84,6 +84,10 @@ _STORY_BY = re.compile(
     r"provided|published)\s+by\s+(?:the\s+)?(?:" + _AGENCY_ALT + r")",
     _I,
 )
+# Reuters' house sign-off: "(Reporting by A; Additional reporting by B; Editing by C)".
+_REUTERS_SIGNOFF = re.compile(
+    r"^(?:additional\s+)?reporting\s+by\b[^;]*(?:;[^;]*)*;\s*(?:writing|editing)\s+by\b", _I
+)
 _EDGE = "-–—*•·|[](){}<> \t"
 _CREDIT_REASONS = ("credit-line", "copyright", "byline")
 
@@ -101,18 +105,24 @@ def agency_credits(article: Article) -> set[str]:
     """Agencies the article is credited to (slugs such as 'reuters', 'afp')."""
     credits: set[str] = set()
     paragraphs = article.text.split("\n\n")
-    if paragraphs:
-        match = _DATELINE.match(paragraphs[0])
+    for paragraph in paragraphs[:3]:  # the dateline may follow a headline or a byline
+        match = _DATELINE.match(paragraph)
         if match:
             credits.update(slug for slug, value in match.groupdict().items() if value)
     lines = [p for p in paragraphs if len(p) <= 120]
-    lines += [r.text for r in article.removed if r.reason.split(":")[0] in _CREDIT_REASONS]
+    lines += [
+        r.text
+        for r in article.removed
+        if r.reason.split(":")[0] in _CREDIT_REASONS and not r.reason.endswith("(mid-text)")
+    ]
     if article.author:
         lines.append(article.author)
     for line in lines:
         core = line.strip(_EDGE)
         if _CREDIT_LINE.match(core) or _STORY_BY.match(core):
             credits |= _agencies_named(core)
+        elif _REUTERS_SIGNOFF.match(core):
+            credits.add("reuters")
     return credits
 
 
@@ -132,7 +142,8 @@ def shingles(text: str) -> np.ndarray:
     words = _TOKEN.findall(text.lower())
     if len(words) < SHINGLE_WORDS:
         return np.empty(0, dtype=np.uint64)
-    ids = np.fromiter((zlib.crc32(w.encode()) for w in words), dtype=np.uint64, count=len(words))
+    codes = {word: zlib.crc32(word.encode()) for word in set(words)}
+    ids = np.fromiter((codes[w] for w in words), dtype=np.uint64, count=len(words))
     count = len(words) - SHINGLE_WORDS + 1
     combined = np.zeros(count, dtype=np.uint64)
     with np.errstate(over="ignore"):
