@@ -29,7 +29,19 @@ assume guess imagine plan intend decide acknowledge recognize recognise agree di
 """.split()
 DENIAL = {"deny", "reject", "dismiss", "refute", "dispute", "rebuff", "contradict", "disavow", "rebut",
           "repudiate", "discount"}
-CUE_LEMMAS = frozenset(SPEECH) | frozenset(COGNITION) | DENIAL
+# Verbs of stance and intention: PolNeAR-style attributions whose content is an
+# object or prepositional phrase ("called for more troops", "proposed a safe zone").
+STANCE = """
+call propose discuss refuse plead exclaim confess interrupt email share blast defend attack slam accuse
+thank endorse oppose condemn applaud challenge mock label brand dub term seek push encourage invite
+respond release issue publish show find reason recognize swear alert remind notify imply wish remember
+notice highlight underscore reaffirm determine rule proclaim detail outline characterize bash lambaste
+rip knock hail laud celebrate congratulate apologize ridicule tease grumble protest object request query
+inquire muse speculate calculate vote support pressure press criticize criticise question
+""".split()
+QUOTE_ONLY = {"continue", "go", "chime", "laugh", "smile", "shrug", "sigh", "exclaim", "interject"}
+CUE_LEMMAS = frozenset(SPEECH) | frozenset(COGNITION) | DENIAL | frozenset(STANCE) | QUOTE_ONLY
+COMPLEMENT_PREPS = {"for", "on", "about", "against", "over", "that", "as", "to", "into", "with"}
 NOMINAL_CONTENT = {"deny", "reject", "dismiss", "refute", "dispute", "confirm", "announce", "report",
                    "acknowledge", "admit", "reveal", "disclose", "predict", "claim", "rebuff", "contradict",
                    "allege", "express", "welcome", "praise", "criticize", "criticise", "warn"}
@@ -55,6 +67,7 @@ class Found:
     denies: bool
     speaker_hint: str | None = None
     relative: bool = False  # the cue heads a relative clause ("Kirby, who said …")
+    strong: bool = True  # a speech or denial cue (not a verb of thought or stance)
 
 
 def _span(text: str, start: int, end: int) -> Span:
@@ -144,6 +157,18 @@ def _content_child(verb):
     return None
 
 
+def _complement_extent(verb) -> tuple[int, int] | None:
+    """Everything the verb governs to its right: objects, complements, "for …"/"on …" phrases."""
+    parts = [c for c in verb.children if c.i > verb.i and (
+        c.dep_ in ("dobj", "xcomp", "ccomp", "dative", "attr", "oprd", "acomp", "parataxis")
+        or (c.dep_ == "prep" and c.lower_ in COMPLEMENT_PREPS))]
+    if not parts:
+        return None
+    start = min(t.left_edge.idx for t in parts)
+    last = max((t.right_edge for t in parts), key=lambda t: t.i)
+    return start, last.idx + len(last)
+
+
 def find_attributions(doc) -> list[Found]:
     """Attributions found by the parse, one per cue, in text order."""
     text = doc.text
@@ -178,9 +203,23 @@ def find_attributions(doc) -> list[Found]:
                 source = _trim(text, obj.left_edge.idx, that.idx)
                 end_token = token.sent[-1] if not token.sent[-1].is_punct else token.sent[-2]
                 content = (that.idx, end_token.idx + len(end_token))
+        stance_only = False
+        if token.dep_ == "acl" and lemma not in SPEECH:
+            continue  # "ads supporting Rubio", "a request seeking comment"
+        if lemma in QUOTE_ONLY:
+            content = _adjacent_quote(token, quotes) if not _content_child(token) else content
+            if content is None:
+                continue
+        if content is None and (lemma in STANCE or lemma in SPEECH or lemma in COGNITION):
+            content = _complement_extent(token)
+            stance_only = content is not None
+        if content is None and lemma in SPEECH:
+            content = _adjacent_quote(token, quotes)
         if content is None:
             continue
         subject, subject_of = _subject(token)
+        if stance_only and subject is None:
+            continue
         if subject is not None and subject_of is not None and subject_of.lemma_ not in CUE_LEMMAS \
                 and subject_of != token and found and found[-1].cue[0] >= token.sent.start_char \
                 and (token.tag_ == "VBG" or found[-1].relative):
@@ -221,9 +260,42 @@ def find_attributions(doc) -> list[Found]:
                     content = _trim(text, source[1], content[1])
         used_cues.add(token.i)
         found.append(Found(source, _cue_extent(token), content, lemma in DENIAL, speaker_hint,
-                           relative=token.dep_ == "relcl"))
+                           relative=token.dep_ == "relcl", strong=lemma in SPEECH or lemma in DENIAL))
     found.extend(_according_to(doc))
-    return found
+    return _unnest(found)
+
+
+def _unnest(found: list[Found]) -> list[Found]:
+    """One attribution per stretch of text: a thought or stance verb inside someone's reported
+    content is part of that content ("said his campaign doesn't want …"); a speech or denial cue
+    inside it is a report of its own ("X said A, while the Taliban denied B"), so the outer
+    content stops where the inner one begins."""
+    keep: list[Found] = []
+    for item in found:
+        outer = [o for o in found if o is not item and o.content[0] <= item.cue[0] < o.content[1]
+                 and not (o.content[0] <= o.cue[0] < o.content[1])]
+        if outer and not item.strong:
+            continue
+        keep.append(item)
+    for item in keep:
+        for inner in keep:
+            if inner is item or not inner.strong:
+                continue
+            inner_start = min(inner.cue[0], inner.source[0] if inner.source else inner.cue[0])
+            if item.content[0] < inner_start < item.content[1] and inner.content[0] >= inner_start - 1 \
+                    and inner_start > item.content[0] + 20:
+                item.content = (item.content[0], inner_start)
+    return keep
+
+
+def _adjacent_quote(token, quotes: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """`“Your Honor,” I said, “I would like …”`: the quotations right before and after the clause."""
+    sentence = token.sent
+    near = [(s, e) for s, e in quotes if sentence.start_char - 2 <= s < sentence.end_char + 2
+            or sentence.start_char - 2 <= e <= sentence.end_char + 2]
+    if not near:
+        return None
+    return min(s for s, _ in near), max(e for _, e in near)
 
 
 def _first_index(token) -> int:
