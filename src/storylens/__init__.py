@@ -1,40 +1,61 @@
 """storylens: read many news reports of the same events and tell what is known,
-who says so, how many independent outlets confirm it, and where they disagree."""
+who says so, how many independent outlets confirm it, and where they disagree.
 
-from storylens.annotate import annotate
-from storylens.pipeline import analyze
-from storylens.records import (
-    Annotation,
-    Article,
-    Attribution,
-    Claim,
-    Entity,
-    Fact,
-    Place,
-    Quantity,
-    Report,
-    Sentence,
-    Span,
-    Story,
-    TimeExpr,
-)
+The public API is imported lazily so that ``storylens --help`` and usage
+errors answer without loading the NLP models.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "analyze",
-    "annotate",
-    "Annotation",
-    "Article",
-    "Attribution",
-    "Claim",
-    "Entity",
-    "Fact",
-    "Place",
-    "Quantity",
-    "Report",
-    "Sentence",
-    "Span",
-    "Story",
-    "TimeExpr",
-]
+_EXPORTS = {
+    "analyze": "storylens.pipeline",
+    "annotate": "storylens.annotate",
+    "Annotation": "storylens.records",
+    "Article": "storylens.records",
+    "Attribution": "storylens.records",
+    "Claim": "storylens.records",
+    "Entity": "storylens.records",
+    "Fact": "storylens.records",
+    "Place": "storylens.records",
+    "Quantity": "storylens.records",
+    "Report": "storylens.records",
+    "Sentence": "storylens.records",
+    "Span": "storylens.records",
+    "Story": "storylens.records",
+    "TimeExpr": "storylens.records",
+}
+
+__all__ = sorted(_EXPORTS)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from storylens.annotate import annotate
+    from storylens.pipeline import analyze
+    from storylens.records import (
+        Annotation,
+        Article,
+        Attribution,
+        Claim,
+        Entity,
+        Fact,
+        Place,
+        Quantity,
+        Report,
+        Sentence,
+        Span,
+        Story,
+        TimeExpr,
+    )
+
+
+def __getattr__(name: str):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'storylens' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value

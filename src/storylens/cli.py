@@ -125,12 +125,12 @@ def analyze(
     quiet: bool,
 ) -> None:
     """Ingest INPUTS (files, folders, '-', URLs, feeds), group, compare, write the report."""
+    for output in outputs:  # check the call before loading any model
+        if Path(output).suffix.lower() not in {".json", ".md", ".html", ".htm"}:
+            raise UsageError(f"{output}: unknown report format (use .json, .md or .html)")
     from storylens.pipeline import analyze as run_analyze
     from storylens.report import to_json, write_report
 
-    for output in outputs:
-        if Path(output).suffix.lower() not in {".json", ".md", ".html", ".htm"}:
-            raise UsageError(f"{output}: unknown report format (use .json, .md or .html)")
     with progress_reporter(not quiet) as progress:
         report: Report = run_analyze(
             inputs,
