@@ -94,10 +94,16 @@ FURNITURE = {
         "Skip to main content",
         "Back to top",
         "Privacy Policy",
+        "Permalink",
     ],
     "tags": ["Tags: Port Halden, Arden Bridge, transport", "Filed under: Transport"],
     "byline": ["By Ilse Marwick", "By Ilse Marwick and Joren Blaak"],
-    "timestamp": ["Published: 14 March 2024, 09:12 GMT", "Updated at 1:23 p.m.", "March 14, 2024"],
+    "timestamp": [
+        "Published: 14 March 2024, 09:12 GMT",
+        "Updated at 1:23 p.m.",
+        "March 14, 2024",
+        "기사입력 : [ 2024-03-14 09:12 ]",
+    ],
     "credit-line": [
         "(Reporting by Anneke Stroud; Editing by Lucas Fenwick)",
         "Lena Moor contributed reporting from Velmora.",
@@ -106,6 +112,7 @@ FURNITURE = {
         "SOURCE: News agencies",
     ],
     "advertisement": ["Advertisement", "Story continues below advertisement"],
+    "markup": ['[button link="https://example.org/submit" type="big"] Send us your story[/button]'],
     "media-player": [
         "This video is not available in your region.",
         "Your browser does not support the video tag.",
@@ -148,6 +155,8 @@ REAL_SENTENCES = [
     "Home prices in the harbour district fell 3 percent last year.",
     "US FALLS BEHIND ON BRIDGE REPAIRS",
     "Click, the new ferry ticketing app, crashed twice on Wednesday, the operator said.",
+    "It's a clichÃ© that the harbour never sleeps, but on Wednesday night it was silent.",
+    "Pause.",
 ]
 
 
@@ -357,3 +366,31 @@ def test_doha_reports_lose_the_comment_form_and_no_sentence() -> None:
     by_text = {r.text: r.reason for r in removed_all}
     assert label(by_text.get("Please enter your comment!")) == "comment-form"
     assert label(by_text.get("Please enter your name here")) == "comment-form"
+
+
+def test_widget_blocks_and_closing_link_lists_are_removed() -> None:
+    body = [
+        f"Paragraph {i} of the report says the ferry added {i} extra crossings on Monday."
+        for i in range(5)
+    ]
+    recipe = [
+        "The council published its plan for the next three weeks:",
+        "- inspect every support",
+        "- replace the corroded bolts",
+        "- run a load test before reopening",
+    ]
+    kept, _ = clean_text("\n".join(body + recipe))
+    assert kept.split("\n\n") == body + recipe
+    widget = [
+        "Harbour Weekly Newsletter",
+        "Get the week's ferry news, timetables and offers.",
+        "Thanks for signing up!",
+        "- Ferry operator adds night crossings",
+        "- Harbour traders count the cost of detours",
+        "- Mayor defends maintenance budget",
+    ]
+    text, removed = clean_text("\n".join(body + widget))
+    assert text.split("\n\n") == body
+    reasons = {r.text: r.reason for r in removed}
+    assert reasons["Get the week's ferry news, timetables and offers."].startswith("newsletter")
+    assert reasons["- Mayor defends maintenance budget"].startswith("read-more")

@@ -201,7 +201,7 @@ RULES: list[Rule] = [
     *_rules(
         "copyright",
         30,
-        r"©|\ball\s+rights\s+reserved\b|licensed\s+under\s+a\s+creative\s+commons|"
+        r"(?<![ÃÂ])©|\ball\s+rights\s+reserved\b|licensed\s+under\s+a\s+creative\s+commons|"
         r"무단\s*전재|無断転載|禁止转载|未经授权|"
         r"this\s+material\s+may\s+not\s+be\s+(?:published|broadcast|rewritten|redistributed)|"
         r"comments\s+and\s+public\s+postings\s+are\s+copyrighted",
@@ -225,7 +225,8 @@ RULES: list[Rule] = [
         8,
         r"(?:privacy\s+policy|terms\s+(?:of\s+(?:use|service)|and\s+conditions)|contact\s+us|"
         r"about\s+us|skip\s+to\s+(?:main\s+)?(?:content|navigation)|back\s+to\s+top|"
-        r"toggle\s+navigation|jump\s+to\s+navigation)\b",
+        r"toggle\s+navigation|jump\s+to\s+navigation|permalink|link\s+permanente|"
+        r"lien\s+permanent)\b",
     ),
     *_rules(
         "tags",
@@ -240,6 +241,9 @@ RULES: list[Rule] = [
         r"(?:[a-z]+,?\s+)?(?:" + _DATE + r")(?:,?\s*(?:at\s+)?" + _TIME + r")?\s*$",
         r"(?:(?:first\s+|last\s+)?(?:published|updated|posted|modified)\s*(?:on|at|:)?\s*)"
         r"(?:" + _TIME + r")\s*$",
+        # a short label in any language, then a numeric date: "기사입력 : 2018-08-25 15:24"
+        r"[^\d\s:]+(?:\s+[^\d\s:]+){0,2}\s*:\s*[\[(]?\s*\d{1,4}[./-]\d{1,2}[./-]\d{1,4}"
+        r"(?:,?\s*" + _TIME + r")?\s*[\])]?\s*$",
     ),
     *_rules(
         "reading-time",
@@ -273,6 +277,13 @@ RULES: list[Rule] = [
         r"(?:by|written\s+by|posted\s+by|reported\s+by|words\s+by|author\s*:)\s+"
         r"(?-i:[A-Z][\w.'’-]*)(?:\s+(?-i:[A-Z][\w.'’-]*)){0,3}"
         r"(?:\s*(?:,|and|&)\s*(?-i:[A-Z][\w.'’-]*)(?:\s+(?-i:[A-Z][\w.'’-]*)){0,3})?\s*$",
+    ),
+    *_rules(
+        "markup",
+        40,
+        r"\[/?(?:button|embed|gallery|vc_\w+|et_pb_\w+)\b",
+        search=True,
+        prose_ok=True,
     ),
     *_rules(
         "advertisement",
@@ -362,7 +373,7 @@ RELATED_HEADER = re.compile(
 )
 _LIST_MARK = re.compile(r"^(?:[-*•·–—]\s|\d{1,3}[.)]\s|\d{1,3}/\d{1,3}\s)")
 _WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*", re.UNICODE)
-_SEPARATORS = re.compile(r"\s*[|•·»›>]\s*")
+_SEPARATORS = re.compile(r"\s*[|•·»›]\s*|\s+>\s+")
 _SENTENCE_END = re.compile(r"[.!?…][\"”’)]?$")
 
 
@@ -422,6 +433,7 @@ def _by_features(line: str, core: str, words: int) -> str | None:
         return "ui-prompt: all-caps interface line"
     if (
         words <= 4
+        and not core.endswith(".")
         and all(t in UI_WORDS or t in _FILLER for t in tokens)
         and (any(t in UI_WORDS for t in tokens))
     ):
@@ -434,7 +446,7 @@ def _by_features(line: str, core: str, words: int) -> str | None:
 def _menu_line(core: str) -> bool:
     """ "Home | World | Sport": three or more short wordy items between separators."""
     items = [part for part in _SEPARATORS.split(core) if part.strip()]
-    separators = sum(core.count(ch) for ch in "|•»›>")
+    separators = sum(core.count(ch) for ch in "|•»›") + core.count(" > ")
     return (
         len(items) >= 3
         and separators >= 2
@@ -537,6 +549,43 @@ def _wedged(lines: list[str], removed: dict[int, str]) -> dict[int, str]:
     return found
 
 
+_BLOCK_KINDS = ("newsletter", "comment-form", "share-prompt")
+
+
+def _inside_blocks(lines: list[str], removed: dict[int, str]) -> dict[int, str]:
+    """A line inside a newsletter / comment / share widget: the lines on both
+    sides were removed for the same kind ("Pick Six Newsletter", pitch,
+    "Thanks for signing up!")."""
+    found: dict[int, str] = {}
+    for i in range(1, len(lines) - 1):
+        before, after = removed.get(i - 1, ""), removed.get(i + 1, "")
+        kind = before.split(":")[0]
+        if (
+            kind in _BLOCK_KINDS
+            and after.split(":")[0] == kind
+            and word_count(lines[i]) <= 20
+            and not any(q in lines[i] for q in _QUOTES)
+        ):
+            found[i] = f"{kind}: inside a {kind} block"
+    return found
+
+
+def _trailing_lists(lines: list[str], removed: dict[int, str]) -> dict[int, str]:
+    """Three or more list items that end the text right after page furniture
+    ("Related: ...", a newsletter box): links to other stories."""
+    end = len(lines)
+    while end > 0 and end - 1 in removed:
+        end -= 1
+    start = end
+    while start > 0 and _LIST_MARK.match(lines[start - 1]) and start - 1 not in removed:
+        start -= 1
+    if end - start < 3 or start == 0:
+        return {}
+    if start - 1 in removed:
+        return {i: "read-more: link list closing the page" for i in range(start, end)}
+    return {}
+
+
 def _menu_rows(lines: list[str], removed: dict[int, str]) -> dict[int, str]:
     """A lone '| Home | World |' row is a menu; consecutive rows are a table."""
     found: dict[int, str] = {}
@@ -552,7 +601,14 @@ def _menu_rows(lines: list[str], removed: dict[int, str]) -> dict[int, str]:
     return found
 
 
-BLOCK_RULES: tuple[BlockRule, ...] = (_comment_section, _related_lists, _menu_runs, _menu_rows)
+BLOCK_RULES: tuple[BlockRule, ...] = (
+    _comment_section,
+    _related_lists,
+    _menu_runs,
+    _menu_rows,
+    _inside_blocks,
+    _trailing_lists,
+)
 
 
 def remove_boilerplate(

@@ -21,7 +21,6 @@ on their order.
 from __future__ import annotations
 
 import re
-import zlib
 from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
@@ -131,10 +130,18 @@ def agency_credits(article: Article) -> set[str]:
 
 _TOKEN = re.compile(r"\w+")
 _MASK32 = np.uint64(0xFFFFFFFF)
+_RNG = np.random.default_rng(20240601)  # fixed: signatures must agree across runs
+_CHAR_POWERS = _RNG.integers(1, 2**63, size=64, dtype=np.uint64) | np.uint64(1)
+_PERM_A = _RNG.integers(1, 2**63, size=NUM_PERM, dtype=np.uint64) | np.uint64(1)
+_PERM_B = _RNG.integers(0, 2**63, size=NUM_PERM, dtype=np.uint64)
 
 
-def _identity(value: int) -> int:
-    return value
+def _word_codes(words: list[str]) -> np.ndarray:
+    """Stable 64-bit codes of words, vectorised (characters beyond 64 are ignored)."""
+    chars = np.array([w[:64] for w in words])
+    matrix = chars.view(np.uint32).reshape(len(words), -1).astype(np.uint64)
+    with np.errstate(over="ignore"):
+        return (matrix * _CHAR_POWERS[: matrix.shape[1]]).sum(axis=1, dtype=np.uint64)
 
 
 def shingles(text: str) -> np.ndarray:
@@ -142,8 +149,7 @@ def shingles(text: str) -> np.ndarray:
     words = _TOKEN.findall(text.lower())
     if len(words) < SHINGLE_WORDS:
         return np.empty(0, dtype=np.uint64)
-    codes = {word: zlib.crc32(word.encode()) for word in set(words)}
-    ids = np.fromiter((codes[w] for w in words), dtype=np.uint64, count=len(words))
+    ids = _word_codes(words)
     count = len(words) - SHINGLE_WORDS + 1
     combined = np.zeros(count, dtype=np.uint64)
     with np.errstate(over="ignore"):
@@ -154,8 +160,7 @@ def shingles(text: str) -> np.ndarray:
 
 @lru_cache(maxsize=1)
 def _template() -> MinHash:
-    """Permutations are drawn once; every article's MinHash copies them."""
-    return MinHash(num_perm=NUM_PERM, seed=1, hashfunc=_identity)
+    return MinHash(num_perm=NUM_PERM, seed=1)
 
 
 @lru_cache(maxsize=1)
@@ -165,9 +170,17 @@ def _lsh_params() -> tuple[int, int]:
     return probe.b, probe.r
 
 
+def signature(values: np.ndarray) -> np.ndarray:
+    """MinHash signature by multiply-shift hashing, vectorised over all shingles."""
+    with np.errstate(over="ignore"):
+        hashed = (np.outer(_PERM_A, values) + _PERM_B[:, None]) >> np.uint64(32)
+    return hashed.min(axis=1)
+
+
 def _minhash(values: np.ndarray) -> MinHash:
+    """A datasketch MinHash carrying our signature, for its LSH index."""
     minhash = _template().copy()
-    minhash.update_batch(values.tolist())
+    minhash.hashvalues = signature(values).astype(minhash.hashvalues.dtype)
     return minhash
 
 
