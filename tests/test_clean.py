@@ -7,7 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from storylens.clean import MIN_WORDS, article_id, classify_line, clean_document, clean_text
+from storylens.clean import (
+    MIN_WORDS,
+    RepeatedLines,
+    article_id,
+    classify_line,
+    clean_document,
+    clean_text,
+)
 from storylens.clean.boilerplate import is_prose, word_count
 from storylens.clean.normalize import normalize_text
 from storylens.errors import InputFailure
@@ -394,3 +401,24 @@ def test_widget_blocks_and_closing_link_lists_are_removed() -> None:
     reasons = {r.text: r.reason for r in removed}
     assert reasons["Get the week's ferry news, timetables and offers."].startswith("newsletter")
     assert reasons["- Mayor defends maintenance budget"].startswith("read-more")
+
+
+def test_lines_repeated_across_an_outlets_articles_are_furniture() -> None:
+    memory = RepeatedLines(min_articles=3)
+    stories = [
+        f"The ferry carried {n} hundred passengers on its first night crossing, the operator said."
+        for n in range(4)
+    ]
+    articles = [
+        clean_document(
+            doc(f"Harbour Desk Extra\n\n{story}", outlet="meridian-gazette"), repeated=memory
+        )
+        for story in stories
+    ]
+    # the first two articles cannot know yet; from the third on the line is furniture
+    assert [a.text.startswith("Harbour Desk Extra") for a in articles] == [True, True, False, False]
+    assert articles[3].removed[0].reason.startswith("repeated")
+    # another outlet's memory is separate, and repeated sentences are never furniture
+    other = clean_document(doc(f"Harbour Desk Extra\n\n{stories[0]}", outlet="x"), repeated=memory)
+    assert other.text.startswith("Harbour Desk Extra")
+    assert all(story in a.text for story, a in zip(stories, articles, strict=True))
