@@ -70,8 +70,8 @@ def _walk(node):
 
 def ours(dct: date, text: str, sentence: str, window: str = "") -> str | None:
     index = sentence.find(text)
-    clause = sentence[max(0, index - 80): index + len(text) + 40] if index >= 0 else sentence
-    return resolve(text, dct, future=is_future_context(clause), context=window or sentence).timex
+    future = is_future_context(sentence, index if index >= 0 else None)
+    return resolve(text, dct, future=future, context=window or sentence).timex
 
 
 def baseline(dct: date, text: str, gold: str) -> str | None:

@@ -133,3 +133,11 @@ def test_bad_input_does_not_break_the_batch(capsys):
     assert set(result) == {"x1", "x2", "x3"}
     assert result["x2"].sentences and not result["x2"].entities
     assert result["x3"].quantities[0].value == 12
+
+
+def test_parallel_workers_give_the_same_annotations(text):
+    paragraphs = [p for p in text.split("\n\n") if p.strip()]
+    articles = [Article(id=f"p{i}", source=f"p{i}.txt", outlet="o", text=p, published=PUBLISHED)
+                for i, p in enumerate(paragraphs)]
+    assert len(articles) >= 8
+    assert annotate_articles(articles, n_process=2) == annotate_articles(articles)

@@ -37,7 +37,8 @@ thank endorse oppose condemn applaud challenge mock label brand dub term seek pu
 respond release issue publish show find reason recognize swear alert remind notify imply wish remember
 notice highlight underscore reaffirm determine rule proclaim detail outline characterize bash lambaste
 rip knock hail laud celebrate congratulate apologize ridicule tease grumble protest object request query
-inquire muse speculate calculate vote support pressure press criticize criticise question
+inquire muse speculate calculate vote support pressure press criticize criticise question back prefer
+chant refer bemoan offer pick downplay mull point touch favor favour champion decry deride denounce
 """.split()
 QUOTE_ONLY = {"continue", "go", "chime", "laugh", "smile", "shrug", "sigh", "exclaim", "interject"}
 CUE_LEMMAS = frozenset(SPEECH) | frozenset(COGNITION) | DENIAL | frozenset(STANCE) | QUOTE_ONLY
@@ -210,7 +211,7 @@ def find_attributions(doc) -> list[Found]:
             content = _adjacent_quote(token, quotes) if not _content_child(token) else content
             if content is None:
                 continue
-        if content is None and (lemma in STANCE or lemma in SPEECH or lemma in COGNITION):
+        if content is None and lemma != "add" and (lemma in STANCE or lemma in SPEECH or lemma in COGNITION):
             content = _complement_extent(token)
             stance_only = content is not None
         if content is None and lemma in SPEECH:

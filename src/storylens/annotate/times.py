@@ -533,9 +533,26 @@ def _dateparser_fallback(raw: str, anchor: date) -> Resolved:
     return _year(day.year)
 
 
-def is_future_context(sentence: str) -> bool:
-    """Whether a clause talks about what is to come (so "Monday" means the next one)."""
-    return bool(FUTURE_TENSE.search(sentence))
+_REPORTED = re.compile(r"\b(said|says|told|announced|reported|added|stated|predicted)\b", re.I)
+_SOON = re.compile(r"\b(as soon as|as early as|no later than|by|until|next|this coming|starting|beginning)\s*$", re.I)
+
+
+def is_future_context(sentence: str, position: int | None = None) -> bool:
+    """Whether the clause before a time expression talks about what is to come.
+
+    With ``position`` (the expression's offset in ``sentence``) only the words
+    before it count, back to the last reporting verb: "said Friday that he would"
+    is about Friday past, "planned to leave on Thursday" about Thursday to come.
+    """
+    if position is None:
+        return bool(FUTURE_TENSE.search(sentence))
+    before = sentence[max(0, position - 90):position]
+    if _SOON.search(before):
+        return True
+    reported = list(_REPORTED.finditer(before))
+    if reported:
+        before = before[reported[-1].end():]
+    return bool(FUTURE_TENSE.search(before) or re.search(r"\b(plans?|planned|planning) to\b", before, re.I))
 
 
 # Patterns for spans spaCy's DATE entities tend to miss or cut short.
