@@ -120,7 +120,7 @@ def test_html_article_text_and_metadata() -> None:
     assert doc.site_name == "The Lakeside Gazette"
     assert doc.url == "https://www.lakesidegazette.example/news/2025/06/17/harbour-bridge-closed-cracks"
     assert doc.outlet == "lakesidegazette.example"  # from the canonical URL's domain
-    assert doc.published and doc.published.startswith("2025-06-17")
+    assert doc.published == "2025-06-17T08:30:00+01:00"  # time and zone from the meta tag
     assert doc.language == "en"
     assert doc.text.startswith("PORT ELLERY - The Harbour Bridge")
     assert "estimated losses at 250,000 euros a week." in doc.text

@@ -97,6 +97,41 @@ def _paragraphs(text: str, title: str | None) -> str:
 _LANG_ATTR = re.compile(rb"<html[^>]*?\slang\s*=\s*[\"']?([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)?", re.I)
 
 
+_PUBLISHED_NAMES = ("article:published_time", "og:published_time", "datepublished", "pubdate",
+                    "publishdate", "publish-date", "dc.date.issued", "dcterms.created", "parsely-pub-date",
+                    "sailthru.date", "date")
+_META_TAG = re.compile(rb"<meta\b[^>]*>", re.I)
+_META_ATTR = re.compile(rb"""(property|name|itemprop|content)\s*=\s*["']([^"']*)["']""", re.I)
+_JSONLD_PUBLISHED = re.compile(rb'"datePublished"\s*:\s*"([^"]+)"')
+
+
+def _published_datetime(html: bytes | str, day: str | None) -> str | None:
+    """The full publication time from meta tags or JSON-LD, when it falls on ``day``.
+
+    Why: trafilatura returns the date only, but the time and zone decide which
+    day "yesterday" or "on Monday" means; the day itself stays trafilatura's
+    (it weighs many more clues).
+    """
+    if not day:
+        return None
+    data = html if isinstance(html, bytes) else html.encode("utf-8", "ignore")
+    candidates: list[bytes] = []
+    for tag in _META_TAG.findall(data[:300_000]):
+        attrs = {k.lower(): v for k, v in _META_ATTR.findall(tag)}
+        name = (attrs.get(b"property") or attrs.get(b"name") or attrs.get(b"itemprop") or b"").lower()
+        if name.decode("ascii", "ignore") in _PUBLISHED_NAMES and attrs.get(b"content"):
+            candidates.append(attrs[b"content"])
+    candidates += _JSONLD_PUBLISHED.findall(data)
+    for raw in candidates:
+        value = raw.decode("utf-8", "ignore").strip()
+        if "T" not in value and ":" not in value:
+            continue
+        full = normalize_published(value)
+        if full and full[:10] == day[:10] and len(full) > 10:
+            return full
+    return None
+
+
 def _declared_language(html: bytes | str) -> str | None:
     """The page's own <html lang>, a hint until cleaning identifies the language."""
     head = html[:4096] if isinstance(html, bytes) else html[:4096].encode("utf-8", "ignore")
@@ -187,6 +222,7 @@ def extract_html(html: bytes | str, source: str, url: str | None = None) -> tupl
         if value:
             meta[field] = " ".join(str(value).split())
     published = normalize_published(doc.date) if getattr(doc, "date", None) else None
+    published = _published_datetime(html, published) or published
     if published:
         meta["published"] = published
     language = getattr(doc, "language", None) or _declared_language(html)
