@@ -127,6 +127,7 @@ def main() -> int:
     parser.add_argument("--fit", action="store_true", help="refit the pair weights and print them")
     parser.add_argument("--no-minilm", action="store_true", help="skip the MiniLM baseline")
     parser.add_argument("--threshold", type=float, help="override align.THRESHOLD (tuning)")
+    parser.add_argument("--embedder", choices=["auto", "static", "minilm"], default="auto")
     parser.add_argument("--db", default="/tmp/storylens-bench-ecb.db", help="annotation cache")
     args = parser.parse_args()
     if not DATA.exists():
@@ -139,11 +140,15 @@ def main() -> int:
     from storylens.annotate import annotate_articles
     from storylens.compare import compare_story
     from storylens.group import one_story
-    from storylens.records import Article
+    from storylens.records import Article, Comparison
     from storylens.store import Store
 
     if args.threshold is not None:
         align.THRESHOLD = args.threshold
+    from storylens.resources import get_embedder, get_static_embedder
+
+    forced = {"auto": None, "static": get_static_embedder, "minilm": get_embedder}[args.embedder]
+    embedder = forced() if forced else None
     gold_sentences = annotated_sentences()
     topics = sorted((p for p in (DATA / "topics").iterdir() if p.is_dir()), key=lambda p: int(p.name))
     if args.topics:
@@ -172,7 +177,10 @@ def main() -> int:
         annotations = annotate_articles(articles, store=store)
         seconds_annotate += time.perf_counter() - started
         started = time.perf_counter()
-        comparison = compare_story(one_story(articles), by_id, annotations)
+        if args.fit:  # fitting only needs the pair features below
+            comparison = Comparison()
+        else:
+            comparison = compare_story(one_story(articles), by_id, annotations, embedder=embedder)
         seconds_compare += time.perf_counter() - started
 
         fact_claims: dict[str, list[tuple[str, int, int]]] = {
@@ -209,10 +217,12 @@ def main() -> int:
 
         if args.fit:
             claims = []
+            entity_index = align.EntityIndex.build(annotations[a.id] for a in articles)
             for article in articles:
-                claims.extend(align.extract_claims(article, annotations[article.id], align.EntityIndex.build(annotations.values())))
-            vectors = align.embed_claims(claims)
-            scorer = align.PairScorer(claims, by_id, vectors)
+                claims.extend(align.extract_claims(article, annotations[article.id], entity_index))
+            vectors = align.embed_claims(claims, embedder)
+            places = {p.name: p for ann in annotations.values() for p in ann.places}
+            scorer = align.PairScorer(claims, by_id, vectors, places=places)
             index_of_doc = {d["id"]: d for d in docs}
             claim_item = []
             for i, claim in enumerate(claims):
@@ -253,6 +263,8 @@ def main() -> int:
         mp, mr, mf, mt = best_threshold(minilm, gold)
         print(f"{'baseline MiniLM cosine (best thr)':<34} {mp:6.3f} {mr:6.3f} {mf:6.3f}  {mt:.3f}")
     print(f"time: annotate {seconds_annotate:.1f} s (cached after first run), align+compare {seconds_compare:.1f} s")
+    if args.fit and args.embedder == "auto":
+        print("--fit needs --embedder static or minilm")
     if args.fit and fit_x:
         from sklearn.linear_model import LogisticRegression
 
@@ -260,8 +272,7 @@ def main() -> int:
         y = np.array(fit_y)
         model = LogisticRegression(C=1.0, max_iter=2000, class_weight=None).fit(x, y)
         print("fitted on", len(y), "claim pairs,", int(y.sum()), "positive")
-        print("WEIGHTS =", np.round(model.coef_[0], 2).tolist())
-        print("BIAS =", round(float(model.intercept_[0]), 2))
+        print(f'"{args.embedder}": ({np.round(model.coef_[0], 2).tolist()}, {round(float(model.intercept_[0]), 2)}),')
         for name, w in zip(align.FEATURES, model.coef_[0], strict=True):
             print(f"  {name:<12} {w:+.2f}")
     return 0

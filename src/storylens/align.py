@@ -258,21 +258,28 @@ def _fallback_attribution(text: str) -> ClaimAttribution | None:
 def _claim_attribution(
     start: int, end: int, attributions: Sequence[Attribution], text: str
 ) -> tuple[ClaimAttribution | None, Attribution | None]:
-    best: Attribution | None = None
-    best_overlap = 0
-    for attribution in attributions:
-        cue_inside = start <= attribution.cue.start < end
-        content_overlap = max(0, min(end, attribution.content.end) - max(start, attribution.content.start))
-        score = content_overlap + (10_000 if cue_inside else 0)
-        if (cue_inside or content_overlap > 0.5 * (end - start)) and score > best_overlap:
-            best, best_overlap = attribution, score
-    if best is None:
+    """The attribution framing this clause: its own cue first, else the one it reports."""
+    inside = sorted((a for a in attributions if start <= a.cue.start < end), key=lambda a: a.cue.start)
+    chosen: Attribution | None = inside[0] if inside else None
+    if chosen is None:
+        best_overlap = 0
+        for attribution in attributions:
+            overlap = max(0, min(end, attribution.content.end) - max(start, attribution.content.start))
+            if overlap > 0.5 * (end - start) and overlap > best_overlap:
+                chosen, best_overlap = attribution, overlap
+    if chosen is None:
         return None, None
-    cue = best.cue.text.strip()
-    polarity = best.polarity
-    if any(w.lower() in DENY_CUES for w in _words(cue)):
-        polarity = "denies"
-    return ClaimAttribution(speaker=best.speaker or (best.source.text if best.source else None), cue=cue, polarity=polarity), best
+    # a clause that carries a denial disputes something, whatever else it says
+    denial = next((a for a in inside if _is_denial(a)), None)
+    if denial is not None:
+        chosen = denial
+    polarity = "denies" if _is_denial(chosen) else "asserts"
+    speaker = chosen.speaker or (chosen.source.text if chosen.source else None)
+    return ClaimAttribution(speaker=speaker, cue=chosen.cue.text.strip(), polarity=polarity), chosen
+
+
+def _is_denial(attribution: Attribution) -> bool:
+    return attribution.polarity == "denies" or any(w.lower() in DENY_CUES for w in _words(attribution.cue.text))
 
 
 def _fallback_numbers(text: str) -> tuple[Quantity, ...]:
@@ -354,6 +361,37 @@ def extract_claims(
 
 # ---------------------------------------------------------------- pair features
 
+_SUFFIXES = ("ations", "ation", "ings", "ing", "edly", "ed", "ers", "er", "ies", "es", "s", "ly")
+
+
+def _stem(word: str) -> str:
+    """A light suffix stripper: "defending"/"defend", "killed"/"killing" meet."""
+    if len(word) <= 4 or word.endswith("ss"):
+        return word
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            stem = word[: -len(suffix)]
+            return stem + "y" if suffix == "ies" else stem
+    return word
+
+
+@lru_cache(maxsize=1)
+def _stop_words() -> frozenset[str]:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS | CUE_WORDS | {"mr", "mrs", "ms", "also", "would", "could"})
+
+
+def analyze_words(text: str) -> list[str]:
+    """Content-word stems of a text, for lexical similarity."""
+    stop = _stop_words()
+    return [
+        _stem(w)
+        for w in re.findall(r"[a-z0-9][a-z0-9\-]*", text.lower().replace("’", "'"))
+        if w not in stop and len(w) > 1
+    ]
+
+
 
 def _content_text(claim: Claim) -> str:
     """The claim without its attribution frame, for embedding."""
@@ -408,19 +446,35 @@ def _number_keys(claim: Claim) -> set[str]:
 
 FEATURES = (
     "cos", "lex", "ent_overlap", "ent_none", "num_shared", "num_clash", "place_clash",
-    "date_clash", "doc_sim", "cos_x_doc", "doc_lex", "doc_ent",
+    "date_clash", "doc_sim", "cos_x_doc", "doc_lex", "doc_ent", "date_shared",
 )
-# Logistic weights over FEATURES (+ bias), fitted on the ECB+ development topics
-# by `bench/alignment.py --fit` (pairs of annotated sentences in different
-# articles, gold = coreferent events); see bench/RESULTS.md.
-WEIGHTS = np.array([1.94, 2.82, 0.43, 0.52, 0.81, -0.15, -0.06, 0.48, 4.12, 0.95, -0.46, 5.75], dtype=np.float32)
-BIAS = -2.25
+# Logistic weights over FEATURES (+ bias) per embedder, fitted on the ECB+
+# development topics by `bench/alignment.py --fit --embedder NAME` (pairs of
+# annotated sentences in different articles, gold = coreferent events); see
+# bench/RESULTS.md. The cosine of each embedder has its own scale, so each has
+# its own weights.
+MODEL_WEIGHTS: dict[str, tuple[list[float], float]] = {
+    "static": ([1.94, 2.64, 0.42, 0.53, 0.79, -0.16, -0.04, 0.48, 3.88, 0.87, 0.27, 5.79, 0.29], -2.29),
+    "minilm": ([1.94, 2.82, 0.43, 0.52, 0.81, -0.15, -0.06, 0.48, 4.12, 0.95, -0.46, 5.75, 0.5], -2.25),
+}
+WEIGHTS = np.array(MODEL_WEIGHTS["static"][0], dtype=np.float32)
+BIAS = MODEL_WEIGHTS["static"][1]
+# MiniLM (~250 claims/s on 2 cores) reads paraphrase better than static
+# vectors (~10,000/s); use it while a story is small enough to stay fast.
+MINILM_MAX_CLAIMS = 600
 SAME_ARTICLE_PENALTY = 2.0
 # Compatibility decides where embeddings cannot: two claims set in specific
 # places far apart ("in Kabul" / "in Kandahar") are different events.
 FAR_PLACE_PENALTY = 4.0
 FAR_PLACE_KM = 50.0
+# Priors the ECB+ fit cannot learn (it has few attributions and no counted
+# quantities): two outlets reporting one speaker, or the same counted thing
+# ("people killed" / "people died"), are likely reporting one statement -
+# also when the numbers differ, which is then a conflict to show.
+SAME_SPEAKER_BONUS = 0.75
+SAME_COUNTED_BONUS = 1.0
 THRESHOLD = 0.5  # average-linkage cut on the pair probability
+SECONDARY_MARGIN = 0.1  # a claim joins a second fact only when clearly above the cut
 DENSE_LIMIT = 3500
 
 
@@ -433,11 +487,45 @@ class Alignment:
     vectors: np.ndarray
     prob: np.ndarray | None = None  # dense pair probabilities when computed densely
     cluster_of: list[int] = field(default_factory=list)
+    # claims that also state another cluster's fact (a sentence can say two things)
+    secondary: list[list[int]] = field(default_factory=list)
 
     def pair_prob(self, i: int, j: int) -> float:
         if self.prob is not None:
             return float(self.prob[i, j])
         return float(self.vectors[i] @ self.vectors[j])
+
+
+# What news counts, folded so "killed"/"died"/"dead" name one thing.
+COUNTED_SYNONYMS = {
+    "kill": "death", "die": "death", "died": "death", "dead": "death", "death": "death",
+    "fatal": "death", "fatality": "death", "life": "death", "live": "death",
+    "wound": "injury", "injur": "injury", "injury": "injury", "hurt": "injury",
+    "peopl": "people", "person": "people", "civilian": "people",
+}
+
+
+def counted_key(counted: str | None) -> frozenset[str]:
+    """A quantity's counted thing as folded stems ("people killed" == "persons died")."""
+    if not counted:
+        return frozenset()
+    return frozenset(COUNTED_SYNONYMS.get(w, w) for w in analyze_words(counted))
+
+
+def same_counted(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Equal, or one refines the other without being a bare noun ("people")."""
+    if not a or not b:
+        return False
+    return a == b or (min(len(a), len(b)) >= 2 and (a <= b or b <= a))
+
+
+def _counted_stems(claim: Claim) -> set[str]:
+    """The claim's counted things, each as one token for exact matching."""
+    return {
+        "|".join(sorted(counted_key(q.counted)))
+        for q in claim.quantities
+        if q.counted and q.value is not None and len(counted_key(q.counted)) >= 2
+    }
 
 
 def _far_places(claims: Sequence[Claim], places: Mapping[str, Place]) -> np.ndarray | None:
@@ -484,18 +572,15 @@ class PairScorer:
         bias: float = BIAS,
         places: Mapping[str, Place] | None = None,
     ):
-        from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+        from sklearn.feature_extraction.text import TfidfVectorizer
 
         self.claims = claims
         self.vectors = vectors
         self.weights = weights
         self.bias = bias
         texts = [_content_text(c) for c in claims]
-        stop = sorted(ENGLISH_STOP_WORDS | CUE_WORDS)
         try:
-            tfidf = TfidfVectorizer(
-                stop_words=stop, sublinear_tf=True, token_pattern=r"(?u)\b\w[\w\-]+\b", min_df=1
-            ).fit_transform(texts)
+            tfidf = TfidfVectorizer(analyzer=analyze_words, sublinear_tf=True).fit_transform(texts)
         except ValueError:  # every text only stop words
             tfidf = None
         self.tfidf = tfidf
@@ -507,6 +592,11 @@ class PairScorer:
         self.place_count = self.places.sum(1)
         days = [set().union(*(_date_days(t) for t in c.times)) if c.times else set() for c in claims]
         self.far = _far_places(claims, places or {})
+        speakers = [
+            [_entity_key(c.attribution.speaker)] if c.attribution and c.attribution.speaker else [] for c in claims
+        ]
+        self.speakers = _incidence(speakers)
+        self.counted = _incidence([_counted_stems(c) for c in claims])
         self.days = _incidence(days)
         self.day_count = self.days.sum(1)
         self.article_index = {a: i for i, a in enumerate(sorted({c.article_id for c in claims}))}
@@ -520,7 +610,7 @@ class PairScorer:
         for c, text in zip(claims, texts, strict=True):
             doc_texts[self.article_index[c.article_id]] += " " + text
         try:
-            dt = TfidfVectorizer(stop_words=stop, sublinear_tf=True).fit_transform(doc_texts)
+            dt = TfidfVectorizer(analyzer=analyze_words, sublinear_tf=True).fit_transform(doc_texts)
             self.doc_lex = (dt @ dt.T).toarray().astype(np.float32)
         except ValueError:
             self.doc_lex = np.zeros_like(self.doc_sim)
@@ -569,14 +659,16 @@ class PairScorer:
         place_clash = ((np.minimum.outer(pc, pc) > 0) & ((p @ p.T) == 0)).astype(np.float32)
         d = self.days[idx]
         dc = self.day_count[idx]
-        date_clash = ((np.minimum.outer(dc, dc) > 0) & ((d @ d.T) == 0)).astype(np.float32)
+        dinter = d @ d.T
+        date_clash = ((np.minimum.outer(dc, dc) > 0) & (dinter == 0)).astype(np.float32)
+        date_shared = (dinter > 0).astype(np.float32)
         art = self.claim_article[idx]
         pair = np.ix_(art, art)
         doc_sim = self.doc_sim[pair]
         return np.stack(
             [
                 cos, lex, ent_overlap, ent_none, num_shared, num_clash, place_clash, date_clash,
-                doc_sim, cos * doc_sim, self.doc_lex[pair], self.doc_ent[pair],
+                doc_sim, cos * doc_sim, self.doc_lex[pair], self.doc_ent[pair], date_shared,
             ]
         ).astype(np.float32)
 
@@ -587,6 +679,10 @@ class PairScorer:
         logit = logit - SAME_ARTICLE_PENALTY * (art[:, None] == art[None, :])
         if self.far is not None:
             logit = logit - FAR_PLACE_PENALTY * self.far[np.ix_(idx, idx)]
+        sp = self.speakers[idx]
+        logit = logit + SAME_SPEAKER_BONUS * ((sp @ sp.T) > 0)
+        co = self.counted[idx]
+        logit = logit + SAME_COUNTED_BONUS * ((co @ co.T) > 0)
         prob = 1.0 / (1.0 + np.exp(-logit))
         np.fill_diagonal(prob, 1.0)
         return prob.astype(np.float32)
@@ -611,14 +707,23 @@ def _average_linkage(prob: np.ndarray, threshold: float) -> list[list[int]]:
     return list(groups.values())
 
 
+def choose_embedder(n_texts: int):
+    """MiniLM for small stories, static vectors when MiniLM would be too slow."""
+    from storylens.resources import get_embedder, get_static_embedder
+
+    return get_embedder() if n_texts <= MINILM_MAX_CLAIMS else get_static_embedder()
+
+
+def embedder_kind(embedder) -> str:
+    return "static" if "wordllama" in getattr(embedder, "name", "") else "minilm"
+
+
 def embed_claims(claims: Sequence[Claim], embedder=None) -> np.ndarray:
     """One vector per claim (of its content), each distinct text embedded once."""
-    if embedder is None:
-        from storylens.resources import get_static_embedder
-
-        embedder = get_static_embedder()
     texts = [_content_text(c) for c in claims]
     unique = list(dict.fromkeys(texts))
+    if embedder is None:
+        embedder = choose_embedder(len(unique))
     if not unique:
         return np.zeros((0, getattr(embedder, "dim", 1)), dtype=np.float32)
     vectors = embedder.embed(unique)
@@ -638,9 +743,12 @@ def align_claims(
 ) -> Alignment:
     """Group claims that state the same thing across articles."""
     threshold = THRESHOLD if threshold is None else threshold
-    weights = WEIGHTS if weights is None else weights
-    bias = BIAS if bias is None else bias
     claims = list(claims)
+    if embedder is None:
+        embedder = choose_embedder(len({_content_text(c) for c in claims}))
+    kind_weights, kind_bias = MODEL_WEIGHTS[embedder_kind(embedder)]
+    weights = np.array(kind_weights, dtype=np.float32) if weights is None else weights
+    bias = kind_bias if bias is None else bias
     vectors = embed_claims(claims, embedder)
     if not claims:
         return Alignment(claims=[], clusters=[], vectors=vectors)
@@ -665,7 +773,31 @@ def align_claims(
         for i in group:
             cluster_of[i] = c
     alignment.cluster_of = cluster_of
+    alignment.secondary = _secondary_members(alignment, scorer.claim_article, threshold)
     return alignment
+
+
+def _secondary_members(alignment: Alignment, claim_article: np.ndarray, threshold: float) -> list[list[int]]:
+    """Let a claim support a second fact it matches as well as that fact's own members do.
+
+    "During several rounds of meetings over 3 days, delegates will press for a
+    ceasefire" states two things another outlet reports in two sentences.
+    """
+    secondary: list[list[int]] = [[] for _ in alignment.clusters]
+    prob = alignment.prob
+    if prob is None or len(alignment.clusters) < 2:
+        return secondary
+    n = len(alignment.claims)
+    membership = np.zeros((n, len(alignment.clusters)), dtype=np.float32)
+    membership[np.arange(n), alignment.cluster_of] = 1.0
+    other_article = (claim_article[:, None] != claim_article[None, :]).astype(np.float32)
+    counts = other_article @ membership
+    mean = np.divide((prob * other_article) @ membership, counts, out=np.zeros_like(counts), where=counts > 0)
+    mean[np.arange(n), alignment.cluster_of] = 0.0
+    limit = threshold + SECONDARY_MARGIN
+    for i, c in zip(*np.nonzero(mean >= limit), strict=True):
+        secondary[int(c)].append(int(i))
+    return secondary
 
 
 def _candidate_components(scorer: PairScorer, vectors: np.ndarray, threshold: float, k: int = 20) -> list[list[int]]:

@@ -31,8 +31,10 @@ from storylens.align import (
     Alignment,
     EntityIndex,
     align_claims,
+    counted_key,
     extract_claims,
     is_country,
+    same_counted,
 )
 from storylens.records import (
     Annotation,
@@ -83,17 +85,11 @@ def _interval(quantity: Quantity) -> tuple[float, float] | None:
     return low, high
 
 
-def _counted_key(quantity: Quantity) -> set[str]:
-    words = re.findall(r"[a-z]+", (quantity.counted or "").lower())
-    return {w.rstrip("s") for w in words if len(w) > 2}
-
-
 def _number_conflict(a: Claim, b: Claim) -> str | None:
     """Same counted thing, incompatible values."""
     for qa in a.quantities:
         for qb in b.quantities:
-            ka, kb = _counted_key(qa), _counted_key(qb)
-            if not ka or not kb or not (ka & kb):
+            if not same_counted(counted_key(qa.counted), counted_key(qb.counted)):
                 continue
             if qa.ordinal != qb.ordinal and qa.whole is None and qb.whole is None:
                 continue
@@ -218,11 +214,18 @@ def _facts(alignment: Alignment, articles: Mapping[str, Article], places: Mappin
     entity_freq = Counter(e for c in claims for e in set(c.entities))
     n_units = len({independence_unit(articles[a]) for a in {c.article_id for c in claims}}) or 1
     facts: list[Fact] = []
+    seen_sets: set[frozenset[str]] = set()
     for c, members in enumerate(clusters):
         if not members:
             continue
+        if c < len(alignment.secondary):
+            members = members + [i for i in alignment.secondary[c] if i not in members]
         members = sorted(members, key=lambda i: (claims[i].article_id, claims[i].start))
         member_claims = [claims[i] for i in members]
+        key = frozenset(cl.id for cl in member_claims)
+        if key in seen_sets:  # secondary members can make two clusters equal
+            continue
+        seen_sets.add(key)
         supporting = [claims[i] for i in members if _asserts(claims[i])] or member_claims
         outlets = tuple(sorted({articles[cl.article_id].outlet for cl in member_claims}))
         units = {independence_unit(articles[cl.article_id]) for cl in supporting}
@@ -239,9 +242,8 @@ def _facts(alignment: Alignment, articles: Mapping[str, Article], places: Mappin
                     claims=tuple(_citation(x) for x in [*denied[:3], claims[d]]),
                 )
             )
-        conflicts.extend(
-            _pair_conflicts([i for i in members if _asserts(claims[i])], alignment, places)
-        )
+        primary = [i for i in members if alignment.cluster_of[i] == c or i in denial_targets.get(c, [])]
+        conflicts.extend(_pair_conflicts([i for i in primary if _asserts(claims[i])], alignment, places))
         if any(k.kind == "denial" for k in conflicts):
             status = "disputed"
         elif conflicts:
@@ -312,8 +314,7 @@ def _pair_conflicts(
     members may mention other days or places without contradicting it.
     """
     claims = alignment.claims
-    conflicts = []
-    seen: set[tuple[str, str]] = set()
+    found: dict[str, tuple[str, list[Claim]]] = {}  # kind -> (first detail, claims involved)
     for x in range(len(members)):
         for y in range(x + 1, len(members)):
             a, b = claims[members[x]], claims[members[y]]
@@ -327,11 +328,14 @@ def _pair_conflicts(
                 ("place", _place_conflict(a, b, places)),
                 ("contradiction", _contradiction(a, b)),
             ):
-                if detail and (kind, detail) not in seen:
-                    seen.add((kind, detail))
-                    conflicts.append(Conflict(kind=kind, detail=detail, claims=(_citation(a), _citation(b))))
+                if detail:
+                    _, involved = found.setdefault(kind, (detail, []))
+                    involved.extend(c for c in (a, b) if c not in involved)
                     break
-    return conflicts
+    return [
+        Conflict(kind=kind, detail=detail, claims=tuple(_citation(c) for c in involved))
+        for kind, (detail, involved) in found.items()
+    ]
 
 
 def _representative(members: Sequence[int], alignment: Alignment) -> int:
