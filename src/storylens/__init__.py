@@ -30,7 +30,23 @@ _EXPORTS = {
     "TimeExpr": "storylens.records",
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = [
+    "Annotation",
+    "Article",
+    "Attribution",
+    "Claim",
+    "Entity",
+    "Fact",
+    "Place",
+    "Quantity",
+    "Report",
+    "Sentence",
+    "Span",
+    "Story",
+    "TimeExpr",
+    "analyze",
+    "annotate",
+]
 
 if TYPE_CHECKING:  # pragma: no cover
     from storylens.annotate import annotate
