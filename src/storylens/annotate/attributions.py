@@ -263,7 +263,34 @@ def find_attributions(doc) -> list[Found]:
         found.append(Found(source, _cue_extent(token), content, lemma in DENIAL, speaker_hint,
                            relative=token.dep_ == "relcl", strong=lemma in SPEECH or lemma in DENIAL))
     found.extend(_according_to(doc))
+    found.extend(_colon_headlines(doc, found))
     return _unnest(found)
+
+
+_COLON = re.compile(r"^([A-Z][^:\n\"“”]{1,60}?):\s+(\S.*)$")
+
+
+def _colon_headlines(doc, found: list[Found]) -> list[Found]:
+    """Headline style "Elizabeth Warren: Trump Is a ‘Proven Failure’": the name said the rest."""
+    out = []
+    for sentence in doc.sents:
+        m = _COLON.match(sentence.text)
+        if not m or len(m.group(1).split()) > 6:
+            continue
+        colon = sentence.start_char + m.end(1)
+        if any(f.cue[0] <= colon < f.content[1] or f.content[0] <= colon < f.content[1] for f in found):
+            continue
+        named = [e for e in sentence.ents if e.label_ in ("PERSON", "ORG", "NORP", "GPE")
+                 and e.start_char == sentence.start_char]
+        if not named:
+            continue
+        source = (sentence.start_char, sentence.start_char + len(m.group(1).rstrip()))
+        content = (sentence.start_char + m.start(2), sentence.end_char)
+        text = doc.text
+        while content[1] > content[0] and text[content[1] - 1] in ".;":
+            content = (content[0], content[1] - 1)
+        out.append(Found(source, (colon, colon + 1), content, False))
+    return out
 
 
 def _unnest(found: list[Found]) -> list[Found]:
