@@ -204,6 +204,10 @@ def find_attributions(doc) -> list[Found]:
                 source = _trim(text, obj.left_edge.idx, that.idx)
                 end_token = token.sent[-1] if not token.sent[-1].is_punct else token.sent[-2]
                 content = (that.idx, end_token.idx + len(end_token))
+        if any(c.dep_ == "mark" and c.lower_ == "as" for c in token.children) and token.dep_ == "advcl" \
+                and lemma in SPEECH:
+            # "As the Times reported, Clinton raised …": the main clause is the content
+            content = _subtree_chars(token.head, exclude=[token])
         stance_only = False
         if token.dep_ == "acl" and lemma not in SPEECH:
             continue  # "ads supporting Rubio", "a request seeking comment"
