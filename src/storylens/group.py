@@ -44,6 +44,7 @@ from datetime import date
 
 import numpy as np
 from scipy import sparse
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from storylens.errors import NotFound, UsageError
 from storylens.records import Annotation, Article, GroupingReason, StoryGroup
@@ -53,8 +54,8 @@ from storylens.records import Annotation, Article, GroupingReason, StoryGroup
 # (logistic regression on candidate pairs; thresholds by grid search for
 # B-cubed F1 on the same topics). Even topics were held out.
 FEATURES = ("text", "dense", "years", "lead", "names", "numbers", "local_text", "local_names")
-WEIGHTS = np.array([-1.23, 3.04, 1.07, 1.65, 7.60, 4.10, 3.58, 2.92])
-BIAS = -5.10
+WEIGHTS = np.array([-1.26, 3.47, 1.09, 1.32, 7.57, 4.09, 3.38, 2.90])
+BIAS = -5.20
 MERGE_THRESHOLD = 0.45  # average-link probability needed to merge two stories
 ATTACH_THRESHOLD = 0.1  # a lone article joins its best story above this
 BLOCK_THRESHOLD = 0.1  # full-text cosine (average link) that makes a topic block
@@ -66,6 +67,7 @@ MAX_POSTING_SHARE = 0.02
 QUERY_CHUNK = 512
 MAX_GAP_DAYS = 60  # both published dates known and further apart: never candidates
 LEAD_CHARS = 500
+EMBED_CHARS = 300  # the dense vector reads the title and opening (~64 tokens): 2x faster than 128
 NAME_LABELS = {
     "PERSON",
     "ORG",
@@ -78,12 +80,14 @@ NAME_LABELS = {
     "WORK_OF_ART",
     "LAW",
 }
-EMBED_CACHE = "group-embed-v1"
+EMBED_CACHE = "group-embed-v2"
 
 _WORD = re.compile(r"[A-Za-z][\w'’-]*")
 _NUMBER = re.compile(r"\b\d[\d,.]*\b")
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+_TOKEN = re.compile(r"(?u)\b\w\w+\b")
+# a word, and whether a sentence end (or line break) comes right before it
+_WORD_AFTER = re.compile(r"([.!?]\s|\n)?[\s\"“‘'(\[]*([A-Za-z][\w'’-]*)")
 
 
 def story_id(article_ids: Sequence[str]) -> str:
@@ -127,16 +131,23 @@ def _lead(article: Article) -> str:
     return head
 
 
+def _embed_text(article: Article) -> str:
+    lead = _lead(article)
+    if len(lead) <= EMBED_CHARS:
+        return lead
+    return lead[:EMBED_CHARS].rsplit(" ", 1)[0]
+
+
 def _proper_words(text: str) -> list[str]:
     """Capitalised words that do not start a sentence: cheap names when NER is absent."""
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
     out: list[str] = []
-    for sentence in _SENTENCE_END.split(text):
-        words = _WORD.findall(sentence)
-        out.extend(
-            w.lower() for w in words[1:] if w[0].isupper() and w.lower() not in ENGLISH_STOP_WORDS
-        )
+    first = True
+    for boundary, word in _WORD_AFTER.findall(text):
+        if word[0].isupper() and not (first or boundary):
+            lower = word.lower()
+            if lower not in ENGLISH_STOP_WORDS:
+                out.append(lower)
+        first = False
     return out
 
 
@@ -147,8 +158,6 @@ def _entity_names(annotation: Annotation | None) -> list[str]:
 
 
 def _name_tokens(article: Article, annotation: Annotation | None) -> list[str]:
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
     tokens = _proper_words(article.text)
     for name in _entity_names(annotation):
         tokens.extend(w.lower() for w in _WORD.findall(name) if w.lower() not in ENGLISH_STOP_WORDS)
@@ -180,20 +189,34 @@ def _parse_day(value: str | None) -> date | None:
 
 def _tfidf(docs: Sequence[Sequence[str]]) -> tuple[sparse.csr_matrix, list[str]]:
     """Sublinear TF-IDF over token lists, rows L2-normalised; vocabulary sorted."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    matrix, terms, _, _ = _weigh(docs)
+    return matrix, terms
 
-    vectorizer = TfidfVectorizer(
-        tokenizer=_identity,
-        preprocessor=_identity,
-        token_pattern=None,
-        lowercase=False,
-        sublinear_tf=True,
-        dtype=np.float32,
-    )
+
+def _weigh(docs: Sequence[Sequence[str]]):
+    """(tf-idf, sorted vocabulary, sublinear counts, vectoriser) for token lists.
+
+    Same weighting as scikit-learn's TfidfVectorizer(sublinear_tf=True):
+    tf = 1 + log(count), idf = ln((1 + n) / (1 + df)) + 1, rows L2-normalised.
+    """
+    from sklearn.feature_extraction.text import CountVectorizer
+
     if not any(docs):
-        return sparse.csr_matrix((len(docs), 0), dtype=np.float32), []
-    matrix = vectorizer.fit_transform(list(docs)).tocsr()
-    return matrix, list(vectorizer.get_feature_names_out())
+        empty = sparse.csr_matrix((len(docs), 0), dtype=np.float32)
+        return empty, [], empty, None
+    vectoriser = CountVectorizer(analyzer=_identity, dtype=np.float32)
+    counts = _sublinear(vectoriser.fit_transform(list(docs)).tocsr())
+    df = np.bincount(counts.indices, minlength=counts.shape[1])
+    idf = (np.log((1 + counts.shape[0]) / (1 + df)) + 1).astype(np.float32)
+    vectoriser.idf_ = idf
+    matrix = _normalise(_scale_columns(counts, idf))
+    return matrix, list(vectoriser.get_feature_names_out()), counts, vectoriser
+
+
+def _scale_columns(matrix: sparse.csr_matrix, weights: np.ndarray) -> sparse.csr_matrix:
+    out = matrix.copy()
+    out.data = out.data * weights[out.indices]
+    return out
 
 
 def _identity(x):
@@ -201,9 +224,7 @@ def _identity(x):
 
 
 def _text_tokens(text: str) -> list[str]:
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-    return [w for w in re.findall(r"(?u)\b\w\w+\b", text.lower()) if w not in ENGLISH_STOP_WORDS]
+    return [w for w in _TOKEN.findall(text.lower()) if w not in ENGLISH_STOP_WORDS]
 
 
 @dataclass
@@ -236,21 +257,6 @@ def _sublinear(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
     return out
 
 
-def _counts(docs: Sequence[Sequence[str]], vocabulary: Sequence[str]) -> sparse.csr_matrix:
-    index = {t: i for i, t in enumerate(vocabulary)}
-    rows, cols, vals = [], [], []
-    for r, doc in enumerate(docs):
-        for term, n in Counter(t for t in doc if t in index).items():
-            rows.append(r)
-            cols.append(index[term])
-            vals.append(n)
-    return _sublinear(
-        sparse.csr_matrix(
-            (vals, (rows, cols)), shape=(len(docs), len(vocabulary)), dtype=np.float32
-        )
-    )
-
-
 def build_profiles(
     articles: Sequence[Article], annotations: Mapping[str, Annotation], *, store=None, embedder=None
 ) -> Profiles:
@@ -259,23 +265,29 @@ def build_profiles(
     ordered = [unique[i] for i in sorted(unique)]
     notes = [annotations.get(a.id) for a in ordered]
     text_docs = [_text_tokens((a.title or "") + "\n" + a.text) for a in ordered]
-    text, terms = _tfidf(text_docs)
-    vocabulary = {t: i for i, t in enumerate(terms)}
-    lead_docs = [_text_tokens(_lead(a)) for a in ordered]
-    lead = _project(lead_docs, vocabulary, text)
+    text, terms, text_counts, vectoriser = _weigh(text_docs)
+    lead = (
+        _normalise(
+            _scale_columns(
+                _sublinear(vectoriser.transform([_text_tokens(_lead(a)) for a in ordered])),
+                vectoriser.idf_,
+            )
+        )
+        if vectoriser is not None
+        else text
+    )
     name_docs = [_name_tokens(a, n) for a, n in zip(ordered, notes, strict=True)]
-    names, name_terms = _tfidf(name_docs)
-    number_docs = [_NUMBER.findall(a.text) for a in ordered]
-    numbers, _ = _tfidf(number_docs)
+    names, name_terms, name_counts, _ = _weigh(name_docs)
+    numbers, _ = _tfidf([_NUMBER.findall(a.text) for a in ordered])
     return Profiles(
         articles=ordered,
         text=text,
         terms=terms,
-        text_counts=_counts(text_docs, terms),
+        text_counts=text_counts,
         lead=lead,
         names=names,
         name_terms=name_terms,
-        name_counts=_counts(name_docs, name_terms),
+        name_counts=name_counts,
         numbers=numbers,
         dense=embed_leads(ordered, store=store, embedder=embedder),
         years=[_years(a, n) for a, n in zip(ordered, notes, strict=True)],
@@ -285,28 +297,17 @@ def build_profiles(
     )
 
 
-def _project(
-    docs: Sequence[Sequence[str]], vocabulary: Mapping[str, int], fitted
-) -> sparse.csr_matrix:
-    """TF-IDF of ``docs`` with the full-text vocabulary and IDF (lead vectors)."""
-    n_terms = len(vocabulary)
-    if n_terms == 0:
-        return sparse.csr_matrix((len(docs), 0), dtype=np.float32)
-    counts = _counts(docs, list(vocabulary))
-    # IDF per term, recovered from the fitted matrix is not possible; recompute it.
-    df = np.zeros(n_terms, dtype=np.float64)
-    nz = fitted.copy()
-    nz.data[:] = 1
-    df += np.asarray(nz.sum(axis=0)).ravel()
-    idf = np.log((1 + fitted.shape[0]) / (1 + df)) + 1
-    weighted = counts.multiply(idf.astype(np.float32)).tocsr()
-    return _normalise(weighted)
-
-
 def _normalise(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
-    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    """Rows scaled to unit length (empty rows stay empty)."""
+    out = matrix.tocsr(copy=True)
+    lengths = np.diff(out.indptr)
+    rows = np.repeat(np.arange(out.shape[0]), lengths)
+    norms = np.sqrt(
+        np.bincount(rows, weights=out.data.astype(np.float64) ** 2, minlength=out.shape[0])
+    )
     norms[norms == 0] = 1
-    return sparse.diags(1 / norms).astype(np.float32) @ matrix
+    out.data = (out.data / np.repeat(norms, lengths)).astype(np.float32)
+    return out
 
 
 def embed_leads(articles: Sequence[Article], *, store=None, embedder=None) -> np.ndarray:
@@ -326,7 +327,7 @@ def embed_leads(articles: Sequence[Article], *, store=None, embedder=None) -> np
         else:
             missing.append(i)
     if missing:
-        vectors = embedder.embed([_lead(articles[i]) for i in missing])
+        vectors = embedder.embed([_embed_text(articles[i]) for i in missing])
         out[missing] = vectors
         if store is not None:
             store.put_cache(
@@ -360,7 +361,7 @@ def candidate_pairs(profiles: Profiles, neighbours: int = NEIGHBOURS) -> np.ndar
     queries = _salient_rows(text, usable)
     index = text[:, usable].T.tocsr()  # term -> postings (inverted index)
     query_terms = queries[:, usable]
-    pairs: set[tuple[int, int]] = set()
+    found_pairs = []
     for begin in range(0, n, QUERY_CHUNK):
         scores = (query_terms[begin : begin + QUERY_CHUNK] @ index).tocsr()
         for offset in range(scores.shape[0]):
@@ -370,12 +371,11 @@ def candidate_pairs(profiles: Profiles, neighbours: int = NEIGHBOURS) -> np.ndar
             keep = found != i
             found, sims = found[keep], sims[keep]
             if len(found) > neighbours:
-                top = np.lexsort((found, -sims))[:neighbours]
-                found = found[top]
-            for j in found.tolist():
-                if _within_window(profiles, i, j):
-                    pairs.add((min(i, j), max(i, j)))
-    return np.array(sorted(pairs), dtype=np.int64).reshape(-1, 2)
+                found = found[np.lexsort((found, -sims))[:neighbours]]
+            found_pairs.append(np.stack([np.full(len(found), i), found], axis=1))
+    pairs = np.sort(np.concatenate(found_pairs), axis=1).astype(np.int64)
+    pairs = np.unique(pairs, axis=0).reshape(-1, 2)
+    return pairs[_within_window(profiles, pairs)]
 
 
 def _salient_rows(text: sparse.csr_matrix, usable: np.ndarray) -> sparse.csr_matrix:
@@ -393,9 +393,13 @@ def _salient_rows(text: sparse.csr_matrix, usable: np.ndarray) -> sparse.csr_mat
     return sparse.csr_matrix((vals, (rows, cols)), shape=text.shape, dtype=np.float32)
 
 
-def _within_window(profiles: Profiles, i: int, j: int) -> bool:
-    a, b = profiles.published[i], profiles.published[j]
-    return a is None or b is None or abs((a - b).days) <= MAX_GAP_DAYS
+def _within_window(profiles: Profiles, pairs: np.ndarray) -> np.ndarray:
+    """False for pairs whose publication days are both known and MAX_GAP_DAYS apart."""
+    days = np.array(
+        [d.toordinal() if d is not None else -1 for d in profiles.published], dtype=np.int64
+    )
+    a, b = days[pairs[:, 0]], days[pairs[:, 1]]
+    return (a < 0) | (b < 0) | (np.abs(a - b) <= MAX_GAP_DAYS)
 
 
 # --------------------------------------------------------------------------- pair scores
@@ -413,27 +417,19 @@ def _local_similarity(
     counts: sparse.csr_matrix, blocks: np.ndarray, pairs: np.ndarray
 ) -> np.ndarray:
     """Cosine with IDF computed inside each topic block: shared topic words weigh ~0."""
-    out = np.zeros(len(pairs), dtype=np.float32)
-    if counts.shape[1] == 0:
-        return out
-    same_block = blocks[pairs[:, 0]] == blocks[pairs[:, 1]]
-    by_block: dict[int, list[int]] = defaultdict(list)
-    for k in np.nonzero(same_block)[0]:
-        by_block[int(blocks[pairs[k, 0]])].append(int(k))
-    members: dict[int, np.ndarray] = {}
-    for b in by_block:
-        members[b] = np.nonzero(blocks == b)[0]
-    for b, ks in by_block.items():
-        rows = members[b]
-        sub = counts[rows]
-        df = np.bincount(sub.indices, minlength=counts.shape[1])
-        idf = np.log((len(rows) + 1) / (df + 1)).astype(np.float32)
-        weighted = _normalise(sub.multiply(idf).tocsr())
-        position = {int(r): p for p, r in enumerate(rows)}
-        local_pairs = np.array(
-            [[position[int(pairs[k, 0])], position[int(pairs[k, 1])]] for k in ks]
-        )
-        out[ks] = _row_dots(weighted, local_pairs)
+    if counts.shape[1] == 0 or len(pairs) == 0:
+        return np.zeros(len(pairs), dtype=np.float32)
+    counts = counts.tocsr()
+    rows = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))
+    block_of_entry = blocks[rows]
+    key = block_of_entry.astype(np.int64) * counts.shape[1] + counts.indices
+    _, inverse, df = np.unique(key, return_inverse=True, return_counts=True)
+    block_size = np.bincount(blocks, minlength=int(blocks.max()) + 1)
+    idf = np.log((block_size[block_of_entry] + 1) / (df[inverse] + 1))
+    weighted = counts.copy()
+    weighted.data = (counts.data * idf).astype(np.float32)
+    out = _row_dots(_normalise(weighted), pairs)
+    out[blocks[pairs[:, 0]] != blocks[pairs[:, 1]]] = 0.0
     return out
 
 
@@ -738,21 +734,33 @@ def _story(
     profiles: Profiles, rows: list[int], score_sum: np.ndarray, corrected: set[int]
 ) -> StoryGroup:
     ids = tuple(profiles.articles[r].id for r in rows)
-    others = max(len(rows) - 1, 1)
-    scores = {r: (1.0 if len(rows) == 1 else float(score_sum[r]) / others) for r in rows}
+    if len(rows) == 1:
+        r = rows[0]
+        return StoryGroup(
+            id=story_id(ids),
+            title=_title_of(profiles.articles[r]),
+            article_ids=ids,
+            reasons=(GroupingReason(article_id=ids[0], score=1.0, corrected=r in corrected),),
+        )
+    # average probability over the pairs the index compared (at most NEIGHBOURS each)
+    others = min(len(rows) - 1, NEIGHBOURS)
+    scores = {r: float(score_sum[r]) / others for r in rows}
     medoid = max(rows, key=lambda r: (scores[r], -rows.index(r)))
     entity_count = Counter(e for r in rows for e in set(profiles.entities[r]))
-    name_count = Counter(t for r in rows for t in set(_row_terms(profiles.names, r)))
+    name_count = Counter(t for r in rows for t in _row(profiles.names, r)[0].tolist())
     date_count = Counter(d for r in rows for d in profiles.dates[r] | profiles.years[r])
-    centroid = np.asarray(profiles.text[rows].sum(axis=0)).ravel()
+    centroid: Counter = Counter()
+    for r in rows:
+        indices, data = _row(profiles.text, r)
+        centroid.update(dict(zip(indices.tolist(), data.tolist(), strict=True)))
     reasons = []
     for r in rows:
         reasons.append(
             GroupingReason(
                 article_id=profiles.articles[r].id,
                 score=round(min(scores[r], 1.0), 4),
-                shared_entities=_shared(profiles, r, entity_count, name_count, len(rows)),
-                shared_terms=_shared_terms(profiles, r, centroid) if len(rows) > 1 else (),
+                shared_entities=_shared(profiles, r, entity_count, name_count),
+                shared_terms=_shared_terms(profiles, r, centroid),
                 shared_dates=tuple(
                     sorted(d for d in profiles.dates[r] | profiles.years[r] if date_count[d] > 1)
                 )[:6],
@@ -767,35 +775,36 @@ def _story(
     )
 
 
-def _row_terms(matrix: sparse.csr_matrix, row: int) -> np.ndarray:
-    return matrix.indices[matrix.indptr[row] : matrix.indptr[row + 1]]
+def _row(matrix: sparse.csr_matrix, row: int) -> tuple[np.ndarray, np.ndarray]:
+    """(column indices, values) of one CSR row, without building a matrix."""
+    lo, hi = matrix.indptr[row], matrix.indptr[row + 1]
+    return matrix.indices[lo:hi], matrix.data[lo:hi]
 
 
-def _shared(profiles, r, entity_count, name_count, size) -> tuple[str, ...]:
-    if size == 1:
-        return ()
+def _shared(profiles, r, entity_count, name_count) -> tuple[str, ...]:
     if profiles.entities[r]:
         seen = Counter(profiles.entities[r])
         shared = [e for e in seen if entity_count[e] > 1]
         shared.sort(key=lambda e: (-entity_count[e], -seen[e], e))
         if shared:
             return tuple(shared[:8])
-    row = profiles.names.getrow(r)
+    indices, data = _row(profiles.names, r)
     tokens = [
         (name_count[c], float(w), c)
-        for c, w in zip(row.indices, row.data, strict=True)
+        for c, w in zip(indices.tolist(), data.tolist(), strict=True)
         if name_count[c] > 1
     ]
     tokens.sort(key=lambda t: (-t[0], -t[1], t[2]))
     return tuple(profiles.name_terms[c].title() for _, _, c in tokens[:8])
 
 
-def _shared_terms(profiles: Profiles, r: int, centroid: np.ndarray) -> tuple[str, ...]:
-    row = profiles.text.getrow(r)
-    others = centroid[row.indices] - row.data
-    weight = row.data * others
-    order = np.lexsort((row.indices, -weight))
-    return tuple(profiles.terms[row.indices[k]] for k in order[:8] if weight[k] > 0)
+def _shared_terms(profiles: Profiles, r: int, centroid: Counter) -> tuple[str, ...]:
+    """The article's terms weighted by how much the rest of its story uses them."""
+    indices, data = _row(profiles.text, r)
+    others = np.array([centroid[c] for c in indices.tolist()], dtype=np.float32) - data
+    weight = data * others
+    order = np.lexsort((indices, -weight))
+    return tuple(profiles.terms[indices[k]] for k in order[:8] if weight[k] > 1e-6)
 
 
 def _title_of(article: Article) -> str:
