@@ -41,13 +41,15 @@ PAST = re.compile(
     r"^(recently|recent|lately|the past|past|previously|formerly|former|once|earlier|"
     r"in the past|some time ago|years ago|long ago|a while ago|the other day|once again|"
     r"(the )?(recent|previous|past|last) (days|weeks|months|years|decades)|"
-    r"(the )?(past|last) (several|few|couple of|\w+) (days|weeks|months|years|decades)|"
+    r"(the )?(past|last|previous|recent) (several|few|couple of|\w+) (days|weeks|months|years|decades|quarters)|"
     r"historically|the old days|that time|then|at the time|the time|more recently|most recently|earlier years)$"
 )
 FUTURE = re.compile(
     r"^(the future|future|soon|in the future|eventually|later|upcoming|the coming (days|weeks|months|years)|"
     r"coming (days|weeks|months|years)|in coming (days|weeks|months|years)|next (few|several) \w+|"
-    r"the near future|the long term|the long run|forthcoming|down the road|one day|someday)$"
+    r"the near future|the long term|the long run|forthcoming|down the road|one day|someday|the near term|"
+    r"the short term|near term|short term|future (quarters|years|months)|as soon as possible|from time to time|"
+    r"the months ahead|the years ahead|the weeks ahead|the days ahead|in the coming (days|weeks|months|years))$"
 )
 FUTURE_TENSE = re.compile(
     r"(\b(will|would|shall|going to|is to be|are to be|plans? to|planned for|scheduled|is expected to|are expected to|"
@@ -136,10 +138,11 @@ def _shift_months(anchor: date, months: int) -> tuple[int, int]:
 
 
 def _year_for_month(month: int, anchor: date, future: bool, day: int | None = None) -> int:
-    """The year of a bare "August": this year's, unless that is ahead (past tense) or behind (future)."""
+    """The year of a bare "August": the next one in future tense, else the latest up to weeks ahead."""
+    first = date(anchor.year, month, 1)
     if future:
         return anchor.year if month >= anchor.month else anchor.year + 1
-    return anchor.year if month <= anchor.month else anchor.year - 1
+    return anchor.year if first <= anchor + timedelta(days=UPCOMING_SLACK_DAYS) else anchor.year - 1
 
 
 def _clean(text: str) -> str:
@@ -201,6 +204,12 @@ def resolve(text: str, anchor: date | None, *, future: bool = False, context: st
     if parts:  # "today, Tuesday": both name the same day; the relative word is the safer anchor
         word = parts[1] if parts[1] in ("today", "tonight", "yesterday", "tomorrow") else parts[2]
         return resolve(word, anchor, future=future, context=context)
+    raw = re.sub(r"^(?:nearly|almost|about|some|roughly|more than|less than|over|around|just|only) (?=\w+ \w+ ago$)",
+                 "", raw)
+    if anchor is not None:
+        special = _special(raw, anchor)
+        if special is not None:
+            return special
     absolute = _absolute(raw, anchor, future)
     if absolute is not None:
         return absolute
@@ -304,6 +313,31 @@ def _absolute(raw: str, anchor: date | None, future: bool) -> Resolved | None:
     return None
 
 
+def _special(raw: str, anchor: date) -> Resolved | None:
+    """Phrases TimeBank-style news uses that the general rules miss."""
+    if re.fullmatch(r"(?:the )?(?:current |full |whole |entire )?(?:fiscal |calendar )?year(?: to date)?", raw) and (
+            raw != "year"):
+        return _year(anchor.year)
+    m = re.fullmatch(r"(?:the )?(next|last|past) year or (?:so|two)", raw)
+    if m:
+        return _year(anchor.year + (1 if m[1] == "next" else -1))
+    m = re.fullmatch(r"(?:the )?(previous|last|past|following|next) " + WEEKDAY_RE, raw)
+    if m:
+        modifier = {"following": "next", "past": "last", "previous": "last"}.get(m[1], m[1])
+        return _weekday(modifier, WEEKDAYS[m[2]], anchor, False, None)
+    m = re.fullmatch(r"this (?:past|last) (spring|summer|fall|autumn|winter)", raw)
+    if m:
+        season = SEASONS[m[1]]
+        start_month = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}[season]
+        year = anchor.year if date(anchor.year, start_month, 1) <= anchor else anchor.year - 1
+        return Resolved(f"{year}-{season}")
+    m = re.fullmatch(r"(?:the )?(?:end of |beginning of |start of |middle of |a good part of |much of |all of |"
+                     r"early |late |mid-?)?(?:the )?(\d{4})(?: or (?:later|earlier|so|beyond))?(?: period)?", raw)
+    if m:
+        return _year(int(m[1]))
+    return None
+
+
 def _end_of(raw: str, resolved: Resolved) -> Resolved:
     """"the end of August" is the month's last day as a deadline, the month as a timex."""
     if raw.startswith(("the end of", "end of")) and resolved.end:
@@ -311,18 +345,20 @@ def _end_of(raw: str, resolved: Resolved) -> Resolved:
     return resolved
 
 
+UPCOMING_SLACK_DAYS = 45  # "August 31" in an August 10 report is the coming deadline, not last year's
+
+
 def _nearest_month_day(month: int, day_num: int, anchor: date, future: bool) -> date | None:
-    candidates = [_safe_date(anchor.year + delta, month, day_num) for delta in (-1, 0, 1)]
-    candidates = [c for c in candidates if c]
+    """The occurrence meant: the next one in future tense, else the latest up to a few weeks ahead."""
+    candidates = [c for c in (_safe_date(anchor.year + delta, month, day_num) for delta in (-1, 0, 1)) if c]
     if not candidates:
         return None
-    same_year = _safe_date(anchor.year, month, day_num)
-    if same_year and abs((same_year - anchor).days) <= 183:
-        return same_year
     if future:
         later = [c for c in candidates if c >= anchor]
-        return min(later, key=lambda c: c - anchor) if later else same_year
-    return min(candidates, key=lambda c: abs((c - anchor).days))
+        return min(later) if later else max(candidates)
+    limit = anchor + timedelta(days=UPCOMING_SLACK_DAYS)
+    earlier = [c for c in candidates if c <= limit]
+    return max(earlier) if earlier else min(candidates)
 
 
 def _quarter(year: int, quarter: int) -> Resolved:
