@@ -69,6 +69,7 @@ class Found:
     speaker_hint: str | None = None
     relative: bool = False  # the cue heads a relative clause ("Kirby, who said …")
     strong: bool = True  # a speech or denial cue (not a verb of thought or stance)
+    antecedent: tuple[int, int] | None = None  # what a relative-pronoun source ("who") stands for
 
 
 def _span(text: str, start: int, end: int) -> Span:
@@ -223,6 +224,15 @@ def find_attributions(doc) -> list[Found]:
         if content is None:
             continue
         subject, subject_of = _subject(token)
+        antecedent = None
+        if subject is None and lemma in SPEECH and token.i > token.sent.start:
+            # "“…,” said Rep. Bobby Scott": the parser may not call the late subject nsubj
+            after = [c for c in token.children if c.i > token.i and c.dep_ in ("dobj", "npadvmod", "attr", "appos",
+                                                                               "nsubj") and c.pos_ in ("PROPN",
+                                                                                                       "NOUN")]
+            before = token.doc[token.i - 1]
+            if after and before.text in (",", "\"", "”", "’", "″"):
+                subject, subject_of = after[0], token
         if stance_only and subject is None:
             continue
         if subject is not None and subject_of is not None and subject_of.lemma_ not in CUE_LEMMAS \
@@ -230,6 +240,7 @@ def find_attributions(doc) -> list[Found]:
                 and (token.tag_ == "VBG" or found[-1].relative):
             # "X, who said …, adding …" parsed with "adding" under another verb: same speaker
             source = found[-1].source
+            antecedent = found[-1].antecedent
             subject = None
         if subject is not None and subject_of is not None and subject_of.lemma_ in ("quote", "cite") and \
                 subject.dep_ == "dobj":
@@ -244,8 +255,8 @@ def find_attributions(doc) -> list[Found]:
             else:
                 source = _source_extent(subject, token)
                 if subject.lower_ in ("who", "which", "that") and subject.head.dep_ == "relcl":
-                    noun = subject.head.head
-                    source = _subtree_chars(noun, exclude=[subject.head])
+                    noun = subject.head.head  # the source is "who"; the speaker is whom it stands for
+                    antecedent = _trim(text, *_subtree_chars(noun, exclude=[subject.head]))
         if source is None and lemma not in SPEECH:
             continue
         if lemma in COGNITION and lemma not in SPEECH and source is None:
@@ -265,7 +276,8 @@ def find_attributions(doc) -> list[Found]:
                     content = _trim(text, source[1], content[1])
         used_cues.add(token.i)
         found.append(Found(source, _cue_extent(token), content, lemma in DENIAL, speaker_hint,
-                           relative=token.dep_ == "relcl", strong=lemma in SPEECH or lemma in DENIAL))
+                           relative=token.dep_ == "relcl", strong=lemma in SPEECH or lemma in DENIAL,
+                           antecedent=antecedent))
     found.extend(_according_to(doc))
     found.extend(_colon_headlines(doc, found))
     return _unnest(found)
@@ -441,7 +453,7 @@ def build_attributions(doc, entities, canonical, sentences: list[tuple[int, int]
         sentences_between = sum(1 for s, _ in sentences if max(last.content[1], last.cue[1]) < s < q_start)
         if sentences_between > 1 and not between.strip().startswith(("“", '"')):
             continue
-        results.append((Found(last.source, last.cue, (q_start, q_end), False, None), True))
+        results.append((Found(last.source, last.cue, (q_start, q_end), False, None, antecedent=last.antecedent), True))
         covered.append((q_start, q_end))
     records = []
     seen = set()
@@ -450,7 +462,7 @@ def build_attributions(doc, entities, canonical, sentences: list[tuple[int, int]
         if key in seen:
             continue
         seen.add(key)
-        speaker = _resolve_speaker(text, item.source, entities, canonical)
+        speaker = _resolve_speaker(text, item.antecedent or item.source, entities, canonical)
         parts = [item.cue, item.content] + ([item.source] if item.source else [])
         start = min(p[0] for p in parts)
         end = max(p[1] for p in parts)
