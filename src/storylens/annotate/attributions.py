@@ -39,6 +39,8 @@ notice highlight underscore reaffirm determine rule proclaim detail outline char
 rip knock hail laud celebrate congratulate apologize ridicule tease grumble protest object request query
 inquire muse speculate calculate vote support pressure press criticize criticise question back prefer
 chant refer bemoan offer pick downplay mull point touch favor favour champion decry deride denounce
+decline name portray list document chide speak depict paint frame cast nominate embrace reference trash
+debate submit accept adopt sign address contrast interpret identify
 """.split()
 QUOTE_ONLY = {"continue", "go", "chime", "laugh", "smile", "shrug", "sigh", "exclaim", "interject"}
 CUE_LEMMAS = frozenset(SPEECH) | frozenset(COGNITION) | DENIAL | frozenset(STANCE) | QUOTE_ONLY
