@@ -4,7 +4,9 @@ Gold: ../shared/data/polnear/<split> (brat standoff; one annotator's file per
 article, the first in name order). Spans are compared per role. "exact" needs
 identical offsets (after trimming spaces and edge punctuation on both sides);
 "overlap" matches a predicted span to a gold span that shares at least one
-character. Matching is one-to-one (greedy by overlap size), so one long
+character. A content may come in pieces (a quotation resumed after its cue):
+gold keeps brat's fragments, and our attributions sharing one cue form one
+content in the same way. Matching is one-to-one (greedy by overlap size), so one long
 prediction cannot claim several gold spans. Beside it, in the same run, a
 simple baseline: quotation marks, "X said …", "…, X said" and "according to X"
 patterns over syntok sentences.
@@ -51,8 +53,8 @@ def load(split: str, limit: int | None = None):
             role = kind.lower()
             if role not in gold:
                 continue
-            numbers = [int(x) for x in re.findall(r"\d+", offsets)]
-            gold[role].add(_trim(text, min(numbers), max(numbers)))
+            fragments = tuple(sorted(_trim(text, int(a), int(b)) for a, b in re.findall(r"(\d+) (\d+)", offsets)))
+            gold[role].add(fragments)
         items.append((stem, text, gold))
     return items
 
@@ -71,11 +73,15 @@ def ours(items) -> list[dict[str, set]]:
     out = []
     for name, text, _ in items:
         predicted = {role: set() for role in ROLES}
+        contents: dict[tuple[int, int], list[tuple[int, int]]] = {}
         for item in annotations[name].attributions:
             if item.source is not None:
-                predicted["source"].add(_trim(text, item.source.start, item.source.end))
-            predicted["cue"].add(_trim(text, item.cue.start, item.cue.end))
-            predicted["content"].add(_trim(text, item.content.start, item.content.end))
+                predicted["source"].add((_trim(text, item.source.start, item.source.end),))
+            predicted["cue"].add((_trim(text, item.cue.start, item.cue.end),))
+            # a quotation continued after its cue is one content in several pieces, as in the gold
+            contents.setdefault((item.cue.start, item.cue.end), []).append(
+                _trim(text, item.content.start, item.content.end))
+        predicted["content"] = {tuple(sorted(set(pieces))) for pieces in contents.values()}
         out.append(predicted)
     return out
 
@@ -97,13 +103,18 @@ def baseline(items) -> list[dict[str, set]]:
                 m = pattern.search(sentence)
                 if m:
                     for role in ROLES:
-                        predicted[role].add(_trim(text, start + m.start(role), start + m.end(role)))
+                        predicted[role].add((_trim(text, start + m.start(role), start + m.end(role)),))
                     break
             else:
                 for m in _QUOTE.finditer(sentence):
-                    predicted["content"].add(_trim(text, start + m.start(), start + m.end()))
+                    predicted["content"].add((_trim(text, start + m.start(), start + m.end()),))
         out.append(predicted)
     return out
+
+
+def _shared(gold: tuple, predicted: tuple) -> int:
+    """Characters two (possibly discontinuous) spans have in common."""
+    return sum(max(0, min(ge, pe) - max(gs, ps)) for gs, ge in gold for ps, pe in predicted)
 
 
 def score(items, predictions) -> dict[str, dict[str, float]]:
@@ -114,8 +125,8 @@ def score(items, predictions) -> dict[str, dict[str, float]]:
             golds, preds = sorted(gold[role]), sorted(predicted[role])
             totals["exact"][0] += len(set(golds) & set(preds))
             pairs = sorted(
-                ((min(ge, pe) - max(gs, ps), gi, pi) for gi, (gs, ge) in enumerate(golds)
-                 for pi, (ps, pe) in enumerate(preds) if min(ge, pe) > max(gs, ps)),
+                ((_shared(g, p), gi, pi) for gi, g in enumerate(golds) for pi, p in enumerate(preds)
+                 if _shared(g, p) > 0),
                 reverse=True,
             )
             used_g, used_p = set(), set()
