@@ -141,3 +141,10 @@ def test_parallel_workers_give_the_same_annotations(text):
                 for i, p in enumerate(paragraphs)]
     assert len(articles) >= 8
     assert annotate_articles(articles, n_process=2) == annotate_articles(articles)
+
+
+def test_huge_article_keeps_its_sentences(capsys):
+    text = "The council met on Monday. " * 40_000  # over a million characters
+    result = annotate_articles([Article(id="big", source="big.txt", outlet="o", text=text)])
+    assert len(result["big"].sentences) == 40_000
+    assert "big.txt" in capsys.readouterr().err

@@ -34,6 +34,7 @@ from storylens.records import Annotation, Article, Entity, Place, Sentence, Time
 
 ANNOTATOR_VERSION = "annotate-1"
 BATCH_SIZE = 32
+MAX_CHARS = 1_000_000  # spaCy's default max_length
 log = logging.getLogger(__name__)
 
 
@@ -49,7 +50,10 @@ def annotate(text: str, *, published: str | None = None, language: str | None = 
         return Annotation()
     if language and not language.lower().startswith("en"):
         return _sentences_only(text)
-    doc = _nlp()(text)
+    nlp = _nlp()
+    if len(text) > nlp.max_length:
+        return _sentences_only(text)  # spaCy refuses texts this long; keep the sentences at least
+    doc = nlp(text)
     return annotation_from_doc(doc, published)
 
 
@@ -166,7 +170,12 @@ def annotate_articles(articles: Sequence[Article], store=None, *, n_process: int
     for article in todo:
         if article not in english:
             fresh[article.id] = _sentences_only(article.text)
-    pending = [a for a in english if a.text.strip()]
+    too_long = [a for a in english if len(a.text) > MAX_CHARS]
+    for article in too_long:
+        print(f"{article.source}: {len(article.text)} characters is too long to parse; sentences only",
+              file=sys.stderr)
+        fresh[article.id] = _sentences_only(article.text)
+    pending = [a for a in english if a.text.strip() and len(a.text) <= MAX_CHARS]
     for article in english:
         if not article.text.strip():
             fresh[article.id] = Annotation()
