@@ -211,7 +211,22 @@ def calibrate(docs, cache: str | None = None) -> None:
         print(fmt(name, *score(mask, merge, attach)))
 
 
-def evaluate(docs) -> None:
+def _until_grouping(paths: list[str]):
+    """The exact calls `analyze` makes up to grouping (no compare/synthesis)."""
+    from storylens.annotate import annotate_articles
+    from storylens.clean import assign_syndication
+    from storylens.group import group_articles
+    from storylens.pipeline import ingest
+    from storylens.store import Store
+
+    with Store(":memory:") as store:
+        result = ingest(paths, store)
+        articles = assign_syndication(list(store.articles(list(dict.fromkeys(result.article_ids)))))
+        annotations = annotate_articles(articles, store=store)
+        return articles, group_articles(articles, annotations, store=store)
+
+
+def evaluate(docs, grouping_only: bool = False) -> None:
     import storylens
 
     gold_by_name = {name: g for name, g, _ in docs}
@@ -222,23 +237,28 @@ def evaluate(docs) -> None:
             path.write_text(text + "\n", encoding="utf-8")
             paths.append(str(path))
         t0 = time.perf_counter()
-        report = storylens.analyze(paths)
+        if grouping_only:
+            articles, stories = _until_grouping(paths)
+        else:
+            report = storylens.analyze(paths)
+            articles, stories = report.articles, report.stories
         elapsed = time.perf_counter() - t0
-    story_of = {a: s.id for s in report.stories for a in s.article_ids}
-    name_of = {a.id: Path(a.source).name.removesuffix(".txt") + ".xml" for a in report.articles}
+    story_of = {a: s.id for s in stories for a in s.article_ids}
+    name_of = {a.id: Path(a.source).name.removesuffix(".txt") + ".xml" for a in articles}
     names = sorted(name_of[a] for a in story_of)
     missing = len(docs) - len(names)
     by_name = {name_of[a]: s for a, s in story_of.items()}
     pred = [by_name[n] for n in names]
     gold = [gold_by_name[n] for n in names]
-    text_of = {name_of[a.id]: a.text for a in report.articles}
+    text_of = {name_of[a.id]: a.text for a in articles}
     print(
         f"ECB+ {len(docs)} articles, {len(set(gold))} gold stories; analysed {len(names)} "
-        f"({missing} lost by ingest/clean) in {elapsed:.0f}s (whole pipeline)"
+        f"({missing} lost by ingest/clean) in {elapsed:.0f}s "
+        + ("(ingest to grouping)" if grouping_only else "(whole analyze pipeline)")
     )
     f1, labels, how = baseline([text_of[n] for n in names], gold)
     print(fmt("baseline TF-IDF average-link", labels, gold, f"[{how}]"))
-    print(fmt("storylens.analyze", pred, gold))
+    print(fmt("storylens grouping" if grouping_only else "storylens.analyze", pred, gold))
     tune = [int(g.split("-")[0]) % 2 == 1 for g in gold]
     for name, flag in (("  tune topics (odd)", True), ("  held-out topics (even)", False)):
         idx = [i for i, t in enumerate(tune) if t == flag]
@@ -249,6 +269,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calibrate", action="store_true")
     parser.add_argument("--cache", help="SQLite file caching annotations/vectors (calibration)")
+    parser.add_argument(
+        "--grouping-only",
+        action="store_true",
+        help="stop after grouping (same calls as analyze; skips compare/synthesis)",
+    )
     parser.add_argument("--topics", help="comma-separated topic numbers (default: all)")
     args = parser.parse_args()
     if not DATA.is_dir():
@@ -261,7 +286,7 @@ def main() -> None:
     if args.calibrate:
         calibrate(docs, args.cache)
     else:
-        evaluate(docs)
+        evaluate(docs, args.grouping_only)
 
 
 if __name__ == "__main__":

@@ -12,14 +12,18 @@ from test_group import ARTICLES, BY_KEY
 
 def test_cli_lists_explains_and_corrects(tmp_path):
     db = str(tmp_path / "cli.db")
-    with Store(db) as store:
-        store.upsert_articles(ARTICLES)
-        store.save_stories(group_articles(ARTICLES, {}, store=store))
-        story_of = {a: g.id for g in store.stories() for a in g.article_ids}
+    with Store(db) as store:  # as after `storylens ingest`: articles, no stories yet
+        store.upsert_articles(ARTICLES[:-1])
     runner = CliRunner()
-
     listed = runner.invoke(cli, ["stories", "--db", db])
     assert listed.exit_code == 0, listed.output
+    with Store(db) as store:  # a later ingest: `stories` groups the newcomer too
+        store.upsert_articles(ARTICLES[-1:])
+    listed = runner.invoke(cli, ["stories", "--db", db])
+    assert listed.exit_code == 0, listed.output
+    with Store(db) as store:
+        story_of = {a: g.id for g in store.stories() for a in g.article_ids}
+    assert set(story_of) == {a.id for a in ARTICLES}
     assert story_of[BY_KEY["quake-a1"]] in listed.output
     assert "Andes Courier" in listed.output or "Pacific Wire" in listed.output
 

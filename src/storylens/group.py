@@ -825,8 +825,37 @@ def _resolve(store, story: str) -> StoryGroup:
     return group
 
 
+def ungrouped_count(store) -> int:
+    """Stored articles that no stored story holds yet (e.g. after `storylens ingest`)."""
+    row = store.conn.execute(
+        "SELECT COUNT(*) FROM articles WHERE id NOT IN (SELECT article_id FROM story_articles)"
+    ).fetchone()
+    return int(row[0])
+
+
+def refresh_stories(store) -> list[StoryGroup]:
+    """Regroup every stored article and save the stories.
+
+    This is the incremental path: vectors and annotations are cached in the
+    store, so only new articles cost model time; they join the stories they
+    fit or start new ones, and the corrections are applied again.
+    """
+    from storylens.annotate import annotate_articles
+
+    articles = list(store.articles())
+    annotations = annotate_articles(articles, store=store)
+    groups = group_articles(articles, annotations, store=store)
+    store.save_stories(groups)
+    return groups
+
+
 def list_stories(store) -> list[dict]:
-    """Rows for `storylens stories`: id, size, outlets, date span, title."""
+    """Rows for `storylens stories`: id, size, outlets, date span, title.
+
+    Articles ingested since the last grouping are grouped first.
+    """
+    if ungrouped_count(store):
+        refresh_stories(store)
     rows = []
     for group in store.stories():
         articles = list(store.articles(list(group.article_ids)))
