@@ -137,6 +137,28 @@ def child_baseline(folder: str) -> dict:
     return {"articles": count, "stored": 0, "errors": 0, "seconds": time.perf_counter() - start}
 
 
+def child_iter_documents(folder: str) -> dict:
+    """Ingest readers alone under tracemalloc: the Python heap peak of the stream."""
+    import tracemalloc
+
+    from storylens.ingest import iter_documents
+    from storylens.records import Document
+
+    tracemalloc.start()
+    start = time.perf_counter()
+    count = errors = 0
+    for item in iter_documents([folder]):
+        if isinstance(item, Document):
+            count += 1
+        else:
+            errors += 1
+    seconds = time.perf_counter() - start
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return {"articles": count, "stored": 0, "errors": errors, "seconds": seconds,
+            "traced_peak_mb": peak / 1e6}
+
+
 def child(mode: str, folder: str, db: str) -> None:
     # Warm imports outside the timed part so both systems are timed on the work itself.
     import trafilatura  # noqa: F401
@@ -144,7 +166,9 @@ def child(mode: str, folder: str, db: str) -> None:
     import storylens.clean  # noqa: F401
     import storylens.ingest  # noqa: F401
 
-    result = child_storylens(folder, db) if mode == "storylens" else child_baseline(folder)
+    runs = {"storylens": lambda: child_storylens(folder, db), "baseline": lambda: child_baseline(folder),
+            "iter_documents": lambda: child_iter_documents(folder)}
+    result = runs[mode]()
     result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(result))
 
@@ -179,25 +203,29 @@ def main() -> None:
             generate(folder, size)
             cases.append((f"{size:,} generated", folder))
         for label, folder in cases:
-            for mode in ("storylens", "baseline"):
+            for mode in ("storylens", "baseline", "iter_documents"):
                 db = Path(tmp) / f"{mode}-{label.split()[0].strip('/').replace(',', '')}.db"
                 result = measure(mode, folder, db)
                 rate = result["articles"] / result["seconds"] if result["seconds"] else 0.0
-                name = ("storylens ingest (read+extract+clean+SQLite)" if mode == "storylens"
-                        else "baseline: read + trafilatura.extract, no clean/store")
+                name = {"storylens": "storylens `pipeline.ingest` (read+extract+clean+SQLite)",
+                        "baseline": "baseline: read + trafilatura.extract, no clean/store",
+                        "iter_documents": "storylens `iter_documents` only, under tracemalloc"}[mode]
+                traced = f"{result['traced_peak_mb']:.1f}" if "traced_peak_mb" in result else "-"
                 row = (f"| {label} | {name} | {result['articles']} | {result['stored'] or '-'} | "
-                       f"{result['errors']} | {result['seconds']:.1f} | {rate:.0f} | {result['peak_rss_mb']:.0f} |")
+                       f"{result['errors']} | {result['seconds']:.1f} | {rate:.0f} | {result['peak_rss_mb']:.0f} | "
+                       f"{traced} |")
                 print(row, flush=True)
                 rows.append(row)
-    table = ["| input | system | articles | rows stored | errors | seconds | articles/s | peak RSS MB |",
-             "|---|---|---|---|---|---|---|---|", *rows]
+    table = ["| input | system | articles | rows stored | errors | seconds | articles/s | peak RSS MB "
+             "| traced heap peak MB |", "|---|---|---|---|---|---|---|---|---|", *rows]
     print("\n".join(table))
     if args.write:
         from _results import write_section
 
         body = ("Command: `nice -n 10 .venv/bin/python bench/ingest_throughput.py --write`\n\n"
                 "Each row is a fresh subprocess (imports warmed before timing; peak RSS = ru_maxrss of "
-                "that process, so it includes the interpreter and libraries). Generated articles: "
+                "that process, so it includes the interpreter and libraries; the tracemalloc row is "
+                "the Python heap peak of the readers alone, slowed by tracing). Generated articles: "
                 "fictional, 40% .txt (half with sidecars), 30% .html pages with nav/footer, 30% "
                 "news-please records in .jsonl files of 50, in sub-folders of 1,000.\n\n" + "\n".join(table))
         write_section("Ingest: throughput and memory", body)

@@ -298,3 +298,48 @@ def test_doha_reports_keep_their_first_sentence(doha_dir: Path) -> None:
         raw = Path(doc.source).read_text(encoding="utf-8")
         assert doc.text.split("\n")[0] == raw.strip().split("\n")[0]  # a lede, not a headline
         assert doc.published == "2021-08-10"
+
+
+# ----------------------------------------------------------------------------- extraction rules
+
+
+def test_split_body_chunks_are_joined_in_order() -> None:
+    from storylens.ingest.html import add_split_chunks
+
+    html = (FIXTURES / "split-body.html").read_bytes()
+    first_chunk = [
+        "DUNMORE - Trains on the three northern lines out of Dunmore stopped running on Monday morning "
+        "as signal workers began a 48-hour strike over pay, the national rail operator said.",
+        "About 60,000 passengers use the northern lines on a weekday. The operator said replacement buses "
+        "would run every half hour between Dunmore and Halvik, but warned of long queues at the main stations.",
+    ]
+    blocks = add_split_chunks(html, first_chunk)
+    assert blocks[:2] == first_chunk
+    assert blocks[-1].startswith("Talks between the two sides are due to resume on Thursday")
+    assert not any("morning briefing" in b for b in blocks)  # not a twin container
+
+
+def test_repeated_teaser_containers_are_not_joined() -> None:
+    from storylens.ingest.html import add_split_chunks
+
+    teaser = ("<div class='teaser'><p>Council approves a new budget for road repairs across the district "
+              "after a long debate.</p><p>Read the full story on our site today.</p></div>")
+    story = ("<div class='teaser'><p>The ferry between Ardo and Lisk was suspended on Friday.</p>"
+             "<p>Storms are expected to last until Sunday, the coastguard said.</p></div>")
+    html = f"<html><body>{story}{teaser}{teaser}</body></html>"
+    kept = ["The ferry between Ardo and Lisk was suspended on Friday.",
+            "Storms are expected to last until Sunday, the coastguard said."]
+    assert add_split_chunks(html, kept) == kept
+
+
+def test_combine_passes_restores_inner_paragraphs_and_drops_teasers() -> None:
+    from storylens.ingest.html import combine_passes
+
+    lede = "The ferry between Ardo and Lisk was suspended on Friday after a storm damaged the pier."
+    inner = "Short update: pier closed."
+    last = "Repairs are expected to take a week, the island council said in a statement."
+    balanced = ["Most read", "Council approves budget", lede, inner, last, "Related stories"]
+    assert combine_passes(balanced, [lede, last]) == [lede, inner, last]
+    # a precise pass that kept almost nothing has failed: fall back to the balanced pass
+    long_balanced = [lede] + [f"{last} ({n})" for n in range(20)]
+    assert combine_passes(long_balanced, [lede]) == long_balanced

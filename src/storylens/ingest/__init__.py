@@ -128,8 +128,11 @@ def read_file(path: Path, options: IngestOptions, flags: dict[str, str] | None =
         yield InputError(source=exc.source, message=exc.message)
         sidecar = {}
     row = manifest.lookup(path) if manifest is not None else {}
-    yield from _finish(_read_path(path, options), flags, sidecar=sidecar, manifest=row,
-                       fallback_outlet=outlet_from_path(path))
+    try:
+        yield from _finish(_read_path(path, options), flags, sidecar=sidecar, manifest=row,
+                           fallback_outlet=outlet_from_path(path))
+    except Exception as exc:  # noqa: BLE001 - one file's reader bug must not end its folder
+        yield InputError(source=str(path), message=f"unexpected error: {type(exc).__name__}: {exc}")
 
 
 def _read_path(path: Path, options: IngestOptions) -> Iterator[RawDoc | InputError]:
@@ -164,8 +167,8 @@ def _read_path(path: Path, options: IngestOptions) -> Iterator[RawDoc | InputErr
         except InputFailure as exc:
             yield InputError(source=exc.source, message=exc.message)
             return
-        yield RawDoc(source=source, text=text, kind=ext.lstrip(".").replace("markdown", "md")
-                     .replace("text", "txt"), meta=meta)
+        kind = "md" if ext in (".md", ".markdown") else "txt"
+        yield RawDoc(source=source, text=text, kind=kind, meta=meta)
 
 
 def _read_html_bytes(data: bytes, source: str, kind: str) -> Iterator[RawDoc | InputError]:
