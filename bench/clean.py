@@ -130,6 +130,44 @@ def bench_pages(lines: list[str]) -> None:
             lines.append(row)
 
 
+def bench_language(lines: list[str]) -> None:
+    """Language of the cleaned text against readability/'s expected ``lang``."""
+    import trafilatura
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    from storylens.clean import identify_language
+
+    folder = DATA / "readability"
+    if not folder.is_dir():
+        return
+    raw = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    cases = []
+    for case in sorted(p for p in folder.iterdir() if (p / "expected-metadata.json").is_file()):
+        lang = json.loads((case / "expected-metadata.json").read_text("utf-8")).get("lang")
+        if lang:
+            html = (case / "source.html").read_text("utf-8", "replace")
+            text, _ = clean_text(trafilatura.extract(html) or "")
+            cases.append((lang.split("-")[0].lower(), text))
+    lines.append("")
+    lines.append(f"Language of the cleaned text on readability/ pages whose expected metadata "
+                 f"has `lang` ({len(cases)} pages, {len({c for c, _ in cases})} languages):")
+    lines.append("")
+    lines.append("| system | answered | correct | accuracy when answered | accuracy overall |")
+    lines.append("|---|---|---|---|---|")
+    for system, guess in (
+        ("py3langid top guess, always answers (baseline)",
+         lambda text: raw.classify(text[:4000])[0] if text else None),
+        ("storylens identify_language (unknown below 0.9)", lambda text: identify_language(text)[0]),
+    ):
+        answers = [(gold, guess(text)) for gold, text in cases]
+        answered = [(g, a) for g, a in answers if a]
+        correct = sum(g == a for g, a in answered)
+        row = (f"| {system} | {len(answered)} | {correct} | "
+               f"{correct / max(1, len(answered)):.3f} | {correct / len(cases):.3f} |")
+        print(row)
+        lines.append(row)
+
+
 def bench_ingest_path(lines: list[str]) -> None:
     """Cleaning's share inside the real path (storylens ingest -> clean_document)."""
     import tempfile
@@ -372,6 +410,7 @@ def main() -> None:
     if not args.skip_pages:
         bench_pages(lines)
         bench_ingest_path(lines)
+        bench_language(lines)
     corpus = polnear()
     if corpus:
         bench_false_removals(lines, corpus)

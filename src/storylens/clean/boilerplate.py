@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from storylens.records import Removed
 
@@ -71,7 +72,9 @@ class Rule:
 def _rules(
     label: str, max_words: int, *patterns: str, search: bool = False, prose_ok: bool = False
 ) -> list[Rule]:
-    return [Rule(label, re.compile(p, _I), max_words, search, prose_ok) for p in patterns]
+    """One rule per call: the patterns become one alternation (one regex call per line)."""
+    combined = "|".join(f"(?:{pattern})" for pattern in patterns)
+    return [Rule(label, re.compile(combined, _I), max_words, search, prose_ok)]
 
 
 RULES: list[Rule] = [
@@ -397,8 +400,12 @@ def is_prose(line: str) -> bool:
     return word_count(line) >= 12 and bool(_SENTENCE_END.search(line))
 
 
+@lru_cache(maxsize=65536)
 def classify_line(line: str) -> str | None:
-    """The reason a single line is furniture, or None when it may be content."""
+    """The reason a single line is furniture, or None when it may be content.
+
+    Pure, so cached: the fixpoint passes and repeated page furniture across a
+    batch ask about the same lines again and again."""
     core = line_core(line)
     words = word_count(core)
     if not core or words == 0:

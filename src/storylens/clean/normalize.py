@@ -25,9 +25,12 @@ _TERMINAL = re.compile(r"[.!?:;\"”’)\]…]$")
 _LIST_ITEM = re.compile(r"^(?:[-*•·–—]\s|\d{1,3}[.)]\s)")
 
 
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # category Cc but \t and \n
+
+
 def _drop_controls(text: str) -> str:
     """Remove control characters (category Cc) except newline and tab."""
-    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+    return _CONTROLS.sub("", text)
 
 
 def normalize_line(line: str) -> str:
