@@ -122,6 +122,11 @@ def _noun_for(span):
     """The noun a number mention counts (its syntactic head, or what follows it)."""
     last = span[-1]
     head = last.head
+    doc = span.doc
+    if span.end < len(doc) and doc[span.end].lower_ == "of":  # "25 of the movement's fighters"
+        pobj = next((c for c in doc[span.end].children if c.dep_ == "pobj"), None)
+        if pobj is not None and pobj.pos_ in ("NOUN", "PROPN") and not pobj.like_num:
+            return pobj
     if head.i not in range(span.start, span.end) and head.pos_ in ("NOUN", "PROPN") and head.i > last.i:
         return head
     for tok in span.doc[span.end:min(len(span.doc), span.end + 4)]:
@@ -192,6 +197,9 @@ def extract_quantities(doc, text: str) -> list[Quantity]:
         for i in range(ent.start, ent.end):
             taken.add(i)
         counted = _counted(noun, set(range(ent.start, ent.end)))
+        root = ent[-1]
+        if counted and root.dep_ == "nsubjpass" and root.head.tag_ == "VBN" and root.head.text not in counted:
+            counted += " " + root.head.text  # "25 of the fighters were wounded" -> "fighters wounded"
         if counted and whole and pw and pw.group(1) and noun is not None and noun.text != pw.group(1):
             counted = pw.group(1)
         out.append(Quantity(start=start, end=end, text=surface, value=value, value_max=value_max,
