@@ -78,6 +78,17 @@ def test_credit_forms_are_recognised() -> None:
         },
         "The Senate voted on Tuesday to extend the program for another year, Reuters reported.": set(),
         "Officials told the Associated Press that the vote was delayed until the next session.": set(),
+        "PORT HALDEN, June 2 (Baltic Wire Service) - The ferry strike ended on Sunday evening.": {
+            "baltic-wire-service"
+        },
+        "The ferry strike ended on Sunday evening after long talks in the port.\n\n— Harbour News Agency": {
+            "harbour-news-agency"
+        },
+        "The World Health Organization (WHO) - which met on Monday - said the outbreak was over.": set(),
+        "VELMORA, June 2 (Harbour Press) - The ferry strike ended on Sunday after long talks in the port.\n\n"
+        "(Reporting by Lena Moor; Editing by Tom Vail)": {"harbour-press"},
+        "The ferry strike ended on Sunday evening after long talks in the port.\n\n"
+        "(Reporting by Lena Moor; Editing by Tom Vail)": {"reuters"},
     }
     for text, expected in cases.items():
         article = clean_document(Document(source="x", text=text, kind="txt", outlet="o"))

@@ -83,6 +83,16 @@ _STORY_BY = re.compile(
     r"provided|published)\s+by\s+(?:the\s+)?(?:" + _AGENCY_ALT + r")",
     _I,
 )
+# Any credit in a CAPS dateline is a wire credit: "BUCHAREST, March 10 (Meridian Press) -".
+_DATELINE_ANY = re.compile(
+    r"^[A-Z][A-Z .'’-]{1,40}(?:,\s*[^()\n]{0,40}?)?\s*\(\s*(?P<name>[A-Z][\w&.'’-]*"
+    r"(?:\s+[A-Z][\w&.'’-]*){0,3})\s*\)\s*[-—–:]"
+)
+# A closing line naming a wire service: "— Meridian Press", "- Baltic News Agency".
+_CLOSING_WIRE = re.compile(
+    r"^[-—–]\s*(?P<name>(?:[A-Z][\w&.'’-]*\s+){0,3}(?:Press|News|Agency|Wire|Service|Agence|"
+    r"Presse|Newswire))\s*\.?$"
+)
 # Reuters' house sign-off: "(Reporting by A; Additional reporting by B; Editing by C)".
 _REUTERS_SIGNOFF = re.compile(
     r"^(?:additional\s+)?reporting\s+by\b[^;]*(?:;[^;]*)*;\s*(?:writing|editing)\s+by\b", _I
@@ -108,6 +118,8 @@ def agency_credits(article: Article) -> set[str]:
         match = _DATELINE.match(paragraph)
         if match:
             credits.update(slug for slug, value in match.groupdict().items() if value)
+        elif generic := _DATELINE_ANY.match(paragraph):
+            credits.add(_slug(generic.group("name")))
     lines = [p for p in paragraphs if len(p) <= 120]
     lines += [
         r.text
@@ -116,13 +128,22 @@ def agency_credits(article: Article) -> set[str]:
     ]
     if article.author:
         lines.append(article.author)
+    signed_off = False
     for line in lines:
         core = line.strip(_EDGE)
         if _CREDIT_LINE.match(core) or _STORY_BY.match(core):
             credits |= _agencies_named(core)
+        elif closing := _CLOSING_WIRE.match(line.strip()):
+            credits.add(_slug(closing.group("name")))
         elif _REUTERS_SIGNOFF.match(core):
-            credits.add("reuters")
+            signed_off = True
+    if signed_off and not credits:  # the house style says Reuters when nothing else does
+        credits.add("reuters")
     return credits
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 
 
 # --------------------------------------------------------------------------- shingles
