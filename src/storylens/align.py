@@ -361,9 +361,13 @@ def extract_claims(
 
 # ---------------------------------------------------------------- pair features
 
-_SUFFIXES = ("ations", "ation", "ings", "ing", "edly", "ed", "ers", "er", "ies", "es", "s", "ly")
+_SUFFIXES = ("ations", "ation", "ings", "ing", "edly", "ed", "ers", "er", "ies", "es", "als", "al", "s", "ly")
 
 
+_TOKEN = re.compile(r"[a-z0-9][a-z0-9\-]*")
+
+
+@lru_cache(maxsize=100_000)
 def _stem(word: str) -> str:
     """A light suffix stripper: "defending"/"defend", "killed"/"killing" meet."""
     if len(word) <= 4 or word.endswith("ss"):
@@ -387,24 +391,20 @@ def analyze_words(text: str) -> list[str]:
     stop = _stop_words()
     return [
         _stem(w)
-        for w in re.findall(r"[a-z0-9][a-z0-9\-]*", text.lower().replace("’", "'"))
+        for w in _TOKEN.findall(text.lower().replace("’", "'"))
         if w not in stop and len(w) > 1
     ]
 
 
 
 def _content_text(claim: Claim) -> str:
-    """The claim without its attribution frame, for embedding."""
-    text = claim.text
-    if claim.attribution is None:
-        return text
-    cue = claim.attribution.cue
-    match = re.search(r"\b" + re.escape(cue) + r"\b(\s+that\b)?", text, re.I)
-    if not match:
-        return text
-    before, after = text[: match.start()], text[match.end() :]
-    # "X said that Y" -> Y; "Y, X said" -> Y
-    return after if len(_words(after)) >= len(_words(before)) else before
+    """The text a claim is compared by: all of it.
+
+    Stripping the attribution frame loses the agent when the "cue" is an
+    action ("Trump decided to withdraw"), and "X said Y" / "Y, X said" embed
+    alike anyway; cue verbs are stop words for the lexical score.
+    """
+    return claim.text
 
 
 def _date_days(time: TimeExpr) -> set[str]:
@@ -422,15 +422,25 @@ def _date_days(time: TimeExpr) -> set[str]:
     return {(first + timedelta(days=d)).isoformat() for d in range((last - first).days + 1)}
 
 
-def _incidence(items: Sequence[Iterable[str]]) -> np.ndarray:
+def _incidence(items: Sequence[Iterable[str]]):
+    """Sparse claims x values indicator matrix (entities, numbers, days...)."""
+    from scipy.sparse import csr_matrix
+
     vocab: dict[str, int] = {}
-    rows = []
-    for row in items:
-        rows.append([vocab.setdefault(x, len(vocab)) for x in set(row)])
-    matrix = np.zeros((len(items), max(1, len(vocab))), dtype=np.float32)
-    for i, cols in enumerate(rows):
-        matrix[i, cols] = 1.0
-    return matrix
+    rows: list[int] = []
+    cols: list[int] = []
+    for i, row in enumerate(items):
+        for x in set(row):
+            rows.append(i)
+            cols.append(vocab.setdefault(x, len(vocab)))
+    data = np.ones(len(rows), dtype=np.float32)
+    return csr_matrix((data, (rows, cols)), shape=(len(items), max(1, len(vocab))))
+
+
+def _gram(matrix, idx: np.ndarray) -> np.ndarray:
+    """Shared-value counts between the claims ``idx`` (dense k x k)."""
+    sub = matrix[idx]
+    return (sub @ sub.T).toarray()
 
 
 def _number_keys(claim: Claim) -> set[str]:
@@ -455,7 +465,7 @@ FEATURES = (
 # its own weights.
 MODEL_WEIGHTS: dict[str, tuple[list[float], float]] = {
     "static": ([1.94, 2.64, 0.42, 0.53, 0.79, -0.16, -0.04, 0.48, 3.88, 0.87, 0.27, 5.79, 0.29], -2.29),
-    "minilm": ([1.94, 2.82, 0.43, 0.52, 0.81, -0.15, -0.06, 0.48, 4.12, 0.95, -0.46, 5.75, 0.5], -2.25),
+    "minilm": ([2.0, 3.02, 0.51, 0.54, 0.76, -0.18, -0.08, 0.72, 3.8, -1.82, 1.7, 6.07, 0.73], -2.54),
 }
 WEIGHTS = np.array(MODEL_WEIGHTS["static"][0], dtype=np.float32)
 BIAS = MODEL_WEIGHTS["static"][1]
@@ -473,7 +483,7 @@ FAR_PLACE_KM = 50.0
 # also when the numbers differ, which is then a conflict to show.
 SAME_SPEAKER_BONUS = 0.75
 SAME_COUNTED_BONUS = 1.0
-THRESHOLD = 0.5  # average-linkage cut on the pair probability
+THRESHOLD = 0.35  # average-linkage cut on the pair probability
 SECONDARY_MARGIN = 0.1  # a claim joins a second fact only when clearly above the cut
 DENSE_LIMIT = 3500
 
@@ -584,12 +594,20 @@ class PairScorer:
         except ValueError:  # every text only stop words
             tfidf = None
         self.tfidf = tfidf
-        self.entities = _incidence([c.entities for c in claims])
-        self.ent_count = self.entities.sum(1)
+        # entities weighted by rarity in the story: sharing "Donald Trump" says
+        # more than sharing the "Afghanistan" every claim mentions
+        entities = _incidence([c.entities for c in claims])
+        df = np.asarray((entities > 0).sum(0)).ravel()
+        idf = np.log((1 + len(claims)) / (1 + df)) + 0.1
+        idf = idf / idf.max() if len(idf) else idf
+        from scipy.sparse import diags
+
+        self.entities = entities @ diags(np.sqrt(idf).astype(np.float32))
+        self.ent_count = np.asarray(entities @ idf.astype(np.float32)).ravel()
         self.numbers = _incidence([_number_keys(c) for c in claims])
-        self.num_count = self.numbers.sum(1)
+        self.num_count = np.asarray(self.numbers.sum(1)).ravel()
         self.places = _incidence([[p.lower() for p in c.places] for c in claims])
-        self.place_count = self.places.sum(1)
+        self.place_count = np.asarray(self.places.sum(1)).ravel()
         days = [set().union(*(_date_days(t) for t in c.times)) if c.times else set() for c in claims]
         self.far = _far_places(claims, places or {})
         speakers = [
@@ -598,7 +616,7 @@ class PairScorer:
         self.speakers = _incidence(speakers)
         self.counted = _incidence([_counted_stems(c) for c in claims])
         self.days = _incidence(days)
-        self.day_count = self.days.sum(1)
+        self.day_count = np.asarray(self.days.sum(1)).ravel()
         self.article_index = {a: i for i, a in enumerate(sorted({c.article_id for c in claims}))}
         self.claim_article = np.array([self.article_index[c.article_id] for c in claims])
         doc = np.zeros((len(self.article_index), vectors.shape[1] if len(vectors) else 1), dtype=np.float32)
@@ -618,8 +636,8 @@ class PairScorer:
         for c in claims:
             doc_entities[self.article_index[c.article_id]].update(e.lower() for e in c.entities)
         de = _incidence(doc_entities)
-        inter = de @ de.T
-        size = de.sum(1)
+        inter = (de @ de.T).toarray()
+        size = np.asarray(de.sum(1)).ravel()
         union = size[:, None] + size[None, :] - inter
         self.doc_ent = np.where(union > 0, inter / np.clip(union, 1, None), 0.0).astype(np.float32)
         # Article likeness only means something relative to the story: in a
@@ -633,59 +651,57 @@ class PairScorer:
             np.fill_diagonal(matrix, 0.0)
             setattr(self, name, matrix.astype(np.float32))
 
-    def features(self, idx: np.ndarray) -> np.ndarray:
-        """(len(FEATURES), k, k) feature stack over claims ``idx``."""
+    def _feature_matrices(self, idx: np.ndarray):
+        """Yield each FEATURES matrix over claims ``idx``, one at a time (memory)."""
         v = self.vectors[idx]
         cos = v @ v.T
+        yield cos
         if self.tfidf is not None:
             t = self.tfidf[idx]
-            lex = (t @ t.T).toarray().astype(np.float32)
+            yield (t @ t.T).toarray().astype(np.float32)
         else:
-            lex = np.zeros_like(cos)
-        e = self.entities[idx]
-        inter = e @ e.T
+            yield np.zeros_like(cos)
+        inter = _gram(self.entities, idx)
         ec = self.ent_count[idx]
-        smaller = np.minimum.outer(ec, ec)
-        ent_overlap = np.where(smaller > 0, inter / np.clip(smaller, 1, None), 0.0)
-        ent_none = (smaller == 0).astype(np.float32)
-        n = self.numbers[idx]
-        ninter = n @ n.T
+        total = np.add.outer(ec, ec)
+        yield np.where(total > 0, 2 * inter / np.clip(total, 1e-6, None), 0.0).astype(np.float32)
+        yield (np.minimum.outer(ec, ec) == 0).astype(np.float32)
+        ninter = _gram(self.numbers, idx)
         nc = self.num_count[idx]
-        both_num = np.minimum.outer(nc, nc) > 0
-        num_shared = (ninter > 0).astype(np.float32)
-        num_clash = (both_num & (ninter == 0)).astype(np.float32)
-        p = self.places[idx]
+        yield (ninter > 0).astype(np.float32)
+        yield ((np.minimum.outer(nc, nc) > 0) & (ninter == 0)).astype(np.float32)
         pc = self.place_count[idx]
-        place_clash = ((np.minimum.outer(pc, pc) > 0) & ((p @ p.T) == 0)).astype(np.float32)
-        d = self.days[idx]
+        yield ((np.minimum.outer(pc, pc) > 0) & (_gram(self.places, idx) == 0)).astype(np.float32)
+        dinter = _gram(self.days, idx)
         dc = self.day_count[idx]
-        dinter = d @ d.T
-        date_clash = ((np.minimum.outer(dc, dc) > 0) & (dinter == 0)).astype(np.float32)
-        date_shared = (dinter > 0).astype(np.float32)
+        yield ((np.minimum.outer(dc, dc) > 0) & (dinter == 0)).astype(np.float32)
         art = self.claim_article[idx]
         pair = np.ix_(art, art)
         doc_sim = self.doc_sim[pair]
-        return np.stack(
-            [
-                cos, lex, ent_overlap, ent_none, num_shared, num_clash, place_clash, date_clash,
-                doc_sim, cos * doc_sim, self.doc_lex[pair], self.doc_ent[pair], date_shared,
-            ]
-        ).astype(np.float32)
+        yield doc_sim
+        yield cos * doc_sim
+        yield self.doc_lex[pair]
+        yield self.doc_ent[pair]
+        yield (dinter > 0).astype(np.float32)
+
+    def features(self, idx: np.ndarray) -> np.ndarray:
+        """(len(FEATURES), k, k) feature stack over claims ``idx`` (for fitting)."""
+        return np.stack(list(self._feature_matrices(idx))).astype(np.float32)
 
     def prob(self, idx: np.ndarray) -> np.ndarray:
-        feats = self.features(idx)
-        logit = np.tensordot(self.weights, feats, axes=1) + self.bias
+        logit = np.full((len(idx), len(idx)), self.bias, dtype=np.float32)
+        for weight, matrix in zip(self.weights, self._feature_matrices(idx), strict=True):
+            if weight:
+                logit += np.float32(weight) * matrix
         art = self.claim_article[idx]
-        logit = logit - SAME_ARTICLE_PENALTY * (art[:, None] == art[None, :])
+        logit -= SAME_ARTICLE_PENALTY * (art[:, None] == art[None, :])
         if self.far is not None:
-            logit = logit - FAR_PLACE_PENALTY * self.far[np.ix_(idx, idx)]
-        sp = self.speakers[idx]
-        logit = logit + SAME_SPEAKER_BONUS * ((sp @ sp.T) > 0)
-        co = self.counted[idx]
-        logit = logit + SAME_COUNTED_BONUS * ((co @ co.T) > 0)
+            logit -= FAR_PLACE_PENALTY * self.far[np.ix_(idx, idx)]
+        logit += SAME_SPEAKER_BONUS * (_gram(self.speakers, idx) > 0)
+        logit += SAME_COUNTED_BONUS * (_gram(self.counted, idx) > 0)
         prob = 1.0 / (1.0 + np.exp(-logit))
         np.fill_diagonal(prob, 1.0)
-        return prob.astype(np.float32)
+        return prob
 
 
 def _average_linkage(prob: np.ndarray, threshold: float) -> list[list[int]]:
@@ -787,12 +803,17 @@ def _secondary_members(alignment: Alignment, claim_article: np.ndarray, threshol
     prob = alignment.prob
     if prob is None or len(alignment.clusters) < 2:
         return secondary
+    from scipy.sparse import csr_matrix
+
     n = len(alignment.claims)
-    membership = np.zeros((n, len(alignment.clusters)), dtype=np.float32)
-    membership[np.arange(n), alignment.cluster_of] = 1.0
-    other_article = (claim_article[:, None] != claim_article[None, :]).astype(np.float32)
-    counts = other_article @ membership
-    mean = np.divide((prob * other_article) @ membership, counts, out=np.zeros_like(counts), where=counts > 0)
+    k = len(alignment.clusters)
+    membership = csr_matrix(
+        (np.ones(n, dtype=np.float32), (np.arange(n), np.asarray(alignment.cluster_of))), shape=(n, k)
+    )
+    other_article = claim_article[:, None] != claim_article[None, :]
+    counts = np.asarray((membership.T @ other_article.T.astype(np.float32)).T)
+    sums = np.asarray((membership.T @ np.where(other_article, prob, 0.0).T).T)
+    mean = np.divide(sums, counts, out=np.zeros_like(counts), where=counts > 0)
     mean[np.arange(n), alignment.cluster_of] = 0.0
     limit = threshold + SECONDARY_MARGIN
     for i, c in zip(*np.nonzero(mean >= limit), strict=True):

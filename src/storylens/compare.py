@@ -23,6 +23,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 
 import numpy as np
 
@@ -31,6 +32,7 @@ from storylens.align import (
     Alignment,
     EntityIndex,
     align_claims,
+    analyze_words,
     counted_key,
     extract_claims,
     is_country,
@@ -134,15 +136,19 @@ def _km(a: Place, b: Place) -> float:
     return 2 * 6371 * math.asin(min(1.0, math.sqrt(h)))
 
 
-def _content_words(text: str) -> set[str]:
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+@lru_cache(maxsize=20000)
+def _content_words(text: str) -> frozenset[str]:
+    return frozenset(analyze_words(text))
 
-    return {w for w in re.findall(r"[a-z]+", text.lower()) if w not in ENGLISH_STOP_WORDS and len(w) > 2}
+
+@lru_cache(maxsize=20000)
+def _negated(text: str) -> bool:
+    return bool(NEGATION.search(text))
 
 
 def _contradiction(a: Claim, b: Claim) -> str | None:
     """One claim negates what another, very similar one states."""
-    na, nb = bool(NEGATION.search(a.text)), bool(NEGATION.search(b.text))
+    na, nb = _negated(a.text), _negated(b.text)
     if na == nb:
         return None
     wa, wb = _content_words(a.text), _content_words(b.text)
@@ -450,16 +456,21 @@ def _outlet_views(
             name = index.of(entity)
             if name:
                 terms[name][article.outlet][entity.text.strip()] += 1
+    outlet_facts: dict[str, set[str]] = defaultdict(set)
+    for f in facts:
+        for c in f.claims:
+            if c.article_id in article_by_id:
+                outlet_facts[article_by_id[c.article_id].outlet].add(f.id)
     views = []
     for outlet in sorted(unit_of_outlet):
         own_units = unit_of_outlet[outlet]
         others = all_units - own_units
-        carried = [f for f in facts if any(article_by_id[c.article_id].outlet == outlet for c in f.claims if c.article_id in article_by_id)]
+        carried = [f for f in facts if f.id in outlet_facts[outlet]]
         exclusive = [f for f in carried if fact_units[f.id] <= own_units]
         omitted = [
             f
             for f in facts
-            if f not in carried
+            if f.id not in outlet_facts[outlet]
             and len(fact_units[f.id] & others) >= 2
             and len(fact_units[f.id] & others) > len(others) / 2
         ]
