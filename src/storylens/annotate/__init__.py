@@ -157,9 +157,11 @@ def annotate_articles(articles: Sequence[Article], store=None, *, n_process: int
     """
     results: dict[str, Annotation] = {}
     todo: list[Article] = []
+    seen: set[str] = set()
     for article in articles:
-        if article.id in results:
-            continue
+        if article.id in seen:
+            continue  # the same content twice in one batch is annotated once
+        seen.add(article.id)
         cached = store.get_annotation(article.id, cache_version(article.published)) if store is not None else None
         if cached is not None:
             results[article.id] = cached

@@ -206,6 +206,7 @@ def resolve(text: str, anchor: date | None, *, future: bool = False, context: st
         return resolve(word, anchor, future=future, context=context)
     raw = re.sub(r"^(?:nearly|almost|about|some|roughly|more than|less than|over|around|just|only) (?=\w+ \w+ ago$)",
                  "", raw)
+    raw = re.sub(r" or so (?=ago$|earlier$)", " ", raw)
     if anchor is not None:
         special = _special(raw, anchor)
         if special is not None:
@@ -288,7 +289,7 @@ def _absolute(raw: str, anchor: date | None, future: bool) -> Resolved | None:
     if m:
         quarter = {"first": 1, "second": 2, "third": 3, "fourth": 4}.get(m[1], int(m[1][0]) if m[1][0].isdigit() else 1)
         return _quarter(int(m[2]), quarter)
-    m = re.fullmatch(r"(spring|summer|fall|autumn|winter),? (?:of )?(\d{4})", raw)
+    m = re.fullmatch(r"(?:the )?(spring|summer|fall|autumn|winter),? (?:of )?(\d{4})", raw)
     if m:
         return Resolved(f"{m[2]}-{SEASONS[m[1]]}")
     if anchor is None:
