@@ -41,7 +41,10 @@ inquire muse speculate calculate vote support pressure press criticize criticise
 chant refer bemoan offer pick downplay mull point touch favor favour champion decry deride denounce
 decline name portray list document chide speak depict paint frame cast nominate embrace reference trash
 debate submit accept adopt sign address contrast interpret identify
-""".split()
+acquiesce advocate allude assail attribute balk cheer comment convince deem echo invoke justify lambast lash
+liken negotiate persuade pivot promote rail rebuke recount regard retweet side single spar talk unveil voice
+weigh dislike react
+""".split()  # the last three lines: reporting verbs frequent among PolNeAR *train* cues
 QUOTE_ONLY = {"continue", "go", "chime", "laugh", "smile", "shrug", "sigh", "exclaim", "interject"}
 CUE_LEMMAS = frozenset(SPEECH) | frozenset(COGNITION) | DENIAL | frozenset(STANCE) | QUOTE_ONLY
 COMPLEMENT_PREPS = {"for", "on", "about", "against", "over", "that", "as", "to", "into", "with"}
