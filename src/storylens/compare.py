@@ -146,16 +146,18 @@ def _negated(text: str) -> bool:
     return bool(NEGATION.search(text))
 
 
-def _contradiction(a: Claim, b: Claim) -> str | None:
-    """One claim negates what another, very similar one states."""
-    na, nb = _negated(a.text), _negated(b.text)
-    if na == nb:
-        return None
+def _closely_worded(a: Claim, b: Claim) -> bool:
+    """Most content words of the shorter claim recur in the other."""
     wa, wb = _content_words(a.text), _content_words(b.text)
     if not wa or not wb:
-        return None
-    overlap = len(wa & wb) / min(len(wa), len(wb))
-    if overlap < CONTRADICTION_MIN_LEX:
+        return False
+    return len(wa & wb) / min(len(wa), len(wb)) >= CONTRADICTION_MIN_LEX
+
+
+def _contradiction(a: Claim, b: Claim) -> str | None:
+    """One claim negates what another, closely worded one states."""
+    na, nb = _negated(a.text), _negated(b.text)
+    if na == nb:
         return None
     negated = a if na else b
     return f"one report negates it: \"{negated.text[:80]}\""
@@ -328,12 +330,14 @@ def _pair_conflicts(
                 continue
             if alignment.pair_prob(members[x], members[y]) < CONFLICT_MIN_PROB:
                 continue
-            for kind, detail in (
-                ("number", _number_conflict(a, b)),
-                ("date", _date_conflict(a, b)),
-                ("place", _place_conflict(a, b, places)),
-                ("contradiction", _contradiction(a, b)),
-            ):
+            checks = [("number", _number_conflict(a, b))]
+            if _closely_worded(a, b):  # dates and places may belong to side events otherwise
+                checks += [
+                    ("date", _date_conflict(a, b)),
+                    ("place", _place_conflict(a, b, places)),
+                    ("contradiction", _contradiction(a, b)),
+                ]
+            for kind, detail in checks:
                 if detail:
                     _, involved = found.setdefault(kind, (detail, []))
                     involved.extend(c for c in (a, b) if c not in involved)
@@ -433,6 +437,37 @@ def _entities(
     )
 
 
+TITLE = (
+    r"ambassador|envoy|spokesman|spokeswoman|spokesperson|president|general|minister|secretary|"
+    r"governor|commander|chairman|diplomat|official|leader|chief|strongman|warlord|correspondent"
+)
+_TITLE_BEFORE = re.compile(
+    r"(?<![\w-])((?:(?:[A-Z][\w.\-]*|special|press|top|former|foreign|deputy|senior|army|defence|defense)[ \t]+){0,3}"
+    r"(?i:" + TITLE + r"))[ \t]*,?[ \t]*$",
+)
+_APPOSITIVE = re.compile(r"(?:^|[.;:“\"\n][ \t]*|\b(?:that|said|and|while|with)[ \t]+)((?:The|the|A|a|An|an)[ \t]+[^,.;“”\"\n]{3,70}),[ \t]*$")
+_DESCRIPTOR_AFTER = re.compile(
+    r"^[ \t]+(movement|militants|fighters|group|forces|government|administration|officials|insurgents|rebels)\b"
+)
+
+
+def mention_terms(text: str, start: int, end: int) -> list[str]:
+    """What an outlet calls a referent at one mention: the name, with its title
+    ("Ambassador Khalilzad"), apposition ("The United States diplomat to
+    Afghanistan") or descriptor ("Taliban movement")."""
+    name = text[start:end].strip()
+    terms = [name]
+    before = text[max(0, start - 80) : start]
+    appositive = _APPOSITIVE.search(before)
+    if appositive and re.search(TITLE, appositive.group(1), re.I):
+        terms.append(appositive.group(1).strip())  # "The regional governor, Maria Okafor"
+    elif match := _TITLE_BEFORE.search(before):
+        terms.append(f"{match.group(1).strip()} {name}")  # "Governor Okafor"
+    if match := _DESCRIPTOR_AFTER.match(text[end : end + 30]):
+        terms.append(f"{name} {match.group(1)}")
+    return terms
+
+
 def _outlet_views(
     articles: Sequence[Article],
     facts: Sequence[Fact],
@@ -455,7 +490,8 @@ def _outlet_views(
         for entity in annotations[article.id].entities:
             name = index.of(entity)
             if name:
-                terms[name][article.outlet][entity.text.strip()] += 1
+                for term in mention_terms(article.text, entity.start, entity.end):
+                    terms[name][article.outlet][term] += 1
     outlet_facts: dict[str, set[str]] = defaultdict(set)
     for f in facts:
         for c in f.claims:
