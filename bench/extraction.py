@@ -31,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _results import write_section  # noqa: E402
 
+NOTES = 'Notes: the storylens rows run the whole product path (two trafilatura passes, precise and balanced, combined; split-body chunks joined; then the cleaning stage, which removes credit, byline, "Related:" and contact lines that some gold bodies keep, costing a little recall). ms/page includes writing the page to disk, reading it back and cleaning. readability/ is the readability.js test suite: many pages are synthetic fixtures ("Test", "abc def ghi", a one-line lorem) that storylens rejects on purpose as "no article" (under 5 words) or that cleaning drops as stubs (under 10 words), and its gold follows readability.js conventions (headings, wiki references), which is why readability-lxml leads there. On extraction/ (real news pages) storylens must beat plain trafilatura on F1 without losing recall.'
 TOKEN = re.compile(r"\w+")
 BLOCK_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "td", "th",
               "div", "section", "article", "br", "tr", "dd", "dt", "figcaption")
@@ -230,7 +231,7 @@ def main() -> None:
                 "Token precision/recall/F1 of the extracted body vs the gold body, averaged per page "
                 "(lower-cased `\\w+` tokens, multiset overlap). storylens = `iter_documents` on the "
                 "pages written as .html files, then `clean_document`.\n\n" + "\n".join(lines)
-                + ("\n" + "\n".join(meta_lines) if "meta_lines" in locals() else ""))
+                + ("\n" + "\n".join(meta_lines) if "meta_lines" in locals() else "") + "\n\n" + NOTES)
         write_section("Ingest: main-text extraction", body)
         print("written to bench/RESULTS.md")
 
