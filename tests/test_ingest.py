@@ -343,3 +343,37 @@ def test_combine_passes_restores_inner_paragraphs_and_drops_teasers() -> None:
     # a precise pass that kept almost nothing has failed: fall back to the balanced pass
     long_balanced = [lede] + [f"{last} ({n})" for n in range(20)]
     assert combine_passes(long_balanced, [lede]) == long_balanced
+
+
+def test_local_feed_file_uses_full_entry_content(tmp_path: Path) -> None:
+    content = " ".join([LEDE] * 4)
+    feed = tmp_path / "granvik.atom"
+    feed.write_text(
+        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+        "<title>Granvik Herald</title><entry><title>Fire destroys paper mill</title>"
+        "<published>2025-02-12T09:00:00Z</published><author><name>Ida Berg</name></author>"
+        f"<content type='html'>&lt;p&gt;{content}&lt;/p&gt;</content></entry>"
+        "<entry><title>Brief</title><summary>Too short.</summary></entry></feed>", encoding="utf-8")
+    doc, error = docs([str(feed)])
+    assert isinstance(doc, Document) and doc.kind == "feed"
+    assert doc.title == "Fire destroys paper mill" and doc.author == "Ida Berg"
+    assert doc.published == "2025-02-12T09:00:00+00:00" and doc.text == content
+    assert isinstance(error, InputError) and "too little text" in error.message
+
+
+def test_warc_without_articles_is_one_error(tmp_path: Path) -> None:
+    path = tmp_path / "assets.warc"
+    write_warc(path, [("https://x.example/logo.png", b"\x89PNG\r\n\x1a\n", "image/png"),
+                      ("https://x.example/", b"<html><body><nav>Home</nav></body></html>", "text/html")])
+    (error,) = docs([str(path)])
+    assert isinstance(error, InputError) and error.source == str(path)
+    assert "no article found in WARC" in error.message
+
+
+def test_manifest_row_for_a_missing_file_is_named(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(BODY, encoding="utf-8")
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text("path,outlet\na.txt,Herald\ngone.txt,Herald\n", encoding="utf-8")
+    doc, error = docs([str(manifest)])
+    assert isinstance(doc, Document) and doc.outlet == "Herald"
+    assert isinstance(error, InputError) and error.source.endswith("gone.txt")
