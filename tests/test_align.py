@@ -178,3 +178,18 @@ def test_claims_are_exact_non_overlapping_spans_inside_sentences(raw):
         assert any(s.start <= claim.start and claim.end <= s.end for s in ann.sentences)
         previous_end = claim.end
     assert len({c.id for c in claims}) == len(claims)
+
+
+def test_large_story_path_partitions_claims(monkeypatch):
+    """Stories above the dense limit are cut into candidate components first."""
+    import storylens.align as align_module
+
+    articles, claims = _claims_of(flood_story())
+    by_id = {a.id: a for a in articles}
+    monkeypatch.setattr(align_module, "DENSE_LIMIT", 6)
+    alignment = align_claims(claims, by_id)
+    members = sorted(i for group in alignment.clusters for i in group)
+    assert members == list(range(len(claims)))
+    assert all(len(group) <= 6 for group in alignment.clusters)
+    fled = [i for i, c in enumerate(claims) if "2,000 people fled" in c.text]
+    assert len({alignment.cluster_of[i] for i in fled}) == 1  # the syndicated copies stay together

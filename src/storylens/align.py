@@ -825,6 +825,7 @@ def _candidate_components(scorer: PairScorer, vectors: np.ndarray, threshold: fl
     """Connected components of nearest-neighbour pairs likely to align (big stories)."""
     n = len(vectors)
     parent = list(range(n))
+    neighbours_of: dict[int, list[int]] = defaultdict(list)
 
     def find(x: int) -> int:
         while parent[x] != x:
@@ -843,14 +844,36 @@ def _candidate_components(scorer: PairScorer, vectors: np.ndarray, threshold: fl
             for col, j in enumerate(idx):
                 if j != i and prob[me, col] >= threshold * 0.6:
                     parent[find(i)] = find(int(j))
+                    neighbours_of[i].append(int(j))
+                    neighbours_of[int(j)].append(i)
     components: dict[int, list[int]] = defaultdict(list)
     for i in range(n):
         components[find(i)].append(i)
     out = []
     for component in components.values():
+        if len(component) > DENSE_LIMIT:
+            component = _breadth_first(component, neighbours_of)  # chunks stay neighbourhoods
         for begin in range(0, len(component), DENSE_LIMIT):
             out.append(component[begin : begin + DENSE_LIMIT])
     return out
+
+
+def _breadth_first(component: list[int], neighbours_of: Mapping[int, list[int]]) -> list[int]:
+    order: list[int] = []
+    seen: set[int] = set()
+    for start in component:
+        if start in seen:
+            continue
+        queue = [start]
+        seen.add(start)
+        while queue:
+            node = queue.pop(0)
+            order.append(node)
+            for other in sorted(set(neighbours_of.get(node, ()))):
+                if other not in seen:
+                    seen.add(other)
+                    queue.append(other)
+    return order
 
 
 def sigmoid(x: float) -> float:
