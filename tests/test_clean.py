@@ -14,6 +14,7 @@ from storylens.clean import (
     classify_line,
     clean_document,
     clean_text,
+    translation_debris,
 )
 from storylens.clean.boilerplate import is_prose, word_count
 from storylens.clean.normalize import normalize_text
@@ -422,3 +423,16 @@ def test_lines_repeated_across_an_outlets_articles_are_furniture() -> None:
     other = clean_document(doc(f"Harbour Desk Extra\n\n{stories[0]}", outlet="x"), repeated=memory)
     assert other.text.startswith("Harbour Desk Extra")
     assert all(story in a.text for story, a in zip(stories, articles, strict=True))
+
+
+def test_translation_debris_is_flagged_not_removed() -> None:
+    raw = (
+        "The envoy arrived on Tuesday, days after the withdrawal of forces. American.\n\n"
+        "He met Mr. Varga.\n\nThe talks ended late on Wednesday, officials said. Enjoy."
+    )
+    text, removed = clean_text(raw)
+    assert removed == []
+    spans = translation_debris(text)
+    assert [word for _, _, word in spans] == ["American"]
+    start, end, word = spans[0]
+    assert text[start:end] == word

@@ -5,6 +5,7 @@ syndication. Owned by the cleaning work (issue 2). Contract:
     assign_syndication(articles) -> list[Article]   (same order; sets syndication_group,
                                                       duplicate_of)
     article_id(outlet, text) -> str         (content hash)
+    translation_debris(text) -> spans       (machine-translation orphans, flagged only)
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import hashlib
 from collections.abc import Callable
 
 from storylens.clean.boilerplate import classify_line, remove_boilerplate, word_count
+from storylens.clean.debris import translation_debris
 from storylens.clean.language import identify_language
 from storylens.clean.normalize import normalize_text
 from storylens.clean.syndication import (
@@ -33,6 +35,7 @@ __all__ = [
     "clean_document",
     "clean_text",
     "identify_language",
+    "translation_debris",
 ]
 
 MIN_WORDS = 10  # fewer words than this is a caption or a stub, not an article
