@@ -73,15 +73,25 @@ def main() -> int:
     peer_seconds = time.perf_counter() - started
 
     rows = []
+    cpu_seconds = None
     for processes in args.processes:
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         annotate_articles(articles, n_process=processes)
         rows.append((f"storylens annotate_articles, {processes} process(es)", time.perf_counter() - started))
+        if processes == 1:
+            cpu_seconds = time.process_time() - cpu_started
     rows.append(("peer: spaCy en_core_web_sm nlp.pipe, 1 process", peer_seconds))
     for label, seconds in rows:
         print(f"  {label:<52} {len(articles) / seconds:6.1f} articles/s  {sentences / seconds:7.0f} sentences/s"
               f"  {words / seconds:7.0f} words/s  ({seconds:.1f} s)")
     print(f"  ratio storylens (1 process) / peer: {peer_seconds / rows[0][1]:.2f}")
+    if cpu_seconds:
+        # Wall time depends on what else runs on the machine; CPU time does not.
+        print(f"  CPU time, 1 process: {cpu_seconds:.1f} s = {len(articles) / cpu_seconds:.1f} articles per CPU-second"
+              f" (so at most {2 * len(articles) / cpu_seconds:.1f} articles/s on 2 idle cores)")
+    import os
+
+    print(f"  load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
     with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "bench.db") as store:
         started = time.perf_counter()
