@@ -87,4 +87,5 @@ def test_published_normalisation_is_idempotent(moment: datetime) -> None:
 @given(st.text(max_size=80))
 def test_outlet_from_url_never_raises(value: str) -> None:
     outlet = outlet_from_url(value)
-    assert outlet is None or (outlet and not outlet.startswith("www."))
+    assert outlet is None or (outlet and outlet == outlet.lower() and not outlet.startswith("."))
+    assert outlet_from_url("https://www.harbour-herald.example/a/b?c=d") == "harbour-herald.example"

@@ -124,7 +124,9 @@ def outlet_from_url(url: str | None) -> str | None:
         return None
     if not host:
         return None
-    host = host.lower().rstrip(".")
+    host = host.lower().strip(".")
+    if not host:
+        return None
     for prefix in ("www.", "www2.", "m.", "amp.", "mobile."):
         if host.startswith(prefix) and host.count(".") >= 2:
             host = host[len(prefix):]
