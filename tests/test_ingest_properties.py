@@ -89,3 +89,28 @@ def test_outlet_from_url_never_raises(value: str) -> None:
     outlet = outlet_from_url(value)
     assert outlet is None or (outlet and outlet == outlet.lower() and not outlet.startswith("."))
     assert outlet_from_url("https://www.harbour-herald.example/a/b?c=d") == "harbour-herald.example"
+
+
+EXTENSIONS = st.sampled_from([".txt", ".md", ".html", ".json", ".jsonl", ".warc", ".warc.gz", ".rss", ".xml"])
+CONTENT = st.one_of(
+    st.binary(max_size=300),
+    TEXT.map(lambda t: t.encode("utf-8")),
+    TEXT.map(lambda t: f"<html><body><p>{t}</p></body></html>".encode()),
+)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(EXTENSIONS, CONTENT)
+def test_any_file_content_gives_documents_or_errors_never_exceptions(ext: str, data: bytes) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"input{ext}"
+        path.write_bytes(data)
+        items = list(iter_documents([str(path)]))
+    assert items, "every input is accounted for"
+    for item in items:
+        assert isinstance(item, Document | InputError)
+        if isinstance(item, InputError):
+            assert item.source.startswith(str(path)) and item.message
+            assert "unexpected error" not in item.message
+        else:
+            assert item.text.strip()
