@@ -28,4 +28,3 @@ class IngestOptions:
     max_bytes: int = 20_000_000
     user_agent: str = USER_AGENT
     max_feed_items: int = 100
-    min_words: int = 1  # documents with fewer words are reported as empty
