@@ -156,16 +156,14 @@ def calibrate(docs, cache: str | None = None) -> None:
 
     from storylens import group
     from storylens.annotate import annotate_articles
-
-    articles = articles_for(docs)
-    gold_of = {a.id: g for a, (_, g, _) in zip(articles, docs, strict=True)}
-    t0 = time.perf_counter()
     from storylens.store import Store
 
-    store = Store(cache) if cache else None
+    store = Store(cache or ":memory:")
+    t0 = time.perf_counter()
+    articles, gold_of = ingested(docs, store)
     annotations = annotate_articles(articles, store=store)
     print(
-        f"annotated {len(articles)} articles in {time.perf_counter() - t0:.0f}s "
+        f"ingested and annotated {len(articles)} articles in {time.perf_counter() - t0:.0f}s "
         f"({sum(len(a.entities) for a in annotations.values())} entities)"
     )
     profiles = group.build_profiles(articles, annotations, store=store)
@@ -211,52 +209,64 @@ def calibrate(docs, cache: str | None = None) -> None:
         print(fmt(name, *score(mask, merge, attach)))
 
 
-def _until_grouping(paths: list[str]):
-    """The exact calls `analyze` makes up to grouping (no compare/synthesis)."""
-    from storylens.annotate import annotate_articles
+def ingested(docs, store) -> tuple[list, dict[str, str]]:
+    """Write the texts to files and run storylens ingest + clean on them, as analyze does.
+
+    Returns the articles (syndication assigned) and gold story by article id.
+    """
     from storylens.clean import assign_syndication
-    from storylens.group import group_articles
     from storylens.pipeline import ingest
-    from storylens.store import Store
 
-    with Store(":memory:") as store:
-        result = ingest(paths, store)
-        articles = assign_syndication(list(store.articles(list(dict.fromkeys(result.article_ids)))))
-        annotations = annotate_articles(articles, store=store)
-        return articles, group_articles(articles, annotations, store=store)
-
-
-def evaluate(docs, grouping_only: bool = False) -> None:
-    import storylens
-
-    gold_by_name = {name: g for name, g, _ in docs}
+    gold_by_stem = {name.removesuffix(".xml"): g for name, g, _ in docs}
     with tempfile.TemporaryDirectory() as tmp:
         paths = []
         for name, _, text in docs:
             path = Path(tmp) / (name.removesuffix(".xml") + ".txt")
             path.write_text(text + "\n", encoding="utf-8")
             paths.append(str(path))
-        t0 = time.perf_counter()
-        if grouping_only:
-            articles, stories = _until_grouping(paths)
-        else:
+        result = ingest(paths, store)
+        ids = list(dict.fromkeys(result.article_ids))
+        articles = assign_syndication(list(store.articles(ids)))
+    gold = {a.id: gold_by_stem[Path(a.source).stem] for a in articles}
+    return articles, gold
+
+
+def evaluate(docs, grouping_only: bool = False, cache: str | None = None) -> None:
+    import storylens
+    from storylens.annotate import annotate_articles
+    from storylens.group import group_articles
+    from storylens.store import Store
+
+    t0 = time.perf_counter()
+    if grouping_only:  # the calls analyze makes up to grouping, nothing after
+        with Store(cache or ":memory:") as store:
+            articles, gold_of = ingested(docs, store)
+            annotations = annotate_articles(articles, store=store)
+            stories = group_articles(articles, annotations, store=store)
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            paths = []
+            for name, _, text in docs:
+                path = Path(tmp) / (name.removesuffix(".xml") + ".txt")
+                path.write_text(text + "\n", encoding="utf-8")
+                paths.append(str(path))
             report = storylens.analyze(paths)
-            articles, stories = report.articles, report.stories
-        elapsed = time.perf_counter() - t0
+        articles, stories = report.articles, report.stories
+        gold_by_stem = {name.removesuffix(".xml"): g for name, g, _ in docs}
+        gold_of = {a.id: gold_by_stem[Path(a.source).stem] for a in articles}
+    elapsed = time.perf_counter() - t0
     story_of = {a: s.id for s in stories for a in s.article_ids}
-    name_of = {a.id: Path(a.source).name.removesuffix(".txt") + ".xml" for a in articles}
-    names = sorted(name_of[a] for a in story_of)
-    missing = len(docs) - len(names)
-    by_name = {name_of[a]: s for a, s in story_of.items()}
-    pred = [by_name[n] for n in names]
-    gold = [gold_by_name[n] for n in names]
-    text_of = {name_of[a.id]: a.text for a in articles}
+    ids = sorted(story_of, key=lambda a: next(x.source for x in articles if x.id == a))
+    pred = [story_of[a] for a in ids]
+    gold = [gold_of[a] for a in ids]
+    text_of = {a.id: a.text for a in articles}
+    missing = len(docs) - len(ids)
     print(
-        f"ECB+ {len(docs)} articles, {len(set(gold))} gold stories; analysed {len(names)} "
+        f"ECB+ {len(docs)} articles, {len(set(gold))} gold stories; analysed {len(ids)} "
         f"({missing} lost by ingest/clean) in {elapsed:.0f}s "
         + ("(ingest to grouping)" if grouping_only else "(whole analyze pipeline)")
     )
-    f1, labels, how = baseline([text_of[n] for n in names], gold)
+    f1, labels, how = baseline([text_of[a] for a in ids], gold)
     print(fmt("baseline TF-IDF average-link", labels, gold, f"[{how}]"))
     print(fmt("storylens grouping" if grouping_only else "storylens.analyze", pred, gold))
     tune = [int(g.split("-")[0]) % 2 == 1 for g in gold]
@@ -286,7 +296,7 @@ def main() -> None:
     if args.calibrate:
         calibrate(docs, args.cache)
     else:
-        evaluate(docs, args.grouping_only)
+        evaluate(docs, args.grouping_only, args.cache)
 
 
 if __name__ == "__main__":

@@ -62,8 +62,7 @@ BLOCK_THRESHOLD = 0.1  # full-text cosine (average link) that makes a topic bloc
 
 NEIGHBOURS = 30  # candidates kept per article
 SALIENT_TERMS = 40  # query terms per article in the candidate index
-MAX_POSTING = 200  # terms in more articles than this (or MAX_POSTING_SHARE) are not looked up
-MAX_POSTING_SHARE = 0.02
+MAX_POSTING = 200  # terms carried by more articles than this are not looked up
 QUERY_CHUNK = 512
 MAX_GAP_DAYS = 60  # both published dates known and further apart: never candidates
 LEAD_CHARS = 500
@@ -173,8 +172,18 @@ def _event_dates(annotation: Annotation | None) -> set[str]:
 
 
 def _years(article: Article, annotation: Annotation | None) -> set[str]:
+    """Years the article mentions, its resolved dates, and its dateline.
+
+    Cleaning takes timestamp lines out of the text but keeps them for audit;
+    they still date the article, so they count here.
+    """
     years = set(_YEAR.findall(article.text))
     years |= {d[:4] for d in _event_dates(annotation)}
+    for removed in article.removed:
+        if removed.reason.startswith("timestamp"):
+            years |= set(_YEAR.findall(removed.text))
+    if article.published:
+        years |= set(_YEAR.findall(article.published[:4]))
     return years
 
 
@@ -356,8 +365,7 @@ def candidate_pairs(profiles: Profiles, neighbours: int = NEIGHBOURS) -> np.ndar
         return np.zeros((0, 2), dtype=np.int64)
     text = profiles.text
     df = np.bincount(text.indices, minlength=text.shape[1])
-    cap = max(MAX_POSTING, int(MAX_POSTING_SHARE * n))
-    usable = (df > 1) & (df <= cap)
+    usable = (df > 1) & (df <= MAX_POSTING)
     queries = _salient_rows(text, usable)
     index = text[:, usable].T.tocsr()  # term -> postings (inverted index)
     query_terms = queries[:, usable]
@@ -405,12 +413,16 @@ def _within_window(profiles: Profiles, pairs: np.ndarray) -> np.ndarray:
 # --------------------------------------------------------------------------- pair scores
 
 
-def _row_dots(matrix: sparse.csr_matrix, pairs: np.ndarray) -> np.ndarray:
+def _row_dots(matrix: sparse.csr_matrix, pairs: np.ndarray, chunk: int = 4096) -> np.ndarray:
+    """Dot product of the two rows of each pair, in chunks so memory stays bounded."""
+    out = np.zeros(len(pairs), dtype=np.float32)
     if len(pairs) == 0 or matrix.shape[1] == 0:
-        return np.zeros(len(pairs), dtype=np.float32)
-    left = matrix[pairs[:, 0]]
-    right = matrix[pairs[:, 1]]
-    return np.asarray(left.multiply(right).sum(axis=1)).ravel().astype(np.float32)
+        return out
+    for begin in range(0, len(pairs), chunk):
+        part = pairs[begin : begin + chunk]
+        products = matrix[part[:, 0]].multiply(matrix[part[:, 1]])
+        out[begin : begin + len(part)] = np.asarray(products.sum(axis=1)).ravel()
+    return out
 
 
 def _local_similarity(
