@@ -98,6 +98,8 @@ def test_attributions(ann):
     continued = _attribution(ann, "The port is the heart of the region.")
     assert continued.speaker == "Daniel Ferreira-Watts" and continued.direct
     assert _attribution(ann, "the meeting was useful").speaker == "Marisol Okonkwo-Baines"
+    # a definite description names the organisation mentioned before
+    assert _attribution(ann, "met union representatives in Toronto").speaker == "Ministry of Transport"
 
 
 def test_annotate_articles_caches_by_content_hash(tmp_path, text, monkeypatch):

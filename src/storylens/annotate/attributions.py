@@ -180,7 +180,6 @@ def find_attributions(doc) -> list[Found]:
     """Attributions found by the parse, one per cue, in text order."""
     text = doc.text
     found: list[Found] = []
-    used_cues: set[int] = set()
     quotes = _quotes(text)
     for token in doc:
         lemma = token.lemma_.lower()
@@ -279,7 +278,6 @@ def find_attributions(doc) -> list[Found]:
                     content = _trim(text, content[0], source[0])
                 else:
                     content = _trim(text, source[1], content[1])
-        used_cues.add(token.i)
         found.append(Found(source, _cue_extent(token), content, lemma in DENIAL, speaker_hint,
                            relative=token.dep_ == "relcl", strong=lemma in SPEECH or lemma in DENIAL,
                            antecedent=antecedent))
@@ -421,6 +419,14 @@ def _resolve_speaker(text: str, source: tuple[int, int] | None, entities, canoni
         covered = entity.end - entity.start
         if covered >= 0.6 * len(words.removeprefix("the ").removeprefix("The ")):
             return name
+    m = re.fullmatch(r"(?:the|The) ((?:[a-z]+ ){0,2}([a-z]+))", words)
+    if m and not inside:
+        # "the department" after "the US State Department": the nearest organisation so named
+        head = m.group(2)
+        for entity, name in reversed(list(zip(entities, canonical, strict=True))):
+            if entity.end <= start and entity.label in ("ORG", "FAC") and re.search(
+                    rf"\b{re.escape(head)}\b", name, re.I):
+                return name
     return words
 
 
