@@ -106,6 +106,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--limit", type=int, default=None)
     parser.add_argument("--offset", type=int, default=0)
+    parser.add_argument("--split", type=int, default=100, help="also report clusters before/after this index")
     args = parser.parse_args()
     if not DATA.is_file():
         print(f"skip: {DATA} not present")
@@ -137,6 +138,9 @@ def main() -> int:
                 continue
         if not articles:
             failures += 1
+            for name in systems:  # keep the per-cluster lists aligned for the split report
+                for metric in scores[name]:
+                    scores[name][metric].append(0.0)
             continue
         budget = words(reference)
         texts = [a.text for a in articles]
@@ -178,6 +182,14 @@ def main() -> int:
         m = {k: statistics.mean(v) if v else 0.0 for k, v in scores[name].items()}
         per = seconds[name] / max(1, len(scores[name]["rouge1"]))
         print(f"{name:<10} {m['rouge1']:8.2f} {m['rouge2']:8.2f} {m['rougeL']:8.2f} {per:10.3f}")
+    if args.split and 0 < args.split - args.offset < len(scores["storylens"]["rouge1"]):
+        cut = args.split - args.offset
+        for label, part in ((f"clusters {args.offset}-{args.split - 1} (weights tuned here)", slice(0, cut)),
+                            (f"clusters {args.split}+ (held out from tuning)", slice(cut, None))):
+            print(f"\n{label}")
+            for name in systems:
+                m = {k: statistics.mean(v[part]) for k, v in scores[name].items()}
+                print(f"{name:<10} {m['rouge1']:8.2f} {m['rouge2']:8.2f} {m['rougeL']:8.2f}")
     share = 100 * cited / total_sentences if total_sentences else 0.0
     print(f"\nclusters scored: {len(scores['storylens']['rouge1'])}, skipped: {failures}")
     print(f"summary sentences cited: {cited}/{total_sentences} ({share:.1f}%), templates: {templates}")
