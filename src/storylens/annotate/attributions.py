@@ -10,6 +10,7 @@ to the nearest preceding person (or organisation for "it"/"they").
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from storylens.records import Attribution, Span
@@ -181,6 +182,12 @@ def find_attributions(doc) -> list[Found]:
     text = doc.text
     found: list[Found] = []
     quotes = _quotes(text)
+    sentences = list(doc.sents)
+    sentence_starts = [sent.start for sent in sentences]
+
+    def sent_of(tok):  # token.sent rescans the doc at every call; this is a lookup
+        return sentences[bisect_right(sentence_starts, tok.i) - 1]
+
     for token in doc:
         lemma = token.lemma_.lower()
         if token.pos_ not in ("VERB", "AUX") or lemma not in CUE_LEMMAS:
@@ -203,11 +210,12 @@ def find_attributions(doc) -> list[Found]:
         as_saying = any(c.dep_ == "prep" and c.lower_ == "as" for c in token.children)
         if lemma in ("quote", "cite") and content is None and not as_saying:
             obj = next((c for c in token.children if c.dep_ == "dobj"), None)
-            that = next((t for t in token.sent if t.i > (obj.i if obj is not None else token.i)
+            that = next((t for t in sent_of(token) if t.i > (obj.i if obj is not None else token.i)
                          and t.lower_ == "that" and t.dep_ == "mark"), None)
             if obj is not None and that is not None:
                 source = _trim(text, obj.left_edge.idx, that.idx)
-                end_token = token.sent[-1] if not token.sent[-1].is_punct else token.sent[-2]
+                sentence = sent_of(token)
+                end_token = sentence[-1] if not sentence[-1].is_punct or len(sentence) < 2 else sentence[-2]
                 content = (that.idx, end_token.idx + len(end_token))
         if any(c.dep_ == "mark" and c.lower_ == "as" for c in token.children) and token.dep_ == "advcl" \
                 and lemma in SPEECH:
@@ -217,19 +225,19 @@ def find_attributions(doc) -> list[Found]:
         if token.dep_ == "acl" and lemma not in SPEECH:
             continue  # "ads supporting Rubio", "a request seeking comment"
         if lemma in QUOTE_ONLY:
-            content = _adjacent_quote(token, quotes) if not _content_child(token) else content
+            content = _adjacent_quote(token, quotes, sent_of(token)) if not _content_child(token) else content
             if content is None:
                 continue
         if content is None and lemma != "add" and (lemma in STANCE or lemma in SPEECH or lemma in COGNITION):
             content = _complement_extent(token)
             stance_only = content is not None
         if content is None and lemma in SPEECH:
-            content = _adjacent_quote(token, quotes)
+            content = _adjacent_quote(token, quotes, sent_of(token))
         if content is None:
             continue
         subject, subject_of = _subject(token)
         antecedent = None
-        if subject is None and lemma in SPEECH and token.i > token.sent.start:
+        if subject is None and lemma in SPEECH and token.i > sent_of(token).start:
             # "“…,” said Rep. Bobby Scott": the parser may not call the late subject nsubj
             after = [c for c in token.children if c.i > token.i and c.dep_ in ("dobj", "npadvmod", "attr", "appos",
                                                                                "nsubj") and c.pos_ in ("PROPN",
@@ -240,7 +248,7 @@ def find_attributions(doc) -> list[Found]:
         if stance_only and subject is None:
             continue
         if subject is not None and subject_of is not None and subject_of.lemma_ not in CUE_LEMMAS \
-                and subject_of != token and found and found[-1].cue[0] >= token.sent.start_char \
+                and subject_of != token and found and found[-1].cue[0] >= sent_of(token).start_char \
                 and (token.tag_ == "VBG" or found[-1].relative):
             # "X, who said …, adding …" parsed with "adding" under another verb: same speaker
             source = found[-1].source
@@ -335,9 +343,9 @@ def _unnest(found: list[Found]) -> list[Found]:
     return keep
 
 
-def _adjacent_quote(token, quotes: list[tuple[int, int]]) -> tuple[int, int] | None:
+def _adjacent_quote(token, quotes: list[tuple[int, int]], sentence=None) -> tuple[int, int] | None:
     """`“Your Honor,” I said, “I would like …”`: the quotations right before and after the clause."""
-    sentence = token.sent
+    sentence = sentence if sentence is not None else token.sent
     near = [(s, e) for s, e in quotes if sentence.start_char - 2 <= s < sentence.end_char + 2
             or sentence.start_char - 2 <= e <= sentence.end_char + 2]
     if not near:
@@ -359,6 +367,8 @@ def _inside_quote(index: int, quotes: list[tuple[int, int]]) -> bool:
 def _according_to(doc) -> list[Found]:
     text = doc.text
     out = []
+    if "ccording to" not in text and "CCORDING TO" not in text:
+        return out  # skip a pass over every token
     for token in doc:
         if token.lower_ != "according" or token.i + 1 >= len(doc) or doc[token.i + 1].lower_ != "to":
             continue

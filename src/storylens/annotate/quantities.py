@@ -34,6 +34,7 @@ QUALIFIERS = [
 ]
 _QUALIFIER_RE = re.compile(r"^(" + "|".join(sorted(map(re.escape, QUALIFIERS), key=len, reverse=True)) + r")\b\s*",
                            re.I)
+_QUALIFIER_TAIL = re.compile(r"\b(" + "|".join(sorted(map(re.escape, QUALIFIERS), key=len, reverse=True)) + r")\s*$")
 _RANGE_RE = re.compile(r"^(.+?)\s*(?:-|–|to|and|or)\s*(.+)$")
 NUMERIC_LABELS = {"CARDINAL", "QUANTITY", "MONEY", "PERCENT", "ORDINAL"}
 
@@ -76,10 +77,9 @@ def _qualifier(text: str, before: str) -> tuple[str | None, str]:
     m = _QUALIFIER_RE.match(text)
     if m:
         return m.group(1).lower(), text[m.end():]
-    tail = before[-24:].lower()
-    for qualifier in sorted(QUALIFIERS, key=len, reverse=True):
-        if re.search(r"\b" + re.escape(qualifier) + r"\s*$", tail):
-            return qualifier, text
+    m = _QUALIFIER_TAIL.search(before[-24:].lower())
+    if m:
+        return m.group(1), text
     return None, text
 
 

@@ -540,8 +540,9 @@ def _offset(unit: str, count: int, anchor: date) -> Resolved:
 
 def _dateparser_fallback(raw: str, anchor: date) -> Resolved:
     """Whatever our rules do not know: dateparser, at the granularity the text shows."""
-    if not re.search(r"\d|" + MONTH_RE + "|" + WEEKDAY_RE, raw):
-        return Resolved(None)
+    if not (re.search(r"\b(?:" + MONTH_RE + "|" + WEEKDAY_RE + r")(?:\b|(?<=\.))", raw)
+            or re.search(r"\b\d{1,4}[/.-]\d{1,2}\b", raw)):
+        return Resolved(None)  # dateparser is slow and only guesses on anything else ("70", "125 weekdays")
     if re.fullmatch(r"(?:the )?(?:last |past |next |first |coming )?[\w,.-]+(?: or [\w-]+)? (?:full )?"
                     r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)(?: long)?", raw):
         return Resolved(None)  # a duration ("3 days"), not a date
