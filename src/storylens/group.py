@@ -202,19 +202,20 @@ def _tfidf(docs: Sequence[Sequence[str]]) -> tuple[sparse.csr_matrix, list[str]]
     return matrix, terms
 
 
-def _weigh(docs: Sequence[Sequence[str]]):
-    """(tf-idf, sorted vocabulary, sublinear counts, vectoriser) for token lists.
+def _weigh(docs: Sequence, analyzer=None):
+    """(tf-idf, sorted vocabulary, sublinear counts, vectoriser) for documents.
 
     Same weighting as scikit-learn's TfidfVectorizer(sublinear_tf=True):
     tf = 1 + log(count), idf = ln((1 + n) / (1 + df)) + 1, rows L2-normalised.
     """
     from sklearn.feature_extraction.text import CountVectorizer
 
-    if not any(docs):
+    vectoriser = CountVectorizer(analyzer=analyzer or _identity, dtype=np.float32)
+    try:
+        counts = _sublinear(vectoriser.fit_transform(list(docs)).tocsr())
+    except ValueError:  # no token at all in any document
         empty = sparse.csr_matrix((len(docs), 0), dtype=np.float32)
         return empty, [], empty, None
-    vectoriser = CountVectorizer(analyzer=_identity, dtype=np.float32)
-    counts = _sublinear(vectoriser.fit_transform(list(docs)).tocsr())
     df = np.bincount(counts.indices, minlength=counts.shape[1])
     idf = (np.log((1 + counts.shape[0]) / (1 + df)) + 1).astype(np.float32)
     vectoriser.idf_ = idf
@@ -273,12 +274,13 @@ def build_profiles(
     unique = {a.id: a for a in articles}
     ordered = [unique[i] for i in sorted(unique)]
     notes = [annotations.get(a.id) for a in ordered]
-    text_docs = [_text_tokens((a.title or "") + "\n" + a.text) for a in ordered]
-    text, terms, text_counts, vectoriser = _weigh(text_docs)
+    # strings in, tokens made and dropped per article: no corpus of token lists in memory
+    text_docs = [(a.title or "") + "\n" + a.text for a in ordered]
+    text, terms, text_counts, vectoriser = _weigh(text_docs, analyzer=_text_tokens)
     lead = (
         _normalise(
             _scale_columns(
-                _sublinear(vectoriser.transform([_text_tokens(_lead(a)) for a in ordered])),
+                _sublinear(vectoriser.transform([_lead(a) for a in ordered])),
                 vectoriser.idf_,
             )
         )
