@@ -51,9 +51,10 @@ def main() -> int:
     if not args.no_examples:
         import storylens
 
-        examples = ROOT / "examples"
-        report = storylens.analyze([examples], manifest=examples / "manifest.csv")
-        # the examples' sources are stored relative to the repo so the golden is machine-independent
+        import os
+
+        os.chdir(ROOT)  # sources are recorded as given: relative paths keep the golden machine-independent
+        report = storylens.analyze(["examples"], manifest="examples/manifest.csv")
         write("examples", report)
     return 0
 

@@ -280,10 +280,12 @@ def select_candidates(
     summary_words: int,
     facts_by_id: Mapping[str, Fact] | None = None,
     templates: Mapping[int, SummarySentence] | None = None,
+    forced: Sequence[int] = (),
 ) -> list[int]:
     """Greedy maximal marginal relevance until the word budget is reached.
 
-    A candidate that will be shown as a dispute template costs the template's words.
+    A candidate that will be shown as a dispute template costs the template's words;
+    ``forced`` candidates are taken first (the story's main disagreement).
     """
     chosen: list[int] = []
     covered_facts: set[str] = set()
@@ -292,6 +294,15 @@ def select_candidates(
     used_templates = 0
     total = 0
     remaining = set(range(len(candidates)))
+    for i in forced:
+        remaining.discard(i)
+        chosen.append(i)
+        covered_facts.update(set(candidates[i].fact_ids) & tight)
+        if i in templates:
+            used_templates += 1
+            total += word_count(templates[i].text)
+        else:
+            total += candidates[i].words
     similarity = vectors @ vectors.T if len(candidates) else np.zeros((0, 0))
     while remaining and total < summary_words:
         best, best_value = -1, -np.inf
@@ -448,7 +459,14 @@ def build_summary(
                 if template is not None:
                     templates[i] = template
                     break
-    chosen = select_candidates(candidates, vectors, summary_words, facts_by_id, templates)
+    # A reader must learn of the main disagreement even when it is not the most central
+    # sentence: the best-ranked dispute goes in first, within the budget, if it fits.
+    forced = []
+    if templates:
+        top = max(templates, key=lambda i: (candidates[i].score, -i))
+        if word_count(templates[top].text) <= summary_words:
+            forced.append(top)
+    chosen = select_candidates(candidates, vectors, summary_words, facts_by_id, templates, forced)
     # Reading order: where the sentence sits in its article (news is written top-down),
     # ties broken by rank, so the story's lead comes first.
     rank = {i: r for r, i in enumerate(chosen)}
