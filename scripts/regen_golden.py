@@ -49,9 +49,9 @@ def main() -> int:
 
     write("fixture-story", build_report(120))
     if not args.no_examples:
-        import storylens
-
         import os
+
+        import storylens
 
         os.chdir(ROOT)  # sources are recorded as given: relative paths keep the golden machine-independent
         report = storylens.analyze(["examples"], manifest="examples/manifest.csv")
