@@ -250,7 +250,7 @@ def evaluate(docs, grouping_only: bool = False, cache: str | None = None) -> Non
                 path = Path(tmp) / (name.removesuffix(".xml") + ".txt")
                 path.write_text(text + "\n", encoding="utf-8")
                 paths.append(str(path))
-            report = storylens.analyze(paths)
+            report = storylens.analyze(paths, db=cache)  # cache: annotations, vectors
         articles, stories = report.articles, report.stories
         gold_by_stem = {name.removesuffix(".xml"): g for name, g, _ in docs}
         gold_of = {a.id: gold_by_stem[Path(a.source).stem] for a in articles}
