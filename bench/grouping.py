@@ -10,6 +10,8 @@ which flatters the baseline).
 
     .venv/bin/python bench/grouping.py              # evaluate (all topics)
     .venv/bin/python bench/grouping.py --calibrate  # fit weights/thresholds on odd topics
+    .venv/bin/python bench/grouping.py --grouping-only  # stop after grouping (no synthesis)
+    (--cache FILE keeps annotations and vectors in a SQLite store between runs)
 
 Data is read at run time and never copied into the repository.
 """
@@ -17,7 +19,6 @@ Data is read at run time and never copied into the repository.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import re
 import sys
 import tempfile
@@ -134,20 +135,6 @@ def baseline(texts: list[str], gold: list[str]) -> tuple[float, list]:
 
 
 # --------------------------------------------------------------------------- runs
-
-
-def articles_for(docs):
-    from storylens.records import Article
-
-    return [
-        Article(
-            id=hashlib.sha256(name.encode()).hexdigest()[:16],
-            source=name,
-            outlet="ecbplus",
-            text=text,
-        )
-        for name, _, text in docs
-    ]
 
 
 def calibrate(docs, cache: str | None = None) -> None:
