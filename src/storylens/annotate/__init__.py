@@ -39,9 +39,12 @@ log = logging.getLogger(__name__)
 
 
 def _nlp():
+    from storylens.annotate.fastattrs import install
     from storylens.resources import get_annotator_nlp
 
-    return get_annotator_nlp()
+    nlp = get_annotator_nlp()
+    install(nlp)  # memoised attribute_ruler + lemmatizer (idempotent)
+    return nlp
 
 
 def annotate(text: str, *, published: str | None = None, language: str | None = None) -> Annotation:

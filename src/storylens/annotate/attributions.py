@@ -182,7 +182,7 @@ def find_attributions(doc) -> list[Found]:
     text = doc.text
     found: list[Found] = []
     quotes = _quotes(text)
-    sentences = list(doc.sents)
+    sentences = doc_sentences(doc)
     sentence_starts = [sent.start for sent in sentences]
 
     def sent_of(tok):  # token.sent rescans the doc at every call; this is a lookup
@@ -289,18 +289,31 @@ def find_attributions(doc) -> list[Found]:
         found.append(Found(source, _cue_extent(token), content, lemma in DENIAL, speaker_hint,
                            relative=token.dep_ == "relcl", strong=lemma in SPEECH or lemma in DENIAL,
                            antecedent=antecedent))
-    found.extend(_according_to(doc))
-    found.extend(_colon_headlines(doc, found))
+    found.extend(_according_to(doc, sent_of))
+    found.extend(_colon_headlines(doc, found, sentences))
     return _unnest(found)
 
 
 _COLON = re.compile(r"^([A-Z][^:\n\"“”]{1,60}?):\s+(\S.*)$")
 
 
-def _colon_headlines(doc, found: list[Found]) -> list[Found]:
+def doc_sentences(doc) -> list:
+    """doc.sents as a list, read from one array (iterating doc.sents walks every token in Python)."""
+    from spacy.attrs import SENT_START
+
+    if len(doc) == 0:
+        return []
+    if not (doc.has_annotation("SENT_START") or doc.has_annotation("DEP")):
+        return list(doc.sents)
+    flags = doc.to_array([SENT_START]).astype("int64")
+    starts = [0] + [i for i in (flags == 1).nonzero()[0].tolist() if i > 0]
+    return [doc[start:end] for start, end in zip(starts, starts[1:] + [len(doc)], strict=True)]
+
+
+def _colon_headlines(doc, found: list[Found], sentences: list) -> list[Found]:
     """Headline style "Elizabeth Warren: Trump Is a ‘Proven Failure’": the name said the rest."""
     out = []
-    for sentence in doc.sents:
+    for sentence in sentences:
         m = _COLON.match(sentence.text)
         if not m or len(m.group(1).split()) > 6:
             continue
@@ -364,7 +377,7 @@ def _inside_quote(index: int, quotes: list[tuple[int, int]]) -> bool:
     return any(start < index < end for start, end in quotes)
 
 
-def _according_to(doc) -> list[Found]:
+def _according_to(doc, sent_of) -> list[Found]:
     text = doc.text
     out = []
     if "ccording to" not in text and "CCORDING TO" not in text:
@@ -379,8 +392,8 @@ def _according_to(doc) -> list[Found]:
         if pobj is None:
             continue
         source = _subtree_chars(pobj)
-        sentence = token.sent
-        clause_head = token.head if token.head.sent == sentence else sentence.root
+        sentence = sent_of(token)
+        clause_head = token.head if sent_of(token.head) == sentence else sentence.root
         while clause_head.dep_ not in ("ROOT",) and clause_head.head != clause_head and clause_head.pos_ not in (
                 "VERB", "AUX"):
             clause_head = clause_head.head

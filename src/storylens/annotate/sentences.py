@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+import numpy
 import syntok.segmenter as segmenter
 
 _PARAGRAPH = re.compile(r"[^\n]+")
@@ -60,23 +61,29 @@ COMPONENT_NAME = "storylens_news_sentences"
 
 
 def set_sentence_starts(doc):
-    """spaCy component: mark syntok's sentence starts on the tokens (the parser then respects them)."""
+    """spaCy component: mark syntok's sentence starts on the tokens (the parser then respects them).
+
+    Written as one array: the per-token ``is_sent_start`` setter re-checks the
+    whole doc's annotation at every call.
+    """
+    from spacy.attrs import IDX, IS_SPACE, SENT_START
+
     spans = split_sentences(doc.text)
     doc.user_data["storylens_sentences"] = spans
+    if len(doc) == 0:
+        return doc
     starts = [s for s, _ in spans]
+    rows = doc.to_array([IDX, IS_SPACE]).tolist()
+    flags = []
     pointer = 0
-    for token in doc:
-        if token.i == 0:
-            token.is_sent_start = True
-            while pointer < len(starts) and starts[pointer] <= token.idx:
-                pointer += 1
-            continue
-        if pointer < len(starts) and token.idx >= starts[pointer] and not token.is_space:
-            token.is_sent_start = True
-            while pointer < len(starts) and starts[pointer] <= token.idx:
+    for i, (idx, is_space) in enumerate(rows):
+        if i == 0 or (pointer < len(starts) and idx >= starts[pointer] and not is_space):
+            flags.append(1)
+            while pointer < len(starts) and starts[pointer] <= idx:
                 pointer += 1
         else:
-            token.is_sent_start = False
+            flags.append(-1)
+    doc.from_array([SENT_START], numpy.array(flags, dtype="int32").reshape(-1, 1).astype("uint64"))
     return doc
 
 

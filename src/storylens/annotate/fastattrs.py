@@ -1,0 +1,128 @@
+"""spaCy's attribute_ruler + lemmatizer, memoised per token (same output, a fraction of the cost).
+
+In en_core_web_sm these two components cost about as much as the parser: a
+Matcher over every token and a Python rule lemmatizer. Their result for a token
+depends only on its text, tag and dependency label, plus its neighbours for a
+handful of two-token patterns ("gon na", "let 's", expletive + "is"). We cache
+(tag, pos, morph, lemma, dep) under that key and run the real components only on
+unseen tokens, each in a three-token window so the two-token patterns still see
+their true neighbour.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+COMPONENT_NAME = "storylens_fast_attributes"
+# Lowercase forms in the ruler's two-token patterns: their neighbours join the key.
+CONTEXT_LOWERS = frozenset(
+    {"ai", "n't", "nt", "gon", "na", "got", "ta", "let", "'s", "c'm", "on", "y", "y'", "all",
+     "is", "are", "was", "were", "'re"}
+)
+# Dependency labels some rule tests; any other label behaves the same, so it shares one key.
+RULE_DEPS = frozenset(
+    {"", "advmod", "nsubj", "dobj", "pobj", "aux", "auxpass", "ROOT", "advcl", "ccomp", "conj", "relcl",
+     "xcomp", "mark", "det", "quantmod", "expl"}
+)
+OTHER_DEP = -1
+MAX_CACHE = 500_000
+
+
+class FastAttributes:
+    """Drop-in for the attribute_ruler and lemmatizer pipes, run after the parser."""
+
+    def __init__(self, ruler, lemmatizer):
+        self.ruler = ruler
+        self.lemmatizer = lemmatizer
+        self.cache: dict[tuple, tuple[int, int, int, int, int | None]] = {}
+        self.rule_deps: set[int] | None = None
+
+    def _keys(self, doc) -> list[tuple]:
+        from spacy.attrs import DEP, LOWER, ORTH, TAG
+
+        rows = doc.to_array([ORTH, TAG, DEP, LOWER]).tolist()
+        strings = doc.vocab.strings
+        context = {strings.add(w) for w in CONTEXT_LOWERS}
+        if self.rule_deps is None:
+            self.rule_deps = {strings.add(d) if d else 0 for d in RULE_DEPS}
+        rule_deps = self.rule_deps
+        keys = []
+        last = len(rows) - 1
+        for i, (orth, tag, dep, lower) in enumerate(rows):
+            dep = dep if dep in rule_deps else OTHER_DEP
+            prev_row = rows[i - 1] if i > 0 else None
+            next_row = rows[i + 1] if i < last else None
+            near = lower in context or (prev_row is not None and prev_row[3] in context) or (
+                next_row is not None and next_row[3] in context)
+            if near:
+                keys.append((orth, tag, dep, prev_row and (prev_row[3], prev_row[2]),
+                             next_row and (next_row[3], next_row[2])))
+            else:
+                keys.append((orth, tag, dep))
+        return keys
+
+    def _fill_misses(self, doc, keys: list[tuple], misses: list[int]) -> None:
+        """Run the real components on the unseen tokens, each with one neighbour either side."""
+        from spacy.tokens import Doc
+
+        words, spaces, tags, deps, centres = [], [], [], [], []
+        for i in misses:
+            near = len(keys[i]) > 3  # a two-token pattern may apply: bring the neighbours
+            for j in range(max(0, i - 1), min(len(doc), i + 2)) if near else (i,):
+                token = doc[j]
+                if j == i:
+                    centres.append(len(words))
+                words.append(token.text)
+                spaces.append(bool(token.whitespace_))
+                tags.append(token.tag_)
+                deps.append(token.dep_)
+        window = Doc(doc.vocab, words=words, spaces=spaces, tags=tags, deps=deps)
+        window = self.lemmatizer(self.ruler(window))
+        for i, centre in zip(misses, centres, strict=True):
+            token = window[centre]
+            new_dep = token.dep if token.dep != doc[i].dep else None  # most labels pass unchanged
+            self.cache[keys[i]] = (token.tag, token.pos, token.morph.key, token.lemma, new_dep)
+
+    def __call__(self, doc):
+        if len(doc) == 0:
+            return doc
+        from spacy.attrs import DEP, LEMMA, MORPH, POS, TAG
+
+        keys = self._keys(doc)
+        if len(self.cache) > MAX_CACHE:
+            self.cache.clear()
+        first_seen: dict[tuple, int] = {}
+        for i, key in enumerate(keys):
+            if key not in self.cache and key not in first_seen:
+                first_seen[key] = i
+        if first_seen:
+            self._fill_misses(doc, keys, sorted(first_seen.values()))
+        values = [self.cache[key] for key in keys]
+        array = np.array([(pos, morph, lemma) for _, pos, morph, lemma, _ in values], dtype="uint64")
+        doc.from_array([POS, MORPH, LEMMA], array)
+        current = doc.to_array([TAG, DEP])
+        wanted = np.array([(tag, current[i, 1] if dep is None else dep)
+                           for i, (tag, _, _, _, dep) in enumerate(values)], dtype="uint64")
+        changed = np.nonzero((current != wanted).any(axis=1))[0]
+        for i in changed.tolist():  # the ruler retags whitespace tokens: rare
+            doc[i].tag = int(wanted[i, 0])
+            doc[i].dep = int(wanted[i, 1])
+        return doc
+
+
+def install(nlp) -> None:
+    """Replace the attribute_ruler and lemmatizer pipes of ``nlp`` by one memoised pipe."""
+    from spacy.language import Language
+
+    if COMPONENT_NAME in nlp.pipe_names or "attribute_ruler" not in nlp.pipe_names \
+            or "lemmatizer" not in nlp.pipe_names:
+        return
+    if not Language.has_factory(COMPONENT_NAME):
+        Language.factory(COMPONENT_NAME)(_make)
+    nlp.add_pipe(COMPONENT_NAME, after="lemmatizer")
+    nlp.remove_pipe("attribute_ruler")
+    nlp.remove_pipe("lemmatizer")
+
+
+def _make(nlp, name):
+    return FastAttributes(nlp.get_pipe("attribute_ruler"), nlp.get_pipe("lemmatizer"))
