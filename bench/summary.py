@@ -106,6 +106,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--limit", type=int, default=None)
     parser.add_argument("--offset", type=int, default=0)
+    parser.add_argument("--every", type=int, default=10, help="print the running scores every N clusters")
     parser.add_argument("--split", type=int, default=100, help="also report clusters before/after this index")
     args = parser.parse_args()
     if not DATA.is_file():
@@ -171,10 +172,14 @@ def main() -> int:
             result = scorer.score(reference, text)
             for metric, value in result.items():
                 scores[name][metric].append(100 * value.fmeasure)
-        if n % 10 == 0:
-            r1 = statistics.mean(scores["storylens"]["rouge1"])
-            lr = statistics.mean(scores["lexrank"]["rouge1"])
-            print(f"  {n}/{len(clusters)}  storylens R1 {r1:.2f}  lexrank R1 {lr:.2f}", flush=True)
+        if n % args.every == 0:  # running table: a long run on a busy machine can be read at any time
+            cited_share = 100 * cited / max(1, total_sentences)
+            row = "  ".join(
+                f"{name} {statistics.mean(scores[name]['rouge1']):.2f}/{statistics.mean(scores[name]['rouge2']):.2f}"
+                f"/{statistics.mean(scores[name]['rougeL']):.2f}"
+                for name in systems
+            )
+            print(f"  {n}/{len(clusters)} R1/R2/RL  {row}  cited {cited_share:.1f}%", flush=True)
 
     print()
     print(f"{'system':<10} {'ROUGE-1':>8} {'ROUGE-2':>8} {'ROUGE-L':>8} {'s/cluster':>10}")
