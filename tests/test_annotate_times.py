@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from storylens.annotate.times import as_iso, parse_anchor, resolve
@@ -50,3 +52,20 @@ def test_durations_and_unanchored_relatives_have_no_date():
     assert as_iso(resolve("Monday", None)) == (None, None)
     assert as_iso(resolve("August 31, 2021", None)) == ("2021-08-31", None)
     assert parse_anchor("garbage") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "future", "expected"),
+    [
+        ("this year's third quarter", "1991-11-04", False, "1991-Q3"),
+        ("its fourth quarter", "1991-11-04", False, "1991-Q4"),
+        ("the current quarter", "1991-11-04", False, "1991-Q4"),
+        ("the last half of 1992", "1991-11-04", False, "1992-H2"),
+        ("Thanksgiving Day", "1992-01-10", False, "1991-11-28"),
+        ("Feb. 1", "1991-10-28", False, "1992-02-01"),  # clearly nearer ahead than behind
+        ("March 3", "1991-10-28", False, "1991-03-03"),  # past events dominate news
+        ("Jan. 14", "1992-01-16", True, "1992-01-14"),  # a plan reported two days after the fact
+    ],
+)
+def test_general_period_rules(text, published, future, expected):
+    assert resolve(text, date.fromisoformat(published), future=future).timex == expected

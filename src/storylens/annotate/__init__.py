@@ -22,7 +22,7 @@ from storylens.annotate.attributions import build_attributions
 from storylens.annotate.entities import KEEP_LABELS, Mention, _trim, canonical_forms, merge_places
 from storylens.annotate.places import candidates_for, resolve_places
 from storylens.annotate.quantities import extract_quantities
-from storylens.annotate.sentences import split_sentences
+from storylens.annotate.sentences import doc_text, split_sentences
 from storylens.annotate.times import (
     EXTRA_TIME_PATTERNS,
     as_iso,
@@ -32,7 +32,7 @@ from storylens.annotate.times import (
 )
 from storylens.records import Annotation, Article, Entity, Place, Sentence, TimeExpr
 
-ANNOTATOR_VERSION = "annotate-1"
+ANNOTATOR_VERSION = "annotate-2"
 BATCH_SIZE = 32
 MAX_CHARS = 1_000_000  # spaCy's default max_length
 log = logging.getLogger(__name__)
@@ -65,7 +65,7 @@ def _sentences_only(text: str) -> Annotation:
 
 
 def _mentions(doc) -> list[Mention]:
-    text = doc.text
+    text = doc_text(doc)
     mentions = []
     for ent in doc.ents:
         if ent.label_ not in KEEP_LABELS:
@@ -78,7 +78,7 @@ def _mentions(doc) -> list[Mention]:
 
 
 def _times(doc, mentions: list[Mention], sentences: list[tuple[int, int]], published: str | None) -> list[TimeExpr]:
-    text = doc.text
+    text = doc_text(doc)
     anchor = parse_anchor(published)
     spans = [(m.start, m.end) for m in mentions if m.label == "DATE"]
     for match in EXTRA_TIME_PATTERNS.finditer(text):
@@ -109,7 +109,7 @@ def _future(sentence: str, surface: str) -> bool:
 
 def annotation_from_doc(doc, published: str | None = None) -> Annotation:
     """Build the Annotation of one parsed doc (its text is ``doc.text``)."""
-    text = doc.text
+    text = doc_text(doc)
     sentence_spans = doc.user_data.get("storylens_sentences") or split_sentences(text)
     mentions = _mentions(doc)
     surnames = set()
@@ -209,7 +209,7 @@ def _annotate_batch(batch: list[tuple[str, str, str, str | None]]) -> list[tuple
     nlp = _nlp()
     out = []
     for (article_id, source, _text, published), doc in zip(batch, nlp.pipe(b[2] for b in batch), strict=True):
-        stub = Article(id=article_id, source=source, outlet="", text=doc.text)
+        stub = Article(id=article_id, source=source, outlet="", text=doc_text(doc))
         out.append((article_id, _safe(stub, lambda doc=doc, p=published: annotation_from_doc(doc, p))))
     return out
 

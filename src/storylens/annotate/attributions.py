@@ -13,6 +13,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
+from storylens.annotate.sentences import doc_text
 from storylens.records import Attribution, Span
 
 SPEECH = """
@@ -179,7 +180,7 @@ def _complement_extent(verb) -> tuple[int, int] | None:
 
 def find_attributions(doc) -> list[Found]:
     """Attributions found by the parse, one per cue, in text order."""
-    text = doc.text
+    text = doc_text(doc)
     found: list[Found] = []
     quotes = _quotes(text)
     sentences = doc_sentences(doc)
@@ -326,7 +327,7 @@ def _colon_headlines(doc, found: list[Found], sentences: list) -> list[Found]:
             continue
         source = (sentence.start_char, sentence.start_char + len(m.group(1).rstrip()))
         content = (sentence.start_char + m.start(2), sentence.end_char)
-        text = doc.text
+        text = doc_text(doc)
         while content[1] > content[0] and text[content[1] - 1] in ".;":
             content = (content[0], content[1] - 1)
         out.append(Found(source, (colon, colon + 1), content, False))
@@ -378,7 +379,7 @@ def _inside_quote(index: int, quotes: list[tuple[int, int]]) -> bool:
 
 
 def _according_to(doc, sent_of) -> list[Found]:
-    text = doc.text
+    text = doc_text(doc)
     out = []
     if "ccording to" not in text and "CCORDING TO" not in text:
         return out  # skip a pass over every token
@@ -459,7 +460,7 @@ def _quotes(text: str) -> list[tuple[int, int]]:
 
 def build_attributions(doc, entities, canonical, sentences: list[tuple[int, int]]) -> list[Attribution]:
     """Attribution records for one parsed article."""
-    text = doc.text
+    text = doc_text(doc)
     found = find_attributions(doc)
     quotes = _quotes(text)
     # Direct quotes: widen a content to the whole quotation it sits in.

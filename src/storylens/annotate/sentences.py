@@ -60,6 +60,12 @@ def _merge_fragments(text: str, spans: list[tuple[int, int]]) -> list[tuple[int,
 COMPONENT_NAME = "storylens_news_sentences"
 
 
+def doc_text(doc) -> str:
+    """The doc's text, kept by the sentence component (else rebuilt by spaCy)."""
+    text = doc.user_data.get("storylens_text")
+    return text if text is not None else doc.text
+
+
 def set_sentence_starts(doc):
     """spaCy component: mark syntok's sentence starts on the tokens (the parser then respects them).
 
@@ -68,7 +74,9 @@ def set_sentence_starts(doc):
     """
     from spacy.attrs import IDX, IS_SPACE, SENT_START
 
-    spans = split_sentences(doc.text)
+    text = doc.text
+    doc.user_data["storylens_text"] = text  # Doc.text rebuilds the string from every token at each call
+    spans = split_sentences(text)
     doc.user_data["storylens_sentences"] = spans
     if len(doc) == 0:
         return doc

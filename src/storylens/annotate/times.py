@@ -13,6 +13,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
@@ -208,7 +209,7 @@ def resolve(text: str, anchor: date | None, *, future: bool = False, context: st
                  "", raw)
     raw = re.sub(r" or so (?=ago$|earlier$)", " ", raw)
     if anchor is not None:
-        special = _special(raw, anchor)
+        special = _special(raw, anchor) or _periods(raw, anchor, future)
         if special is not None:
             return special
     absolute = _absolute(raw, anchor, future)
@@ -314,6 +315,106 @@ def _absolute(raw: str, anchor: date | None, future: bool) -> Resolved | None:
     return None
 
 
+_QUARTER_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
+_QUARTER_RE = r"(first|second|third|fourth|1st|2nd|3rd|4th)[- ](?:fiscal )?quarter"
+_YEAR_WORD = r"(this year|last year|next year|the year-ago|the year-earlier|year-ago|year-earlier|\d{4})(?:'s)?"
+
+
+def _year_word(word: str, anchor: date) -> int:
+    word = word.removesuffix("'s")
+    if word.isdigit():
+        return int(word)
+    return anchor.year + {"this year": 0, "next year": 1}.get(word, -1)
+
+
+def _thanksgiving(year: int) -> date:
+    first = date(year, 11, 1)
+    return first + timedelta(days=(3 - first.weekday()) % 7 + 21)
+
+
+def _election_day(year: int) -> date:
+    first = date(year, 11, 1)
+    return first + timedelta(days=(0 - first.weekday()) % 7 + 1)
+
+
+HOLIDAYS = {
+    "christmas": lambda y: date(y, 12, 25), "christmas day": lambda y: date(y, 12, 25),
+    "christmas eve": lambda y: date(y, 12, 24), "new year's day": lambda y: date(y, 1, 1),
+    "new year's eve": lambda y: date(y, 12, 31), "independence day": lambda y: date(y, 7, 4),
+    "the fourth of july": lambda y: date(y, 7, 4), "fourth of july": lambda y: date(y, 7, 4),
+    "thanksgiving": _thanksgiving, "thanksgiving day": _thanksgiving, "election day": _election_day,
+    "valentine's day": lambda y: date(y, 2, 14), "halloween": lambda y: date(y, 10, 31),
+}
+
+
+def _periods(raw: str, anchor: date, future: bool) -> Resolved | None:
+    """Quarters, halves, year ends and holidays as business and wire news write them."""
+    original = raw
+    raw = re.sub(r"^(?:its|their|his|her|our|a|an|the) (?:(?:flat|weak|strong|comparable|corresponding|"
+                 r"fiscal|latest|same|seasonally|slow|busy|traditionally) )*", "the ", raw)
+    raw = raw.replace("fiscal-", "")
+    m = re.fullmatch(r"(?:the )?" + _YEAR_WORD + r" " + _QUARTER_RE, raw)
+    if m:
+        return _quarter(_year_word(m[1], anchor), _QUARTER_WORDS[m[2]])
+    m = re.fullmatch(r"(?:the )?(?:current|present) quarter", raw)
+    if m:
+        return _quarter(anchor.year, (anchor.month - 1) // 3 + 1)
+    m = re.fullmatch(r"(?:the )?(?:(?:quarter|period) (?:a year (?:ago|earlier)|last year)|"
+                     r"(?:year-ago|year-earlier) (?:quarter|period)|(?:quarter|period) (?:of )?(?:the )?"
+                     r"(?:previous|prior) year)", raw)
+    if m:  # the last completed quarter, one year back
+        year, month = _shift_months(anchor, -15)
+        return _quarter(year, (month - 1) // 3 + 1)
+    m = re.fullmatch(r"(?:the )?(first|second|last|latter) half (?:of )?(?:the year |(?:the )?(\d{4})|this year)?", raw)
+    if m:
+        return Resolved(f"{int(m[2]) if m[2] else anchor.year}-H{1 if m[1] == 'first' else 2}")
+    m = re.fullmatch(r"(?:the )?first two quarters (?:of )?(\d{4})", raw)
+    if m:
+        return Resolved(f"{m[1]}-H1")
+    m = re.fullmatch(r"(?:around |by |at |the )?(?:(this|last|next) )?year(?:'s)?[- ]end", raw)
+    if m:  # a deadline: the year as timex, its last day as the interval
+        year = anchor.year + {"last": -1, "next": 1}.get(m[1] or "", 0)
+        return Resolved(str(year), date(year, 12, 31), date(year, 12, 31))
+    m = re.fullmatch(r"(?:the )?(early|late|mid-?)[ -]?(spring|summer|fall|autumn|winter)", raw)
+    if m:
+        return Resolved(f"{anchor.year}-{SEASONS[m[2]]}")
+    m = re.fullmatch(r"(?:early|late|mid)-" + MONTH_RE, raw)
+    if m:
+        month = MONTHS[m[1]]
+        return _month(_year_for_month(month, anchor, future), month)
+    m = re.fullmatch(r"(?:earlier|later) (?:in |this )(?:the )?year", raw)
+    if m:
+        return _year(anchor.year)
+    m = re.fullmatch(r"(?:the )?(?:latest|last|most recent|previous) fiscal year", raw)
+    if m:
+        return _year(anchor.year - 1)
+    m = re.fullmatch(r"(\d{4}) and beyond|post-(\d{4})|pre-(\d{4})", raw)
+    if m:
+        return _year(int(m[1] or m[2] or m[3]))
+    m = re.fullmatch(r"(?:the )?(?:coming|next few|next several|future) (?:quarters|months|years)|(?:a )?later date|"
+                     r"time to time", raw)
+    if m:
+        return Resolved("FUTURE_REF")
+    m = re.fullmatch(r"(?:the )?(?:(last|this|next|this past|this coming) )?(" + "|".join(
+        map(re.escape, HOLIDAYS)) + r")", raw)
+    if m:
+        rule = HOLIDAYS[m[2]]
+        this_year = rule(anchor.year)
+        if m[1] == "next" or ((future or m[1] in ("this coming",)) and m[1] != "last"):
+            day = this_year if this_year >= anchor else rule(anchor.year + 1)
+        else:
+            day = this_year if this_year <= anchor else rule(anchor.year - 1)
+        return _day(day)
+    m = re.fullmatch(r"(?:the )?week of (.+)", raw)
+    if m:
+        inner = _absolute(m[1], anchor, future)
+        if inner is not None and inner.start is not None and inner.start == inner.end:
+            return _week(inner.start)
+    if raw != original and re.search(r"quarter$", raw):  # "its fourth quarter" is "the fourth quarter"
+        return _absolute(raw, anchor, future) or _relative(raw, anchor, future)
+    return None
+
+
 def _special(raw: str, anchor: date) -> Resolved | None:
     """Phrases TimeBank-style news uses that the general rules miss."""
     if re.fullmatch(r"(?:the )?(?:current |full |whole |entire )?(?:fiscal |calendar )?year(?: to date)?", raw) and (
@@ -346,7 +447,8 @@ def _end_of(raw: str, resolved: Resolved) -> Resolved:
     return resolved
 
 
-UPCOMING_SLACK_DAYS = 45  # "August 31" in an August 10 report is the coming deadline, not last year's
+UPCOMING_SLACK_DAYS = 45
+RECENT_PLAN_DAYS = 14  # "August 31" in an August 10 report is the coming deadline, not last year's
 
 
 def _nearest_month_day(month: int, day_num: int, anchor: date, future: bool) -> date | None:
@@ -354,12 +456,15 @@ def _nearest_month_day(month: int, day_num: int, anchor: date, future: bool) -> 
     candidates = [c for c in (_safe_date(anchor.year + delta, month, day_num) for delta in (-1, 0, 1)) if c]
     if not candidates:
         return None
-    if future:
-        later = [c for c in candidates if c >= anchor]
-        return min(later) if later else max(candidates)
-    limit = anchor + timedelta(days=UPCOMING_SLACK_DAYS)
-    earlier = [c for c in candidates if c <= limit]
-    return max(earlier) if earlier else min(candidates)
+    past = max((c for c in candidates if c <= anchor), default=None)
+    coming = min((c for c in candidates if c > anchor), default=None)
+    if past is None or coming is None:
+        return past or coming
+    if future:  # "will meet on Jan. 14" - unless that was just days ago (a plan reported after the fact)
+        return past if (anchor - past).days <= RECENT_PLAN_DAYS else coming
+    ahead, back = (coming - anchor).days, (anchor - past).days
+    # past events dominate news, so the coming date must be clearly nearer ("Feb. 1" in late October)
+    return coming if ahead <= UPCOMING_SLACK_DAYS or ahead * 2 < back else past
 
 
 def _quarter(year: int, quarter: int) -> Resolved:
@@ -538,6 +643,16 @@ def _offset(unit: str, count: int, anchor: date) -> Resolved:
     return _year(anchor.year + count)
 
 
+@lru_cache(maxsize=32)
+def _date_parser(anchor: date):
+    """What dateparser.parse builds at every call (locale loading dominates), kept per anchor."""
+    from dateparser.date import DateDataParser
+
+    return DateDataParser(languages=["en"], settings={
+        "RELATIVE_BASE": datetime(anchor.year, anchor.month, anchor.day),
+        "PREFER_DATES_FROM": "past", "REQUIRE_PARTS": []})
+
+
 def _dateparser_fallback(raw: str, anchor: date) -> Resolved:
     """Whatever our rules do not know: dateparser, at the granularity the text shows."""
     if not (re.search(r"\b(?:" + MONTH_RE + "|" + WEEKDAY_RE + r")(?:\b|(?<=\.))", raw)
@@ -546,15 +661,8 @@ def _dateparser_fallback(raw: str, anchor: date) -> Resolved:
     if re.fullmatch(r"(?:the )?(?:last |past |next |first |coming )?[\w,.-]+(?: or [\w-]+)? (?:full )?"
                     r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)(?: long)?", raw):
         return Resolved(None)  # a duration ("3 days"), not a date
-    import dateparser
-
     try:
-        parsed = dateparser.parse(
-            raw,
-            languages=["en"],
-            settings={"RELATIVE_BASE": datetime(anchor.year, anchor.month, anchor.day),
-                      "PREFER_DATES_FROM": "past", "REQUIRE_PARTS": []},
-        )
+        parsed = _date_parser(anchor).get_date_data(raw)["date_obj"]
     except Exception:
         return Resolved(None)
     if parsed is None:
