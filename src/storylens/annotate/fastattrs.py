@@ -25,6 +25,10 @@ RULE_DEPS = frozenset(
      "xcomp", "mark", "det", "quantmod", "expl"}
 )
 OTHER_DEP = -1
+AUX_DEP = -2
+# Tags and words whose rules test the exact label; any other token only asks "aux or not".
+LABEL_TAGS = frozenset({"CC", "IN", "DT", "WDT", "_SP", ""})
+LABEL_LOWERS = frozenset({"but", "i", "you", "it", "do", "does", "did", "'d", "have", "has", "had"})
 MAX_CACHE = 500_000
 
 
@@ -36,20 +40,32 @@ class FastAttributes:
         self.lemmatizer = lemmatizer
         self.cache: dict[tuple, tuple[int, int, int, int, int | None]] = {}
         self.rule_deps: set[int] | None = None
+        self.label_tags: set[int] = set()
+        self.label_lowers: set[int] = set()
+        self.aux_deps: set[int] = set()
 
     def _keys(self, doc) -> list[tuple]:
-        from spacy.attrs import DEP, LOWER, ORTH, TAG
+        from spacy.attrs import DEP, IS_SPACE, LOWER, ORTH, TAG
 
-        rows = doc.to_array([ORTH, TAG, DEP, LOWER]).tolist()
+        rows = doc.to_array([ORTH, TAG, DEP, LOWER, IS_SPACE]).tolist()
         strings = doc.vocab.strings
         context = {strings.add(w) for w in CONTEXT_LOWERS}
         if self.rule_deps is None:
             self.rule_deps = {strings.add(d) if d else 0 for d in RULE_DEPS}
-        rule_deps = self.rule_deps
+            self.label_tags = {strings.add(t) if t else 0 for t in LABEL_TAGS}
+            self.label_lowers = {strings.add(w) for w in LABEL_LOWERS}
+            self.aux_deps = {strings.add("aux"), strings.add("auxpass")}
+        rule_deps, label_tags, label_lowers, aux_deps = self.rule_deps, self.label_tags, self.label_lowers, \
+            self.aux_deps
         keys = []
         last = len(rows) - 1
-        for i, (orth, tag, dep, lower) in enumerate(rows):
-            dep = dep if dep in rule_deps else OTHER_DEP
+        for i, (orth, tag, dep, lower, is_space) in enumerate(rows):
+            if is_space:
+                pass  # the ruler relabels whitespace itself: keep the exact label in the key
+            elif tag in label_tags or lower in label_lowers:
+                dep = dep if dep in rule_deps else OTHER_DEP
+            else:
+                dep = AUX_DEP if dep in aux_deps else OTHER_DEP
             prev_row = rows[i - 1] if i > 0 else None
             next_row = rows[i + 1] if i < last else None
             near = lower in context or (prev_row is not None and prev_row[3] in context) or (
