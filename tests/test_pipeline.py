@@ -93,3 +93,39 @@ def test_doha_report_is_valid(doha_dir: Path, tmp_path: Path) -> None:
         assert any(prompt in line for line in removed)
         assert all(prompt not in a["text"] for a in report["articles"])
     assert all(r["reason"] for a in report["articles"] for r in a["removed"])
+
+
+def test_every_kind_of_bad_input_in_one_cli_batch(tmp_path: Path) -> None:
+    """One line per bad input naming it, the good article still reported, exit code 1."""
+    (tmp_path / "good.txt").write_text(WIRE, encoding="utf-8")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 50)
+    (tmp_path / "huge.txt").write_bytes(b"The harbour was quiet. " * (50 * 1024 * 1024 // 23 + 1))
+    (tmp_path / "latin.txt").write_bytes(b"caf\xc3 \x81\x8d\x90 \xff\xfe")
+    (tmp_path / "lines.jsonl").write_text(
+        json.dumps({"title": "Talks resume", "maintext": WIRE, "source_domain": "coast.example"})
+        + "\n{not json\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "nav.html").write_text(
+        "<html><body><nav><a href='/'>Home</a> | <a href='/w'>World</a></nav></body></html>",
+        encoding="utf-8",
+    )
+    (tmp_path / "notes.pdf").write_bytes(b"%PDF-1.4 nothing to read")
+    (tmp_path / "no-usable").mkdir()
+    (tmp_path / "no-usable" / "scan.pdf").write_bytes(b"%PDF-1.4")
+    bad = [
+        "empty.txt", "binary.txt", "huge.txt", "latin.txt", "lines.jsonl:2", "nav.html",
+        "notes.pdf", "no-usable", "http://storylens-test.invalid/story",
+        "http://127.0.0.1:9/story",  # loopback: refused without --allow-private
+    ]
+    inputs = ["good.txt", *[b.removesuffix(":2") for b in bad]]
+    done = run_cli("analyze", *inputs, "--db", "s.db", "-q", "-o", "r.json", cwd=tmp_path)
+    assert done.returncode == 1, done.stderr
+    errors = [line for line in done.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == len(bad), errors
+    for name in bad:
+        assert sum(name in line for line in errors) >= 1, (name, errors)
+    report = json.loads((tmp_path / "r.json").read_text())
+    sources = sorted(a["source"] for a in report["articles"])
+    assert sources == ["good.txt", "lines.jsonl:1"]
