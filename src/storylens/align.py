@@ -650,6 +650,17 @@ class PairScorer:
             matrix = matrix - centre
             np.fill_diagonal(matrix, 0.0)
             setattr(self, name, matrix.astype(np.float32))
+        # Copies of one wire story are alike because they are copies: their
+        # likeness says nothing about whether two of their claims state the same
+        # thing, and left in it glues every claim of the pair into one fact.
+        ids = sorted(self.article_index, key=self.article_index.get)
+        groups = [articles[a].syndication_group if a in articles else None for a in ids]
+        for x in range(len(ids)):
+            for y in range(x + 1, len(ids)):
+                if groups[x] is not None and groups[x] == groups[y]:
+                    for name in ("doc_sim", "doc_lex", "doc_ent"):
+                        matrix = getattr(self, name)
+                        matrix[x, y] = matrix[y, x] = min(float(matrix[x, y]), 0.0)
 
     def _feature_matrices(self, idx: np.ndarray):
         """Yield each FEATURES matrix over claims ``idx``, one at a time (memory)."""
