@@ -299,7 +299,7 @@ def test_clean_document_sets_id_removed_and_language() -> None:
     article = clean_document(doc(page, outlet="meridian-gazette", source="bridge.txt"))
     assert article.id == article_id("meridian-gazette", article.text)
     assert article.language == "en"
-    assert article.removed and "Please enter your comment!" not in article.text
+    assert article.removed and "Write your comment here!" not in article.text
     assert article.source == "bridge.txt"
 
 
@@ -334,7 +334,7 @@ def test_unclear_language_stays_unknown() -> None:
     [
         ("", "empty"),
         ("   \n\n \t ", "empty"),
-        ("Share this article\nLeave a Reply\nPlease enter your comment!", "only boilerplate"),
+        ("Share this article\nLeave a Reply\nWrite your comment here!", "only boilerplate"),
         ("Bridge closed.", "too short"),
     ],
 )

@@ -125,7 +125,7 @@ def test_html_article_text_and_metadata() -> None:
     assert doc.text.startswith("PORT ELLERY - The Harbour Bridge")
     assert "estimated losses at 250,000 euros a week." in doc.text
     assert "\n\n" in doc.text  # paragraphs kept
-    for debris in ("Please enter your comment", "Related stories", "Share on Facebook",
+    for debris in ("Write your comment", "Related stories", "Share on Facebook",
                    "Subscribe to our newsletter", "All rights reserved", "Sport"):
         assert debris not in doc.text
 
