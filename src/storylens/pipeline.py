@@ -136,8 +136,7 @@ def analyze(
     )
     with Store(db if db is not None else ":memory:") as store:
         result = ingest([str(i) for i in inputs], store, options, progress=progress)
-        seen: set[str] = set()
-        ids = [i for i in result.article_ids if not (i in seen or seen.add(i))]
+        ids = list(dict.fromkeys(result.article_ids))  # first occurrence, input order
         articles = list(store.articles(ids))
         return build_report(
             articles,
