@@ -46,8 +46,8 @@ def load(split: str, limit: int | None = None):
         text = text_path.read_text(encoding="utf-8")
         gold = {role: set() for role in ROLES}
         for line in ann_path.read_text(encoding="utf-8").splitlines():
-            if not line.startswith("T"):
-                continue
+            if not line.startswith("T") or line.count("\t") < 1:
+                continue  # a few train files carry a stray line
             _, meta, *_ = line.split("\t")
             kind, offsets = meta.split(" ", 1)
             role = kind.lower()
@@ -60,11 +60,13 @@ def load(split: str, limit: int | None = None):
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Strip edge spaces and punctuation, but keep a span that is nothing else (a ":" or "—" cue)."""
+    original = (start, end)
     while start < end and text[start] in EDGE:
         start += 1
     while end > start and text[end - 1] in EDGE:
         end -= 1
-    return start, end
+    return (start, end) if end > start else original
 
 
 def ours(items) -> list[dict[str, set]]:
