@@ -481,8 +481,11 @@ FAR_PLACE_KM = 50.0
 # quantities): two outlets reporting one speaker, or the same counted thing
 # ("people killed" / "people died"), are likely reporting one statement -
 # also when the numbers differ, which is then a conflict to show.
-SAME_SPEAKER_BONUS = 0.75
+SAME_SPEAKER_BONUS = 0.0
 SAME_COUNTED_BONUS = 1.0
+# Two different people's direct quotes are two statements: they only form one
+# fact when their content truly matches (cosine and wording both high).
+OTHER_SPEAKER_QUOTE_PENALTY = 2.5
 THRESHOLD = 0.35  # average-linkage cut on the pair probability
 SECONDARY_MARGIN = 0.1  # a claim joins a second fact only when clearly above the cut
 DENSE_LIMIT = 3500
@@ -536,6 +539,31 @@ def _counted_stems(claim: Claim) -> set[str]:
         for q in claim.quantities
         if q.counted and q.value is not None and len(counted_key(q.counted)) >= 2
     }
+
+
+_PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "who", "this", "that", "one"}
+_SPEAKER_HEAD_END = re.compile(r",|\s+(?:in|of|from|at|for|on|who|which|with)\s+", re.I)
+_QUOTE_MARK = re.compile(r"[\"“”]")
+
+
+def speaker_key(claim: Claim) -> str | None:
+    """A speaker's identity across articles: the head word of the name.
+
+    "Colonel Mihai Dumitrescu" and "Dumitrescu" meet on "dumitrescu";
+    "Prosecutors in Piatra Neamț" is "prosecutors"; pronouns are unknown.
+    """
+    if not claim.attribution or not claim.attribution.speaker:
+        return None
+    head = _SPEAKER_HEAD_END.split(claim.attribution.speaker.strip(), maxsplit=1)[0]
+    words = _entity_key(head).split()
+    if not words or words[-1] in _PRONOUNS:
+        return None
+    return words[-1]
+
+
+def is_direct_quote(claim: Claim) -> bool:
+    """The claim quotes someone's words (it holds a quotation mark)."""
+    return claim.attribution is not None and bool(_QUOTE_MARK.search(claim.text))
 
 
 def _far_places(claims: Sequence[Claim], places: Mapping[str, Place]) -> np.ndarray | None:
@@ -610,10 +638,10 @@ class PairScorer:
         self.place_count = np.asarray(self.places.sum(1)).ravel()
         days = [set().union(*(_date_days(t) for t in c.times)) if c.times else set() for c in claims]
         self.far = _far_places(claims, places or {})
-        speakers = [
-            [_entity_key(c.attribution.speaker)] if c.attribution and c.attribution.speaker else [] for c in claims
-        ]
-        self.speakers = _incidence(speakers)
+        speakers = [speaker_key(c) for c in claims]
+        self.speakers = _incidence([[k] if k else [] for k in speakers])
+        self.has_speaker = np.array([k is not None for k in speakers])
+        self.quoted = np.array([is_direct_quote(c) for c in claims])
         self.counted = _incidence([_counted_stems(c) for c in claims])
         self.days = _incidence(days)
         self.day_count = np.asarray(self.days.sum(1)).ravel()
@@ -705,10 +733,14 @@ class PairScorer:
             if weight:
                 logit += np.float32(weight) * matrix
         art = self.claim_article[idx]
-        logit -= SAME_ARTICLE_PENALTY * (art[:, None] == art[None, :])
+        same_article = art[:, None] == art[None, :]
+        logit -= SAME_ARTICLE_PENALTY * same_article
         if self.far is not None:
             logit -= FAR_PLACE_PENALTY * self.far[np.ix_(idx, idx)]
-        logit += SAME_SPEAKER_BONUS * (_gram(self.speakers, idx) > 0)
+        same_speaker = _gram(self.speakers, idx) > 0
+        logit += SAME_SPEAKER_BONUS * (same_speaker & ~same_article)  # one speaker says many things
+        quoted = self.quoted[idx] & self.has_speaker[idx]
+        logit -= OTHER_SPEAKER_QUOTE_PENALTY * (np.logical_and.outer(quoted, quoted) & ~same_speaker)
         logit += SAME_COUNTED_BONUS * (_gram(self.counted, idx) > 0)
         prob = 1.0 / (1.0 + np.exp(-logit))
         np.fill_diagonal(prob, 1.0)

@@ -199,24 +199,27 @@ def _facts(alignment: Alignment, articles: Mapping[str, Article], places: Mappin
     claims = alignment.claims
     clusters = [list(c) for c in alignment.clusters]
     cluster_of = list(alignment.cluster_of)
-    denial_targets: dict[int, list[int]] = defaultdict(list)  # cluster -> denial claim idx
+    # cluster -> (denial claim, the claim it negates or None)
+    denial_targets: dict[int, list[tuple[int, int | None]]] = defaultdict(list)
 
-    # attach each denial to the fact it denies: its own cluster if that holds
-    # assertions, else an asserting sibling clause, else the likeliest fact.
+    # attach each denial to the fact whose content it negates ("X denied that
+    # 150 were killed" disputes the 150-killed fact), not to whatever cluster
+    # its own wording fell into.
     for i, claim in enumerate(claims):
         if not claim.attribution or claim.attribution.polarity != "denies":
             continue
         own = cluster_of[i]
-        if any(_asserts(claims[j]) for j in clusters[own] if j != i):
-            denial_targets[own].append(i)
+        denied_claim = _denial_target(i, alignment)
+        if denied_claim is None:
+            if any(_asserts(claims[j]) for j in clusters[own] if j != i):
+                denial_targets[own].append((i, None))
             continue
-        target = _denial_target(i, alignment)
-        if target is None:
-            continue
-        clusters[own].remove(i)
-        clusters[target].append(i)
-        cluster_of[i] = target
-        denial_targets[target].append(i)
+        target = cluster_of[denied_claim]
+        if target != own:
+            clusters[own].remove(i)
+            clusters[target].append(i)
+            cluster_of[i] = target
+        denial_targets[target].append((i, denied_claim))
 
     sentence_rank = _sentence_positions(claims)
     entity_freq = Counter(e for c in claims for e in set(c.entities))
@@ -237,9 +240,15 @@ def _facts(alignment: Alignment, articles: Mapping[str, Article], places: Mappin
         supporting = [claims[i] for i in members if _asserts(claims[i])] or member_claims
         outlets = tuple(sorted({articles[cl.article_id].outlet for cl in member_claims}))
         units = {independence_unit(articles[cl.article_id]) for cl in supporting}
+        # the fact's own members (not claims that merely also touch it) carry
+        # its denials, conflicts and representative text
+        primary = [i for i in members if cluster_of[i] == c]
         conflicts: list[Conflict] = []
-        for d in denial_targets.get(c, []):
-            denied = [claims[j] for j in members if j != d and _asserts(claims[j])]
+        for d, named in denial_targets.get(c, []):
+            if named is not None:
+                denied = [claims[named]]
+            else:
+                denied = [claims[j] for j in primary if j != d and _asserts(claims[j])][:3]
             if not denied:
                 continue
             speaker = claims[d].attribution.speaker or "a party"
@@ -247,10 +256,9 @@ def _facts(alignment: Alignment, articles: Mapping[str, Article], places: Mappin
                 Conflict(
                     kind="denial",
                     detail=f"{speaker} {claims[d].attribution.cue} it",
-                    claims=tuple(_citation(x) for x in [*denied[:3], claims[d]]),
+                    claims=tuple(_citation(x) for x in [*denied, claims[d]]),
                 )
             )
-        primary = [i for i in members if alignment.cluster_of[i] == c or i in denial_targets.get(c, [])]
         conflicts.extend(_pair_conflicts([i for i in primary if _asserts(claims[i])], alignment, places))
         if any(k.kind == "denial" for k in conflicts):
             status = "disputed"
@@ -260,7 +268,7 @@ def _facts(alignment: Alignment, articles: Mapping[str, Article], places: Mappin
             status = "corroborated"
         else:
             status = "single_source"
-        representative = _representative(members, alignment)
+        representative = _representative(primary, alignment)
         salience = sum(math.log1p(entity_freq[e]) for e in set(claims[representative].entities))
         position = max(1.0 / (1 + sentence_rank[i]) for i in members)
         importance = (
@@ -290,26 +298,61 @@ def _asserts(claim: Claim) -> bool:
     return claim.attribution is None or claim.attribution.polarity == "asserts"
 
 
+_ANAPHORIC = re.compile(
+    r"^(?:it|this|that|these|those|them|such\s+\w+|(?:the|this|that|these|those|his|her|their|its)\s+"
+    r"(?:\w+\s+)?(?:claims?|reports?|figures?|allegations?|accusations?|charges?|account|accounts|assurances?|"
+    r"statements?|suggestions?|assertions?|toll|numbers?|estimates?|version|story|idea|rumou?rs?))\b",
+    re.I,
+)
+DENIAL_MIN_SCORE = 0.35
+
+
+def denial_content(claim: Claim) -> str:
+    """What a denial denies: the words after its cue ("denied that 150 were killed")."""
+    cue = claim.attribution.cue if claim.attribution else ""
+    text = claim.text
+    match = re.search(r"\b" + re.escape(cue) + r"\b", text, re.I) if cue else None
+    content = text[match.end() :] if match else text
+    content = re.sub(r"^\s*(?:(?:the\s+)?(?:claims?|reports?|allegations?|suggestions?)\s+)?that\s+", "", content, flags=re.I)
+    return content.strip(" ,.;:\"“”")
+
+
 def _denial_target(i: int, alignment: Alignment) -> int | None:
+    """The claim a denial negates.
+
+    An anaphoric denial ("denied the claim", "police deny it") names the
+    statement just before it in the same article; an explicit one ("denied
+    that 150 were killed") names its content, matched by words and numbers
+    against every asserting claim of the story, nearby ones first.
+    """
     claims = alignment.claims
     denial = claims[i]
-    siblings = [
-        j
-        for j, other in enumerate(claims)
-        if j != i
-        and other.article_id == denial.article_id
-        and _asserts(other)
-        and 0 <= denial.start - other.end <= 12  # the clause right before, same sentence
-    ]
-    if siblings:
-        return alignment.cluster_of[siblings[0]]
-    best, best_prob = None, DENIAL_LINK_MIN_PROB
+    content = denial_content(denial)
+    anaphoric = bool(_ANAPHORIC.match(content)) or len(_content_words(content)) < 2
+    content_words = _content_words(content)
+    content_numbers = {q.value for q in denial.quantities if q.value is not None and q.start >= denial.end - len(content)}
+    same_article = sorted(
+        (j for j, c in enumerate(claims) if c.article_id == denial.article_id and c.end <= denial.start and j != i),
+        key=lambda j: -claims[j].end,
+    )
+    distance = {j: rank for rank, j in enumerate(same_article)}
+    best, best_score = None, DENIAL_MIN_SCORE
     for j, other in enumerate(claims):
-        if j == i or not _asserts(other) or not set(other.entities) & set(denial.entities):
+        if j == i or not _asserts(other):
             continue
-        prob = alignment.pair_prob(i, j)
-        if prob > best_prob:
-            best, best_prob = alignment.cluster_of[j], prob
+        if other.attribution and denial.attribution and other.attribution.speaker == denial.attribution.speaker:
+            continue  # nobody denies their own statement
+        proximity = {0: 0.6, 1: 0.4, 2: 0.2}.get(distance.get(j, 99), 0.0)
+        if anaphoric:
+            score = proximity
+        else:
+            words = _content_words(other.text)
+            overlap = len(content_words & words) / len(content_words) if content_words else 0.0
+            numbers = {q.value for q in other.quantities if q.value is not None}
+            score = overlap + (0.5 if content_numbers & numbers else 0.0) + 0.5 * proximity
+            score += 0.3 * alignment.pair_prob(i, j)
+        if score > best_score:
+            best, best_score = j, score
     return best
 
 
@@ -349,26 +392,43 @@ def _pair_conflicts(
 
 
 def _representative(members: Sequence[int], alignment: Alignment) -> int:
-    """The most central, complete and preferably unattributed claim."""
+    """The cluster medoid: the claim most like the others, preferring an
+    outlet's own unattributed statement and a complete sentence; never a denial."""
     claims = alignment.claims
-    if len(members) == 1:
-        return members[0]
+    candidates = [i for i in members if _asserts(claims[i])] or list(members)
+    if len(candidates) == 1:
+        return candidates[0]
     idx = np.array(members)
     if alignment.prob is not None:
         sims = alignment.prob[np.ix_(idx, idx)]
     else:
         v = alignment.vectors[idx]
         sims = v @ v.T
-    centrality = sims.mean(axis=1)
+    position = {i: k for k, i in enumerate(members)}
+    n_others = max(1, len(members) - 1)
 
-    def score(k: int) -> float:
-        claim = claims[members[k]]
+    def score(i: int) -> tuple[float, int]:
+        claim = claims[i]
+        k = position[i]
+        centrality = (float(sims[k].sum()) - float(sims[k, k])) / n_others
         words = len(claim.text.split())
-        complete = 1.0 if 8 <= words <= 45 else 0.5
-        own = 0.15 if claim.attribution is None else 0.0
-        return float(centrality[k]) * complete + own
+        complete = _is_complete_sentence(claim.text) and 8 <= words <= 45
+        own = claim.attribution is None
+        return centrality + (0.15 if complete else 0.0) + (0.1 if own else 0.0), -i
 
-    return members[max(range(len(members)), key=lambda k: (score(k), -k))]
+    return max(candidates, key=score)
+
+
+def _is_complete_sentence(text: str) -> bool:
+    """Starts with a capital, ends with a full stop, and its quotes are closed."""
+    text = text.strip()
+    if not text or not (text[0].isupper() or text[0].isdigit()):
+        return False
+    if text[-1] not in ".!?\"”’":
+        return False
+    straight = text.count('"') % 2 == 0
+    curly = text.count("“") == text.count("”")
+    return straight and curly
 
 
 def _sentence_positions(claims: Sequence[Claim]) -> list[int]:

@@ -1,0 +1,199 @@
+"""Facts that read right: representative text, quotes of different people, denials (issue 5).
+
+Fictional text throughout: a quarry landslide in the invented town of Brennmoor.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from align_helpers import annotate_by_hand, article
+from storylens.align import Alignment, align_claims, extract_claims
+from storylens.compare import _facts, _representative, compare_story, denial_content
+from storylens.group import one_story
+from storylens.records import Claim, ClaimAttribution
+from storylens.resources import get_static_embedder
+
+
+def _claim(text: str, article_id: str, attribution: ClaimAttribution | None = None, start: int = 0) -> Claim:
+    return Claim(
+        id=f"c-{abs(hash((text, article_id, start))) % 10**8}",
+        article_id=article_id,
+        start=start,
+        end=start + len(text),
+        text=text,
+        attribution=attribution,
+    )
+
+
+def _said(speaker: str, cue: str = "said", polarity: str = "asserts") -> ClaimAttribution:
+    return ClaimAttribution(speaker=speaker, cue=cue, polarity=polarity)
+
+
+def test_representative_is_the_medoid_preferring_an_outlets_own_complete_sentence():
+    claims = [
+        _claim('"The hill just came down on us.', "a", _said("Ida Renn")),
+        _claim("A landslide at the Brennmoor quarry buried six houses on Friday night.", "b"),
+        _claim("The landslide buried six houses on Friday, the mayor said.", "c", _said("the mayor")),
+        _claim("six houses buried", "d"),
+    ]
+    # the fragment "six houses buried" is the most central claim by a little
+    prob = np.array(
+        [
+            [1.0, 0.40, 0.40, 0.45],
+            [0.40, 1.0, 0.80, 0.82],
+            [0.40, 0.80, 1.0, 0.82],
+            [0.45, 0.82, 0.82, 1.0],
+        ],
+        dtype=np.float32,
+    )
+    alignment = Alignment(claims=claims, clusters=[[0, 1, 2, 3]], vectors=np.eye(4, dtype=np.float32), prob=prob)
+    assert _representative([0, 1, 2, 3], alignment) == 1
+    # without the outlet's own sentence, the attributed complete sentence wins over the quote
+    assert _representative([0, 2, 3], alignment) == 2
+
+
+def test_a_denial_is_never_a_facts_representative_text():
+    claims = [
+        _claim("The council said the quarry had been inspected in May.", "a", _said("The council")),
+        _claim("The operator denied that the quarry had been inspected in May.", "b", _said("The operator", "denied", "denies")),
+    ]
+    prob = np.array([[1.0, 0.9], [0.9, 1.0]], dtype=np.float32)
+    alignment = Alignment(claims=claims, clusters=[[0, 1]], vectors=np.eye(2, dtype=np.float32), prob=prob, cluster_of=[0, 0])
+    (fact,) = _facts_with_articles(alignment)
+    assert fact.text == claims[0].text
+    assert fact.status == "disputed"
+
+
+def _facts_with_articles(alignment: Alignment):
+    articles = {
+        aid: article(aid, "x", outlet=aid).model_copy(update={"id": aid})
+        for aid in {c.article_id for c in alignment.claims}
+    }
+    return _facts(alignment, articles, {})
+
+
+SENATOR = (
+    "An opposition senator said the landslide at the Brennmoor quarry killed far more people than reported.\n"
+    "“I say it plainly: at least 30 people died under that hill,” Senator Tomas Weir said on Saturday.\n"
+    "The Interior Ministry denied the claim, calling it “reckless speculation”.\n"
+    "Rescue teams with dogs searched the rubble through the night.\n"
+)
+WITNESS = (
+    "A landslide at the Brennmoor quarry buried six houses on Friday night.\n"
+    "“The hill came down on the houses in less than a minute,” said Ida Renn, a baker who lives nearby.\n"
+    "The Interior Ministry said seven people had been confirmed dead.\n"
+)
+REPORT = (
+    "Seven people were killed when a landslide at the Brennmoor quarry buried six houses on Friday night.\n"
+    "Police denied that officers had closed the quarry road before the slide.\n"
+    "Rescue teams with dogs searched the rubble through the night, officials said.\n"
+)
+LOCAL = (
+    "Residents said officers had closed the quarry road before the slide.\n"
+    "The quarry, which employs 80 people, has been shut until further notice.\n"
+)
+
+
+def _landslide():
+    senator, witness = article("north-star", SENATOR), article("hill-gazette", WITNESS)
+    report, local = article("river-daily", REPORT), article("brennmoor-voice", LOCAL)
+    brennmoor = ("Brennmoor", "GPE", "Brennmoor")
+    ministry = ("Interior Ministry", "ORG", "Interior Ministry")
+    annotations = {
+        senator.id: annotate_by_hand(
+            SENATOR,
+            entities=(brennmoor, ministry, ("Tomas Weir", "PERSON", "Tomas Weir")),
+            attributions=(
+                ("An opposition senator", "said", "the landslide at the Brennmoor quarry killed far more people than reported", "asserts"),
+                ("Senator Tomas Weir", "said", "I say it plainly: at least 30 people died under that hill", "asserts"),
+                ("The Interior Ministry", "denied", "the claim", "denies"),
+            ),
+            quantities=(("at least 30", 30, "people died"),),
+        ),
+        witness.id: annotate_by_hand(
+            WITNESS,
+            entities=(brennmoor, ministry, ("Ida Renn", "PERSON", "Ida Renn")),
+            attributions=(
+                ("Ida Renn", "said", "The hill came down on the houses in less than a minute", "asserts"),
+                ("The Interior Ministry", "said", "seven people had been confirmed dead", "asserts"),
+            ),
+            quantities=(("six", 6, "houses"), ("seven", 7, "people dead")),
+        ),
+        report.id: annotate_by_hand(
+            REPORT,
+            entities=(brennmoor,),
+            attributions=(
+                ("Police", "denied", "officers had closed the quarry road before the slide", "denies"),
+                ("officials", "said", "Rescue teams with dogs searched the rubble through the night", "asserts"),
+            ),
+            quantities=(("Seven", 7, "people killed"), ("six", 6, "houses")),
+        ),
+        local.id: annotate_by_hand(
+            LOCAL,
+            entities=(brennmoor,),
+            attributions=(("Residents", "said", "officers had closed the quarry road before the slide", "asserts"),),
+            quantities=(("80", 80, "people"),),
+        ),
+    }
+    articles = [senator, witness, report, local]
+    by_id = {a.id: a for a in articles}
+    return articles, by_id, annotations
+
+
+def _fact_holding(comparison, fragment):
+    found = [f for f in comparison.facts if any(fragment in c.text for c in f.claims)]
+    assert found, f"no fact holds {fragment!r}"
+    return found[0]
+
+
+def test_direct_quotes_of_different_speakers_stay_apart():
+    articles, by_id, annotations = _landslide()
+    claims = [c for a in articles for c in extract_claims(a, annotations[a.id])]
+    alignment = align_claims(claims, by_id, embedder=get_static_embedder())
+    senator = next(i for i, c in enumerate(claims) if "at least 30 people died" in c.text)
+    witness = next(i for i, c in enumerate(claims) if "The hill came down" in c.text)
+    assert alignment.cluster_of[senator] != alignment.cluster_of[witness]
+    assert alignment.pair_prob(senator, witness) < 0.2
+
+
+def _cited_texts(by_id, conflict) -> list[str]:
+    return [by_id[c.article_id].text[c.start : c.end] for c in conflict.claims]
+
+
+def test_an_anaphoric_denial_disputes_the_statement_just_before_it():
+    articles, by_id, annotations = _landslide()
+    comparison = compare_story(one_story(articles), by_id, annotations, embedder=get_static_embedder())
+    toll = _fact_holding(comparison, "at least 30 people died")
+    assert toll.status == "disputed"
+    assert any("denied the claim" in c.text for c in toll.claims)
+    denial = next(k for k in toll.conflicts if k.kind == "denial")
+    assert "Interior Ministry" in denial.detail
+    cited = _cited_texts(by_id, denial)
+    assert "at least 30 people died" in cited[0] and "denied the claim" in cited[-1]
+    # the denial is in no other fact; the fact does not read as someone else's quote
+    assert [f for f in comparison.facts if any("denied the claim" in c.text for c in f.claims)] == [toll]
+    assert not any("The hill came down" in c.text for c in toll.claims)
+    assert "denied" not in toll.text and "The hill" not in toll.text
+
+
+def test_an_explicit_denial_disputes_the_claim_it_names_in_another_outlet():
+    articles, by_id, annotations = _landslide()
+    comparison = compare_story(one_story(articles), by_id, annotations, embedder=get_static_embedder())
+    road = _fact_holding(comparison, "Residents said officers had closed the quarry road")
+    assert road.status == "disputed"
+    assert any(c.text.startswith("Police denied") for c in road.claims)
+    (denial,) = [k for k in road.conflicts if k.kind == "denial"]
+    assert _cited_texts(by_id, denial)[0].startswith("Residents said officers had closed")
+    # the sentence right before the denial (the death toll) is not what police deny
+    for fact in comparison.facts:
+        for conflict in fact.conflicts:
+            if conflict.kind == "denial" and "Police" in conflict.detail:
+                assert not any("Seven people" in t for t in _cited_texts(by_id, conflict))
+
+
+def test_denial_content_is_what_follows_the_cue():
+    claim = _claim("Police denied that officers had closed the road.", "a", _said("Police", "denied", "denies"))
+    assert denial_content(claim) == "officers had closed the road"
+    claim = _claim("The ministry rejected the claim, calling it speculation.", "a", _said("The ministry", "rejected", "denies"))
+    assert denial_content(claim).startswith("the claim")
