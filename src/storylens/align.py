@@ -487,7 +487,10 @@ SAME_COUNTED_BONUS = 1.0
 # fact when their content truly matches (cosine and wording both high).
 OTHER_SPEAKER_QUOTE_PENALTY = 2.5
 THRESHOLD = 0.35  # average-linkage cut on the pair probability
-SECONDARY_MARGIN = 0.1  # a claim joins a second fact only when clearly above the cut
+# A fact's member must state it closely in the words of at least one other
+# article (neutral on ECB+, removes lukewarm members from facts).
+MEMBER_MIN_LINK = 0.6
+SECONDARY_MARGIN = 0.1
 DENSE_LIMIT = 3500
 
 
@@ -647,6 +650,14 @@ class PairScorer:
         self.day_count = np.asarray(self.days.sum(1)).ravel()
         self.article_index = {a: i for i, a in enumerate(sorted({c.article_id for c in claims}))}
         self.claim_article = np.array([self.article_index[c.article_id] for c in claims])
+        # the source each claim comes from: syndicated copies are one source,
+        # so a copy of a sentence never vouches for the sentence itself
+        source_of = {
+            a: (f"syn:{articles[a].syndication_group}" if a in articles and articles[a].syndication_group else a)
+            for a in self.article_index
+        }
+        sources = {u: k for k, u in enumerate(sorted(set(source_of.values())))}
+        self.claim_source = np.array([sources[source_of[c.article_id]] for c in claims])
         doc = np.zeros((len(self.article_index), vectors.shape[1] if len(vectors) else 1), dtype=np.float32)
         np.add.at(doc, self.claim_article, vectors)
         doc /= np.clip(np.linalg.norm(doc, axis=1, keepdims=True), 1e-9, None)
@@ -766,6 +777,31 @@ def _average_linkage(prob: np.ndarray, threshold: float) -> list[list[int]]:
     return list(groups.values())
 
 
+def _eject_weak_members(
+    clusters: list[list[int]], prob: np.ndarray, claim_source: np.ndarray
+) -> list[list[int]]:
+    """Split off members that no claim of another source states closely.
+
+    Average linkage admits a claim whose every link is lukewarm when the rest
+    of the cluster is tight; such a claim reads as an unrelated sentence in the
+    fact. It becomes its own fact (and may still join this one as a secondary
+    member when it matches it as well as the members do).
+    """
+    out: list[list[int]] = []
+    for group in clusters:
+        if len(group) < 3:  # a pair's one link is its average: the cut already judged it
+            out.append(group)
+            continue
+        members = np.array(group)
+        links = prob[np.ix_(members, members)].copy()
+        links[claim_source[members][:, None] == claim_source[members][None, :]] = 0.0
+        strong = links.max(axis=1) >= MEMBER_MIN_LINK  # symmetric: never exactly one
+        if strong.any():
+            out.append([int(i) for i in members[strong]])
+        out.extend([int(i)] for i in members[~strong])
+    return out
+
+
 def choose_embedder(n_texts: int):
     """MiniLM for small stories, static vectors when MiniLM would be too slow."""
     from storylens.resources import get_embedder, get_static_embedder
@@ -816,13 +852,16 @@ def align_claims(
     if n <= DENSE_LIMIT:
         idx = np.arange(n)
         prob = scorer.prob(idx)
-        clusters = _average_linkage(prob, threshold)
+        clusters = _eject_weak_members(_average_linkage(prob, threshold), prob, scorer.claim_source)
         alignment = Alignment(claims=claims, clusters=clusters, vectors=vectors, prob=prob)
     else:
         clusters = []
         for component in _candidate_components(scorer, vectors, threshold):
             idx = np.array(component)
-            local = _average_linkage(scorer.prob(idx), threshold)
+            local_prob = scorer.prob(idx)
+            local = _eject_weak_members(
+                _average_linkage(local_prob, threshold), local_prob, scorer.claim_source[idx]
+            )
             clusters.extend([[component[i] for i in group] for group in local])
         alignment = Alignment(claims=claims, clusters=clusters, vectors=vectors)
     clusters.sort(key=lambda g: min(g))
@@ -832,12 +871,13 @@ def align_claims(
         for i in group:
             cluster_of[i] = c
     alignment.cluster_of = cluster_of
-    alignment.secondary = _secondary_members(alignment, scorer.claim_article, threshold)
+    alignment.secondary = _secondary_members(alignment, scorer.claim_source, threshold)
     return alignment
 
 
-def _secondary_members(alignment: Alignment, claim_article: np.ndarray, threshold: float) -> list[list[int]]:
-    """Let a claim support a second fact it matches as well as that fact's own members do.
+def _secondary_members(alignment: Alignment, claim_source: np.ndarray, threshold: float) -> list[list[int]]:
+    """Let a claim support a second fact it matches as well as that fact's own members do
+    (compared with members from other sources: syndicated copies count as one source).
 
     "During several rounds of meetings over 3 days, delegates will press for a
     ceasefire" states two things another outlet reports in two sentences.
@@ -853,7 +893,7 @@ def _secondary_members(alignment: Alignment, claim_article: np.ndarray, threshol
     membership = csr_matrix(
         (np.ones(n, dtype=np.float32), (np.arange(n), np.asarray(alignment.cluster_of))), shape=(n, k)
     )
-    other_article = claim_article[:, None] != claim_article[None, :]
+    other_article = claim_source[:, None] != claim_source[None, :]
     counts = np.asarray((membership.T @ other_article.T.astype(np.float32)).T)
     sums = np.asarray((membership.T @ np.where(other_article, prob, 0.0).T).T)
     mean = np.divide(sums, counts, out=np.zeros_like(counts), where=counts > 0)
