@@ -552,6 +552,12 @@ def _outlet_views(
             if name:
                 for term in mention_terms(article.text, entity.start, entity.end):
                     terms[name][article.outlet][term] += 1
+    # only referents the outlets name differently say something about wording
+    worded_differently = {
+        name
+        for name, per_outlet in terms.items()
+        if len(per_outlet) >= 2 and len({frozenset(c) for c in per_outlet.values()}) >= 2
+    }
     outlet_facts: dict[str, set[str]] = defaultdict(set)
     for f in facts:
         for c in f.claims:
@@ -576,7 +582,7 @@ def _outlet_views(
         wording = {
             name: tuple(t for t, _ in per_outlet[outlet].most_common())
             for name, per_outlet in sorted(terms.items())
-            if outlet in per_outlet and len(per_outlet) >= 2
+            if outlet in per_outlet and name in worded_differently
         }
         views.append(
             OutletView(
