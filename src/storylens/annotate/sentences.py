@@ -44,13 +44,22 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return _merge_fragments(text, spans)
 
 
+# Titles before a name: syntok sometimes ends a sentence at them ("…,” Rep. | Earl Blumenauer said.").
+_TITLE_END = re.compile(
+    r"(?:^|[\s(“\"‘'])(?:Rep|Reps|Sen|Sens|Gov|Govs|Lt|Gen|Dr|Mr|Mrs|Ms|Col|Capt|Sgt|Prof|Rev|Adm|Maj|Cmdr|Supt|"
+    r"Atty|Gov\.-elect|Pres|Hon|Sr|Jr|St|Ft|Mt)\.$")
+
+
 def _merge_fragments(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Glue stray punctuation-only pieces (". ." debris) onto the sentence before."""
+    """Glue stray punctuation-only pieces (". ." debris) onto the sentence before, and a
+    sentence cut after a title ("Lt.", "Gov.") onto the name that follows it."""
     merged: list[tuple[int, int]] = []
     for start, end in spans:
         piece = text[start:end]
         same_line = merged and "\n" not in text[merged[-1][1] : start]
         if same_line and not any(c.isalnum() for c in piece):
+            merged[-1] = (merged[-1][0], end)
+        elif same_line and piece[:1].isupper() and _TITLE_END.search(text[merged[-1][0]:merged[-1][1]]):
             merged[-1] = (merged[-1][0], end)
         else:
             merged.append((start, end))
