@@ -12,7 +12,10 @@ best global threshold (an oracle choice, which flatters the baselines).
     nice -n 10 .venv/bin/python bench/alignment.py [--topics 1,2,3] [--fit]
 
 --fit refits the logistic pair weights of storylens.align on the topics given
-and prints them (paste into align.WEIGHTS/BIAS).
+and prints them (paste into align.MODEL_WEIGHTS). --cv (with --embedder
+static|minilm) fits on the odd topics and scores the even ones with those
+weights, then the other way round: held-out figures, never fitted and
+scored on the same topics.
 """
 
 from __future__ import annotations
@@ -125,6 +128,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--topics", help="comma-separated topic numbers (default: all present)")
     parser.add_argument("--fit", action="store_true", help="refit the pair weights and print them")
+    parser.add_argument("--cv", action="store_true", help="odd/even topic cross-validation of the pair weights")
     parser.add_argument("--no-minilm", action="store_true", help="skip the MiniLM baseline")
     parser.add_argument("--threshold", type=float, help="override align.THRESHOLD (tuning)")
     parser.add_argument("--embedder", choices=["auto", "static", "minilm"], default="auto")
@@ -161,6 +165,10 @@ def main() -> int:
     pair_texts: list[tuple[str, str]] = []
     fit_x: list[np.ndarray] = []
     fit_y: list[np.ndarray] = []
+    topic_samples: dict[str, tuple[int, int]] = {}  # topic -> slice of fit_x
+    held: dict[str, tuple] = {}  # topic -> (articles, annotations, docs, items) for --cv
+    if args.cv:
+        args.fit = True
     seconds_annotate = seconds_compare = 0.0
     n_articles = n_sentences = 0
     store = Store(args.db)
@@ -215,7 +223,10 @@ def main() -> int:
             pair_tfidf.append(float(cosines[a, b]))
             pair_texts.append((item_texts[a], item_texts[b]))
 
+        if args.cv:
+            held[topic_dir.name] = (articles, annotations, docs, items)
         if args.fit:
+            first_sample = len(fit_x)
             claims = []
             entity_index = align.EntityIndex.build(annotations[a.id] for a in articles)
             for article in articles:
@@ -239,8 +250,11 @@ def main() -> int:
                         continue
                     fit_x.append(feats[:, pos[i], pos[j]])
                     fit_y.append(bool(items[ka][3] & items[kb][3]))
+            topic_samples[topic_dir.name] = (first_sample, len(fit_x))
         print(f"topic {topic_dir.name}: {len(articles)} articles, {len(items)} annotated sentences", file=sys.stderr)
 
+    if args.cv:
+        return cross_validate(args, held, topic_samples, fit_x, fit_y, embedder)
     gold = np.array(pair_gold)
     ours = np.array(pair_ours)
     tp = int((gold & ours).sum())
@@ -275,6 +289,70 @@ def main() -> int:
         print(f'"{args.embedder}": ({np.round(model.coef_[0], 2).tolist()}, {round(float(model.intercept_[0]), 2)}),')
         for name, w in zip(align.FEATURES, model.coef_[0], strict=True):
             print(f"  {name:<12} {w:+.2f}")
+    return 0
+
+
+def pair_labels(comparison, docs: list[dict], items: list) -> tuple[list[bool], list[bool]]:
+    """Gold and predicted labels of every annotated sentence pair of one topic."""
+    spans_of = {fact.id: [(c.article_id, c.start, c.end) for c in fact.claims] for fact in comparison.facts}
+    item_facts = [
+        {f for f, spans in spans_of.items() if any(a == doc["id"] and s < span[1] and e > span[0] for a, s, e in spans)}
+        for doc, _, span, _ in items
+    ]
+    gold, ours = [], []
+    for a, b in combinations(range(len(items)), 2):
+        if items[a][0]["name"] != items[b][0]["name"]:
+            gold.append(bool(items[a][3] & items[b][3]))
+            ours.append(bool(item_facts[a] & item_facts[b]))
+    return gold, ours
+
+
+def cross_validate(args, held: dict, topic_samples: dict, fit_x: list, fit_y: list, embedder) -> int:
+    """Fit on odd topics, score even ones (and back): held-out P/R/F1."""
+    from sklearn.linear_model import LogisticRegression
+
+    from storylens import align
+    from storylens.compare import compare_story
+    from storylens.group import one_story
+
+    if args.embedder == "auto":
+        print("--cv needs --embedder static or minilm")
+        return 2
+    x, y = np.array(fit_x), np.array(fit_y)
+    halves = {"odd": [t for t in held if int(t) % 2], "even": [t for t in held if not int(t) % 2]}
+    saved = align.MODEL_WEIGHTS[args.embedder]
+    total_gold: list[bool] = []
+    total_ours: list[bool] = []
+    total_fixed: list[bool] = []
+    for train, test in (("odd", "even"), ("even", "odd")):
+        rows = np.concatenate([np.arange(*topic_samples[t]) for t in halves[train] if t in topic_samples])
+        model = LogisticRegression(C=1.0, max_iter=2000).fit(x[rows], y[rows])
+        weights = ([round(float(w), 2) for w in model.coef_[0]], round(float(model.intercept_[0]), 2))
+        for label, setting in (("refit", weights), ("shipped", saved)):
+            align.MODEL_WEIGHTS[args.embedder] = setting
+            gold, ours = [], []
+            for t in halves[test]:
+                articles, annotations, docs, items = held[t]
+                by_id = {a.id: a for a in articles}
+                comparison = compare_story(one_story(articles), by_id, annotations, embedder=embedder)
+                g, o = pair_labels(comparison, docs, items)
+                gold += g
+                ours += o
+            gold_a, ours_a = np.array(gold), np.array(ours)
+            p, r, f = prf(int((gold_a & ours_a).sum()), int((~gold_a & ours_a).sum()), int((gold_a & ~ours_a).sum()))
+            print(f"{label:>7} weights, fitted on {train} topics -> scored on {test}: P {p:.3f} R {r:.3f} F1 {f:.3f}")
+            if label == "refit":
+                total_gold += gold
+                total_ours += ours
+                print(f'         "{args.embedder}": {weights},')
+            else:
+                total_fixed += ours
+        align.MODEL_WEIGHTS[args.embedder] = saved
+    gold_a = np.array(total_gold)
+    for label, predicted in (("refit (held-out)", total_ours), ("shipped (fitted on all topics)", total_fixed)):
+        ours_a = np.array(predicted)
+        p, r, f = prf(int((gold_a & ours_a).sum()), int((~gold_a & ours_a).sum()), int((gold_a & ~ours_a).sum()))
+        print(f"both halves, {label}: P {p:.3f} R {r:.3f} F1 {f:.3f}")
     return 0
 
 

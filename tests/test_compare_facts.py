@@ -9,9 +9,15 @@ import numpy as np
 
 from align_helpers import annotate_by_hand, article
 from storylens.align import Alignment, align_claims, extract_claims
-from storylens.compare import _facts, _representative, compare_story, denial_content
+from storylens.compare import (
+    _facts,
+    _number_conflict,
+    _representative,
+    compare_story,
+    denial_content,
+)
 from storylens.group import one_story
-from storylens.records import Claim, ClaimAttribution
+from storylens.records import Claim, ClaimAttribution, Quantity
 from storylens.resources import get_static_embedder
 
 
@@ -197,3 +203,35 @@ def test_denial_content_is_what_follows_the_cue():
     assert denial_content(claim) == "officers had closed the road"
     claim = _claim("The ministry rejected the claim, calling it speculation.", "a", _said("The ministry", "rejected", "denies"))
     assert denial_content(claim).startswith("the claim")
+
+
+def _quantity(text: str, value: float, counted: str | None) -> Quantity:
+    return Quantity(start=0, end=len(text), text=text, value=value, counted=counted)
+
+
+def test_numbers_of_vaguely_counted_people_do_not_conflict():
+    confirmed = _claim("Seven people were confirmed dead.", "a").model_copy(
+        update={"quantities": (_quantity("Seven", 7, "people confirmed"),)}
+    )
+    missing = _claim("Three people were missing.", "b").model_copy(
+        update={"quantities": (_quantity("Three", 3, "people"),)}
+    )
+    assert _number_conflict(confirmed, missing) is None
+    killed = _claim("Nine people were killed.", "c").model_copy(
+        update={"quantities": (_quantity("Nine", 9, "people killed"),)}
+    )
+    died = _claim("Seven people died.", "d").model_copy(update={"quantities": (_quantity("Seven", 7, "people died"),)})
+    assert _number_conflict(killed, died)
+
+
+def test_a_value_both_claims_state_is_not_a_conflict():
+    """"2 million crowns ($90,000)" in two copies of one sentence: the annotator
+    may give both numbers the same unit, and still nothing disagrees."""
+    both = (_quantity("2 million", 2e6, "crowns"), _quantity("$90,000", 9e4, "crowns"))
+    first = _claim("The town will pay 2 million crowns ($90,000) in aid.", "a").model_copy(update={"quantities": both})
+    copy = _claim("The town will pay 2 million crowns ($90,000) in aid.", "b").model_copy(update={"quantities": both})
+    assert _number_conflict(first, copy) is None
+    other = _claim("The town will pay 3 million crowns in aid.", "c").model_copy(
+        update={"quantities": (_quantity("3 million", 3e6, "crowns"),)}
+    )
+    assert _number_conflict(first, other)

@@ -87,11 +87,27 @@ def _interval(quantity: Quantity) -> tuple[float, float] | None:
     return low, high
 
 
+# Too vague to make two numbers contradict: "nine people [confirmed dead]" and
+# "four people [missing]" count different things the annotator both calls people.
+GENERIC_COUNTED = frozenset({"people"})
+
+
 def _number_conflict(a: Claim, b: Claim) -> str | None:
-    """Same counted thing, incompatible values."""
+    """Same, specific counted thing, incompatible values - and a value that the
+    other claim also states is not contradicted by it ("50 million lei ($10.9
+    million)" in two copies of one sentence)."""
+    values_a = {q.value for q in a.quantities}
+    values_b = {q.value for q in b.quantities}
     for qa in a.quantities:
+        if qa.value in values_b:
+            continue
         for qb in b.quantities:
-            if not same_counted(counted_key(qa.counted), counted_key(qb.counted)):
+            if qb.value in values_a:
+                continue
+            key_a, key_b = counted_key(qa.counted), counted_key(qb.counted)
+            if key_a <= GENERIC_COUNTED and key_b <= GENERIC_COUNTED:
+                continue
+            if not same_counted(key_a, key_b):
                 continue
             if qa.ordinal != qb.ordinal and qa.whole is None and qb.whole is None:
                 continue
@@ -268,7 +284,7 @@ def _facts(alignment: Alignment, articles: Mapping[str, Article], places: Mappin
             status = "corroborated"
         else:
             status = "single_source"
-        representative = _representative(primary, alignment)
+        representative = _representative(primary, alignment, [independence_unit(articles[claims[i].article_id]) for i in primary])
         salience = sum(math.log1p(entity_freq[e]) for e in set(claims[representative].entities))
         position = max(1.0 / (1 + sentence_rank[i]) for i in members)
         importance = (
@@ -391,9 +407,12 @@ def _pair_conflicts(
     ]
 
 
-def _representative(members: Sequence[int], alignment: Alignment) -> int:
+def _representative(members: Sequence[int], alignment: Alignment, units: Sequence[str] | None = None) -> int:
     """The cluster medoid: the claim most like the others, preferring an
-    outlet's own unattributed statement and a complete sentence; never a denial."""
+    outlet's own unattributed statement and a complete sentence; never a denial.
+
+    Likeness is measured against other outlets' claims (``units``): two copies
+    of one wire sentence are alike because they are copies."""
     claims = alignment.claims
     candidates = [i for i in members if _asserts(claims[i])] or list(members)
     if len(candidates) == 1:
@@ -405,12 +424,15 @@ def _representative(members: Sequence[int], alignment: Alignment) -> int:
         v = alignment.vectors[idx]
         sims = v @ v.T
     position = {i: k for k, i in enumerate(members)}
-    n_others = max(1, len(members) - 1)
+    unit = np.array(units if units is not None else [str(i) for i in members])
+    others = unit[:, None] != unit[None, :]
+    if not others.any():
+        others = ~np.eye(len(members), dtype=bool)
 
     def score(i: int) -> tuple[float, int]:
         claim = claims[i]
         k = position[i]
-        centrality = (float(sims[k].sum()) - float(sims[k, k])) / n_others
+        centrality = float(sims[k][others[k]].mean()) if others[k].any() else 0.0
         words = len(claim.text.split())
         complete = _is_complete_sentence(claim.text) and 8 <= words <= 45
         own = claim.attribution is None
