@@ -235,3 +235,20 @@ def test_a_value_both_claims_state_is_not_a_conflict():
         update={"quantities": (_quantity("3 million", 3e6, "crowns"),)}
     )
     assert _number_conflict(first, other)
+
+
+def test_a_fact_echoing_part_of_another_is_dropped_unless_it_carries_a_dispute():
+    from storylens.compare import _drop_contained_facts
+    from storylens.records import Conflict, Fact
+
+    a, b, c = (_claim(t, f"art{n}") for n, t in enumerate(["The quarry closed.", "The quarry shut.", "Work stopped."]))
+
+    def fact(fid, claims, conflicts=()):
+        return Fact(id=fid, text=claims[0].text, status="corroborated", outlets=("x",), independent_outlets=1,
+                    claims=tuple(claims), conflicts=conflicts)
+
+    whole, echo, other = fact("f1", [a, b, c]), fact("f2", [a, b]), fact("f3", [c])
+    assert [f.id for f in _drop_contained_facts([whole, echo])] == ["f1"]
+    denial = Conflict(kind="denial", detail="x denied it", claims=())
+    disputed = fact("f2", [a, b], (denial,))
+    assert [f.id for f in _drop_contained_facts([whole, disputed, other])] == ["f1", "f2"]

@@ -306,8 +306,27 @@ def _facts(alignment: Alignment, articles: Mapping[str, Article], places: Mappin
                 importance=round(importance, 4),
             )
         )
+    facts = _drop_contained_facts(facts)
     facts.sort(key=lambda f: (-f.importance, f.id))
     return facts
+
+
+def _drop_contained_facts(facts: list[Fact]) -> list[Fact]:
+    """A fact whose every claim another fact also holds repeats it (secondary
+    members make such echoes); keep it only when it carries its own dispute."""
+    claim_sets = [frozenset(c.id for c in f.claims) for f in facts]
+    holders: dict[str, set[int]] = defaultdict(set)
+    for k, ids in enumerate(claim_sets):
+        for claim in ids:
+            holders[claim].add(k)
+    kept = []
+    for k, fact in enumerate(facts):
+        others = set.intersection(*(holders[c] for c in claim_sets[k])) - {k}
+        contained = any(len(claim_sets[o]) > len(claim_sets[k]) for o in others)
+        if contained and not fact.conflicts:
+            continue
+        kept.append(fact)
+    return kept
 
 
 def _asserts(claim: Claim) -> bool:
