@@ -208,7 +208,8 @@ def find_attributions(doc) -> list[Found]:
         if token.pos_ not in ("VERB", "AUX") or lemma not in CUE_LEMMAS:
             continue
         content_head = _content_child(token, lemma)
-        if lemma in WEAK_CUES and (content_head is None or content_head.dep_ != "ccomp"):
+        if lemma in WEAK_CUES and (content_head is None or content_head.dep_ != "ccomp") and not (
+                lemma == "speak" and any(c.dep_ == "prep" and c.lower_ == "about" for c in token.children)):
             continue
         content: tuple[int, int] | None = None
         if content_head is not None:
@@ -324,6 +325,7 @@ def find_attributions(doc) -> list[Found]:
     found.extend(_nominal_cues(doc, text, quotes))
     found.extend(_seeming(doc, text, quotes))
     found.extend(_framing_phrases(doc, text, quotes, found))
+    found.extend(_light_verbs(doc, text, quotes, found, sent_of))
     found.extend(_colon_lines(text, found))
     return _unnest(found, text)
 
@@ -506,6 +508,59 @@ def _framing_phrases(doc, text: str, quotes, found: list[Found]) -> list[Found]:
         if content[1] <= content[0]:
             continue
         out.append(Found(source, (token.idx, token.idx + len(token)), content, False, strong=False))
+    return out
+
+
+LIGHT_VERBS = frozenset("make take give deliver raise draw offer voice express issue lay level launch".split())
+LIGHT_OBJECTS = frozenset("""
+aim case point speech answer remark remarks comment comments defense defence argument pitch vision criticism
+concern concerns question questions statement appeal plea warning promise pledge vow prediction assessment
+accusation accusations charge attack attacks swipe jab shot dig praise endorsement objection objections
+complaint complaints suggestion proposal apology address announcement reference references claim claims
+""".split())
+OBJECT_PREPS = {"at", "on", "about", "for", "against", "of", "to", "over", "that"}
+
+
+def _light_verbs(doc, text: str, quotes, found: list[Found], sent_of) -> list[Found]:
+    """Light verb + speech noun: "took aim at Clinton", "made the case for a wall", "delivered a
+    defense of her husband", "raised concerns that …", "made it clear that …"."""
+    out = []
+    cues = {f.cue[0] for f in found}
+    for token in doc:
+        if token.pos_ != "VERB" or token.lemma_.lower() not in LIGHT_VERBS or token.idx in cues \
+                or _inside_quote(token.idx, quotes):
+            continue
+        obj = next((c for c in token.children if c.dep_ == "dobj"), None)
+        clear = next((c for c in token.children if c.dep_ in ("ccomp", "oprd", "acomp", "xcomp")
+                      and c.lower_ == "clear"), None)
+        content = None
+        cue_end = None
+        if clear is not None:
+            clause = next((c for c in list(clear.children) + list(token.children)
+                           if c.dep_ == "ccomp" and c.i > clear.i), None)
+            if clause is not None:
+                content, cue_end = _subtree_chars(clause), clear.idx + len(clear)
+        elif obj is not None and obj.lemma_.lower() in LIGHT_OBJECTS:
+            for child in list(obj.children) + list(token.children):
+                if child.i <= obj.i:
+                    continue
+                if child.dep_ == "prep" and child.lower_ in OBJECT_PREPS:
+                    pobj = next((c for c in child.children if c.dep_ in ("pobj", "pcomp")), None)
+                    if pobj is not None:
+                        content, cue_end = _subtree_chars(pobj), child.idx + len(child)
+                        break
+                if child.dep_ in ("acl", "ccomp", "relcl") and any(
+                        c.dep_ == "mark" and c.lower_ == "that" for c in child.children):
+                    content, cue_end = _subtree_chars(child), obj.idx + len(obj)
+                    break
+        if content is None:
+            continue
+        subject, _ = _subject(token)
+        source = _trim(text, *_source_extent(subject, token)) if subject is not None else None
+        content = _trim(text, *content)
+        if content[1] <= content[0]:
+            continue
+        out.append(Found(source, (token.idx, cue_end), content, False, strong=False))
     return out
 
 

@@ -1,0 +1,101 @@
+"""Attribution patterns added in session 2, each on a fictional sentence of our own."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("spacy")
+
+from storylens.annotate import annotate  # noqa: E402
+
+
+def _by_cue(text: str, cue: str):
+    found = [a for a in annotate(text).attributions if a.cue.text.startswith(cue)]
+    assert found, f"no attribution with cue {cue!r} in {[a.cue.text for a in annotate(text).attributions]}"
+    return found[0]
+
+
+def test_headline_colon_names_the_speaker():
+    text = "Mayor Ruiz: Harbor Deal Will Save 400 Jobs\n\nThe deal was signed on Friday."
+    item = _by_cue(text, ":")
+    assert item.source.text == "Mayor Ruiz"
+    assert item.content.text.startswith("Harbor Deal Will Save 400 Jobs")
+
+
+def test_section_labels_are_not_speakers():
+    text = "The Latest: Harbor strike enters its third day\n\nEditor's Note: This story has been updated."
+    assert not [a for a in annotate(text).attributions if a.cue.text == ":"]
+
+
+def test_lead_in_colon_before_a_quotation():
+    text = "Continued Okafor: “The cranes will stay idle until the rules change.”"
+    item = _by_cue(text, ":")
+    assert "Okafor" in item.source.text and item.direct
+
+
+def test_interjected_speaker_in_mid_sentence():
+    item = _by_cue("In her district, Okafor said, three clinics are closing this winter.", "said")
+    assert item.source.text == "Okafor"
+    assert "three clinics are closing" in item.content.text
+
+
+def test_title_before_a_name_does_not_end_the_sentence():
+    text = "“The port is open again,“ said Rep. Dana Whitfield (D-Ore.). She left at noon."
+    ann = annotate(text)
+    assert ann.sentences[0].text.endswith("(D-Ore.).")
+    item = _by_cue(text, "said")
+    assert "Whitfield" in item.source.text and item.direct
+    assert item.content.text.startswith("“The port is open again")
+
+
+def test_passive_cue_takes_the_by_agent_as_source():
+    item = _by_cue("The closure of the east terminal was announced by the harbor authority on Monday.", "announced")
+    assert item.source is not None and item.source.text == "the harbor authority"
+
+
+def test_passive_expectation_has_no_named_source():
+    item = _by_cue("The strike is widely expected to end before the holidays.", "expected")
+    assert item.source is None
+
+
+def test_nominal_cue_with_possessive_source():
+    item = _by_cue("The union's criticism that the ministry ignored safety rules grew louder.", "criticism")
+    assert item.source.text == "The union"
+    assert item.content.text == "that the ministry ignored safety rules"
+
+
+def test_seem_is_an_impression_without_a_source():
+    item = _by_cue("The negotiations seemed to be stalling by Thursday evening.", "seemed")
+    assert item.source is None and "The negotiations" in item.content.text
+
+
+def test_light_verb_with_speech_noun():
+    item = _by_cue("Senator Lyle took aim at the port authority over the delays.", "took")
+    assert item.source.text == "Senator Lyle" and item.cue.text.startswith("took aim at")
+    assert item.content.text.startswith("the port authority")
+
+
+def test_poll_frame_is_the_source_of_its_clause():
+    item = _by_cue("In a Harbor Weekly poll, the mayor led her rival by 12 points.", "In")
+    assert item.source.text == "a Harbor Weekly poll"
+    assert item.content.text.startswith("the mayor led her rival by 12 points")
+
+
+def test_hoped_is_a_cue_despite_the_lemma():
+    item = _by_cue("Okafor hoped the talks would resume next week.", "hoped")
+    assert item.source.text == "Okafor"
+
+
+def test_report_inside_a_report_is_part_of_its_content():
+    ann = annotate("Okafor said the ministry claimed the cranes were safe.")
+    assert [a.cue.text for a in ann.attributions] == ["said"]
+    assert "claimed the cranes were safe" in ann.attributions[0].content.text
+
+
+def test_contrasting_denial_keeps_its_own_attribution():
+    text = ("The ministry said that 12 workers were hurt in the collapse, while the union denied "
+            "that any safety rule had been broken.")
+    denial = _by_cue(text, "denied")
+    assert denial.polarity == "denies" and denial.source.text == "the union"
+    said = _by_cue(text, "said")
+    assert "denied" not in said.content.text
