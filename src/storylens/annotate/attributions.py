@@ -13,6 +13,8 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
+import numpy as np
+
 from storylens.annotate.sentences import doc_text
 from storylens.records import Attribution, Span
 
@@ -88,6 +90,23 @@ class Found:
     relative: bool = False  # the cue heads a relative clause ("Kirby, who said …")
     strong: bool = True  # a speech or denial cue (not a verb of thought or stance)
     antecedent: tuple[int, int] | None = None  # what a relative-pronoun source ("who") stands for
+
+
+SEEM_LEMMAS = frozenset({"seem", "appear"})
+
+
+def _select(doc, attr: str, words: frozenset[str]) -> list:
+    """The tokens whose lemma (or lowercase form) is one of ``words``, found in one array pass:
+    building a Python Token for every word of an article costs more than the rules themselves."""
+    from spacy.attrs import LEMMA, LOWER
+
+    if len(doc) == 0:
+        return []
+    strings = doc.vocab.strings
+    column = doc.to_array([LEMMA if attr == "LEMMA" else LOWER])
+    forms = {variant for w in words for variant in (w, w.capitalize(), w.upper())}
+    hashes = np.array(sorted(strings.add(w) for w in forms), dtype="uint64")
+    return [doc[i] for i in np.nonzero(np.isin(column, hashes))[0].tolist()]
 
 
 def _span(text: str, start: int, end: int) -> Span:
@@ -202,7 +221,7 @@ def find_attributions(doc) -> list[Found]:
     def sent_of(tok):  # token.sent rescans the doc at every call; this is a lookup
         return sentences[bisect_right(sentence_starts, tok.i) - 1]
 
-    for token in doc:
+    for token in _select(doc, "LEMMA", CUE_LEMMAS | frozenset(LEMMA_FIXES)):
         lemma = token.lemma_.lower()
         lemma = LEMMA_FIXES.get(lemma, lemma)
         if token.pos_ not in ("VERB", "AUX") or lemma not in CUE_LEMMAS:
@@ -432,7 +451,7 @@ def _nominal_cues(doc, text: str, quotes) -> list[Found]:
     "criticism that Trump was urging …" — a cue noun with a complement clause, an infinitive
     or a prepositional object as content; its possessor (or "by"/"from" phrase) as source."""
     out = []
-    for token in doc:
+    for token in _select(doc, "LEMMA", NOUN_CUES):
         if token.pos_ != "NOUN" or token.lemma_.lower() not in NOUN_CUES or _inside_quote(token.idx, quotes):
             continue
         content = None
@@ -487,7 +506,7 @@ def _framing_phrases(doc, text: str, quotes, found: list[Found]) -> list[Found]:
     clause, and "For Republicans, …" openers, were right less than a third of the time on train."""
     out = []
     cues = [f.cue for f in found]
-    for token in doc:
+    for token in _select(doc, "LOWER", frozenset({"in"})):
         if token.dep_ != "prep" or token.lower_ != "in" or _inside_quote(token.idx, quotes):
             continue
         pobj = next((c for c in token.children if c.dep_ == "pobj"), None)
@@ -526,7 +545,7 @@ def _light_verbs(doc, text: str, quotes, found: list[Found], sent_of) -> list[Fo
     defense of her husband", "raised concerns that …", "made it clear that …"."""
     out = []
     cues = {f.cue[0] for f in found}
-    for token in doc:
+    for token in _select(doc, "LEMMA", LIGHT_VERBS):
         if token.pos_ != "VERB" or token.lemma_.lower() not in LIGHT_VERBS or token.idx in cues \
                 or _inside_quote(token.idx, quotes):
             continue
@@ -568,8 +587,8 @@ def _seeming(doc, text: str, quotes) -> list[Found]:
     """"X seemed to …", "It appears that …": the writer's (or an unnamed) impression; PolNeAR
     marks "seem"/"appear" as cues whose content is the subject and its complement."""
     out = []
-    for token in doc:
-        if token.lemma_.lower() not in ("seem", "appear") or token.pos_ != "VERB" or _inside_quote(token.idx, quotes):
+    for token in _select(doc, "LEMMA", SEEM_LEMMAS):
+        if token.lemma_.lower() not in SEEM_LEMMAS or token.pos_ != "VERB" or _inside_quote(token.idx, quotes):
             continue
         complement = next((c for c in token.children if c.dep_ in ("xcomp", "ccomp", "acomp", "attr", "oprd")
                            and c.i > token.i), None)
@@ -611,7 +630,7 @@ def _according_to(doc, sent_of) -> list[Found]:
     out = []
     if "ccording to" not in text and "CCORDING TO" not in text:
         return out  # skip a pass over every token
-    for token in doc:
+    for token in _select(doc, "LOWER", frozenset({"according"})):
         if token.lower_ != "according" or token.i + 1 >= len(doc) or doc[token.i + 1].lower_ != "to":
             continue
         to = doc[token.i + 1]
