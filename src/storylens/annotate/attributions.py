@@ -49,7 +49,8 @@ acquiesce advocate allude assail attribute balk cheer comment convince deem echo
 liken negotiate persuade pivot promote rail rebuke recount regard retweet side single spar talk unveil voice
 weigh dislike react
 """.split()  # the last three lines: reporting verbs frequent among PolNeAR *train* cues
-QUOTE_ONLY = {"continue", "go", "chime", "laugh", "smile", "shrug", "sigh", "exclaim", "interject"}
+ACL_STANCE = {"support", "back", "oppose", "endorse"}
+QUOTE_ONLY = {"continue", "read", "chime", "laugh", "smile", "shrug", "sigh", "exclaim", "interject"}
 # en_core_web_sm lemmatises "hoped"/"hoping" as "hop": the cue is "hope" all the same.
 LEMMA_FIXES = {"hop": "hope"}
 CUE_LEMMAS = frozenset(SPEECH) | frozenset(COGNITION) | DENIAL | frozenset(STANCE) | QUOTE_ONLY
@@ -155,7 +156,12 @@ def _subject(verb):
         if child.dep_ in ("nsubj", "nsubjpass", "csubj"):
             return child, verb
     if verb.dep_ == "conj":
-        return _subject(verb.head)
+        head = verb.head
+        if head.dep_ == "ccomp" and head.head.lemma_ in CUE_LEMMAS and verb.lemma_ in REPORTING \
+                and head.head.i < head.i:
+            # "He said A and said that B": the parser hangs the second "said" on A's verb
+            return _subject(head.head)
+        return _subject(head)
     if verb.dep_ in ("advcl", "xcomp") and verb.tag_ in ("VBG", "VB"):
         return _subject(verb.head)
     if verb.dep_ == "pcomp" and verb.head.lower_ == "as" and verb.head.head.lemma_ in ("quote", "cite"):
@@ -264,8 +270,8 @@ def find_attributions(doc) -> list[Found]:
             # "As the Times reported, Clinton raised …": the main clause is the content
             content = _subtree_chars(token.head, exclude=[token])
         stance_only = False
-        if token.dep_ == "acl" and lemma not in SPEECH:
-            continue  # "ads supporting Rubio", "a request seeking comment"
+        if token.dep_ == "acl" and lemma not in SPEECH and not (lemma in ACL_STANCE and token.tag_ == "VBG"):
+            continue  # "a request seeking comment" ("the Super PAC backing Bush" is one on train)
         if lemma in QUOTE_ONLY:
             content = _adjacent_quote(token, quotes, sent_of(token)) if not _content_child(token) else content
             if content is None:
@@ -429,6 +435,8 @@ def _unnest(found: list[Found], text: str = "") -> list[Found]:
             if inner is item or not inner.strong:
                 continue
             inner_start = min(inner.cue[0], inner.source[0] if inner.source else inner.cue[0])
+            if inner.source and inner.source[0] < item.content[0]:
+                inner_start = inner.cue[0]  # "X said A and said B": same speaker, A ends before "and said"
             if item.content[0] < inner_start < item.content[1] and inner.content[0] >= inner_start - 1 \
                     and inner_start > item.content[0] + 20:
                 item.content = (item.content[0], inner_start)
