@@ -168,6 +168,11 @@ def _subject(verb):
         obj = next((c for c in verb.head.head.children if c.dep_ == "dobj"), None)
         if obj is not None:
             return obj, verb
+    if verb.dep_ == "acomp" and verb.pos_ == "ADJ":
+        return _subject(verb.head)  # "voters were more likely to say …": through "likely"
+    if verb.dep_ == "pcomp" and verb.tag_ == "VBG" and verb.head.dep_ == "prep" \
+            and verb.head.head.pos_ in ("VERB", "AUX"):
+        return _subject(verb.head.head)  # "began by saying …", "has taken to urging …"
     if verb.dep_ == "relcl":
         return verb.head, verb
     if verb.dep_ == "acl" and verb.tag_ == "VBG":
