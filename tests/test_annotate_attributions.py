@@ -99,3 +99,32 @@ def test_contrasting_denial_keeps_its_own_attribution():
     assert denial.polarity == "denies" and denial.source.text == "the union"
     said = _by_cue(text, "said")
     assert "denied" not in said.content.text
+
+
+def test_second_said_keeps_the_first_speaker():
+    text = "Okafor said the new cranes had cut delays and said that the port would hire 40 workers."
+    second = [a for a in annotate(text).attributions if "hire 40 workers" in a.content.text]
+    assert second and second[0].source.text == "Okafor"
+
+
+def test_speaker_of_a_participle_after_a_preposition():
+    item = _by_cue("The mayor began by saying that the budget was balanced.", "saying")
+    assert item.source.text == "The mayor"
+
+
+def test_speaker_through_more_likely_to_say():
+    item = _by_cue("Younger dockworkers were more likely to say the strike should go on.", "say")
+    assert item.source.text == "Younger dockworkers"
+
+
+def test_unnamed_asker_and_a_one_word_answer():
+    ann = annotate("Asked if the talks had failed, the minister said no.")
+    asked = [a for a in ann.attributions if a.cue.text == "Asked"]
+    assert asked and asked[0].source is None and asked[0].content.text == "if the talks had failed"
+    said = [a for a in ann.attributions if a.cue.text == "said"]
+    assert said and said[0].content.text == "no" and said[0].source.text == "the minister"
+
+
+def test_thought_verb_interjected_mid_sentence():
+    item = _by_cue("Such delays, the engineers believe, will double the cost of the bridge.", "believe")
+    assert item.source.text == "the engineers" and "will double the cost" in item.content.text

@@ -213,7 +213,8 @@ def _complement_extent(verb) -> tuple[int, int] | None:
     parts = [c for c in verb.children if c.i > verb.i and (
         c.dep_ in ("dobj", "xcomp", "ccomp", "dative", "attr", "oprd", "acomp", "parataxis")
         or (c.dep_ == "prep" and c.lower_ in COMPLEMENT_PREPS)
-        or (c.dep_ == "advcl" and c.left_edge.lower_ == "for" and c.left_edge.i == verb.i + 1))]
+        or (c.dep_ == "advcl" and c.left_edge.lower_ in ("for", "if", "whether") and c.left_edge.i == verb.i + 1)
+        or (c.dep_ == "intj" and c.lower_ in ("yes", "no") and verb.lemma_ == "say"))]
     if not parts:
         return None
     start = min(t.left_edge.idx for t in parts)
@@ -253,7 +254,7 @@ def find_attributions(doc) -> list[Found]:
             # "…, X said." parsed with the content as the head clause
             head = token.head
             content = _subtree_chars(head, exclude=[token])
-        elif (token.dep_ == "parataxis" and token.head.i > token.i and lemma in REPORTING
+        elif (token.dep_ == "parataxis" and token.head.i > token.i and (lemma in REPORTING or lemma in COGNITION)
               and token.head.pos_ in ("VERB", "AUX") and token.i > 0
               and any(c.dep_ == "punct" and c.i > token.i for c in token.children)):
             # "In his state, Christie said, offenders are sent to treatment": the clause after it
@@ -299,7 +300,10 @@ def find_attributions(doc) -> list[Found]:
             before = token.doc[token.i - 1]
             if after and before.text in (",", "\"", "”", "’", "″"):
                 subject, subject_of = after[0], token
-        if stance_only and subject is None:
+        if token.tag_ == "VBN" and token.dep_ == "advcl" and lemma in ("ask", "question", "press") and not any(
+                c.dep_ in ("nsubj", "nsubjpass") for c in token.children):
+            passive = True  # "Asked if he was ever bullied, …": the asker goes unnamed
+        if stance_only and subject is None and not passive:
             continue
         if subject is not None and subject_of is not None and subject_of.lemma_ not in CUE_LEMMAS \
                 and subject_of != token and found and found[-1].cue[0] >= sent_of(token).start_char \
