@@ -17,7 +17,10 @@ logistic model over several cheap signals - static-embedding cosine, TF-IDF
 cosine, shared entities, shared/clashing numbers, places and dates, and how
 alike the two articles are overall - and claims are grouped by average-linkage
 clustering on that score, which does not chain unrelated claims the way
-single-linkage (connected components) does. Everything is dense numpy over
+single-linkage (connected components) does. A member of a larger cluster that
+no claim from another source states closely is split off (average linkage
+admits such lukewarm members), and two different people's direct quotes only
+align when their content truly matches. Everything is dense numpy over
 the story's claims (a 2,000-claim story is 4M pairs: well under a second);
 larger stories are first cut into candidate components by nearest neighbours.
 """
