@@ -128,3 +128,8 @@ def test_unnamed_asker_and_a_one_word_answer():
 def test_thought_verb_interjected_mid_sentence():
     item = _by_cue("Such delays, the engineers believe, will double the cost of the bridge.", "believe")
     assert item.source.text == "the engineers" and "will double the cost" in item.content.text
+
+
+def test_reportedly_marks_an_unnamed_source():
+    item = _by_cue("The harbor authority is reportedly considering a second terminal.", "reportedly")
+    assert item.source is None and "considering a second terminal" in item.content.text
