@@ -340,7 +340,8 @@ def cross_validate(args, held: dict, topic_samples: dict, fit_x: list, fit_y: li
                 ours += o
             gold_a, ours_a = np.array(gold), np.array(ours)
             p, r, f = prf(int((gold_a & ours_a).sum()), int((~gold_a & ours_a).sum()), int((gold_a & ~ours_a).sum()))
-            print(f"{label:>7} weights, fitted on {train} topics -> scored on {test}: P {p:.3f} R {r:.3f} F1 {f:.3f}")
+            origin = f"fitted on {train} topics" if label == "refit" else "fitted on all topics"
+            print(f"{label:>7} weights ({origin}) -> scored on {test}: P {p:.3f} R {r:.3f} F1 {f:.3f}")
             if label == "refit":
                 total_gold += gold
                 total_ours += ours
