@@ -58,7 +58,7 @@ CUE_LEMMAS = frozenset(SPEECH) | frozenset(COGNITION) | DENIAL | frozenset(STANC
 # "speak at", "sign a bill", "pick a running mate"): kept only with a clausal complement.
 WEAK_CUES = frozenset("""
 speak go feel pick advise maintain sign welcome determine celebrate invite interrupt assume react weigh
-frame laugh champion submit rip reassure
+frame laugh champion submit rip reassure find release
 """.split())
 COMPLEMENT_PREPS = {"for", "on", "about", "against", "over", "that", "as", "to", "into", "with"}
 NOMINAL_CONTENT = {"deny", "reject", "dismiss", "refute", "dispute", "confirm", "announce", "report",
@@ -238,6 +238,8 @@ def find_attributions(doc) -> list[Found]:
         lemma = LEMMA_FIXES.get(lemma, lemma)
         if token.pos_ not in ("VERB", "AUX") or lemma not in CUE_LEMMAS:
             continue
+        if token.idx > 0 and text[token.idx - 1] == "<":
+            continue  # leftover markup: <tweet id="…">
         content_head = _content_child(token, lemma)
         if lemma in WEAK_CUES and (content_head is None or content_head.dep_ != "ccomp") and not (
                 lemma == "speak" and any(c.dep_ == "prep" and c.lower_ == "about" for c in token.children)):
