@@ -251,7 +251,7 @@ def find_attributions(doc) -> list[Found]:
                 content = _subtree_chars(content_head)
         elif (token.dep_ in ("ccomp", "parataxis", "advcl") and token.head.i < token.i
               and token.head.pos_ in ("VERB", "AUX") and lemma in REPORTING
-              and not any(c.dep_ == "dobj" for c in token.children)
+              and not any(c.dep_ in ("dobj", "dative", "xcomp", "oprd", "acomp") for c in token.children)
               and re.search(r"[,\"”’″]\s*\S*\s*$", text[token.head.idx:_first_index(token)])):
             # "…, X said." parsed with the content as the head clause
             head = token.head
@@ -354,6 +354,8 @@ def find_attributions(doc) -> list[Found]:
                     content = _trim(text, content[0], source[0])
                 else:
                     content = _trim(text, source[1], content[1])
+                if content[1] <= content[0]:
+                    continue
         found.append(Found(source, _cue_extent(token), content, lemma in DENIAL, speaker_hint,
                            relative=token.dep_ == "relcl", strong=lemma in SPEECH or lemma in DENIAL,
                            antecedent=antecedent))
