@@ -252,3 +252,33 @@ def test_a_fact_echoing_part_of_another_is_dropped_unless_it_carries_a_dispute()
     denial = Conflict(kind="denial", detail="x denied it", claims=())
     disputed = fact("f2", [a, b], (denial,))
     assert [f.id for f in _drop_contained_facts([whole, disputed, other])] == ["f1", "f2"]
+
+
+def test_a_denial_never_targets_its_own_sides_statement():
+    residents = article("valley-voice", "Residents said officers had closed the quarry road before the slide.\n")
+    police_text = (
+        "Brennmoor police chief Anton Berg said officers had closed the quarry road before the slide for an hour.\n"
+        "Police denied that officers had closed the quarry road before the slide to keep people in.\n"
+    )
+    police = article("town-crier", police_text)
+    annotations = {
+        residents.id: annotate_by_hand(
+            residents.text,
+            attributions=(("Residents", "said", "officers had closed the quarry road before the slide", "asserts"),),
+        ),
+        police.id: annotate_by_hand(
+            police_text,
+            entities=(("Anton Berg", "PERSON", "Anton Berg"),),
+            attributions=(
+                ("Anton Berg", "said", "officers had closed the quarry road before the slide for an hour", "asserts"),
+                ("Police", "denied", "officers had closed the quarry road before the slide to keep people in", "denies"),
+            ),
+        ),
+    }
+    by_id = {residents.id: residents, police.id: police}
+    comparison = compare_story(one_story([residents, police]), by_id, annotations, embedder=get_static_embedder())
+    denials = [k for f in comparison.facts for k in f.conflicts if k.kind == "denial"]
+    assert denials
+    for denial in denials:
+        assert not any("Anton Berg" in t for t in _cited_texts(by_id, denial))
+    assert any(_cited_texts(by_id, k)[0].startswith("Residents said") for k in denials)

@@ -37,6 +37,7 @@ from storylens.align import (
     extract_claims,
     is_country,
     same_counted,
+    speaker_key,
 )
 from storylens.records import (
     Annotation,
@@ -352,6 +353,25 @@ def denial_content(claim: Claim) -> str:
     return content.strip(" ,.;:\"“”")
 
 
+def _same_side(denial: Claim, other: Claim) -> bool:
+    """The other claim is the denier's own: the same speaker, or one the
+    denier's name introduces ("police commander Charles Mutua said ...")."""
+    if not other.attribution or not denial.attribution:
+        return False
+    if other.attribution.speaker == denial.attribution.speaker:
+        return True
+    side = speaker_key(denial)
+    if side is None:
+        return False
+    cue = re.search(r"\b" + re.escape(other.attribution.cue) + r"\b", other.text) if other.attribution.cue else None
+    frame = other.text[: cue.start()] if cue else ""
+    return side in {_entity_word(w) for w in frame.split()}
+
+
+def _entity_word(word: str) -> str:
+    return re.sub(r"[^\w\-]", "", word).lower()
+
+
 def _denial_target(i: int, alignment: Alignment) -> int | None:
     """The claim a denial negates.
 
@@ -375,8 +395,8 @@ def _denial_target(i: int, alignment: Alignment) -> int | None:
     for j, other in enumerate(claims):
         if j == i or not _asserts(other):
             continue
-        if other.attribution and denial.attribution and other.attribution.speaker == denial.attribution.speaker:
-            continue  # nobody denies their own statement
+        if _same_side(denial, other):
+            continue  # nobody denies their own (side's) statement
         proximity = {0: 0.6, 1: 0.4, 2: 0.2}.get(distance.get(j, 99), 0.0)
         if anaphoric:
             score = proximity
