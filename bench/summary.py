@@ -8,7 +8,14 @@ the same cleaned article texts with the same word budget in the same run.
 Also reported: the share of summary sentences that carry a citation whose
 span text equals the sentence (or, for a template, cites claims).
 
-    nice -n 10 .venv/bin/python bench/summary.py [--limit N] [--offset K]
+    nice -n 10 .venv/bin/python bench/summary.py [--limit N] [--offset K] [--capture DIR]
+    nice -n 10 .venv/bin/python bench/summary.py --from-capture DIR [--limit N] [--offset K]
+
+``--capture DIR`` also stores each cluster's synthesis inputs (group, articles,
+annotations, comparison, reference, cleaned texts) as DIR/cNNN.pkl; with
+``--from-capture DIR`` only the synthesis stage runs, on those stored inputs
+(seconds instead of the pipeline's minutes): the way to iterate on the digest,
+and what scripts/fit_summary_ranker.py fits the sentence ranker on.
 
 Reads ../shared/data/multinews/validation.csv; says so and exits 0 when absent.
 """
@@ -18,6 +25,7 @@ from __future__ import annotations
 import argparse
 import ast
 import csv
+import pickle
 import statistics
 import sys
 import time
@@ -107,7 +115,9 @@ def main() -> int:
     parser.add_argument("--limit", type=int, default=None)
     parser.add_argument("--offset", type=int, default=0)
     parser.add_argument("--every", type=int, default=10, help="print the running scores every N clusters")
-    parser.add_argument("--split", type=int, default=100, help="also report clusters before/after this index")
+    parser.add_argument("--split", type=int, default=125, help="also report clusters before/after this index")
+    parser.add_argument("--capture", type=Path, help="store each cluster's synthesis inputs in this folder")
+    parser.add_argument("--from-capture", type=Path, help="synthesise from inputs stored by --capture")
     args = parser.parse_args()
     if not DATA.is_file():
         print(f"skip: {DATA} not present")
@@ -117,10 +127,22 @@ def main() -> int:
     from sumy.summarizers.lex_rank import LexRankSummarizer
     from sumy.summarizers.text_rank import TextRankSummarizer
 
+    from storylens import pipeline
     from storylens.clean import clean_document
     from storylens.errors import InputFailure
     from storylens.pipeline import build_report
-    from storylens.records import Document
+    from storylens.records import Document, Report
+    from storylens.synthesize import synthesize_story
+
+    captured: dict = {}
+
+    def capturing_synthesize(group, by_id, annotations, comparison, **options):
+        """The pipeline's own synthesis call, remembering its inputs for --capture."""
+        captured.update(group=group, articles=by_id, annotations=annotations, comparison=comparison)
+        return synthesize_story(group, by_id, annotations, comparison, **options)
+
+    if args.capture:
+        pipeline.synthesize_story = capturing_synthesize
 
     clusters = load_clusters(args.limit, args.offset)
     scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeL"], use_stemmer=True)
@@ -129,14 +151,25 @@ def main() -> int:
     seconds = dict.fromkeys(systems, 0.0)
     cited = total_sentences = templates = failures = 0
     print(f"Multi-News validation: {len(clusters)} clusters from {DATA}")
+    if args.capture:
+        args.capture.mkdir(parents=True, exist_ok=True)
     for n, (documents, reference) in enumerate(clusters, 1):
+        index = args.offset + n - 1
+        stored = None
+        if args.from_capture:
+            path = args.from_capture / f"c{index:03d}.pkl"
+            stored = pickle.loads(path.read_bytes()) if path.is_file() else None
+            if stored is None or stored.get("comparison") is None:
+                print(f"  cluster {index}: not captured in {args.from_capture}", flush=True)
         articles = []
-        for j, text in enumerate(documents):
-            doc = Document(source=f"multinews/{args.offset + n - 1}/{j}", text=text, kind="txt", outlet=f"outlet-{j}")
+        for j, text in enumerate(documents if stored is None else ()):
+            doc = Document(source=f"multinews/{index}/{j}", text=text, kind="txt", outlet=f"outlet-{j}")
             try:
                 articles.append(clean_document(doc))
             except InputFailure:
                 continue
+        if stored is not None and stored.get("comparison") is not None:
+            articles = list(stored["articles"].values())
         if not articles:
             failures += 1
             for name in systems:  # keep the per-cluster lists aligned for the split report
@@ -144,11 +177,22 @@ def main() -> int:
                     scores[name][metric].append(0.0)
             continue
         budget = words(reference)
-        texts = [a.text for a in articles]
+        texts = stored["texts"] if stored is not None else [a.text for a in articles]
         outputs: dict[str, str] = {}
 
         started = time.perf_counter()
-        report = build_report(articles, one_story_only=True, summary_words=budget)
+        if stored is not None:
+            story = synthesize_story(
+                stored["group"], stored["articles"], stored["annotations"], stored["comparison"],
+                summary_words=budget,
+            )
+            report = Report(articles=tuple(articles), stories=(story,))
+        else:
+            captured.clear()
+            report = build_report(articles, one_story_only=True, summary_words=budget)
+            if args.capture:
+                data = dict(index=index, reference=reference, texts=texts, **captured)
+                (args.capture / f"c{index:03d}.pkl").write_bytes(pickle.dumps(data))
         seconds["storylens"] += time.perf_counter() - started
         by_id = {a.id: a for a in report.articles}
         summary = report.stories[0].summary if report.stories else ()

@@ -9,19 +9,28 @@ text not taken from a source is a clearly marked template stating a dispute
 or conflict ("Disputed: A says ...; B denies it: ..."), which cites the very
 claims it quotes.
 
-Sentences are ranked by centrality (closeness to what the whole story says),
-corroboration (how many independent outlets carry it), position (news puts
-the essentials first) and the comparison's fact importance; redundancy is
+Sentences are ranked by a small learned model (gradient-boosted trees shipped
+as data/summary_ranker.json, evaluated with numpy) over what storylens knows of
+each sentence: position in its article, centrality, support from the other
+articles, corroboration by independent outlets, the comparison's fact
+importance, named entities, numbers, dates, attribution, quotes and asides
+(see FEATURES). It was fitted offline by scripts/fit_summary_ranker.py on
+Multi-News clusters 0-124 to predict how much of a sentence a human summary
+repeats; clusters 125-249 are held out (bench/RESULTS.md). Redundancy is
 removed by maximal marginal relevance. When alignment produced no facts, the
-same ranking runs on sentences alone.
+same ranking runs on sentences alone; without the model file, session 1's hand
+weights (``hand_scores``) are used.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
@@ -44,16 +53,19 @@ from storylens.records import (
     TimelineEntry,
 )
 
-# Ranking weights, tuned on the Multi-News validation split (bench/summary.py).
-# Tuned on clusters 0-99 only; clusters 100-249 are held out (see bench/RESULTS.md).
-# Tried and dropped (no gain there): TF-IDF centrality, similarity to the articles' leads,
-# a sentence-length prior, minimum lengths of 10/14 words, dropping quote-led sentences.
+# Hand weights of session 1 (tuned on Multi-News clusters 0-99): the fallback and named
+# baseline of the learned ranker. The selection constants below were chosen by 5-fold
+# cross-validation on clusters 0-124 (scripts/fit_summary_ranker.py --sweep).
 W_CENTRALITY = 1.0
 W_POSITION = 1.0
 W_CORROBORATION = 0.35
 W_IMPORTANCE = 0.2
-MMR_REDUNDANCY = 1.0  # penalty weight of the closest already chosen sentence
-REDUNDANT_COSINE = 0.86  # a candidate this close to a chosen one says nothing new
+MMR_REDUNDANCY = 0.15  # penalty weight of the closest already chosen sentence
+REDUNDANT_COSINE = 0.65  # a candidate this close to a chosen one says nothing new
+OVERSHOOT_WORDS = 10_000  # skip a sentence that would pass the budget by more than this
+# Which disagreements go into the digest even when the ranker would not pick them:
+# "any" (disputes and conflicts), "denial" (a party denies a claim), or "none".
+FORCE_MAIN_DISPUTE = "none"
 CORROBORATION_COSINE = 0.72  # a sentence in another outlet this close carries the same content
 MAX_SENTENCES_PER_ARTICLE = 80
 MIN_WORDS, MAX_WORDS = 6, 70
@@ -211,6 +223,57 @@ def collect_candidates(
 
 # --------------------------------------------------------------------------- ranking
 
+# What the learned ranker sees of a sentence. The order is the model file's contract:
+# scripts/fit_summary_ranker.py fits on exactly these columns.
+FEATURES = (
+    "position_inverse",  # 1 / sqrt(1 + sentence index): news puts the essentials first
+    "is_first",
+    "relative_position",
+    "paragraph_inverse",  # 1 / sqrt(1 + paragraph index)
+    "log_words",
+    "centrality",  # cosine to the story's centroid
+    "centrality_rank",  # the same, as a rank within the story (0 worst, 1 best)
+    "cross_support",  # mean cosine to other articles' sentences
+    "cross_max",  # closest sentence of another article
+    "lead_similarity",  # closest of the other articles' first three sentences
+    "term_df",  # mean share of articles using each content word
+    "term_frequency",  # mean story-wide frequency of its content words (SumBasic)
+    "shared_terms",  # share of its content words found in another article
+    "corroboration",  # other independent outlets carrying it, as a share
+    "has_fact",
+    "fact_importance_rank",
+    "entities",  # named entities (people, organisations, places)
+    "numbers",
+    "dates",
+    "attributed",  # inside a said/according-to attribution
+    "quoted",  # holds quotation marks: a direct quote
+    "first_person",  # I / we / my / our: an aside or a quote, rarely a summary line
+    "question",
+    "log_articles",
+    "log_article_sentences",
+)
+
+_STOP_WORDS: frozenset[str] | None = None
+_FIRST_PERSON = re.compile(r"\b(I|I'm|I've|we|we're|my|our|us|me)\b")
+_QUOTE_MARKS = re.compile("[\"“”]")
+_DIGIT = re.compile(r"\d")
+_NAMED = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"}
+RANKER_FILE = Path(__file__).parent / "data" / "summary_ranker.json"
+
+
+def _stop_words() -> frozenset[str]:
+    global _STOP_WORDS
+    if _STOP_WORDS is None:
+        from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+        _STOP_WORDS = frozenset(ENGLISH_STOP_WORDS)
+    return _STOP_WORDS
+
+
+def _content_words(text: str) -> list[str]:
+    stop = _stop_words()
+    return [w for w in _WORD.findall(text.lower()) if w not in stop and not w.isdigit() and len(w) > 1]
+
 
 def _minmax(values: np.ndarray) -> np.ndarray:
     if values.size == 0:
@@ -219,6 +282,14 @@ def _minmax(values: np.ndarray) -> np.ndarray:
     if high - low < 1e-9:
         return np.ones_like(values) * (1.0 if high > 0 else 0.0)
     return (values - low) / (high - low)
+
+
+def _rank01(values: np.ndarray) -> np.ndarray:
+    """Ranks scaled to [0, 1] (ties share the lower rank); 1 when there is one value."""
+    if values.size <= 1:
+        return np.ones_like(values)
+    order = values.argsort(kind="stable").argsort(kind="stable")
+    return order / (values.size - 1)
 
 
 def _embed(texts: list[str]) -> np.ndarray:
@@ -231,47 +302,206 @@ def _independent_key(article: Article) -> str:
     return article.syndication_group or f"outlet:{article.outlet}"
 
 
+def _spans_count(spans: Sequence, start: int, end: int) -> int:
+    return sum(1 for s in spans if s.start < end and start < s.end)
+
+
+def candidate_features(
+    candidates: list[Candidate],
+    vectors: np.ndarray,
+    articles: Mapping[str, Article],
+    annotations: Mapping[str, Annotation],
+    facts_by_id: Mapping[str, Fact],
+) -> np.ndarray:
+    """One row of FEATURES per candidate (see FEATURES for what each column means)."""
+    n = len(candidates)
+    if n == 0:
+        return np.zeros((0, len(FEATURES)))
+    article_ids = list(dict.fromkeys(c.article_id for c in candidates))
+    owner = np.array([article_ids.index(c.article_id) for c in candidates])
+    other = owner[:, None] != owner[None, :]
+
+    centroid = vectors.mean(axis=0)
+    norm = np.linalg.norm(centroid)
+    centrality = vectors @ (centroid / norm) if norm > 0 else np.zeros(n)
+    similarity = vectors @ vectors.T
+    cross_count = other.sum(axis=1)
+    cross_support = np.where(cross_count > 0, (similarity * other).sum(axis=1) / np.maximum(cross_count, 1), 0.0)
+    cross_max = np.where(cross_count > 0, np.where(other, similarity, -1.0).max(axis=1), 0.0)
+    leads = np.array([c.index < 3 for c in candidates])
+    lead_other = other & leads[None, :]
+    lead_similarity = np.where(lead_other.any(axis=1), np.where(lead_other, similarity, -1.0).max(axis=1), 0.0)
+
+    # Content words: how widely the story's articles share them.
+    words_of = [_content_words(c.text) for c in candidates]
+    article_words: dict[int, set[str]] = defaultdict(set)
+    frequency: dict[str, int] = defaultdict(int)
+    for k, ws in zip(owner, words_of, strict=True):
+        article_words[int(k)].update(ws)
+        for w in ws:
+            frequency[w] += 1
+    total_words = max(1, sum(frequency.values()))
+    n_articles = len(article_ids)
+    df: dict[str, int] = defaultdict(int)
+    for ws in article_words.values():
+        for w in ws:
+            df[w] += 1
+    term_df = np.zeros(n)
+    term_frequency = np.zeros(n)
+    shared_terms = np.zeros(n)
+    for i, ws in enumerate(words_of):
+        if ws:
+            term_df[i] = np.mean([df[w] / n_articles for w in ws])
+            term_frequency[i] = np.mean([frequency[w] / total_words for w in ws]) * 100
+            shared_terms[i] = np.mean([df[w] > 1 for w in ws])
+
+    keys = [_independent_key(articles[c.article_id]) for c in candidates]
+    sources = max(1, len(set(keys)) - 1)
+    corroboration = np.zeros(n)
+    importance = np.zeros(n)
+    has_fact = np.zeros(n)
+    for i, cand in enumerate(candidates):
+        facts = [facts_by_id[f] for f in cand.fact_ids if f in facts_by_id]
+        if facts:
+            has_fact[i] = 1.0
+            others = max(f.independent_outlets for f in facts) - 1
+            importance[i] = max(f.importance for f in facts)
+        else:
+            close = {keys[j] for j in np.nonzero(similarity[i] >= CORROBORATION_COSINE)[0] if keys[j] != keys[i]}
+            others = len(close)
+        corroboration[i] = others / sources
+
+    rows = []
+    paragraph_of: dict[str, list[int]] = {}
+    for i, cand in enumerate(candidates):
+        article = articles[cand.article_id]
+        annotation = annotations.get(cand.article_id) or Annotation()
+        if cand.article_id not in paragraph_of:
+            paragraph_of[cand.article_id] = [m.start() for m in re.finditer(r"\n\s*\n", article.text)]
+        paragraph = sum(1 for p in paragraph_of[cand.article_id] if p < cand.start)
+        entities = sum(
+            1 for e in annotation.entities if e.label in _NAMED and cand.start <= e.start and e.end <= cand.end
+        )
+        outside_quotes = re.sub(r"[\"“][^\"”]*[\"”]", " ", cand.text)
+        rows.append((
+            1.0 / np.sqrt(1.0 + cand.index),
+            float(cand.index == 0),
+            cand.index / max(1, cand.total),
+            1.0 / np.sqrt(1.0 + paragraph),
+            np.log1p(cand.words),
+            centrality[i],
+            0.0,
+            cross_support[i],
+            cross_max[i],
+            lead_similarity[i],
+            term_df[i],
+            term_frequency[i],
+            shared_terms[i],
+            corroboration[i],
+            has_fact[i],
+            0.0,
+            min(entities, 8),
+            min(_spans_count(annotation.quantities, cand.start, cand.end) or len(_DIGIT.findall(cand.text)) > 0, 5),
+            min(_spans_count(annotation.times, cand.start, cand.end), 5),
+            float(_spans_count(annotation.attributions, cand.start, cand.end) > 0),
+            float(bool(_QUOTE_MARKS.search(cand.text))),
+            float(bool(_FIRST_PERSON.search(outside_quotes))),
+            float("?" in cand.text),
+            np.log(n_articles),
+            np.log1p(cand.total),
+        ))
+    features = np.array(rows, dtype=float)
+    features[:, FEATURES.index("centrality_rank")] = _rank01(centrality)
+    features[:, FEATURES.index("fact_importance_rank")] = _rank01(importance) * has_fact
+    return features
+
+
+@dataclass(frozen=True)
+class Ranker:
+    """Gradient-boosted regression trees (or a linear model) read from a JSON file.
+
+    Fitted offline by scripts/fit_summary_ranker.py to predict how much of a sentence
+    a reference summary repeats; evaluated here with numpy only.
+    """
+
+    features: tuple[str, ...]
+    base: float
+    learning_rate: float
+    trees: tuple[dict[str, np.ndarray], ...] = ()
+    coef: np.ndarray | None = None
+
+    def predict(self, features: np.ndarray) -> np.ndarray:
+        if self.coef is not None:
+            return self.base + features @ self.coef
+        out = np.full(len(features), self.base)
+        rows = np.arange(len(features))
+        for tree in self.trees:
+            node = np.zeros(len(features), dtype=int)
+            while True:
+                leaf = tree["left"][node] < 0
+                if leaf.all():
+                    break
+                go_left = features[rows, np.maximum(tree["feature"][node], 0)] <= tree["threshold"][node]
+                step = np.where(go_left, tree["left"][node], tree["right"][node])
+                node = np.where(leaf, node, step)
+            out += self.learning_rate * tree["value"][node]
+        return out
+
+    @classmethod
+    def from_json(cls, data: Mapping) -> Ranker:
+        if tuple(data["features"]) != FEATURES:
+            raise ValueError("summary ranker was fitted on other features; refit it")
+        if data.get("kind") == "linear":
+            return cls(tuple(data["features"]), float(data["base"]), 1.0, coef=np.array(data["coef"], dtype=float))
+        trees = tuple(
+            {
+                "feature": np.array(t["feature"], dtype=int),
+                "threshold": np.array(t["threshold"], dtype=float),
+                "left": np.array(t["left"], dtype=int),
+                "right": np.array(t["right"], dtype=int),
+                "value": np.array(t["value"], dtype=float),
+            }
+            for t in data["trees"]
+        )
+        return cls(tuple(data["features"]), float(data["base"]), float(data["learning_rate"]), trees)
+
+
+@lru_cache(maxsize=4)
+def load_ranker(path: Path = RANKER_FILE) -> Ranker | None:
+    """The shipped sentence ranker; None (hand weights) when the file is absent."""
+    if not path.is_file():
+        return None
+    return Ranker.from_json(json.loads(path.read_text(encoding="utf-8")))
+
+
+def hand_scores(features: np.ndarray) -> np.ndarray:
+    """Session 1's hand-tuned weighting, kept as the fallback and as a named baseline."""
+    col = {name: features[:, k] for k, name in enumerate(FEATURES)}
+    return (
+        W_CENTRALITY * _minmax(col["centrality"])
+        + W_POSITION * col["position_inverse"]
+        + W_CORROBORATION * col["corroboration"]
+        + W_IMPORTANCE * col["fact_importance_rank"]
+    )
+
+
 def score_candidates(
     candidates: list[Candidate],
     vectors: np.ndarray,
     articles: Mapping[str, Article],
     facts_by_id: Mapping[str, Fact],
-) -> None:
-    """Set each candidate's score from centrality, position, corroboration, importance."""
+    annotations: Mapping[str, Annotation] | None = None,
+    ranker: Ranker | None | bool = True,
+) -> np.ndarray:
+    """Set each candidate's score with the learned ranker (``ranker=False``: hand weights)."""
     if not candidates:
-        return
-    centroid = vectors.mean(axis=0)
-    norm = np.linalg.norm(centroid)
-    centrality = vectors @ (centroid / norm) if norm > 0 else np.zeros(len(candidates))
-    position = np.array([1.0 / np.sqrt(1.0 + c.index) for c in candidates])
-
-    keys = [_independent_key(articles[c.article_id]) for c in candidates]
-    sources = sorted(set(keys))
-    similarity = vectors @ vectors.T
-    corroboration = np.zeros(len(candidates))
-    importance = np.zeros(len(candidates))
-    for i, cand in enumerate(candidates):
-        facts = [facts_by_id[f] for f in cand.fact_ids if f in facts_by_id]
-        if facts:
-            others = max(f.independent_outlets for f in facts) - 1
-            importance[i] = max(f.importance for f in facts)
-        else:
-            close = {
-                keys[j]
-                for j in np.nonzero(similarity[i] >= CORROBORATION_COSINE)[0]
-                if keys[j] != keys[i]
-            }
-            others = len(close)
-        corroboration[i] = others / max(1, len(sources) - 1)
-
-    scores = (
-        W_CENTRALITY * _minmax(centrality)
-        + W_POSITION * position
-        + W_CORROBORATION * corroboration
-        + W_IMPORTANCE * _minmax(importance)
-    )
+        return np.zeros((0, len(FEATURES)))
+    features = candidate_features(candidates, vectors, articles, annotations or {}, facts_by_id)
+    model = load_ranker() if ranker is True else (ranker or None)
+    scores = model.predict(features) if model is not None else hand_scores(features)
     for cand, score in zip(candidates, scores, strict=True):
         cand.score = float(score)
+    return features
 
 
 def select_candidates(
@@ -309,6 +539,9 @@ def select_candidates(
         for i in remaining:
             closest = max((similarity[i, j] for j in chosen), default=0.0)
             if closest >= REDUNDANT_COSINE:
+                continue
+            cost = word_count(templates[i].text) if i in templates else candidates[i].words
+            if total + cost > summary_words + OVERSHOOT_WORDS:
                 continue
             own = set(candidates[i].fact_ids) & tight
             if own and own <= covered_facts:
@@ -433,6 +666,8 @@ def build_summary(
     annotations: Mapping[str, Annotation],
     facts: Sequence[Fact],
     summary_words: int,
+    *,
+    ranker: Ranker | None | bool = True,
 ) -> tuple[SummarySentence, ...]:
     """The cited digest: ranked, non-redundant source sentences in reading order.
 
@@ -446,7 +681,7 @@ def build_summary(
     if not candidates:
         return ()
     vectors = _embed([c.text for c in candidates])
-    score_candidates(candidates, vectors, articles, facts_by_id)
+    score_candidates(candidates, vectors, articles, facts_by_id, annotations, ranker)
     # Only a tight fact (one statement, told by several) can be stated as "A says X; B says Y";
     # a loose topic cluster flagged as conflicting would swallow the digest.
     tight = tight_fact_ids(facts)
@@ -462,8 +697,13 @@ def build_summary(
     # A reader must learn of the main disagreement even when it is not the most central
     # sentence: the best-ranked dispute goes in first, within the budget, if it fits.
     forced = []
-    if templates:
-        top = max(templates, key=lambda i: (candidates[i].score, -i))
+    forceable = [
+        i for i in templates
+        if FORCE_MAIN_DISPUTE == "any"
+        or (FORCE_MAIN_DISPUTE == "denial" and any(facts_by_id[f].status == "disputed" for f in templates[i].fact_ids))
+    ]
+    if forceable:
+        top = max(forceable, key=lambda i: (candidates[i].score, -i))
         if word_count(templates[top].text) <= summary_words:
             forced.append(top)
     chosen = select_candidates(candidates, vectors, summary_words, facts_by_id, templates, forced)
