@@ -59,6 +59,22 @@ def test_headings_urls_and_fragments_are_not_claims():
     assert [c.text for c in claims] == ["The dam broke on Sunday and flooded the town."]
 
 
+def test_a_wire_dateline_is_where_the_story_was_filed_not_part_of_the_claim():
+    text = (
+        "LAKEPORT, June 3 (Harbour Wire) - Floodwater cut the coastal road to Lakeport on Monday.\n"
+        "NATO - the alliance's name - appears in capitals mid-story.\n"
+        "BRENNEN — Firefighters contained the warehouse blaze by noon."
+    )
+    claims = extract_claims(article("x", text), annotate_by_hand(text))
+    assert [c.text for c in claims] == [
+        "Floodwater cut the coastal road to Lakeport on Monday.",
+        "NATO - the alliance's name - appears in capitals mid-story.",
+        "Firefighters contained the warehouse blaze by noon.",
+    ]
+    for claim in claims:
+        assert text[claim.start : claim.end] == claim.text
+
+
 def test_denial_without_annotated_attribution_is_still_recognised():
     """When the annotator found no attributions, a cue-verb fallback keeps denials."""
     text = "The company denied that it had ignored the warnings."

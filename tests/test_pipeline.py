@@ -22,7 +22,7 @@ WIRE = (
 
 def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "storylens.cli", *args],
+        [sys.executable, "-m", "storylens", *args],
         cwd=cwd,
         capture_output=True,
         text=True,
