@@ -133,3 +133,9 @@ def test_thought_verb_interjected_mid_sentence():
 def test_reportedly_marks_an_unnamed_source():
     item = _by_cue("The harbor authority is reportedly considering a second terminal.", "reportedly")
     assert item.source is None and "considering a second terminal" in item.content.text
+
+
+def test_a_wire_dateline_is_not_part_of_the_source():
+    item = _by_cue("VELMORA - Police said on Tuesday that the harbour gates would reopen at noon.", "said")
+    assert item.source.text == "Police"
+    assert item.speaker is None or "VELMORA" not in item.speaker

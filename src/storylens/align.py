@@ -37,6 +37,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from storylens.annotate.sentences import DATELINE
 from storylens.records import (
     Annotation,
     Article,
@@ -82,13 +83,6 @@ CLAUSE_SPLIT = re.compile(
 )
 WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*|\d[\d,.]*")
 MIN_CLAUSE_WORDS = 4
-# A wire dateline opening the article's first sentence ("BUCHAREST, March 10 (Meridian Press) -",
-# "PIATRA NEAMȚ —"): where the story was filed, not part of what it states.
-DATELINE = re.compile(
-    r"(?:[A-ZÀ-ÖØ-ÞĂÂÎȘȚŞŢ][A-ZÀ-ÖØ-ÞĂÂÎȘȚŞŢ.'’\-]+(?:\s+[A-ZÀ-ÖØ-ÞĂÂÎȘȚŞŢ][A-ZÀ-ÖØ-ÞĂÂÎȘȚŞŢ.'’\-]+){0,3})"
-    r"(?:,\s*[A-Z][A-Za-z.]*(?:\s+[A-Za-z.]+){0,2}(?:\s+\d{1,2})?)?"
-    r"(?:\s*\([^()\n]{1,40}\))?\s*[-—–:]{1,2}\s+(?=[A-Z0-9\"“‘'])"
-)
 MIN_CLAIM_WORDS = 3
 
 

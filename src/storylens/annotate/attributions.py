@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from storylens.annotate.sentences import doc_text
+from storylens.annotate.sentences import DATELINE, doc_text
 from storylens.records import Attribution, Span
 
 SPEECH = """
@@ -794,6 +794,9 @@ def build_attributions(doc, entities, canonical, sentences: list[tuple[int, int]
         if key in seen:
             continue
         seen.add(key)
+        if item.source and (dateline := DATELINE.match(text, item.source[0], item.source[1])):
+            if dateline.end() < item.source[1]:  # "MOMBASA - Police said": the source is the police
+                item.source = (dateline.end(), item.source[1])
         speaker = _resolve_speaker(text, item.antecedent or item.source, entities, canonical)
         parts = [item.cue, item.content] + ([item.source] if item.source else [])
         start = min(p[0] for p in parts)
