@@ -106,3 +106,9 @@ def test_comparison_parts_pass_through():
     assert story.outlets == comparison.outlets
     assert {f.id for f in story.facts} == {f.id for f in comparison.facts}
     assert story.facts[0].importance == max(f.importance for f in comparison.facts)
+
+
+def test_a_real_denial_is_stated_even_in_a_short_digest():
+    """A party denying a claim is what a reader must not miss: the denial template is forced in."""
+    _, _, _, story = build_story(40)
+    assert any(s.template and s.text.startswith("Disputed:") and "f-embankment" in s.fact_ids for s in story.summary)

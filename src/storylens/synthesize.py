@@ -65,7 +65,7 @@ REDUNDANT_COSINE = 0.65  # a candidate this close to a chosen one says nothing n
 OVERSHOOT_WORDS = 10_000  # skip a sentence that would pass the budget by more than this
 # Which disagreements go into the digest even when the ranker would not pick them:
 # "any" (disputes and conflicts), "denial" (a party denies a claim), or "none".
-FORCE_MAIN_DISPUTE = "none"
+FORCE_MAIN_DISPUTE = "denial"
 CORROBORATION_COSINE = 0.72  # a sentence in another outlet this close carries the same content
 MAX_SENTENCES_PER_ARTICLE = 80
 MIN_WORDS, MAX_WORDS = 6, 70
