@@ -112,3 +112,29 @@ def test_a_real_denial_is_stated_even_in_a_short_digest():
     """A party denying a claim is what a reader must not miss: the denial template is forced in."""
     _, _, _, story = build_story(40)
     assert any(s.template and s.text.startswith("Disputed:") and "f-embankment" in s.fact_ids for s in story.summary)
+
+
+def test_a_big_story_draws_candidates_from_every_article_s_lead_within_the_cap() -> None:
+    from storylens.records import Article
+    from storylens.synthesize import MAX_CANDIDATES, collect_candidates
+
+    articles = {}
+    for n in range(150):
+        text = " ".join(
+            f"Report {n} sentence {k} says the harbour crane number {k} stopped at dawn on Monday." for k in range(30)
+        )
+        articles[f"a{n}"] = Article(id=f"a{n}", source=f"s{n}", outlet=f"Outlet {n}", text=text)
+    candidates = collect_candidates(list(articles), articles, {}, ())
+    assert len(candidates) <= MAX_CANDIDATES
+    assert {c.article_id for c in candidates} == set(articles)  # no article is left out
+    assert all(c.index < 800 // 150 for c in candidates)  # the leading sentences of each
+
+
+def test_a_small_story_keeps_every_sentence_as_a_candidate() -> None:
+    from storylens.records import Article
+    from storylens.synthesize import collect_candidates
+
+    text = " ".join(f"Sentence {k} reports that gate {k} of the harbour reopened on Monday." for k in range(40))
+    articles = {f"a{n}": Article(id=f"a{n}", source=f"s{n}", outlet=f"O{n}", text=text.replace("gate", f"gate {n}-"))
+                for n in range(3)}
+    assert len(collect_candidates(list(articles), articles, {}, ())) == 120

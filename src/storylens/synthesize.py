@@ -68,6 +68,10 @@ OVERSHOOT_WORDS = 10_000  # skip a sentence that would pass the budget by more t
 FORCE_MAIN_DISPUTE = "denial"
 CORROBORATION_COSINE = 0.72  # a sentence in another outlet this close carries the same content
 MAX_SENTENCES_PER_ARTICLE = 80
+# A big story's candidates are its articles' leading sentences, at most about this many in
+# all: each candidate is embedded with MiniLM and compared with every other (n x n), and a
+# digest draws on early sentences anyway. Multi-News-sized stories (<= 10 articles) are unaffected.
+MAX_CANDIDATES = 800  # (a story of more articles than this still gets each one's first sentence)
 MIN_WORDS, MAX_WORDS = 6, 70
 MAX_TEMPLATES = 2
 MAX_TIMELINE = 40
@@ -196,12 +200,14 @@ def collect_candidates(
     claims_by_article = _fact_index(facts)
     candidates: list[Candidate] = []
     seen_texts: set[str] = set()
-    for article_id in article_ids:
-        article = articles.get(article_id)
-        if article is None or article.duplicate_of:
-            continue
+    usable = [a for a in article_ids if a in articles and not articles[a].duplicate_of]
+    per_article = MAX_SENTENCES_PER_ARTICLE
+    if len(usable) * per_article > MAX_CANDIDATES:
+        per_article = max(1, MAX_CANDIDATES // len(usable))
+    for article_id in usable:
+        article = articles[article_id]
         spans = _sentences_of(article, annotations.get(article_id))
-        for index, (start, end, text) in enumerate(spans[:MAX_SENTENCES_PER_ARTICLE]):
+        for index, (start, end, text) in enumerate(spans[:per_article]):
             key = " ".join(text.lower().split())
             if key in seen_texts or not _usable(text):
                 continue
