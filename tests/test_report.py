@@ -67,7 +67,7 @@ def test_markdown_has_every_section_and_numbered_sources(report):
                     "### Outlets", "### Sources cited"):
         assert heading in md
     assert "**⚠ Disputed: " in md
-    assert "**Conflicting** (2 independent of 2 outlets)" in md
+    assert "**Conflicting** (2 independent outlets)" in md
     assert "13 May 2031" in md and "19–25 May 2031" in md
     hostile = report.model_copy(
         update={"stories": (report.stories[0].model_copy(update={"title": "<script>x</script> *bold* [l](u)"}),)}

@@ -78,7 +78,7 @@ def story_markdown(story: Story, articles: dict[str, Article]) -> list[str]:
         refs = notes.refs(Citation(article_id=a, start=s, end=e) for a, s, e in claims)
         lines.append(
             f"- **{STATUS_LABELS.get(fact.status, fact.status)}** "
-            f"({fact.independent_outlets} independent of {len(fact.outlets)} outlets): {_md(fact.text)} {refs}"
+            f"({_outlet_count(fact.independent_outlets, len(fact.outlets))}): {_md(fact.text)} {refs}"
         )
         for conflict in fact.conflicts:
             lines.append(f"  - conflict ({conflict.kind}): {_md(conflict.detail)} {notes.refs(conflict.claims)}")
@@ -157,3 +157,12 @@ def to_markdown(report: Report) -> str:
         lines += [f"- {_md(str(e))}" for e in report.errors]
     lines.append("")
     return "\n".join(lines)
+
+
+def _outlet_count(independent: int, outlets: int) -> str:
+    """"1 outlet", "3 independent outlets", "2 independent of 3 outlets"."""
+    if outlets <= 1:
+        return f"{outlets} outlet"
+    if independent == outlets:
+        return f"{outlets} independent outlets"
+    return f"{independent} independent of {outlets} outlets"
