@@ -139,3 +139,16 @@ def test_a_wire_dateline_is_not_part_of_the_source():
     item = _by_cue("VELMORA - Police said on Tuesday that the harbour gates would reopen at noon.", "said")
     assert item.source.text == "Police"
     assert item.speaker is None or "VELMORA" not in item.speaker
+
+
+def test_double_apostrophe_quotation_is_direct_speech():
+    text = "''We can't keep the cranes idle, not for another week,'' said Dana Whitfield, the port director."
+    item = _by_cue(text, "said")
+    assert "Whitfield" in item.source.text and item.direct
+    assert item.content.text.startswith("''We can't keep the cranes idle")
+
+
+def test_participle_describing_a_noun_is_no_cue():
+    ann = annotate("Okafor denied the reported remark: “The port is finished.”")
+    assert "reported" not in [a.cue.text for a in ann.attributions]
+    assert "denied" in [a.cue.text for a in ann.attributions]

@@ -85,7 +85,8 @@ PRONOUNS = {"he": "PERSON", "she": "PERSON", "him": "PERSON", "her": "PERSON", "
 # A quotation; a “ right after closing punctuation and before a space closes it (a common typo:
 # "…problems for her here,“ said Jim Clyburn"), rather than opening a quote to the end of the line.
 QUOTE_RE = re.compile(r"“(?:[^”″“\n]|“(?!\s))(?:[^”″\n](?![,.?!]“\s))*(?:[^”″\n][,.?!]“(?=\s)|[”″]|$)"
-                      r"|\"[^\"\n]{2,}\"|‘[^’\n]{8,}’(?=[\s,.;:!?]|$)", re.M)
+                      r"|\"[^\"\n]{2,}\"|‘[^’\n]{8,}’(?=[\s,.;:!?]|$)"
+                      r"|''(?=\S)(?:[^'\n]|'(?!'))+?''", re.M)  # ''…'': the New York Times' quote marks
 QUOTE_CHARS = "\"“”‘’'″"
 
 
@@ -248,6 +249,8 @@ def find_attributions(doc) -> list[Found]:
             continue
         if token.idx > 0 and text[token.idx - 1] == "<":
             continue  # leftover markup: <tweet id="…">
+        if token.dep_ == "amod":
+            continue  # a participle describing a noun ("pledged delegates", "the reported details")
         content_head = _content_child(token, lemma)
         if lemma in WEAK_CUES and (content_head is None or content_head.dep_ != "ccomp") and not (
                 lemma == "speak" and any(c.dep_ == "prep" and c.lower_ == "about" for c in token.children)):
@@ -260,7 +263,7 @@ def find_attributions(doc) -> list[Found]:
         elif (token.dep_ in ("ccomp", "parataxis", "advcl") and token.head.i < token.i
               and token.head.pos_ in ("VERB", "AUX") and lemma in REPORTING
               and not any(c.dep_ in ("dobj", "dative", "xcomp", "oprd", "acomp") for c in token.children)
-              and re.search(r"[,\"”’″]\s*\S*\s*$", text[token.head.idx:_first_index(token)])):
+              and re.search(r"[,\"”’″']\s*\S*\s*$", text[token.head.idx:_first_index(token)])):
             # "…, X said." parsed with the content as the head clause
             head = token.head
             content = _subtree_chars(head, exclude=[token])
@@ -308,7 +311,7 @@ def find_attributions(doc) -> list[Found]:
                                                                                "nsubj") and c.pos_ in ("PROPN",
                                                                                                        "NOUN")]
             before = token.doc[token.i - 1]
-            if after and before.text in (",", "\"", "”", "’", "″"):
+            if after and before.text in (",", "\"", "”", "’", "″", "''"):
                 subject, subject_of = after[0], token
         if token.tag_ == "VBN" and token.dep_ == "advcl" and lemma in ("ask", "question", "press") and not any(
                 c.dep_ in ("nsubj", "nsubjpass") for c in token.children):
@@ -783,7 +786,7 @@ def build_attributions(doc, entities, canonical, sentences: list[tuple[int, int]
         last, _ = max(previous, key=lambda r: r[0].content[1])
         between = text[max(last.content[1], last.cue[1]):q_start]
         sentences_between = sum(1 for s, _ in sentences if max(last.content[1], last.cue[1]) < s < q_start)
-        if sentences_between > 1 and not between.strip().startswith(("“", '"')):
+        if sentences_between > 1 and not between.strip().startswith(("“", '"', "''")):
             continue
         results.append((Found(last.source, last.cue, (q_start, q_end), False, None, antecedent=last.antecedent), True))
         covered.append((q_start, q_end))
