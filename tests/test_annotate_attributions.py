@@ -152,3 +152,18 @@ def test_participle_describing_a_noun_is_no_cue():
     ann = annotate("Okafor denied the reported remark: “The port is finished.”")
     assert "reported" not in [a.cue.text for a in ann.attributions]
     assert "denied" in [a.cue.text for a in ann.attributions]
+
+
+def test_passive_subject_is_the_reported_content():
+    item = _by_cue("The closure of the terminal was never mentioned by the harbor authority.", "mentioned")
+    assert item.source.text == "the harbor authority"
+    assert item.content.text == "The closure of the terminal"
+    item = _by_cue("The proposal was rejected by the city council on Monday.", "rejected")
+    assert item.content.text == "The proposal" and item.polarity == "denies"
+
+
+def test_train_learned_verbs_clarify_and_retweet():
+    item = _by_cue("Okafor later clarified that the port would stay open.", "clarified")
+    assert item.source.text == "Okafor" and item.content.text == "that the port would stay open"
+    item = _by_cue("Ruiz retweeted the union statement within minutes.", "retweeted")
+    assert item.source.text == "Ruiz" and "the union statement" in item.content.text
