@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from align_helpers import annotate_by_hand, article, flood_story
 from storylens.align import (
+    FEATURES,
     EntityIndex,
     PairScorer,
     align_claims,
@@ -162,6 +163,34 @@ def test_the_same_words_in_a_different_place_do_not_align():
     claims = extract_claims(a1, ann1) + extract_claims(a3, ann3)
     alignment = align_claims(claims, {a1.id: a1, a3.id: a3}, places=places)
     assert alignment.cluster_of[0] == alignment.cluster_of[1]
+
+
+def test_a_shared_day_is_no_evidence_and_different_participants_clash():
+    """Two claims of one day that share no name, number or wording are two events."""
+    call = "On Monday, General Ana Varga spoke with her field commander, Colonel Piet Lund, about the border."
+    wounded = "The source added that 25 fighters were wounded in ground operations on Monday."
+    meeting = "On Monday, Minister Jon Brandt met the envoy Sara Quist in the capital."
+    a1, a2, a3 = article("one", call), article("two", wounded), article("three", meeting)
+    monday = (("Monday", "2024-03-04"),)
+    ann1 = annotate_by_hand(
+        call, times=monday, entities=(("Ana Varga", "PERSON", "Ana Varga"), ("Piet Lund", "PERSON", "Piet Lund"))
+    )
+    ann2 = annotate_by_hand(
+        wounded, times=monday, quantities=(("25", 25.0, "fighters"),), entities=(("Monday", "DATE", "Monday"),)
+    )
+    ann3 = annotate_by_hand(
+        meeting, times=monday, entities=(("Jon Brandt", "PERSON", "Jon Brandt"), ("Sara Quist", "PERSON", "Sara Quist"))
+    )
+    claims = extract_claims(a1, ann1) + extract_claims(a2, ann2) + extract_claims(a3, ann3)
+    by_id = {a.id: a for a in (a1, a2, a3)}
+    scorer = PairScorer(claims, by_id, np.eye(len(claims), 8, dtype=np.float32))
+    features = dict(zip(FEATURES, scorer.features(np.arange(3))[:, 0, :], strict=True))
+    assert claims[1].entities == ()
+    assert features["no_evidence"][1:].tolist() == [1.0, 1.0]
+    assert features["ent_clash"][1] == 0.0  # the wounded claim names no one: nothing to clash with
+    assert features["ent_clash"][2] == 1.0  # two named pairs of people, none shared
+    alignment = align_claims(claims, by_id)
+    assert len(set(alignment.cluster_of)) == 3
 
 
 def test_pair_probabilities_are_symmetric_and_bounded():

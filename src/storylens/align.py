@@ -464,15 +464,22 @@ def _number_keys(claim: Claim) -> set[str]:
 FEATURES = (
     "cos", "lex", "ent_overlap", "ent_none", "num_shared", "num_clash", "place_clash",
     "date_clash", "doc_sim", "cos_x_doc", "doc_lex", "doc_ent", "date_shared",
+    "ent_clash", "no_evidence",
 )
+# ent_clash: both claims name participants and share none (two different
+# people's calls are two events). no_evidence: no shared name or number and
+# hardly a shared word - a shared day alone ("on Monday") is no evidence.
+NO_EVIDENCE_LEX = 0.08
 # Logistic weights over FEATURES (+ bias) per embedder, fitted on the ECB+
 # development topics by `bench/alignment.py --fit --embedder NAME` (pairs of
 # annotated sentences in different articles, gold = coreferent events); see
 # bench/RESULTS.md. The cosine of each embedder has its own scale, so each has
 # its own weights.
 MODEL_WEIGHTS: dict[str, tuple[list[float], float]] = {
-    "static": ([1.94, 2.64, 0.42, 0.53, 0.79, -0.16, -0.04, 0.48, 3.88, 0.87, 0.27, 5.79, 0.29], -2.29),
-    "minilm": ([2.0, 3.02, 0.51, 0.54, 0.76, -0.18, -0.08, 0.72, 3.8, -1.82, 1.7, 6.07, 0.73], -2.54),
+    "static": ([1.94, 2.64, 0.42, 0.53, 0.79, -0.16, -0.04, 0.48, 3.88, 0.87, 0.27, 5.79, 0.29, 0.0, 0.0], -2.29),
+    "minilm": (
+        [2.23, 2.87, -0.29, 0.16, 0.72, -0.21, 0.08, 0.23, 3.87, -2.34, 2.16, 5.49, 0.65, -0.47, -0.15], -2.15
+    ),
 }
 WEIGHTS = np.array(MODEL_WEIGHTS["static"][0], dtype=np.float32)
 BIAS = MODEL_WEIGHTS["static"][1]
@@ -493,11 +500,14 @@ SAME_COUNTED_BONUS = 1.0
 # Two different people's direct quotes are two statements: they only form one
 # fact when their content truly matches (cosine and wording both high).
 OTHER_SPEAKER_QUOTE_PENALTY = 2.5
-THRESHOLD = 0.35  # average-linkage cut on the pair probability
+THRESHOLD = 0.32  # average-linkage cut on the pair probability
 # A fact's member must state it closely in the words of at least one other
 # article (neutral on ECB+, removes lukewarm members from facts).
 MEMBER_MIN_LINK = 0.6
-SECONDARY_MARGIN = 0.1
+# A claim supports a second fact only when it matches that fact's members on
+# average at least this well: fixed, not tied to the cut, so a looser cut does
+# not also let every claim ride along in more facts.
+SECONDARY_MIN_LINK = 0.45
 DENSE_LIMIT = 3500
 
 
@@ -715,14 +725,16 @@ class PairScorer:
         yield cos
         if self.tfidf is not None:
             t = self.tfidf[idx]
-            yield (t @ t.T).toarray().astype(np.float32)
+            lex = (t @ t.T).toarray().astype(np.float32)
         else:
-            yield np.zeros_like(cos)
+            lex = np.zeros_like(cos)
+        yield lex
         inter = _gram(self.entities, idx)
         ec = self.ent_count[idx]
         total = np.add.outer(ec, ec)
         yield np.where(total > 0, 2 * inter / np.clip(total, 1e-6, None), 0.0).astype(np.float32)
-        yield (np.minimum.outer(ec, ec) == 0).astype(np.float32)
+        ent_none = np.minimum.outer(ec, ec) == 0
+        yield ent_none.astype(np.float32)
         ninter = _gram(self.numbers, idx)
         nc = self.num_count[idx]
         yield (ninter > 0).astype(np.float32)
@@ -740,6 +752,9 @@ class PairScorer:
         yield self.doc_lex[pair]
         yield self.doc_ent[pair]
         yield (dinter > 0).astype(np.float32)
+        no_shared_name = inter <= 0
+        yield (no_shared_name & ~ent_none).astype(np.float32)
+        yield (no_shared_name & (ninter == 0) & (lex < NO_EVIDENCE_LEX)).astype(np.float32)
 
     def features(self, idx: np.ndarray) -> np.ndarray:
         """(len(FEATURES), k, k) feature stack over claims ``idx`` (for fitting)."""
@@ -905,7 +920,7 @@ def _secondary_members(alignment: Alignment, claim_source: np.ndarray, threshold
     sums = np.asarray((membership.T @ np.where(other_article, prob, 0.0).T).T)
     mean = np.divide(sums, counts, out=np.zeros_like(counts), where=counts > 0)
     mean[np.arange(n), alignment.cluster_of] = 0.0
-    limit = threshold + SECONDARY_MARGIN
+    limit = max(threshold, SECONDARY_MIN_LINK)
     for i, c in zip(*np.nonzero(mean >= limit), strict=True):
         secondary[int(c)].append(int(i))
     return secondary
