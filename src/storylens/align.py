@@ -14,8 +14,10 @@ Why it is built this way: embeddings alone cannot tell "50 killed in Kabul"
 from "50 killed in Kandahar", and lexical overlap alone misses paraphrase
 ("It's their country to defend now"). So a pair of claims is scored by a small
 logistic model over several cheap signals - static-embedding cosine, TF-IDF
-cosine, shared entities, shared/clashing numbers, places and dates, and how
-alike the two articles are overall - and claims are grouped by average-linkage
+cosine, shared entities, shared/clashing numbers, places and dates, named
+participants that clash (both name people or organisations, none shared), no
+evidence beyond a shared day, and how alike the two articles are overall -
+and claims are grouped by average-linkage
 clustering on that score, which does not chain unrelated claims the way
 single-linkage (connected components) does. A member of a larger cluster that
 no claim from another source states closely is split off (average linkage
