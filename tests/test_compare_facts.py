@@ -282,3 +282,22 @@ def test_a_denial_never_targets_its_own_sides_statement():
     for denial in denials:
         assert not any("Anton Berg" in t for t in _cited_texts(by_id, denial))
     assert any(_cited_texts(by_id, k)[0].startswith("Residents said") for k in denials)
+
+
+def test_word_for_word_copies_in_two_clusters_become_one_fact() -> None:
+    from collections import defaultdict
+
+    from storylens.compare import _merge_identical_claims
+
+    wire = "Floodwater cut the coastal road to Lakeport on Monday, the county said."
+    texts = [wire, "The county opened two shelters in the school gym.", wire, "Crews began clearing mud."]
+    claims = [Claim(id=f"c{i}", article_id=f"a{i % 2}", start=0, end=len(t), text=t) for i, t in enumerate(texts)]
+    clusters = [[0, 1], [2], [3]]
+    cluster_of = [0, 0, 1, 2]
+    denials: dict = defaultdict(list)
+    denials[1].append((2, None))
+    secondary = _merge_identical_claims(claims, clusters, cluster_of, denials, [[], [3], []])
+    assert clusters == [[0, 1, 2], [], [3]]
+    assert cluster_of == [0, 0, 0, 2]
+    assert denials[0] == [(2, None)] and 1 not in denials
+    assert secondary[0] == [3] and secondary[1] == []

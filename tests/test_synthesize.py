@@ -138,3 +138,12 @@ def test_a_small_story_keeps_every_sentence_as_a_candidate() -> None:
     articles = {f"a{n}": Article(id=f"a{n}", source=f"s{n}", outlet=f"O{n}", text=text.replace("gate", f"gate {n}-"))
                 for n in range(3)}
     assert len(collect_candidates(list(articles), articles, {}, ())) == 120
+
+
+def test_digest_text_leaves_out_the_dateline_and_templates_do_not_double_quote() -> None:
+    from storylens.synthesize import _unquoted, _without_dateline
+
+    assert _without_dateline("LAKEPORT (Harbour Wire) - Floodwater cut the coastal road.") == "Floodwater cut the coastal road."
+    assert _without_dateline("NATO - the alliance met.") == "NATO - the alliance met."
+    assert _unquoted("“We will rebuild every house.”") == "We will rebuild every house."
+    assert _unquoted("He said “no” on Monday.") == "He said “no” on Monday."

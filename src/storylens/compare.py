@@ -238,6 +238,8 @@ def _facts(alignment: Alignment, articles: Mapping[str, Article], places: Mappin
             cluster_of[i] = target
         denial_targets[target].append((i, denied_claim))
 
+    secondary = _merge_identical_claims(claims, clusters, cluster_of, denial_targets, alignment.secondary)
+
     sentence_rank = _sentence_positions(claims)
     entity_freq = Counter(e for c in claims for e in set(c.entities))
     n_units = len({independence_unit(articles[a]) for a in {c.article_id for c in claims}}) or 1
@@ -246,8 +248,8 @@ def _facts(alignment: Alignment, articles: Mapping[str, Article], places: Mappin
     for c, members in enumerate(clusters):
         if not members:
             continue
-        if c < len(alignment.secondary):
-            members = members + [i for i in alignment.secondary[c] if i not in members]
+        if c < len(secondary):
+            members = members + [i for i in secondary[c] if i not in members]
         members = sorted(members, key=lambda i: (claims[i].article_id, claims[i].start))
         member_claims = [claims[i] for i in members]
         key = frozenset(cl.id for cl in member_claims)
@@ -310,6 +312,52 @@ def _facts(alignment: Alignment, articles: Mapping[str, Article], places: Mappin
     facts = _drop_contained_facts(facts)
     facts.sort(key=lambda f: (-f.importance, f.id))
     return facts
+
+
+def _merge_identical_claims(
+    claims: Sequence[Claim],
+    clusters: list[list[int]],
+    cluster_of: list[int],
+    denial_targets: dict[int, list[tuple[int, int | None]]],
+    secondary: Sequence[Sequence[int]],
+) -> list[list[int]]:
+    """One fact for word-for-word copies: two outlets running the same wire sentence state
+    the same thing, so clusters holding copies of one sentence are merged (in place);
+    returns the merged secondary-member lists."""
+    merged_secondary = [list(s) for s in secondary]
+    root = list(range(len(clusters)))
+
+    def find(c: int) -> int:
+        while root[c] != c:
+            root[c] = root[root[c]]
+            c = root[c]
+        return c
+
+    first_cluster: dict[str, int] = {}
+    for i, claim in enumerate(claims):
+        key = " ".join(claim.text.lower().split())
+        if len(key.split()) < 6:  # short stock phrases are not one statement
+            continue
+        a, b = find(first_cluster.setdefault(key, cluster_of[i])), find(cluster_of[i])
+        if a != b:
+            root[max(a, b)] = min(a, b)
+    for gone in range(len(clusters)):
+        keep = find(gone)
+        if keep == gone:
+            continue
+        for j in clusters[gone]:
+            cluster_of[j] = keep
+        clusters[keep].extend(clusters[gone])
+        clusters[gone] = []
+        denial_targets[keep].extend(denial_targets.pop(gone, []))
+        if gone < len(merged_secondary):
+            while len(merged_secondary) <= keep:
+                merged_secondary.append([])
+            merged_secondary[keep].extend(j for j in merged_secondary[gone] if j not in merged_secondary[keep])
+            merged_secondary[gone] = []
+    for c, members in enumerate(merged_secondary):
+        merged_secondary[c] = [j for j in members if cluster_of[j] != c]
+    return merged_secondary
 
 
 def _drop_contained_facts(facts: list[Fact]) -> list[Fact]:

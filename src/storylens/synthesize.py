@@ -34,6 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
+from storylens.annotate.sentences import DATELINE
 from storylens.records import (
     Annotation,
     Article,
@@ -629,7 +630,7 @@ def conflict_template(
         )
         seen.add(key)
         claim = claims_by_span.get(key)
-        parts.append((_who(claim, article), text, citation, claim))
+        parts.append((_who(claim, article), _unquoted(text), citation, claim))
     if not parts:
         return None
     if conflict.kind == "denial" and len(parts) >= 2:
@@ -653,6 +654,21 @@ def conflict_template(
     return SummarySentence(
         text=text, citations=tuple(p[2] for p in shown), template=True, fact_ids=(fact.id,)
     )
+
+
+def _without_dateline(text: str) -> str:
+    """"BUCHAREST - An earth dam burst …" reads "An earth dam burst …" (its citation keeps the whole span)."""
+    dateline = DATELINE.match(text)
+    if dateline and len(text[dateline.end() :].split()) >= 4:
+        return text[dateline.end() :]
+    return text
+
+
+def _unquoted(text: str) -> str:
+    """A claim that is itself one quotation, without its marks: the template adds its own."""
+    if len(text) > 2 and text[0] in "\"“" and text[-1] in "\"”" and not re.search("[\"“”]", text[1:-1]):
+        return text[1:-1]
+    return text
 
 
 def _template_for(fact: Fact, articles: Mapping[str, Article]) -> SummarySentence | None:
@@ -730,7 +746,7 @@ def build_summary(
         cand = candidates[i]
         summary.append(
             SummarySentence(
-                text=cand.text,
+                text=_without_dateline(cand.text),
                 citations=_fact_citations(cand, facts_by_id),
                 fact_ids=tuple(cand.fact_ids),
             )
