@@ -147,3 +147,19 @@ def test_digest_text_leaves_out_the_dateline_and_templates_do_not_double_quote()
     assert _without_dateline("NATO - the alliance met.") == "NATO - the alliance met."
     assert _unquoted("“We will rebuild every house.”") == "We will rebuild every house."
     assert _unquoted("He said “no” on Monday.") == "He said “no” on Monday."
+
+
+def test_a_digest_sentence_without_its_dateline_cites_exactly_its_own_words() -> None:
+    from storylens.records import Article
+    from storylens.synthesize import build_summary
+
+    text = (
+        "LAKEPORT (Harbour Wire) - Floodwater cut the coastal road to Lakeport on Monday after two days of rain.\n"
+        "The county opened two shelters in the school gym and asked drivers to stay away."
+    )
+    articles = {"a": Article(id="a", source="a.txt", outlet="Harbour Wire", text=text)}
+    summary = build_summary(["a"], articles, {}, (), 60)
+    assert summary and summary[0].text.startswith("Floodwater cut the coastal road")
+    for sentence in summary:
+        own = sentence.citations[0]
+        assert text[own.start : own.end] == sentence.text

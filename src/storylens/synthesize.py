@@ -744,10 +744,13 @@ def build_summary(
                 summary.append(template)
             continue
         cand = candidates[i]
+        text = _without_dateline(cand.text)
+        own, *others = _fact_citations(cand, facts_by_id)
+        own = own.model_copy(update={"start": own.start + len(cand.text) - len(text)})
         summary.append(
             SummarySentence(
-                text=_without_dateline(cand.text),
-                citations=_fact_citations(cand, facts_by_id),
+                text=text,
+                citations=(own, *others),
                 fact_ids=tuple(cand.fact_ids),
             )
         )
