@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -26,3 +27,15 @@ def shared_data() -> Path:
     if not data.is_dir():
         pytest.skip("../shared/data is not present")
     return data
+
+
+def doha_comment_prompts() -> list[str]:
+    """The comment-form lines of the Doha page, as ../shared/SPEC.md names them ("noise").
+
+    Read at test time so the real page's wording is never committed here.
+    """
+    spec = (SHARED / "SPEC.md").read_text(encoding="utf-8")
+    match = re.search(r"web boilerplate \(\"([^\"]+)\"\)", spec)
+    if not match:
+        pytest.skip("../shared/SPEC.md no longer quotes the Doha page's comment form")
+    return [line for line in re.split(r"(?<=[!.?])\s+", match.group(1)) if line]
