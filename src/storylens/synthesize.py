@@ -260,7 +260,6 @@ FEATURES = (
     "log_article_sentences",
 )
 
-_STOP_WORDS: frozenset[str] | None = None
 _FIRST_PERSON = re.compile(r"\b(I|I'm|I've|we|we're|my|our|us|me)\b")
 _QUOTE_MARKS = re.compile("[\"“”]")
 _DIGIT = re.compile(r"\d")
@@ -268,13 +267,11 @@ _NAMED = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"}
 RANKER_FILE = Path(__file__).parent / "data" / "summary_ranker.json"
 
 
+@lru_cache(maxsize=1)
 def _stop_words() -> frozenset[str]:
-    global _STOP_WORDS
-    if _STOP_WORDS is None:
-        from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-        _STOP_WORDS = frozenset(ENGLISH_STOP_WORDS)
-    return _STOP_WORDS
+    return frozenset(ENGLISH_STOP_WORDS)
 
 
 def _content_words(text: str) -> list[str]:
