@@ -206,16 +206,21 @@ def ingested(docs, store) -> tuple[list, dict[str, str]]:
 
     gold_by_stem = {name.removesuffix(".xml"): g for name, g, _ in docs}
     with tempfile.TemporaryDirectory() as tmp:
-        paths = []
-        for name, _, text in docs:
-            path = Path(tmp) / (name.removesuffix(".xml") + ".txt")
-            path.write_text(text + "\n", encoding="utf-8")
-            paths.append(str(path))
-        result = ingest(paths, store)
+        result = ingest(write_texts(docs, tmp), store)
         ids = list(dict.fromkeys(result.article_ids))
         articles = assign_syndication(list(store.articles(ids)))
     gold = {a.id: gold_by_stem[Path(a.source).stem] for a in articles}
     return articles, gold
+
+
+def write_texts(docs, folder: str) -> list[str]:
+    """Each ECB+ document as NAME.txt in ``folder`` (the file stem keys the gold story)."""
+    paths = []
+    for name, _, text in docs:
+        path = Path(folder) / (name.removesuffix(".xml") + ".txt")
+        path.write_text(text + "\n", encoding="utf-8")
+        paths.append(str(path))
+    return paths
 
 
 def evaluate(docs, grouping_only: bool = False, cache: str | None = None) -> None:
@@ -232,12 +237,7 @@ def evaluate(docs, grouping_only: bool = False, cache: str | None = None) -> Non
             stories = group_articles(articles, annotations, store=store)
     else:
         with tempfile.TemporaryDirectory() as tmp:
-            paths = []
-            for name, _, text in docs:
-                path = Path(tmp) / (name.removesuffix(".xml") + ".txt")
-                path.write_text(text + "\n", encoding="utf-8")
-                paths.append(str(path))
-            report = storylens.analyze(paths, db=cache)  # cache: annotations, vectors
+            report = storylens.analyze(write_texts(docs, tmp), db=cache)  # cache: annotations, vectors
         articles, stories = report.articles, report.stories
         gold_by_stem = {name.removesuffix(".xml"): g for name, g, _ in docs}
         gold_of = {a.id: gold_by_stem[Path(a.source).stem] for a in articles}
