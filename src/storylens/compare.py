@@ -56,6 +56,7 @@ from storylens.records import (
 )
 
 NEGATION = re.compile(r"\b(not|no|never|n't|none|nobody|neither|nor|without)\b|n't\b", re.I)
+NEGATED_SCOPE = 3  # content words after "not"/"never"/… that say what is negated
 DENIAL_LINK_MIN_PROB = 0.2  # a denial attaches to the most likely fact above this
 CONTRADICTION_MIN_LEX = 0.5
 CONFLICT_MIN_PROB = 0.6  # claims must be this surely aligned before they can conflict
@@ -171,13 +172,36 @@ def _closely_worded(a: Claim, b: Claim) -> bool:
     return len(wa & wb) / min(len(wa), len(wb)) >= CONTRADICTION_MIN_LEX
 
 
+@lru_cache(maxsize=20000)
+def _negated_words(text: str) -> frozenset[str]:
+    """The content words each negation governs: the few that follow it."""
+    words: set[str] = set()
+    for match in NEGATION.finditer(text):
+        words.update(analyze_words(text[match.end():match.end() + 80])[:NEGATED_SCOPE])
+    return frozenset(words)
+
+
 def _contradiction(a: Claim, b: Claim) -> str | None:
-    """One claim negates what another, closely worded one states."""
+    """One claim negates what another, closely worded one states.
+
+    The other must state what is negated ("did not endanger the dam" against
+    "endangered the dam"), not merely share the names around it: "Bălan said the
+    seepage did not endanger the dam" does not contradict "Bălan was suspended".
+    """
     na, nb = _negated(a.text), _negated(b.text)
     if na == nb:
         return None
-    negated = a if na else b
-    return f"one report negates it: \"{negated.text[:80]}\""
+    negated, stated = (a, b) if na else (b, a)
+    if not _negated_words(negated.text) & _content_words(stated.text):
+        return None
+    return f"one report negates it: \"{_shortened(negated.text)}\""
+
+
+def _shortened(text: str, limit: int = 100) -> str:
+    """A quotation for a conflict's detail, cut at a word boundary."""
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
 def _citation(claim: Claim) -> Citation:
