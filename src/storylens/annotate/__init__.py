@@ -19,7 +19,15 @@ import sys
 from collections.abc import Sequence
 
 from storylens.annotate.attributions import build_attributions
-from storylens.annotate.entities import KEEP_LABELS, Mention, _trim, canonical_forms, merge_places
+from storylens.annotate.entities import (
+    KEEP_LABELS,
+    Mention,
+    _trim,
+    canonical_forms,
+    merge_places,
+    persons_named_like_places,
+)
+from storylens.annotate.gazetteer import find_place_names
 from storylens.annotate.places import candidates_for, resolve_places
 from storylens.annotate.quantities import extract_quantities
 from storylens.annotate.sentences import doc_text, split_sentences
@@ -32,7 +40,7 @@ from storylens.annotate.times import (
 )
 from storylens.records import Annotation, Article, Entity, Place, Sentence, TimeExpr
 
-ANNOTATOR_VERSION = "annotate-5"
+ANNOTATOR_VERSION = "annotate-6"
 BATCH_SIZE = 32
 MAX_CHARS = 1_000_000  # spaCy's default max_length
 log = logging.getLogger(__name__)
@@ -112,6 +120,13 @@ def annotation_from_doc(doc, published: str | None = None) -> Annotation:
     text = doc_text(doc)
     sentence_spans = doc.user_data.get("storylens_sentences") or split_sentences(text)
     mentions = _mentions(doc)
+    place_matches = find_place_names(text)
+    proper_noun_starts = {t.idx for t in doc if t.tag_ in ("NNP", "NNPS")}
+    for person in persons_named_like_places(text, mentions, place_matches, proper_noun_starts):
+        mentions = [m for m in mentions if not (person.start <= m.start and m.end <= person.end)]
+        if not any(m.start < person.end and person.start < m.end for m in mentions):
+            mentions.append(person)
+    mentions.sort(key=lambda m: (m.start, m.end))
     surnames = set()
     for m in mentions:
         if m.label == "PERSON":
@@ -121,7 +136,7 @@ def annotation_from_doc(doc, published: str | None = None) -> Annotation:
     for m in mentions:
         if m.label in ("ORG", "GPE", "NORP") and text[m.start:m.end] in surnames:
             m.label = "PERSON"  # "Okonkwo-Baines" after "Marisol Okonkwo-Baines" is the person
-    mentions = merge_places(text, mentions, surnames)
+    mentions = merge_places(text, mentions, surnames, place_matches)
     canonical = canonical_forms(text, mentions)
     entities = [
         Entity(start=m.start, end=m.end, text=text[m.start:m.end], label=m.label, canonical=name)

@@ -59,7 +59,45 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def merge_places(text: str, doc_ents: list[Mention], person_surnames: set[str]) -> list[Mention]:
+# Words that begin a place's name rather than a person's ("Lake Kivu", "Northern Kunduz").
+PLACE_PREFIXES = frozenset(
+    """
+    north south east west northern southern eastern western central upper lower greater inner outer old new
+    little great lake mount mt port fort saint st san santa santo cape gulf bay camp province county district
+    city town downtown metro river
+    """.split()
+)
+PlaceMatch = tuple[int, int, tuple[GeoPlace, ...]]
+
+
+def persons_named_like_places(text: str, mentions: list[Mention], matches: list[PlaceMatch],
+                              proper_noun_starts: set[int]) -> list[Mention]:
+    """People whose surname is also a place: "Cornel Bălan" (Bălan is a Romanian town).
+
+    A gazetteer name right after a proper noun that is neither a place, a
+    title, a place prefix nor part of another entity reads as given name +
+    surname; spaCy's small model often misses such names altogether.
+    """
+    place_starts = {start for start, _, _ in matches}
+    found = []
+    for start, end, _ in matches:
+        given = re.search(r"(?:^|(?<=[\s\"“(]))([A-Z][^\W\d_]+) $", text[max(0, start - 30):start])
+        if not given:
+            continue
+        given_start = start - len(given.group(1)) - 1
+        word = given.group(1).lower()
+        if (given_start not in proper_noun_starts or given_start in place_starts or word in TITLES
+                or word in PLACE_PREFIXES):
+            continue
+        if any(m.start < end and given_start < m.end and m.label != "PERSON"
+               and not (start <= m.start and m.end <= end) for m in mentions):
+            continue  # part of an organisation's or another entity's name
+        found.append(Mention(given_start, end, "PERSON"))
+    return found
+
+
+def merge_places(text: str, doc_ents: list[Mention], person_surnames: set[str],
+                 matches: list[PlaceMatch] | None = None) -> list[Mention]:
     """Combine spaCy's entities with gazetteer place matches.
 
     A gazetteer match relabels an entity with the very same extent (Kunduz
@@ -68,7 +106,8 @@ def merge_places(text: str, doc_ents: list[Mention], person_surnames: set[str]) 
     nothing, and loses to any longer entity that contains it ("Human Rights
     Watch", "John Kirby").
     """
-    matches = find_place_names(text)
+    if matches is None:
+        matches = find_place_names(text)
     result = list(doc_ents)
     by_extent = {(m.start, m.end): m for m in result}
     for start, end, candidates in matches:
