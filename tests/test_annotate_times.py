@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from storylens.annotate.times import as_iso, parse_anchor, resolve
+from storylens.annotate.times import as_iso, is_future_context, parse_anchor, resolve
 
 ANCHOR = parse_anchor("2021-08-10T09:30:00Z")  # a Tuesday
 
@@ -69,3 +69,16 @@ def test_durations_and_unanchored_relatives_have_no_date():
 )
 def test_general_period_rules(text, published, future, expected):
     assert resolve(text, date.fromisoformat(published), future=future).timex == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "day", "future"),
+    [
+        ("The mayor said he had invited both unions to talks at the town hall on Thursday.", "Thursday", True),
+        ("The court postponed the hearing to Monday.", "Monday", True),
+        ("The minister was summoned by parliament on Monday.", "Monday", False),
+        ("Kiptoo said on Thursday that the talks had failed.", "Thursday", False),
+    ],
+)
+def test_invitations_and_postponements_point_ahead(sentence, day, future):
+    assert is_future_context(sentence, sentence.index(day)) is future

@@ -680,6 +680,9 @@ def _dateparser_fallback(raw: str, anchor: date) -> Resolved:
 
 
 _REPORTED = re.compile(r"\b(said|says|told|announced|reported|added|stated|predicted)\b", re.I)
+# A meeting one is invited or summoned to, or an event put off, lies ahead: "invited both sides to talks
+# on Thursday", "postponed the vote to Monday".
+_ARRANGED = re.compile(r"\b(invit|summon|postpon|reschedul|adjourn)\w*\b[^.;:]*\b(to|until|till)\b", re.I)
 _SOON = re.compile(r"\b(as soon as|as early as|no later than|by|until|next|this coming|starting|beginning)\s*$", re.I)
 
 
@@ -698,7 +701,8 @@ def is_future_context(sentence: str, position: int | None = None) -> bool:
     reported = list(_REPORTED.finditer(before))
     if reported:
         before = before[reported[-1].end():]
-    return bool(FUTURE_TENSE.search(before) or re.search(r"\b(plans?|planned|planning) to\b", before, re.I))
+    return bool(FUTURE_TENSE.search(before) or re.search(r"\b(plans?|planned|planning) to\b", before, re.I)
+                or _ARRANGED.search(before))
 
 
 # Patterns for spans spaCy's DATE entities tend to miss or cut short.
