@@ -115,13 +115,24 @@ def _future(sentence: str, surface: str) -> bool:
     return is_future_context(sentence, index if index >= 0 else None)
 
 
+def _proper_noun_starts(doc) -> set[int]:
+    """Character offsets of the doc's proper nouns (read as arrays: Token objects are slow to make)."""
+    from spacy.attrs import IDX, TAG
+
+    if not len(doc):
+        return set()
+    tags_and_offsets = doc.to_array([TAG, IDX])
+    proper = {doc.vocab.strings["NNP"], doc.vocab.strings["NNPS"]}
+    return {int(offset) for tag, offset in tags_and_offsets if int(tag) in proper}
+
+
 def annotation_from_doc(doc, published: str | None = None) -> Annotation:
     """Build the Annotation of one parsed doc (its text is ``doc.text``)."""
     text = doc_text(doc)
     sentence_spans = doc.user_data.get("storylens_sentences") or split_sentences(text)
     mentions = _mentions(doc)
     place_matches = find_place_names(text)
-    proper_noun_starts = {t.idx for t in doc if t.tag_ in ("NNP", "NNPS")}
+    proper_noun_starts = _proper_noun_starts(doc)
     for person in persons_named_like_places(text, mentions, place_matches, proper_noun_starts):
         mentions = [m for m in mentions if not (person.start <= m.start and m.end <= person.end)]
         if not any(m.start < person.end and person.start < m.end for m in mentions):
