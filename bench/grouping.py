@@ -259,7 +259,8 @@ def evaluate(docs, grouping_only: bool = False, cache: str | None = None) -> Non
     tune = [int(g.split("-")[0]) % 2 == 1 for g in gold]
     for name, flag in (("  tune topics (odd)", True), ("  held-out topics (even)", False)):
         idx = [i for i, t in enumerate(tune) if t == flag]
-        print(fmt(name, [pred[i] for i in idx], [gold[i] for i in idx]))
+        if idx:  # --topics may leave one half empty
+            print(fmt(name, [pred[i] for i in idx], [gold[i] for i in idx]))
 
 
 def main() -> None:
