@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from storylens.annotate.cuemodel import CueModel, cue_features, load_cue_model
 from storylens.annotate.sentences import DATELINE, doc_text
 from storylens.records import Attribution, Span
 
@@ -103,6 +104,8 @@ class Found:
     relative: bool = False  # the cue heads a relative clause ("Kirby, who said …")
     strong: bool = True  # a speech or denial cue (not a verb of thought or stance)
     antecedent: tuple[int, int] | None = None  # what a relative-pronoun source ("who") stands for
+    rule: str = "verb"  # which rule found it (a feature of the cue classifier)
+    head: int = -1  # index of the cue's head token, when the rule knows it
 
 
 SEEM_LEMMAS = frozenset({"seem", "appear"})
@@ -234,10 +237,191 @@ def _complement_extent(verb) -> tuple[int, int] | None:
     return start, last.idx + len(last)
 
 
-def find_attributions(doc) -> list[Found]:
-    """Attributions found by the parse, one per cue, in text order."""
-    text = doc_text(doc)
+def _verb_cue(token, text: str, quotes, sent_of, found: list[Found], learned: bool = False) -> Found | None:
+    """The attribution headed by a cue verb, or None: its clausal complement (or object, or
+    adjacent quotation) is the content, its subject (or "by" agent) the source. ``learned``: a
+    candidate for the cue classifier (any verb) — the lexicon-specific vetoes are left to it."""
+    lemma = token.lemma_.lower()
+    lemma = LEMMA_FIXES.get(lemma, lemma)
+    if token.pos_ not in ("VERB", "AUX") or (lemma not in CUE_LEMMAS and not learned):
+        return None
+    if token.idx > 0 and text[token.idx - 1] == "<":
+        return None  # leftover markup: <tweet id="…">
+    if token.dep_ == "amod":
+        return None  # a participle describing a noun ("pledged delegates", "the reported details")
+    content_head = _content_child(token, lemma)
+    if not learned and lemma in WEAK_CUES and (content_head is None or content_head.dep_ != "ccomp") and not (
+            lemma == "speak" and any(c.dep_ == "prep" and c.lower_ == "about" for c in token.children)):
+        return None
+    content: tuple[int, int] | None = None
+    if content_head is not None:
+        content = _subtree_chars(content_head)
+        if content_head.dep_ == "ccomp" and content_head.i < token.i:
+            content = _subtree_chars(content_head)
+    elif (token.dep_ in ("ccomp", "parataxis", "advcl") and token.head.i < token.i
+          and token.head.pos_ in ("VERB", "AUX") and lemma in REPORTING
+          and not any(c.dep_ in ("dobj", "dative", "xcomp", "oprd", "acomp") for c in token.children)
+          and re.search(r"[,\"”’″']\s*\S*\s*$", text[token.head.idx:_first_index(token)])):
+        # "…, X said." parsed with the content as the head clause
+        head = token.head
+        content = _subtree_chars(head, exclude=[token])
+    elif (token.dep_ == "parataxis" and token.head.i > token.i and (lemma in REPORTING or lemma in COGNITION)
+          and token.head.pos_ in ("VERB", "AUX") and token.i > 0
+          and any(c.dep_ == "punct" and c.i > token.i for c in token.children)):
+        # "In his state, Christie said, offenders are sent to treatment": the clause after it
+        content = _subtree_chars(token.head, exclude=[token])
+    source = None
+    speaker_hint = None
+    as_saying = any(c.dep_ == "prep" and c.lower_ == "as" for c in token.children)
+    if lemma in ("quote", "cite") and content is None and not as_saying:
+        obj = next((c for c in token.children if c.dep_ == "dobj"), None)
+        that = next((t for t in sent_of(token) if t.i > (obj.i if obj is not None else token.i)
+                     and t.lower_ == "that" and t.dep_ == "mark"), None)
+        if obj is not None and that is not None:
+            source = _trim(text, obj.left_edge.idx, that.idx)
+            sentence = sent_of(token)
+            end_token = sentence[-1] if not sentence[-1].is_punct or len(sentence) < 2 else sentence[-2]
+            content = (that.idx, end_token.idx + len(end_token))
+    if any(c.dep_ == "mark" and c.lower_ == "as" for c in token.children) and token.dep_ == "advcl" \
+            and lemma in SPEECH:
+        # "As the Times reported, Clinton raised …": the main clause is the content
+        content = _subtree_chars(token.head, exclude=[token])
+    stance_only = False
+    if not learned and token.dep_ == "acl" and lemma not in SPEECH and not (
+            lemma in ACL_STANCE and token.tag_ == "VBG"):
+        return None  # "a request seeking comment" ("the Super PAC backing Bush" is one on train)
+    if lemma in QUOTE_ONLY:
+        content = _adjacent_quote(token, quotes, sent_of(token)) if not _content_child(token) else content
+        if content is None:
+            return None
+    if content is None and lemma != "add" and (learned or lemma in STANCE or lemma in SPEECH or lemma in COGNITION):
+        content = _complement_extent(token)
+        stance_only = content is not None
+    if content is None and lemma in SPEECH:
+        content = _adjacent_quote(token, quotes, sent_of(token))
+    reported = next((c for c in token.children if c.dep_ == "nsubjpass"), None)
+    if reported is not None and reported.lower_ != "there" and (content is None or stance_only and not any(
+            c.dep_ in ("xcomp", "ccomp", "oprd", "dobj", "attr") for c in token.children)):
+        # "It was never mentioned by the moderators", "The plan was rejected on Monday": the passive
+        # subject is what is reported
+        content = _subtree_chars(reported, exclude=[c for c in reported.children if token in c.subtree])
+        stance_only = False
+    if content is None:
+        return None
+    subject, subject_of = _subject(token)
+    antecedent = None
+    passive = False
+    if subject is None and lemma in SPEECH and token.i > sent_of(token).start:
+        # "“…,” said Rep. Bobby Scott": the parser may not call the late subject nsubj
+        after = [c for c in token.children if c.i > token.i and c.dep_ in ("dobj", "npadvmod", "attr", "appos",
+                                                                           "nsubj") and c.pos_ in ("PROPN",
+                                                                                                   "NOUN")]
+        before = token.doc[token.i - 1]
+        if after and before.text in (",", "\"", "”", "’", "″", "''"):
+            subject, subject_of = after[0], token
+    if token.tag_ == "VBN" and token.dep_ == "advcl" and lemma in ("ask", "question", "press") and not any(
+            c.dep_ in ("nsubj", "nsubjpass") for c in token.children):
+        passive = True  # "Asked if he was ever bullied, …": the asker goes unnamed
+    if stance_only and subject is None and not passive and not learned:
+        return None
+    if subject is not None and subject_of is not None and subject_of.lemma_ not in CUE_LEMMAS \
+            and subject_of != token and found and found[-1].cue[0] >= sent_of(token).start_char \
+            and (token.tag_ == "VBG" or found[-1].relative):
+        # "X, who said …, adding …" parsed with "adding" under another verb: same speaker
+        source = found[-1].source
+        antecedent = found[-1].antecedent
+        subject = None
+    if subject is not None and subject_of is not None and subject_of.lemma_ in ("quote", "cite") and \
+            subject.dep_ == "dobj":
+        source = _trim(text, *_subtree_chars(subject, exclude=[c for c in subject.children if c.dep_ in (
+            "relcl", "acl")]))
+        subject = None
+    if _inside_quote(token.idx, quotes):
+        return None
+    if source is None and subject is not None and subject.dep_ == "nsubjpass" and subject_of is token \
+            and lemma not in ("quote", "cite"):
+        # "Trump is expected to win", "the name was announced by police": the passive subject is
+        # what is reported; the speaker is the "by" agent, if any
+        agent = next((c for c in token.children if c.dep_ == "agent"), None)
+        by_obj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+        subject = by_obj
+        passive = True
+    if source is None and subject is not None:
+        if subject.lower_ in ("it", "there") and subject.dep_ == "nsubjpass":
+            subject = None
+        else:
+            source = _source_extent(subject, token)
+            if subject.lower_ in ("who", "which", "that") and subject.head.dep_ == "relcl":
+                noun = subject.head.head  # the source is "who"; the speaker is whom it stands for
+                antecedent = _trim(text, *_subtree_chars(noun, exclude=[subject.head]))
+    if source is None and lemma not in SPEECH and not passive and not learned:
+        return None
+    if lemma in COGNITION and lemma not in SPEECH and source is None and not passive and not learned:
+        return None
+    content = _trim(text, *content)
+    if content[1] > content[0] and text[content[1] - 1] == ".":
+        content = (content[0], content[1] - 1)
+    if content[1] <= content[0]:
+        return None
+    if source is not None:
+        source = _trim(text, *source)
+        if source[0] < content[1] and content[0] < source[1]:
+            # the source sits inside the content span: cut the content before it
+            if source[0] > content[0]:
+                content = _trim(text, content[0], source[0])
+            else:
+                content = _trim(text, source[1], content[1])
+            if content[1] <= content[0]:
+                return None
+    return Found(source, _cue_extent(token), content, lemma in DENIAL, speaker_hint,
+                 relative=token.dep_ == "relcl", strong=lemma in SPEECH or lemma in DENIAL,
+                 antecedent=antecedent, rule="learned" if learned else "verb", head=token.i)
+
+
+RULES_ONLY = "rules"  # find_attributions(doc, cue_model=RULES_ONLY): the lexicon rules without the classifier
+
+
+def _rule_proposals(doc, text: str, quotes, sent_of) -> list[Found]:
+    """Every attribution the lexicon rules propose, each tagged with the rule that found it."""
     found: list[Found] = []
+    for token in _select(doc, "LEMMA", CUE_LEMMAS | frozenset(LEMMA_FIXES)):
+        item = _verb_cue(token, text, quotes, sent_of, found)
+        if item is not None:
+            found.append(item)
+
+    def extend(rule: str, items: list[Found]) -> None:
+        for item in items:
+            item.rule = rule
+        found.extend(items)
+
+    extend("according", _according_to(doc, sent_of))
+    extend("nominal", _nominal_cues(doc, text, quotes))
+    extend("seem", _seeming(doc, text, quotes))
+    extend("frame", _framing_phrases(doc, text, quotes, found))
+    extend("light", _light_verbs(doc, text, quotes, found, sent_of))
+    extend("hearsay", _hearsay_adverbs(doc, text, quotes))
+    extend("colon", _colon_lines(text, found))
+    return found
+
+
+def _lexicon_of(lemma: str, rule: str) -> str:
+    if rule == "nominal":
+        return "noun"
+    for name, words in (("denial", DENIAL), ("weak", WEAK_CUES), ("reporting", REPORTING), ("speech", SPEECH),
+                        ("cognition", COGNITION), ("quote", QUOTE_ONLY), ("stance", STANCE)):
+        if lemma in words:
+            return name
+    return "none"
+
+
+def cue_candidates(doc) -> list[tuple[Found, list[str]]]:
+    """The rules' proposals plus every other verb the span logic can read as a cue (rule
+    "learned"), each with its classifier features. Also what scripts/fit_cue_model.py fits on."""
+    from spacy.attrs import IDX, POS
+
+    text = doc_text(doc)
+    if len(doc) == 0:
+        return []
     quotes = _quotes(text)
     sentences = doc_sentences(doc)
     sentence_starts = [sent.start for sent in sentences]
@@ -245,149 +429,64 @@ def find_attributions(doc) -> list[Found]:
     def sent_of(tok):  # token.sent rescans the doc at every call; this is a lookup
         return sentences[bisect_right(sentence_starts, tok.i) - 1]
 
-    for token in _select(doc, "LEMMA", CUE_LEMMAS | frozenset(LEMMA_FIXES)):
+    columns = doc.to_array([IDX, POS])
+    token_starts = columns[:, 0].tolist()
+
+    def token_at(char: int) -> int:
+        return bisect_right(token_starts, char) - 1
+
+    found = _rule_proposals(doc, text, quotes, sent_of)
+    for item in found:
+        if item.head < 0:
+            item.head = max(0, token_at(item.cue[0]))
+    heads = {item.head for item in found}
+    verb = doc.vocab.strings["VERB"]
+    learned = []
+    for index in np.nonzero(columns[:, 1] == verb)[0].tolist():
+        if index in heads:
+            continue
+        item = _verb_cue(doc[index], text, quotes, sent_of, found + learned, learned=True)
+        if item is not None:
+            learned.append(item)
+    proposals = found + learned
+    out = []
+    for item in proposals:
+        token = doc[item.head]
         lemma = token.lemma_.lower()
         lemma = LEMMA_FIXES.get(lemma, lemma)
-        if token.pos_ not in ("VERB", "AUX") or lemma not in CUE_LEMMAS:
-            continue
-        if token.idx > 0 and text[token.idx - 1] == "<":
-            continue  # leftover markup: <tweet id="…">
-        if token.dep_ == "amod":
-            continue  # a participle describing a noun ("pledged delegates", "the reported details")
-        content_head = _content_child(token, lemma)
-        if lemma in WEAK_CUES and (content_head is None or content_head.dep_ != "ccomp") and not (
-                lemma == "speak" and any(c.dep_ == "prep" and c.lower_ == "about" for c in token.children)):
-            continue
-        content: tuple[int, int] | None = None
-        if content_head is not None:
-            content = _subtree_chars(content_head)
-            if content_head.dep_ == "ccomp" and content_head.i < token.i:
-                content = _subtree_chars(content_head)
-        elif (token.dep_ in ("ccomp", "parataxis", "advcl") and token.head.i < token.i
-              and token.head.pos_ in ("VERB", "AUX") and lemma in REPORTING
-              and not any(c.dep_ in ("dobj", "dative", "xcomp", "oprd", "acomp") for c in token.children)
-              and re.search(r"[,\"”’″']\s*\S*\s*$", text[token.head.idx:_first_index(token)])):
-            # "…, X said." parsed with the content as the head clause
-            head = token.head
-            content = _subtree_chars(head, exclude=[token])
-        elif (token.dep_ == "parataxis" and token.head.i > token.i and (lemma in REPORTING or lemma in COGNITION)
-              and token.head.pos_ in ("VERB", "AUX") and token.i > 0
-              and any(c.dep_ == "punct" and c.i > token.i for c in token.children)):
-            # "In his state, Christie said, offenders are sent to treatment": the clause after it
-            content = _subtree_chars(token.head, exclude=[token])
-        source = None
-        speaker_hint = None
-        as_saying = any(c.dep_ == "prep" and c.lower_ == "as" for c in token.children)
-        if lemma in ("quote", "cite") and content is None and not as_saying:
-            obj = next((c for c in token.children if c.dep_ == "dobj"), None)
-            that = next((t for t in sent_of(token) if t.i > (obj.i if obj is not None else token.i)
-                         and t.lower_ == "that" and t.dep_ == "mark"), None)
-            if obj is not None and that is not None:
-                source = _trim(text, obj.left_edge.idx, that.idx)
-                sentence = sent_of(token)
-                end_token = sentence[-1] if not sentence[-1].is_punct or len(sentence) < 2 else sentence[-2]
-                content = (that.idx, end_token.idx + len(end_token))
-        if any(c.dep_ == "mark" and c.lower_ == "as" for c in token.children) and token.dep_ == "advcl" \
-                and lemma in SPEECH:
-            # "As the Times reported, Clinton raised …": the main clause is the content
-            content = _subtree_chars(token.head, exclude=[token])
-        stance_only = False
-        if token.dep_ == "acl" and lemma not in SPEECH and not (lemma in ACL_STANCE and token.tag_ == "VBG"):
-            continue  # "a request seeking comment" ("the Super PAC backing Bush" is one on train)
-        if lemma in QUOTE_ONLY:
-            content = _adjacent_quote(token, quotes, sent_of(token)) if not _content_child(token) else content
-            if content is None:
-                continue
-        if content is None and lemma != "add" and (lemma in STANCE or lemma in SPEECH or lemma in COGNITION):
-            content = _complement_extent(token)
-            stance_only = content is not None
-        if content is None and lemma in SPEECH:
-            content = _adjacent_quote(token, quotes, sent_of(token))
-        reported = next((c for c in token.children if c.dep_ == "nsubjpass"), None)
-        if reported is not None and reported.lower_ != "there" and (content is None or stance_only and not any(
-                c.dep_ in ("xcomp", "ccomp", "oprd", "dobj", "attr") for c in token.children)):
-            # "It was never mentioned by the moderators", "The plan was rejected on Monday": the passive
-            # subject is what is reported
-            content = _subtree_chars(reported, exclude=[c for c in reported.children if token in c.subtree])
-            stance_only = False
-        if content is None:
-            continue
-        subject, subject_of = _subject(token)
-        antecedent = None
-        passive = False
-        if subject is None and lemma in SPEECH and token.i > sent_of(token).start:
-            # "“…,” said Rep. Bobby Scott": the parser may not call the late subject nsubj
-            after = [c for c in token.children if c.i > token.i and c.dep_ in ("dobj", "npadvmod", "attr", "appos",
-                                                                               "nsubj") and c.pos_ in ("PROPN",
-                                                                                                       "NOUN")]
-            before = token.doc[token.i - 1]
-            if after and before.text in (",", "\"", "”", "’", "″", "''"):
-                subject, subject_of = after[0], token
-        if token.tag_ == "VBN" and token.dep_ == "advcl" and lemma in ("ask", "question", "press") and not any(
-                c.dep_ in ("nsubj", "nsubjpass") for c in token.children):
-            passive = True  # "Asked if he was ever bullied, …": the asker goes unnamed
-        if stance_only and subject is None and not passive:
-            continue
-        if subject is not None and subject_of is not None and subject_of.lemma_ not in CUE_LEMMAS \
-                and subject_of != token and found and found[-1].cue[0] >= sent_of(token).start_char \
-                and (token.tag_ == "VBG" or found[-1].relative):
-            # "X, who said …, adding …" parsed with "adding" under another verb: same speaker
-            source = found[-1].source
-            antecedent = found[-1].antecedent
-            subject = None
-        if subject is not None and subject_of is not None and subject_of.lemma_ in ("quote", "cite") and \
-                subject.dep_ == "dobj":
-            source = _trim(text, *_subtree_chars(subject, exclude=[c for c in subject.children if c.dep_ in (
-                "relcl", "acl")]))
-            subject = None
-        if _inside_quote(token.idx, quotes):
-            continue
-        if source is None and subject is not None and subject.dep_ == "nsubjpass" and subject_of is token \
-                and lemma not in ("quote", "cite"):
-            # "Trump is expected to win", "the name was announced by police": the passive subject is
-            # what is reported; the speaker is the "by" agent, if any
-            agent = next((c for c in token.children if c.dep_ == "agent"), None)
-            by_obj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
-            subject = by_obj
-            passive = True
-        if source is None and subject is not None:
-            if subject.lower_ in ("it", "there") and subject.dep_ == "nsubjpass":
-                subject = None
-            else:
-                source = _source_extent(subject, token)
-                if subject.lower_ in ("who", "which", "that") and subject.head.dep_ == "relcl":
-                    noun = subject.head.head  # the source is "who"; the speaker is whom it stands for
-                    antecedent = _trim(text, *_subtree_chars(noun, exclude=[subject.head]))
-        if source is None and lemma not in SPEECH and not passive:
-            continue
-        if lemma in COGNITION and lemma not in SPEECH and source is None and not passive:
-            continue
-        content = _trim(text, *content)
-        if content[1] > content[0] and text[content[1] - 1] == ".":
-            content = (content[0], content[1] - 1)
-        if content[1] <= content[0]:
-            continue
-        if source is not None:
-            source = _trim(text, *source)
-            if source[0] < content[1] and content[0] < source[1]:
-                # the source sits inside the content span: cut the content before it
-                if source[0] > content[0]:
-                    content = _trim(text, content[0], source[0])
-                else:
-                    content = _trim(text, source[1], content[1])
-                if content[1] <= content[0]:
-                    continue
-        found.append(Found(source, _cue_extent(token), content, lemma in DENIAL, speaker_hint,
-                           relative=token.dep_ == "relcl", strong=lemma in SPEECH or lemma in DENIAL,
-                           antecedent=antecedent))
-    found.extend(_according_to(doc, sent_of))
-    found.extend(_nominal_cues(doc, text, quotes))
-    found.extend(_seeming(doc, text, quotes))
-    found.extend(_framing_phrases(doc, text, quotes, found))
-    found.extend(_light_verbs(doc, text, quotes, found, sent_of))
-    found.extend(_hearsay_adverbs(doc, text, quotes))
-    found.extend(_colon_lines(text, found))
+        outer = [o for o in found if o is not item and o.content[0] <= item.cue[0] < o.content[1]]
+        nested = "no" if not outer else ("strong" if any(o.strong for o in outer) else "weak")
+        features = cue_features(doc, item, lexicon=_lexicon_of(lemma, item.rule), lemma=lemma, quotes=quotes,
+                                sentence=sent_of(token), token_at=token_at, nested=nested)
+        out.append((item, features))
+    return out
+
+
+def find_attributions(doc, cue_model: CueModel | str | None = None) -> list[Found]:
+    """Attributions found by the parse, one per cue. ``cue_model``: None for the shipped cue
+    classifier, RULES_ONLY for the lexicon rules alone, or a CueModel."""
+    text = doc_text(doc)
+    model = load_cue_model() if cue_model is None else cue_model
+    if not isinstance(model, CueModel):
+        quotes = _quotes(text)
+        sentences = doc_sentences(doc)
+        sentence_starts = [sent.start for sent in sentences]
+        found = _rule_proposals(doc, text, quotes,
+                                lambda tok: sentences[bisect_right(sentence_starts, tok.i) - 1])
+        return _unnest(found, text)
+    candidates = cue_candidates(doc)
+    scores = model.probabilities([features for _, features in candidates])
+    found = [item for (item, _), score in zip(candidates, scores, strict=True) if selected(item, score, model)]
     return _unnest(found, text)
+
+
+def selected(item: Found, score: float, model: CueModel) -> bool:
+    """Whether a proposal is kept: a learned cue must clear ``add``, a lexicon cue ``keep``; a
+    denial is always kept (PolNeAR's univocal convention folds "…, while the Taliban denied …"
+    into the first report, but a denial is what the story's conflicts are made of)."""
+    if item.denies:
+        return True
+    return score >= (model.add if item.rule == "learned" else model.keep)
 
 
 _COLON_LINE = re.compile(r"^([A-Z][^:\n\"“”]{0,80}?):[ \t]+(\S[^\n]*)$", re.M)
@@ -768,10 +867,11 @@ def _quotes(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in QUOTE_RE.finditer(text)]
 
 
-def build_attributions(doc, entities, canonical, sentences: list[tuple[int, int]]) -> list[Attribution]:
+def build_attributions(doc, entities, canonical, sentences: list[tuple[int, int]],
+                       cue_model: CueModel | str | None = None) -> list[Attribution]:
     """Attribution records for one parsed article."""
     text = doc_text(doc)
-    found = find_attributions(doc)
+    found = find_attributions(doc, cue_model)
     quotes = _quotes(text)
     # Direct quotes: widen a content to the whole quotation it sits in.
     results: list[tuple[Found, bool]] = []
