@@ -9,9 +9,10 @@ gold keeps brat's fragments, and our attributions sharing one cue form one
 content in the same way. Matching is one-to-one (greedy by overlap size), so one long
 prediction cannot claim several gold spans. Beside it, in the same run, a
 simple baseline: quotation marks, "X said …", "…, X said" and "according to X"
-patterns over syntok sentences.
+patterns over syntok sentences; and storylens with its lexicon rules alone (the cue
+classifier off: annotate-5's attributions), so the classifier's gain is measured in the run.
 
-    .venv/bin/python bench/attribution.py [--split dev|train] [--limit N]
+    .venv/bin/python bench/attribution.py [--split dev|train] [--limit N] [--no-rules-row]
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from storylens.annotate import annotate_articles  # noqa: E402
+from storylens.annotate import annotate_articles, attributions  # noqa: E402
 from storylens.annotate.sentences import split_sentences  # noqa: E402
 from storylens.records import Article  # noqa: E402
 
@@ -69,9 +70,17 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return (start, end) if end > start else original
 
 
-def ours(items) -> list[dict[str, set]]:
+def ours(items, rules_only: bool = False) -> list[dict[str, set]]:
     articles = [Article(id=name, source=name, outlet="polnear", text=text) for name, text, _ in items]
-    annotations = annotate_articles(articles)
+    if rules_only:  # the classifier off: the shipped model loader answers "no model"
+        original = attributions.load_cue_model
+        attributions.load_cue_model = lambda: None
+        try:
+            annotations = annotate_articles(articles)
+        finally:
+            attributions.load_cue_model = original
+    else:
+        annotations = annotate_articles(articles)
     out = []
     for name, text, _ in items:
         predicted = {role: set() for role in ROLES}
@@ -154,6 +163,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", default="dev", choices=["dev", "train"])
     parser.add_argument("--limit", type=int, default=None)
+    parser.add_argument("--no-rules-row", action="store_true", help="skip the rules-only run")
     args = parser.parse_args()
     if not (DATA / args.split).is_dir():
         print(f"skip: {DATA / args.split} is not present")
@@ -163,13 +173,17 @@ def main() -> int:
     started = time.perf_counter()
     our = score(items, ours(items))
     our_time = time.perf_counter() - started
+    rows = [("storylens annotate()", our, our_time)]
+    if not args.no_rules_row:
+        started = time.perf_counter()
+        rows.append(("storylens, rules only", score(items, ours(items, rules_only=True)),
+                     time.perf_counter() - started))
     started = time.perf_counter()
-    base = score(items, baseline(items))
-    base_time = time.perf_counter() - started
+    rows.append(("baseline (quotes+said)", score(items, baseline(items)), time.perf_counter() - started))
     gold_counts = {role: sum(len(g[role]) for _, _, g in items) for role in ROLES}
     print(f"PolNeAR {args.split}: {len(items)} articles, {words} words, gold spans {gold_counts}")
     print(f"{'system':<28}{'role':<9}{'exact F1':>9}{'overlap F1':>11}{'  (P / R overlap)':>20}")
-    for name, result, seconds in (("storylens annotate()", our, our_time), ("baseline (quotes+said)", base, base_time)):
+    for name, result, seconds in rows:
         for role in ROLES:
             r = result[role]
             print(f"{name:<28}{role:<9}{r['exact']:>9.3f}{r['overlap']:>11.3f}"

@@ -456,7 +456,7 @@ def cue_candidates(doc) -> list[tuple[Found, list[str]]]:
         lemma = LEMMA_FIXES.get(lemma, lemma)
         outer = [o for o in found if o is not item and o.content[0] <= item.cue[0] < o.content[1]]
         nested = "no" if not outer else ("strong" if any(o.strong for o in outer) else "weak")
-        features = cue_features(doc, item, lexicon=_lexicon_of(lemma, item.rule), lemma=lemma, quotes=quotes,
+        features = cue_features(doc, item, text=text, lexicon=_lexicon_of(lemma, item.rule), lemma=lemma, quotes=quotes,
                                 sentence=sent_of(token), token_at=token_at, nested=nested)
         out.append((item, features))
     return out

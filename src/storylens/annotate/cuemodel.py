@@ -44,8 +44,8 @@ def _span_head(doc, start: int, end: int, token_at):
     return doc[first]
 
 
-def cue_features(doc, item, *, lexicon: str, lemma: str, quotes: Sequence[tuple[int, int]], sentence,
-                 token_at, nested: str) -> list[str]:
+def cue_features(doc, item, *, text: str, lexicon: str, lemma: str, quotes: Sequence[tuple[int, int]],
+                 sentence, token_at, nested: str) -> list[str]:
     """Sparse features of one proposed attribution (``item``: cue/source/content character spans,
     ``rule`` and ``head`` token index). ``lexicon``: which cue lexicon the lemma is in; ``nested``:
     whether the cue sits inside another proposal's content ("strong"/"weak"/"no")."""
@@ -99,7 +99,7 @@ def cue_features(doc, item, *, lexicon: str, lemma: str, quotes: Sequence[tuple[
     feats += [f"spos={_bucket(offset, (0, 1, 3, 8, 15))}",
               f"send={_bucket(sentence.end - 1 - token.i, (0, 1, 2, 4, 8))}",
               f"slen={_bucket(len(sentence), (5, 10, 20, 40))}"]
-    sentence_text = sentence.text
+    sentence_text = text[sentence.start_char:sentence.end_char]
     if any(mark in sentence_text for mark in QUOTE_MARKS):
         feats.append("squote")
     if token.i > 0:
