@@ -926,6 +926,9 @@ def _secondary_members(alignment: Alignment, claim_source: np.ndarray, threshold
     mean[np.arange(n), alignment.cluster_of] = 0.0
     limit = max(threshold, SECONDARY_MIN_LINK)
     for i, c in zip(*np.nonzero(mean >= limit), strict=True):
+        attribution = alignment.claims[int(i)].attribution
+        if attribution is not None and attribution.polarity == "denies":
+            continue  # a denial disputes the one claim it negates (compare), it supports nothing
         secondary[int(c)].append(int(i))
     return secondary
 
