@@ -131,6 +131,10 @@ def main() -> int:
     parser.add_argument("--cv", action="store_true", help="odd/even topic cross-validation of the pair weights")
     parser.add_argument("--no-minilm", action="store_true", help="skip the MiniLM baseline")
     parser.add_argument("--threshold", type=float, help="override align.THRESHOLD (tuning)")
+    parser.add_argument(
+        "--set", action="append", default=[], metavar="NAME=VALUE",
+        help="override a numeric storylens.align constant, e.g. OTHER_EVENT_PENALTY=0 (before/after runs)",
+    )
     parser.add_argument("--embedder", choices=["auto", "static", "minilm"], default="auto")
     parser.add_argument("--db", default="/tmp/storylens-bench-ecb.db", help="annotation cache")
     args = parser.parse_args()
@@ -149,6 +153,11 @@ def main() -> int:
 
     if args.threshold is not None:
         align.THRESHOLD = args.threshold
+    for setting in args.set:
+        name, _, value = setting.partition("=")
+        if not isinstance(getattr(align, name, None), int | float):
+            parser.error(f"--set {setting}: storylens.align has no numeric constant {name}")
+        setattr(align, name, float(value))
     from storylens.resources import get_embedder, get_static_embedder
 
     forced = {"auto": None, "static": get_static_embedder, "minilm": get_embedder}[args.embedder]

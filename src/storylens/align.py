@@ -6,7 +6,7 @@ Contract:
         the article's sentences, split into clauses where a sentence joins
         independent statements ("..., while the Taliban denied ..."), each with
         its attribution, entities, quantities, times and places.
-    align_claims(claims, articles) -> Alignment
+    align_claims(claims, articles, *, events=None) -> Alignment
         clusters of claims that state the same thing, plus the pair scores
         compare.py needs (centrality, denial targets).
 
@@ -17,7 +17,9 @@ logistic model over several cheap signals - static-embedding cosine, TF-IDF
 cosine, shared entities, shared/clashing numbers, places and dates, named
 participants that clash (both name people or organisations, none shared), no
 evidence beyond a shared day, and how alike the two articles are overall -
-and claims are grouped by average-linkage
+plus a penalty when story grouping puts the two articles in different events
+(a story that mixes two arrests or two quakes; ``events``), and claims are
+grouped by average-linkage
 clustering on that score, which does not chain unrelated claims the way
 single-linkage (connected components) does. A member of a larger cluster that
 no claim from another source states closely is split off (average linkage
@@ -495,6 +497,9 @@ SAME_ARTICLE_PENALTY = 2.0
 # places far apart ("in Kabul" / "in Kandahar") are different events.
 FAR_PLACE_PENALTY = 4.0
 FAR_PLACE_KM = 50.0
+# Claims of two articles that story grouping puts in different events (two
+# events of one kind analysed as one story) do not state the same thing.
+OTHER_EVENT_PENALTY = 1.0
 # Priors the ECB+ fit cannot learn (it has few attributions and no counted
 # quantities): two outlets reporting one speaker, or the same counted thing
 # ("people killed" / "people died"), are likely reporting one statement -
@@ -633,6 +638,7 @@ class PairScorer:
         weights: np.ndarray = WEIGHTS,
         bias: float = BIAS,
         places: Mapping[str, Place] | None = None,
+        events: Mapping[str, object] | None = None,
     ):
         from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -700,6 +706,13 @@ class PairScorer:
         size = np.asarray(de.sum(1)).ravel()
         union = size[:, None] + size[None, :] - inter
         self.doc_ent = np.where(union > 0, inter / np.clip(union, 1, None), 0.0).astype(np.float32)
+        # articles the grouping model puts in different events (a story mixing
+        # two events of one kind): their claims are not one fact
+        article_ids = sorted(self.article_index, key=self.article_index.get)
+        event_of = [events.get(a) if events else None for a in article_ids]
+        self.other_event = np.array(
+            [[x is not None and y is not None and x != y for y in event_of] for x in event_of], dtype=np.float32
+        ).reshape(len(article_ids), len(article_ids))
         # Article likeness only means something relative to the story: in a
         # two-article story it says nothing, in a story mixing two events of a
         # kind it separates them. Centre each on the story's typical pair.
@@ -774,6 +787,8 @@ class PairScorer:
         logit -= SAME_ARTICLE_PENALTY * same_article
         if self.far is not None:
             logit -= FAR_PLACE_PENALTY * self.far[np.ix_(idx, idx)]
+        if OTHER_EVENT_PENALTY and self.other_event.any():
+            logit -= OTHER_EVENT_PENALTY * self.other_event[np.ix_(art, art)]
         same_speaker = _gram(self.speakers, idx) > 0
         logit += SAME_SPEAKER_BONUS * (same_speaker & ~same_article)  # one speaker says many things
         quoted = self.quoted[idx] & self.has_speaker[idx]
@@ -861,6 +876,7 @@ def align_claims(
     weights: np.ndarray | None = None,
     bias: float | None = None,
     places: Mapping[str, Place] | None = None,
+    events: Mapping[str, object] | None = None,
 ) -> Alignment:
     """Group claims that state the same thing across articles."""
     threshold = THRESHOLD if threshold is None else threshold
@@ -873,7 +889,7 @@ def align_claims(
     vectors = embed_claims(claims, embedder)
     if not claims:
         return Alignment(claims=[], clusters=[], vectors=vectors)
-    scorer = PairScorer(claims, articles, vectors, weights=weights, bias=bias, places=places)
+    scorer = PairScorer(claims, articles, vectors, weights=weights, bias=bias, places=places, events=events)
     n = len(claims)
     if n <= DENSE_LIMIT:
         idx = np.arange(n)

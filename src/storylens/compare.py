@@ -59,6 +59,7 @@ NEGATION = re.compile(r"\b(not|no|never|n't|none|nobody|neither|nor|without)\b|n
 NEGATED_SCOPE = 3  # content words after "not"/"never"/… that say what is negated
 DENIAL_LINK_MIN_PROB = 0.2  # a denial attaches to the most likely fact above this
 CONTRADICTION_MIN_LEX = 0.5
+EVENT_MIN_ARTICLES = 3  # articles a story's sub-event needs before its claims are kept apart
 CONFLICT_MIN_PROB = 0.6  # claims must be this surely aligned before they can conflict
 
 
@@ -228,12 +229,33 @@ def compare_story(
     for article in story_articles:
         claims.extend(extract_claims(article, story_annotations[article.id], entity_index))
     places = {p.name: p for ann in story_annotations.values() for p in ann.places}
-    alignment = align_claims(claims, articles, embedder=embedder, places=places)
+    events = _article_events(story_articles, story_annotations)
+    alignment = align_claims(claims, articles, embedder=embedder, places=places, events=events)
     facts = _facts(alignment, articles, places)
     quotes = _quotes(story_articles, story_annotations)
     entities = _entities(story_articles, story_annotations, entity_index)
     outlets = _outlet_views(story_articles, facts, claims, story_annotations, entity_index)
     return Comparison(facts=tuple(facts), quotes=quotes, entities=entities, outlets=outlets)
+
+
+def _article_events(articles: Sequence[Article], annotations: Mapping[str, Annotation]) -> dict[str, int] | None:
+    """Which event each article reports, by the story-grouping model.
+
+    A story analysed as one may mix two events of a kind (two arrests, two
+    quakes); grouping tells their articles apart, and claims of articles about
+    different events are not one fact. Only groups of at least
+    EVENT_MIN_ARTICLES count: an article or two split off from the rest is as
+    often a report grouping misread as another event. None when the story is
+    one event.
+    """
+    if len(articles) < 2 * EVENT_MIN_ARTICLES:
+        return None
+    from storylens.group import group_articles
+
+    groups = [g for g in group_articles(articles, annotations, corrections=[]) if len(g.article_ids) >= EVENT_MIN_ARTICLES]
+    if len(groups) < 2:
+        return None
+    return {a: k for k, g in enumerate(groups) for a in g.article_ids}
 
 
 def _facts(alignment: Alignment, articles: Mapping[str, Article], places: Mapping[str, Place]) -> list[Fact]:
