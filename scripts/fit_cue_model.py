@@ -75,7 +75,7 @@ def fit_logistic(rows: list[list[int]], labels: np.ndarray, width: int, c: float
     indptr = np.cumsum([0] + [len(r) for r in rows])
     indices = np.fromiter((i for r in rows for i in r), dtype=np.int64, count=int(indptr[-1]))
     matrix = csr_matrix((np.ones(len(indices)), indices, indptr), shape=(len(rows), width))
-    model = LogisticRegression(C=c, max_iter=2000, solver="liblinear")
+    model = LogisticRegression(C=c, max_iter=2000, solver="liblinear", random_state=0)
     model.fit(matrix, labels)
     return model.coef_[0], float(model.intercept_[0])
 
