@@ -16,6 +16,7 @@ from storylens.compare import (
     _place_conflict,
     compare_story,
     independence_unit,
+    is_speech_cue,
 )
 from storylens.group import one_story
 from storylens.records import Claim, ClaimAttribution, Place, Quantity, TimeExpr
@@ -232,3 +233,28 @@ def test_every_claim_is_in_a_fact_and_counts_are_consistent(bodies):
         if fact.status == "single_source":
             assert fact.independent_outlets == 1
         assert list(fact.outlets) == sorted(set(fact.outlets))
+
+
+def test_attribution_habits_count_only_verbs_of_saying():
+    """'The survey showed' or 'officials expect' name no source of a statement."""
+    text = (
+        "The mayor said the Harlow bridge would reopen in May.\n"
+        "A city survey showed that traffic on the ring road doubled.\n"
+        "Officials expect the repairs to cost nine million.\n"
+        "Workers began removing the damaged deck on Monday."
+    )
+    a = article("bridge-gazette", text)
+    ann = annotate_by_hand(
+        text,
+        attributions=(
+            ("The mayor", "said", "the Harlow bridge would reopen in May", "asserts"),
+            ("A city survey", "showed", "traffic on the ring road doubled", "asserts"),
+            ("Officials", "expect", "the repairs to cost nine million", "asserts"),
+        ),
+    )
+    comparison = compare_story(one_story([a]), {a.id: a}, {a.id: ann})
+    (view,) = comparison.outlets
+    assert view.cue_verbs == {"said": 1}
+    assert view.attributed_share == 0.25
+    assert is_speech_cue("according to") and is_speech_cue("denied") and is_speech_cue("admitted")
+    assert not is_speech_cue("showed") and not is_speech_cue("expect") and not is_speech_cue(None)
