@@ -18,7 +18,7 @@ lemma), never on dev.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 import numpy as np
@@ -118,11 +118,16 @@ def _select(doc, attr: str, words: frozenset[str]) -> list:
 
     if len(doc) == 0:
         return []
-    strings = doc.vocab.strings
     column = doc.to_array([LEMMA if attr == "LEMMA" else LOWER])
-    forms = {variant for w in words for variant in (w, w.capitalize(), w.upper())}
-    hashes = np.array(sorted(strings.add(w) for w in forms), dtype="uint64")
+    hashes = _HASHES.get(words)
+    if hashes is None:
+        strings = doc.vocab.strings  # string hashes do not depend on the vocab: computed once per lexicon
+        forms = {variant for w in words for variant in (w, w.capitalize(), w.upper())}
+        hashes = _HASHES[words] = np.array(sorted(strings.add(w) for w in forms), dtype="uint64")
     return [doc[i] for i in np.nonzero(np.isin(column, hashes))[0].tolist()]
+
+
+_HASHES: dict[frozenset[str], np.ndarray] = {}
 
 
 def _span(text: str, start: int, end: int) -> Span:
@@ -784,7 +789,9 @@ def _first_index(token) -> int:
 
 
 def _inside_quote(index: int, quotes: list[tuple[int, int]]) -> bool:
-    return any(start < index < end for start, end in quotes)
+    """Whether a character sits strictly inside a quotation (``quotes``: in text order, disjoint)."""
+    position = bisect_left(quotes, (index, -1)) - 1
+    return position >= 0 and index < quotes[position][1]
 
 
 def _according_to(doc, sent_of) -> list[Found]:

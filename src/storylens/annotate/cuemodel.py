@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import math
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -87,9 +88,13 @@ def cue_features(doc, item, *, text: str, lexicon: str, lemma: str, quotes: Sequ
         feats.append(f"srclen={_bucket(item.source[1] - item.source[0], (0, 10, 25, 60))}")
     # the content
     content_start, content_end = item.content
-    quoted = any(start <= content_start + 1 and content_end - 1 <= end or
-                 min(end, content_end) - max(start, content_start) > 0.5 * (content_end - content_start)
-                 for start, end in quotes)
+    quoted = False
+    position = bisect_right(quotes, (content_end, math.inf)) - 1  # quotes: in text order, disjoint
+    while position >= 0 and quotes[position][1] >= content_start - 1 and not quoted:
+        start, end = quotes[position]
+        quoted = (start <= content_start + 1 and content_end - 1 <= end
+                  or min(end, content_end) - max(start, content_start) > 0.5 * (content_end - content_start))
+        position -= 1
     feats += [f"clen={_bucket(content_end - content_start)}", f"q={int(quoted)}", f"lx={lexicon}|q={int(quoted)}",
               "cpos=" + ("before" if content_start < item.cue[0] else "after")]
     if getattr(item, "relative", False):
