@@ -4,7 +4,7 @@ The rules in attributions.py propose cues from lexicons (and, for the classifier
 every other verb through the same span logic); each proposal becomes a bag of
 sparse string features over the parse — the cue's lemma, tag and dependency, its
 head, its children's dependencies, what kind of source and content the span
-logic found, quotation marks, nesting in another report — scored by a logistic
+logic found (the content's head and first word too), quotation marks, nesting in another report — scored by a logistic
 regression. A lexicon cue is kept when its score clears ``keep``; a verb outside
 the lexicons is added when it clears ``add``. The weights were fitted offline on
 PolNeAR *train* by scripts/fit_cue_model.py (thresholds by 5-fold cross-validation
@@ -23,7 +23,8 @@ from functools import lru_cache
 from pathlib import Path
 
 MODEL_FILE = Path(__file__).resolve().parents[1] / "data" / "cue_model.json"
-FEATURE_VERSION = 1
+FEATURE_VERSION = 2
+CONTENT_OPENERS = frozenset({"that", "to", "for", "on", "about", '"', "“"})
 QUOTE_MARKS = frozenset("\"“”‘’″")
 PRONOUN_TAGS = frozenset({"PRP", "WP"})
 _LENGTH_BUCKETS = (0, 10, 25, 60, 120, 250, 500)
@@ -95,6 +96,13 @@ def cue_features(doc, item, *, text: str, lexicon: str, lemma: str, quotes: Sequ
         quoted = (start <= content_start + 1 and content_end - 1 <= end
                   or min(end, content_end) - max(start, content_start) > 0.5 * (content_end - content_start))
         position -= 1
+    content_head = _span_head(doc, content_start, content_end, token_at)
+    if content_head is not None:
+        first = doc[max(0, token_at(content_start))]
+        opener = first.lower_ if first.lower_ in CONTENT_OPENERS else "x"
+        feats += [f"ch_dep={content_head.dep_}", f"ch_pos={content_head.pos_}",
+                  f"ch_lem={content_head.lemma_.lower()}", f"c_first={first.lower_}",
+                  f"r={rule}|ch_dep={content_head.dep_}", f"ch_pos={content_head.pos_}|c_first={opener}"]
     feats += [f"clen={_bucket(content_end - content_start)}", f"q={int(quoted)}", f"lx={lexicon}|q={int(quoted)}",
               "cpos=" + ("before" if content_start < item.cue[0] else "after")]
     if getattr(item, "relative", False):
