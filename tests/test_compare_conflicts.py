@@ -38,3 +38,36 @@ def test_the_detail_quotes_the_negated_claim_cut_at_a_word() -> None:
     assert detail and detail.endswith("…\"") and len(detail) < len(long_text) + 30
     quoted = detail.split('"', 1)[1].rstrip('"').rstrip("…")
     assert long_text.startswith(quoted) and long_text[len(quoted)] == " "
+
+
+def _said(text: str, speaker: str, cue: str, polarity: str, article_id: str, quantities=()) -> Claim:
+    from storylens.records import ClaimAttribution
+
+    return Claim(id=f"c-{article_id}-{len(text)}", article_id=article_id, start=0, end=len(text), text=text,
+                 attribution=ClaimAttribution(speaker=speaker, cue=cue, polarity=polarity),
+                 quantities=tuple(quantities))
+
+
+def test_a_report_that_mentions_the_denier_is_not_the_deniers_own_side() -> None:
+    from storylens.compare import _same_side
+
+    denial = _said("Police denied that officers shot a ferry worker.", "Police", "denied", "denies", "a")
+    union = _said("A ferry worker was shot when police cleared the pier, the union said.", "the union", "said",
+                  "asserts", "b")
+    own = _said("Police commander Ruth Achieng said officers used only tear gas.", "Ruth Achieng", "said",
+                "asserts", "c")
+    assert not _same_side(denial, union)
+    assert _same_side(denial, own)
+
+
+def test_a_shared_number_must_count_a_shared_thing() -> None:
+    from storylens.compare import _shares_a_count
+    from storylens.records import Quantity
+
+    def q(value, counted):
+        return Quantity(start=0, end=1, text=str(value), value=value, counted=counted)
+
+    assert _shares_a_count([q(150, "militants killed")], [q(150, "Taliban militants killed")])
+    assert _shares_a_count([q(150, None)], [q(150, "militants killed")])  # "denied the figure of 150"
+    assert not _shares_a_count([q(3, None)], [q(3, None)])  # a "three-day strike" and "three of them"
+    assert not _shares_a_count([q(3, "days")], [q(3, "people hurt")])

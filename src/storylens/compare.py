@@ -346,7 +346,12 @@ def _facts(alignment: Alignment, articles: Mapping[str, Article], places: Mappin
             status = "corroborated"
         else:
             status = "single_source"
-        representative = _representative(primary, alignment, [independence_unit(articles[claims[i].article_id]) for i in primary])
+        denied_here = [named for _, named in denial_targets.get(c, []) if named is not None and named in primary]
+        if denied_here:  # a disputed fact reads as what is denied, not as a neighbouring report
+            representative = denied_here[0]
+        else:
+            representative = _representative(
+                primary, alignment, [independence_unit(articles[claims[i].article_id]) for i in primary])
         salience = sum(math.log1p(entity_freq[e]) for e in set(claims[representative].entities))
         position = max(1.0 / (1 + sentence_rank[i]) for i in members)
         importance = (
@@ -470,13 +475,28 @@ def _same_side(denial: Claim, other: Claim) -> bool:
     side = speaker_key(denial)
     if side is None:
         return False
-    cue = re.search(r"\b" + re.escape(other.attribution.cue) + r"\b", other.text) if other.attribution.cue else None
-    frame = other.text[: cue.start()] if cue else ""
-    return side in {_entity_word(w) for w in frame.split()}
+    # the speaker with the words that introduce it in its clause ("police commander Charles
+    # Mutua"), not the content of "a dockworker was shot when police broke up a protest, the union said"
+    speaker = other.attribution.speaker or ""
+    at = other.text.find(speaker) if speaker else -1
+    lead = re.split(r"[,;:\"“”]|\bthat\b", other.text[:at])[-1] if at > 0 else ""
+    return side in {_entity_word(w) for w in f"{lead} {speaker}".split()}
 
 
 def _entity_word(word: str) -> str:
     return re.sub(r"[^\w\-]", "", word).lower()
+
+
+def _shares_a_count(ours: Sequence[Quantity], theirs: Sequence[Quantity]) -> bool:
+    """The same number of the same thing, or of something one side leaves unsaid: "the
+    figure of 150" matches "150 militants were killed"; two bare "three"s prove nothing."""
+    for a in ours:
+        key_a = counted_key(a.counted)
+        for b in theirs:
+            key_b = counted_key(b.counted)
+            if a.value == b.value and (key_a & key_b or bool(key_a) != bool(key_b)):
+                return True
+    return False
 
 
 def _denial_target(i: int, alignment: Alignment) -> int | None:
@@ -492,7 +512,7 @@ def _denial_target(i: int, alignment: Alignment) -> int | None:
     content = denial_content(denial)
     content_words = _content_words(content)
     anaphoric = bool(_ANAPHORIC.match(content)) or len(content_words) < 2
-    content_numbers = {q.value for q in denial.quantities if q.value is not None and q.start >= denial.end - len(content)}
+    content_counts = [q for q in denial.quantities if q.value is not None and q.start >= denial.end - len(content)]
     same_article = sorted(
         (j for j, c in enumerate(claims) if c.article_id == denial.article_id and c.end <= denial.start and j != i),
         key=lambda j: -claims[j].end,
@@ -510,8 +530,7 @@ def _denial_target(i: int, alignment: Alignment) -> int | None:
         else:
             words = _content_words(other.text)
             overlap = len(content_words & words) / len(content_words) if content_words else 0.0
-            numbers = {q.value for q in other.quantities if q.value is not None}
-            score = overlap + (0.5 if content_numbers & numbers else 0.0) + 0.5 * proximity
+            score = overlap + (0.5 if _shares_a_count(content_counts, other.quantities) else 0.0) + 0.5 * proximity
             score += 0.3 * alignment.pair_prob(i, j)
         if score > best_score:
             best, best_score = j, score
