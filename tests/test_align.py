@@ -238,3 +238,12 @@ def test_large_story_path_partitions_claims(monkeypatch):
     assert all(len(group) <= 6 for group in alignment.clusters)
     fled = [i for i, c in enumerate(claims) if "2,000 people fled" in c.text]
     assert len({alignment.cluster_of[i] for i in fled}) == 1  # the syndicated copies stay together
+
+
+def test_a_quotation_is_never_cut_into_clauses():
+    text = (
+        "\u201cWe are searching every house on the river, but the water is still rising,\u201d the county "
+        "fire chief said on Sunday."
+    )
+    claims = extract_claims(article("q", text), annotate_by_hand(text))
+    assert [c.text for c in claims] == [text]

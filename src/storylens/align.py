@@ -208,12 +208,19 @@ def _compatible_labels(a: Counter[str], b: Counter[str]) -> bool:
 # ---------------------------------------------------------------- claims
 
 
+def _inside_quotation(text: str, position: int) -> bool:
+    """Whether a quotation opened before ``position`` in the sentence is still open there."""
+    before = text[:position]
+    return before.count('"') % 2 == 1 or before.count("“") > before.count("”")
+
+
 def _split_sentence(sentence: Sentence) -> list[tuple[int, int]]:
     """Character spans (absolute) of the sentence's independent clauses."""
     text = sentence.text
     cuts: list[tuple[int, int]] = []  # (end of left part, start of right part)
     for match in CLAUSE_SPLIT.finditer(text):
-        cuts.append((match.start(), match.end()))
+        if not _inside_quotation(text, match.start()):  # a quotation is one statement, whole
+            cuts.append((match.start(), match.end()))
     spans: list[tuple[int, int]] = []
     begin = 0
     for left_end, right_start in cuts:
