@@ -21,6 +21,7 @@ from storylens.report.views import (
     STATUS_LABELS,
     STATUS_ORDER,
     article_map,
+    as_excerpt,
     human_date,
     human_interval,
     outlet_of,
@@ -101,7 +102,7 @@ class _Page:
                     f"{self.cite(sentence.citations)}</p>"
                 )
             else:
-                out.append(f"<p>{_e(sentence.text)}{self.cite(sentence.citations)}</p>")
+                out.append(f"<p>{_e(as_excerpt(sentence.text))}{self.cite(sentence.citations)}</p>")
         return '<div class="summary">' + "".join(out) + "</div>"
 
     def fact_item(self, fact: Fact) -> str:
@@ -113,7 +114,7 @@ class _Page:
                 who = f"{who} · {claim.attribution.speaker} {verb}"
             citation = Citation(article_id=claim.article_id, start=claim.start, end=claim.end)
             claims.append(
-                f'<div class="claim"><span class="who">{_e(who)}</span> {_e(claim.text)}{self.cite([citation])}</div>'
+                f'<div class="claim"><span class="who">{_e(who)}</span> {_e(as_excerpt(claim.text))}{self.cite([citation])}</div>'
             )
         if len(fact.claims) > MAX_CLAIMS:
             claims.append(f'<div class="claim small">… and {len(fact.claims) - MAX_CLAIMS} more claims in the JSON report</div>')
@@ -132,7 +133,7 @@ class _Page:
         return (
             f'<li class="fact" data-status="{_e(fact.status)}" id="f-{_e(fact.id)}">'
             f'<p class="line"><span class="badge {_e(fact.status)}">{_e(STATUS_LABELS.get(fact.status, fact.status))}</span> '
-            f'{_e(fact.text)}<span class="count">{_e(count)}</span></p>{conflicts}'
+            f'{_e(as_excerpt(fact.text))}<span class="count">{_e(count)}</span></p>{conflicts}'
             f"<details><summary>Who says so: {_e(outlets)}</summary>{''.join(claims)}</details></li>"
         )
 

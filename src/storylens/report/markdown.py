@@ -12,6 +12,7 @@ from storylens.report.views import (
     STATUS_LABELS,
     STATUS_ORDER,
     article_map,
+    as_excerpt,
     cited_text,
     human_date,
     human_interval,
@@ -64,7 +65,7 @@ def story_markdown(story: Story, articles: dict[str, Article]) -> list[str]:
     if not story.summary:
         lines.append("_No summary: no usable sentences._")
     for sentence in story.summary:
-        text = _md(sentence.text)
+        text = _md(sentence.text if sentence.template else as_excerpt(sentence.text))
         if sentence.template:
             text = f"**⚠ {text}**"
         lines.append(f"- {text} {notes.refs(sentence.citations)}")
@@ -78,7 +79,7 @@ def story_markdown(story: Story, articles: dict[str, Article]) -> list[str]:
         refs = notes.refs(Citation(article_id=a, start=s, end=e) for a, s, e in claims)
         lines.append(
             f"- **{STATUS_LABELS.get(fact.status, fact.status)}** "
-            f"({_outlet_count(fact.independent_outlets, len(fact.outlets))}): {_md(fact.text)} {refs}"
+            f"({_outlet_count(fact.independent_outlets, len(fact.outlets))}): {_md(as_excerpt(fact.text))} {refs}"
         )
         for conflict in fact.conflicts:
             lines.append(f"  - conflict ({conflict.kind}): {_md(conflict.detail)} {notes.refs(conflict.claims)}")
@@ -120,10 +121,10 @@ def story_markdown(story: Story, articles: dict[str, Article]) -> list[str]:
                      f"{len(view.exclusive_fact_ids)} exclusive, {len(view.omitted_fact_ids)} omitted")
         for fid in view.exclusive_fact_ids[:10]:
             if fid in by_fact:
-                lines.append(f"  - only here: {_md(by_fact[fid].text)}")
+                lines.append(f"  - only here: {_md(as_excerpt(by_fact[fid].text))}")
         for fid in view.omitted_fact_ids[:10]:
             if fid in by_fact:
-                lines.append(f"  - left out: {_md(by_fact[fid].text)}")
+                lines.append(f"  - left out: {_md(as_excerpt(by_fact[fid].text))}")
         for referent, terms in sorted(view.wording.items()):
             lines.append(f"  - calls {_md(referent)}: {_md(', '.join(terms))}")
 

@@ -47,6 +47,39 @@ def human_interval(start: str, end: str | None) -> str:
     return f"{human_date(start)} – {human_date(end)}"
 
 
+def as_excerpt(text: str) -> str:
+    """A sentence cut from a longer quotation, shown as such.
+
+    Sentence splitting cuts a multi-sentence quotation into pieces; the piece
+    that closes it ('People were asleep," he said.') gets its opening mark and
+    an ellipsis back, the piece that opens it its closing one. Display only:
+    the report's JSON keeps the exact source span.
+    """
+    depth, missing_open = 0, None
+    for i, char in enumerate(text):
+        if char == "“":
+            depth += 1
+        elif char == "”":
+            if depth == 0 and missing_open is None:
+                missing_open = "“"
+            depth = max(0, depth - 1)
+        elif char == '"':
+            before = text[i - 1] if i else " "
+            opening = before.isspace() or before in "([—–-"
+            if opening:
+                depth += 1
+            elif depth == 0:
+                if missing_open is None:
+                    missing_open = '"'
+            else:
+                depth -= 1
+    if missing_open:
+        text = f"{missing_open}… {text}"
+    if depth > 0:
+        text = text.rstrip() + (" …”" if "“" in text else ' …"')
+    return text
+
+
 def article_map(report: Report) -> dict[str, Article]:
     return {a.id: a for a in report.articles}
 
