@@ -7,7 +7,7 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from storylens.errors import InputFailure
@@ -62,6 +62,7 @@ RAW_LINE = st.one_of(RECORD.map(json.dumps), PRINTABLE)  # control bytes make a 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(RAW_LINE, min_size=0, max_size=8))
+@example(['{"title": "", "maintext": ""}', "\xa0"])  # a line of no-break spaces is blank
 def test_jsonl_gives_one_item_per_nonblank_line_and_never_raises(lines: list[str]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "crawl.jsonl"

@@ -95,12 +95,17 @@ def read_jsonl_stream(handle: BinaryIO, source: str, max_bytes: int) -> Iterator
             continue
         if not line.strip():
             continue
-        nonblank += 1
         try:
-            record = json.loads(line.decode("utf-8"))
+            decoded = line.decode("utf-8")
         except UnicodeDecodeError as exc:
+            nonblank += 1
             yield InputError(source=where, message=f"line {line_no}: invalid UTF-8 at byte {exc.start}")
             continue
+        if not decoded.strip():
+            continue  # nothing but Unicode spaces (no-break spaces and the like): a blank line
+        nonblank += 1
+        try:
+            record = json.loads(decoded)
         except json.JSONDecodeError as exc:
             yield InputError(source=where,
                              message=f"malformed JSON on line {line_no}: {exc.msg} (column {exc.colno})")
