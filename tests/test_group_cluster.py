@@ -85,3 +85,13 @@ def test_later_corrections_override_earlier_ones():
     )
     assert not again.cannot and again.together("b", "c")
     assert Constraints().empty
+
+
+def test_two_lone_articles_kept_apart_do_not_both_join_one_story():
+    # 2-3 form a story; 0 and 1 each fit it (through 2) but must stay apart
+    pairs = np.array([(0, 2), (1, 2), (2, 3)], dtype=np.int64)
+    scores = np.array([0.5, 0.5, 1.0])
+    labels = average_link(4, pairs, scores, 0.3, cannot=[(0, 1)])
+    labels = attach_singletons(labels, pairs, scores, 0.1, cannot=[(0, 1)])
+    assert labels[0] != labels[1]
+    assert labels[2] == labels[3] and labels[2] in (labels[0], labels[1])

@@ -659,8 +659,14 @@ def attach_singletons(
             if best is None or score > best[0]:
                 best = (score, lab)
         if best and best[0] >= threshold:
-            moves.append((x, best[1]))
-    for x, lab in moves:  # decided against the grouping before any move: order-free
+            moves.append((best[0], x, best[1]))
+    # decided against the grouping before any move (order-free); two lone articles that must
+    # stay apart and chose the same story: the better fit joins it
+    joined: dict[int, set[int]] = defaultdict(set)
+    for _, x, lab in sorted(moves, key=lambda move: (-move[0], move[1])):
+        if banned[x] & joined[lab]:
+            continue
+        joined[lab].add(x)
         labels[x] = lab
     return labels
 
