@@ -261,8 +261,6 @@ def _verb_cue(token, text: str, quotes, sent_of, found: list[Found], learned: bo
     content: tuple[int, int] | None = None
     if content_head is not None:
         content = _subtree_chars(content_head)
-        if content_head.dep_ == "ccomp" and content_head.i < token.i:
-            content = _subtree_chars(content_head)
     elif (token.dep_ in ("ccomp", "parataxis", "advcl") and token.head.i < token.i
           and token.head.pos_ in ("VERB", "AUX") and lemma in REPORTING
           and not any(c.dep_ in ("dobj", "dative", "xcomp", "oprd", "acomp") for c in token.children)
@@ -428,12 +426,7 @@ def cue_candidates(doc) -> list[tuple[Found, list[str]]]:
     if len(doc) == 0:
         return []
     quotes = _quotes(text)
-    sentences = doc_sentences(doc)
-    sentence_starts = [sent.start for sent in sentences]
-
-    def sent_of(tok):  # token.sent rescans the doc at every call; this is a lookup
-        return sentences[bisect_right(sentence_starts, tok.i) - 1]
-
+    sent_of = sentence_finder(doc)
     columns = doc.to_array([IDX, POS])
     token_starts = columns[:, 0].tolist()
 
@@ -473,12 +466,7 @@ def find_attributions(doc, cue_model: CueModel | str | None = None) -> list[Foun
     text = doc_text(doc)
     model = load_cue_model() if cue_model is None else cue_model
     if not isinstance(model, CueModel):
-        quotes = _quotes(text)
-        sentences = doc_sentences(doc)
-        sentence_starts = [sent.start for sent in sentences]
-        found = _rule_proposals(doc, text, quotes,
-                                lambda tok: sentences[bisect_right(sentence_starts, tok.i) - 1])
-        return _unnest(found, text)
+        return _unnest(_rule_proposals(doc, text, _quotes(text), sentence_finder(doc)), text)
     candidates = cue_candidates(doc)
     scores = model.probabilities([features for _, features in candidates])
     found = [item for (item, _), score in zip(candidates, scores, strict=True) if selected(item, score, model)]
@@ -502,6 +490,17 @@ NOT_SPEAKERS = frozenset({
     "byline", "contributing", "source", "sources", "caption", "credit", "image"})
 _SMALL_WORDS = {"of", "the", "and", "for", "on", "in", "to", "a", "at", "&"}
 QUOTE_OPENERS = "\"“‘'"
+
+
+def sentence_finder(doc):
+    """token -> its sentence, by bisection (token.sent rescans the doc at every call)."""
+    sentences = doc_sentences(doc)
+    sentence_starts = [sent.start for sent in sentences]
+
+    def sent_of(token):
+        return sentences[bisect_right(sentence_starts, token.i) - 1]
+
+    return sent_of
 
 
 def doc_sentences(doc) -> list:
