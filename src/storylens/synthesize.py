@@ -322,7 +322,8 @@ def candidate_features(
     if n == 0:
         return np.zeros((0, len(FEATURES)))
     article_ids = list(dict.fromkeys(c.article_id for c in candidates))
-    owner = np.array([article_ids.index(c.article_id) for c in candidates])
+    article_index = {a: k for k, a in enumerate(article_ids)}
+    owner = np.array([article_index[c.article_id] for c in candidates])
     other = owner[:, None] != owner[None, :]
 
     centroid = vectors.mean(axis=0)
