@@ -25,6 +25,7 @@ from storylens.report.views import (
     human_date,
     human_interval,
     outlet_of,
+    quoted_text,
     quotes_by_entity,
     unmatched_quotes,
 )
@@ -182,9 +183,7 @@ class _Page:
         citation = Citation(article_id=quote.article_id, start=quote.start, end=quote.end)
         speaker = quote.speaker or "Unnamed source"
         verb = f"{quote.cue} (denies)" if quote.polarity == "denies" else quote.cue
-        text = quote.text.strip()
-        already_quoted = text[:1] in "\"“‘'" and text[-1:] in "\"”’'"
-        body = f"“{_e(text)}”" if quote.direct and not already_quoted else _e(text)
+        body = _e(quoted_text(quote.text, quote.direct))
         css = "denies" if quote.polarity == "denies" else ""
         return (
             f'<blockquote class="{css}">{body}{self.cite([citation])}'

@@ -17,6 +17,7 @@ from storylens.report.views import (
     human_date,
     human_interval,
     outlet_of,
+    quoted_text,
     quotes_by_entity,
     unmatched_quotes,
 )
@@ -52,7 +53,7 @@ class _Notes:
         for citation, n in self.numbers.items():
             outlet = outlet_of(self.articles, citation.article_id)
             words = _md(cited_text(self.articles, citation))
-            out.append(f"{n}. **{_md(outlet)}** ({citation.start}–{citation.end}): “{words}”")
+            out.append(f"{n}. **{_md(outlet)}** ({citation.start}–{citation.end}): {quoted_text(words, True)}")
         return out
 
 
@@ -135,7 +136,7 @@ def story_markdown(story: Story, articles: dict[str, Article]) -> list[str]:
 
 
 def _quote_line(quote, notes: _Notes, indent: str) -> str:
-    mark = "“" + _md(quote.text) + "”" if quote.direct else _md(quote.text)
+    mark = _md(quoted_text(quote.text, quote.direct))
     denial = " (denies)" if quote.polarity == "denies" else ""
     ref = notes.refs([Citation(article_id=quote.article_id, start=quote.start, end=quote.end)])
     return f"{indent}- {_md(quote.speaker or 'unnamed source')} {_md(quote.cue)}{denial}: {mark} {ref}"

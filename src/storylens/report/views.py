@@ -99,16 +99,53 @@ def fact_text(story: Story, fact_ids: Iterable[str]) -> dict[str, str]:
     return {f.id: f.text for f in story.facts if f.id in wanted}
 
 
+_QUOTE_MARKS = "\"“”‘’'″"
+
+
+def quoted_text(text: str, direct: bool) -> str:
+    """A direct quotation in quote marks, unless its span already opens or closes with one.
+
+    A span such as '“When we look back, …,” by Afghans' carries its own marks; wrapping
+    it again would show '““When …'."""
+    text = text.strip()
+    already_quoted = text[:1] in _QUOTE_MARKS or text[-1:] in _QUOTE_MARKS
+    return f"“{text}”" if direct and not already_quoted else text
+
+
+def shown_quotes(quotes: Iterable[Quote]) -> list[Quote]:
+    """The quotes worth listing: a report nested in a wider one by the same speaker is left out.
+
+    "Kirby refused to say how many strikes …" holds two reports of one speaker in one
+    article ("refused", and "say" inside its content); the reader needs the wider one.
+    The report's JSON keeps both."""
+    quotes = list(quotes)
+    by_place: dict[tuple[str, str], list[Quote]] = {}
+    for quote in quotes:
+        by_place.setdefault((quote.article_id, (quote.speaker or "").lower()), []).append(quote)
+
+    def nested(quote: Quote) -> bool:
+        if not quote.speaker:
+            return False
+        return any(
+            other is not quote and other.start <= quote.start and quote.end <= other.end
+            and (other.start, other.end) != (quote.start, quote.end)
+            for other in by_place[(quote.article_id, quote.speaker.lower())]
+        )
+
+    return [q for q in quotes if not nested(q)]
+
+
 def quotes_by_entity(story: Story, limit: int = 20) -> list[tuple[EntitySummary, list[Quote]]]:
     """People and organisations in order of mentions, each with the quotes attributed to it."""
     people = [e for e in story.entities if e.type in ("PERSON", "ORG", "NORP")]
     people.sort(key=lambda e: (-sum(e.mentions_by_outlet.values()), e.name))
     result = []
     used: set[int] = set()
+    listed = shown_quotes(story.quotes)
     for entity in people[:limit]:
         names = {entity.name.lower(), *(a.lower() for a in entity.aliases)}
         quotes = []
-        for n, quote in enumerate(story.quotes):
+        for n, quote in enumerate(listed):
             speaker = (quote.speaker or "").lower()
             if n not in used and speaker and (speaker in names or any(speaker.endswith(x) for x in names if len(x) > 3)):
                 quotes.append(quote)
@@ -119,4 +156,4 @@ def quotes_by_entity(story: Story, limit: int = 20) -> list[tuple[EntitySummary,
 
 def unmatched_quotes(story: Story, matched: list[tuple[EntitySummary, list[Quote]]]) -> list[Quote]:
     taken = {id(q) for _, quotes in matched for q in quotes}
-    return [q for q in story.quotes if id(q) not in taken]
+    return [q for q in shown_quotes(story.quotes) if id(q) not in taken]
