@@ -31,6 +31,7 @@ def test_a_piece_of_a_longer_quotation_gets_its_marks_back(text, shown):
         ("“The levee will hold,” ", True, "“The levee will hold,”"),
         ('"We were never told"', True, '"We were never told"'),
         ("“Nobody came,” by the villagers' count", True, "“Nobody came,” by the villagers' count"),
+        ('that "no early release" would follow', True, 'that "no early release" would follow'),
         ("that the levee would hold", False, "that the levee would hold"),
     ],
 )
@@ -55,3 +56,12 @@ def test_a_report_nested_in_a_wider_one_by_the_same_speaker_is_not_listed_twice(
     unnamed = _quote(None, 12, 30)
     shown = shown_quotes([wider, inner, other_speaker, other_article, same_span, twin, unnamed])
     assert shown == [wider, other_speaker, other_article, same_span, twin, unnamed]
+
+
+def test_only_reports_of_saying_are_listed_as_quotes():
+    said = _quote("Port Authority", 0, 20, cue="said")
+    according = _quote("Port Authority", 30, 50, cue="according to")
+    denied = _quote("Police", 60, 80, cue="denied")
+    discussed = _quote("Two ministers", 90, 120, cue="discussed")
+    showing = _quote("The survey", 130, 150, cue="showing")
+    assert shown_quotes([said, according, denied, discussed, showing]) == [said, according, denied]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from storylens.compare import is_speech_cue
 from storylens.records import Article, Citation, EntitySummary, Quote, Report, Story
 
 STATUS_LABELS = {
@@ -103,36 +104,46 @@ _QUOTE_MARKS = "\"“”‘’'″"
 
 
 def quoted_text(text: str, direct: bool) -> str:
-    """A direct quotation in quote marks, unless its span already opens or closes with one.
+    """A direct quotation in quote marks, unless its span carries quote marks of its own.
 
-    A span such as '“When we look back, …,” by Afghans' carries its own marks; wrapping
-    it again would show '““When …'."""
+    A span such as '“When we look back, …,” by Afghans' or 'that "no tangible progress"
+    should be expected' shows the speaker's words with their own marks; wrapping it
+    again would show '““When …' or quote the reporter's words as the speaker's."""
     text = text.strip()
-    already_quoted = text[:1] in _QUOTE_MARKS or text[-1:] in _QUOTE_MARKS
-    return f"“{text}”" if direct and not already_quoted else text
+    has_marks = any(mark in text for mark in '"“”″') or text[:1] in _QUOTE_MARKS or text[-1:] in _QUOTE_MARKS
+    return f"“{text}”" if direct and not has_marks else text
 
 
 def shown_quotes(quotes: Iterable[Quote]) -> list[Quote]:
-    """The quotes worth listing: a report nested in a wider one by the same speaker is left out.
+    """The quotes worth listing as who said what.
 
-    "Kirby refused to say how many strikes …" holds two reports of one speaker in one
-    article ("refused", and "say" inside its content); the reader needs the wider one.
-    The report's JSON keeps both."""
+    A report nested in a wider one by the same speaker is left out: "Kirby refused to
+    say how many strikes …" holds two ("refused", and "say" inside its content) and the
+    reader needs the wider one. What is left must be a report of saying or denying
+    ("said", "told", "according to", "denied", or a wider report holding one, as
+    "refused to say" does), not "discuss", "showing", "decided". The report's JSON
+    keeps every attribution."""
     quotes = list(quotes)
     by_place: dict[tuple[str, str], list[Quote]] = {}
     for quote in quotes:
         by_place.setdefault((quote.article_id, (quote.speaker or "").lower()), []).append(quote)
 
-    def nested(quote: Quote) -> bool:
-        if not quote.speaker:
-            return False
-        return any(
-            other is not quote and other.start <= quote.start and quote.end <= other.end
-            and (other.start, other.end) != (quote.start, quote.end)
-            for other in by_place[(quote.article_id, quote.speaker.lower())]
-        )
+    def inside(inner: Quote, outer: Quote) -> bool:
+        return (outer is not inner and outer.start <= inner.start and inner.end <= outer.end
+                and (outer.start, outer.end) != (inner.start, inner.end))
 
-    return [q for q in quotes if not nested(q)]
+    def same_speaker(quote: Quote) -> list[Quote]:
+        return by_place[(quote.article_id, (quote.speaker or "").lower())] if quote.speaker else []
+
+    shown = []
+    for quote in quotes:
+        if any(inside(quote, other) for other in same_speaker(quote)):
+            continue
+        if is_speech_cue(quote.cue) or any(
+            inside(other, quote) and is_speech_cue(other.cue) for other in same_speaker(quote)
+        ):
+            shown.append(quote)
+    return shown
 
 
 def quotes_by_entity(story: Story, limit: int = 20) -> list[tuple[EntitySummary, list[Quote]]]:
