@@ -150,3 +150,22 @@ def test_huge_article_keeps_its_sentences(capsys):
     result = annotate_articles([Article(id="big", source="big.txt", outlet="o", text=text)])
     assert len(result["big"].sentences) == 40_000
     assert "big.txt" in capsys.readouterr().err
+
+
+def test_a_section_title_in_the_body_is_marked_a_heading_not_the_headline():
+    text = (
+        "Ferry services suspended\n\n"
+        "MARLOW BAY - The harbour authority suspended all ferry services on Monday after a storm "
+        "damaged the main pier, officials said.\n\n"
+        "Repairs could take two weeks, the authority said.\n\n"
+        "A long night in the terminal\n\n"
+        "Dozens of travellers spent the night in the terminal building.\n\n"
+        "Operator promises refunds\n\n"
+        "The operator said ferries would resume on Friday if the weather allowed.\n"
+    )
+    sentences = annotate(text, published=PUBLISHED).sentences
+    headings = [s.text for s in sentences if s.heading]
+    # The verbless title in the body is a heading; the headline at the top and a title that
+    # states something ("Operator promises refunds") stay statements.
+    assert headings == ["A long night in the terminal"]
+    assert all(text[s.start:s.end] == s.text for s in sentences)

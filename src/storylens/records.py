@@ -97,7 +97,8 @@ class Span(Record):
 
 
 class Sentence(Span):
-    pass
+    # A section title inside the body ("Civilians in the eye of the storm"): a label, not a statement.
+    heading: bool = False
 
 
 class Entity(Span):

@@ -148,6 +148,8 @@ def _sentences_of(article: Article, annotation: Annotation | None) -> list[tuple
         )
     spans = []
     for sentence in sentences:
+        if sentence.heading:
+            continue  # a section title labels what follows; it states nothing to cite
         start, end, text = _trimmed(sentence)
         if text and article.text[start:end] == text:
             spans.append((start, end, text))
@@ -453,9 +455,9 @@ class Ranker:
         return out
 
     @classmethod
-    def from_json(cls, data: Mapping) -> Ranker:
-        if tuple(data["features"]) != FEATURES:
-            raise ValueError("summary ranker was fitted on other features; refit it")
+    def from_json(cls, data: Mapping, features: tuple[str, ...] = FEATURES) -> Ranker:
+        if tuple(data["features"]) != features:
+            raise ValueError("model was fitted on other features; refit it")
         if data.get("kind") == "linear":
             return cls(tuple(data["features"]), float(data["base"]), 1.0, coef=np.array(data["coef"], dtype=float))
         trees = tuple(

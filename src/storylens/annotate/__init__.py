@@ -30,7 +30,7 @@ from storylens.annotate.entities import (
 from storylens.annotate.gazetteer import find_place_names
 from storylens.annotate.places import candidates_for, resolve_places
 from storylens.annotate.quantities import extract_quantities
-from storylens.annotate.sentences import doc_text, split_sentences
+from storylens.annotate.sentences import doc_text, heading_candidates, split_sentences
 from storylens.annotate.times import (
     EXTRA_TIME_PATTERNS,
     as_iso,
@@ -162,14 +162,27 @@ def annotation_from_doc(doc, published: str | None = None) -> Annotation:
         for m, p in zip(place_mentions, chosen, strict=True)
         if p is not None and not (p.lat == 0.0 and p.lon == 0.0)
     ]
+    headings = _headings(doc, text, sentence_spans)
     return Annotation(
-        sentences=tuple(Sentence(start=s, end=e, text=text[s:e]) for s, e in sentence_spans),
+        sentences=tuple(Sentence(start=s, end=e, text=text[s:e], heading=i in headings)
+                        for i, (s, e) in enumerate(sentence_spans)),
         entities=tuple(entities),
         attributions=tuple(build_attributions(doc, mentions, canonical, sentence_spans)),
         quantities=tuple(extract_quantities(doc, text)),
         times=tuple(_times(doc, mentions, sentence_spans, published)),
         places=tuple(places),
     )
+
+
+def _headings(doc, text: str, spans: list[tuple[int, int]]) -> set[int]:
+    """Section titles: title-shaped lines (sentences.heading_candidates) with no verb in the parse."""
+    found = set()
+    for i in heading_candidates(text, spans):
+        start, end = spans[i]
+        words = doc.char_span(start, end, alignment_mode="expand")
+        if words is not None and not any(token.pos_ in ("VERB", "AUX") for token in words):
+            found.add(i)
+    return found
 
 
 def cache_version(published: str | None) -> str:

@@ -51,6 +51,31 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return _merge_fragments(text, spans)
 
 
+# A section title: a short line of its own, without closing punctuation, below the top lines
+# (where the headline, a dateline or a byline sit), and without a verb (checked on the parse).
+_CLOSES_STATEMENT = re.compile(r"[.!?:;\"”’')\]…]\s*$")
+HEADING_MAX_WORDS = 12
+HEADING_FIRST_LINE = 3  # lines above it: a verbless headline at the top is still the story's title
+
+
+def heading_candidates(text: str, spans: list[tuple[int, int]]) -> list[int]:
+    """Indices of the sentences shaped like a section title; the caller checks they have no verb."""
+    found = []
+    for i, (start, end) in enumerate(spans):
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", end)
+        line_end = len(text) if line_end < 0 else line_end
+        if text[line_start:start].strip() or text[end:line_end].strip():
+            continue  # shares its line with another sentence
+        words = text[start:end].split()
+        if not words or len(words) > HEADING_MAX_WORDS or _CLOSES_STATEMENT.search(text[start:end]):
+            continue
+        lines_above = sum(1 for line in text[:line_start].split("\n") if line.strip())
+        if lines_above >= HEADING_FIRST_LINE and text[line_end:].strip():
+            found.append(i)
+    return found
+
+
 # Titles before a name: syntok sometimes ends a sentence at them ("…,” Rep. | Earl Blumenauer said.").
 _TITLE_END = re.compile(
     r"(?:^|[\s(“\"‘'])(?:Rep|Reps|Sen|Sens|Gov|Govs|Lt|Gen|Dr|Mr|Mrs|Ms|Col|Capt|Sgt|Prof|Rev|Adm|Maj|Cmdr|Supt|"
