@@ -12,10 +12,13 @@ best global threshold (an oracle choice, which flatters the baselines).
     nice -n 10 .venv/bin/python bench/alignment.py [--topics 1,2,3] [--fit]
 
 --fit refits the logistic pair weights of storylens.align on the topics given
-and prints them (paste into align.MODEL_WEIGHTS). --cv (with --embedder
-static|minilm) fits on the odd topics and scores the even ones with those
-weights, then the other way round: held-out figures, never fitted and
-scored on the same topics.
+and prints them (paste into align.MODEL_WEIGHTS; the pair trees are fitted by
+scripts/fit_align_model.py). --cv (with --embedder static|minilm) fits on the
+odd topics and scores the even ones with that fit, then the other way round:
+held-out figures, never fitted and scored on the same topics. When trees are
+shipped for the embedder, --cv refits the trees too (and the logistic weights,
+which one-event stories use). --set PAIR_TREES=0 scores with the logistic
+weights only (the before run).
 """
 
 from __future__ import annotations
@@ -236,29 +239,9 @@ def main() -> int:
             held[topic_dir.name] = (articles, annotations, docs, items)
         if args.fit:
             first_sample = len(fit_x)
-            claims = []
-            entity_index = align.EntityIndex.build(annotations[a.id] for a in articles)
-            for article in articles:
-                claims.extend(align.extract_claims(article, annotations[article.id], entity_index))
-            vectors = align.embed_claims(claims, embedder)
-            places = {p.name: p for ann in annotations.values() for p in ann.places}
-            scorer = align.PairScorer(claims, by_id, vectors, places=places)
-            index_of_doc = {d["id"]: d for d in docs}
-            claim_item = []
-            for i, claim in enumerate(claims):
-                doc = index_of_doc[claim.article_id]
-                for k, (d, _, span, _) in enumerate(items):
-                    if d is doc and claim.start < span[1] and claim.end > span[0]:
-                        claim_item.append((i, k))
-            if claim_item:
-                idx = np.array(sorted({i for i, _ in claim_item}))
-                feats = scorer.features(idx)
-                pos = {c: n for n, c in enumerate(idx)}
-                for (i, ka), (j, kb) in combinations(claim_item, 2):
-                    if items[ka][0] is items[kb][0]:
-                        continue
-                    fit_x.append(feats[:, pos[i], pos[j]])
-                    fit_y.append(bool(items[ka][3] & items[kb][3]))
+            x_topic, y_topic = pair_samples(articles, annotations, docs, items, embedder)
+            fit_x.extend(x_topic)
+            fit_y.extend(y_topic)
             topic_samples[topic_dir.name] = (first_sample, len(fit_x))
         print(f"topic {topic_dir.name}: {len(articles)} articles, {len(items)} annotated sentences", file=sys.stderr)
 
@@ -301,6 +284,61 @@ def main() -> int:
     return 0
 
 
+def topic_inputs(topic_dir: Path, store, gold_sentences: dict) -> tuple[list, dict, list[dict], list]:
+    """One topic's articles, their annotations (cached in ``store``), docs and annotated sentences."""
+    from storylens.annotate import annotate_articles
+    from storylens.records import Article
+
+    docs = load_topic(topic_dir)
+    articles = []
+    for doc in docs:
+        doc["id"] = "a-" + hashlib.sha256(doc["name"].encode()).hexdigest()[:12]
+        articles.append(Article(id=doc["id"], source=doc["name"], outlet=doc["name"], text=doc["text"]))
+    annotations = annotate_articles(articles, store=store)
+    wanted = gold_sentences.get(topic_dir.name, set())
+    items = [
+        (doc, sentence, span, doc["chains"].get(sentence, set()))
+        for doc in docs
+        for sentence, span in doc["spans"].items()
+        if (doc["name"], sentence) in wanted
+    ]
+    return articles, annotations, docs, items
+
+
+def pair_samples(articles, annotations, docs: list[dict], items: list, embedder) -> tuple[list, list]:
+    """Pair features (align.FEATURES) and gold labels of the claim pairs over annotated
+    sentences in different articles: what the pair model is fitted on."""
+    from storylens import align
+
+    by_id = {a.id: a for a in articles}
+    claims = []
+    entity_index = align.EntityIndex.build(annotations[a.id] for a in articles)
+    for article in articles:
+        claims.extend(align.extract_claims(article, annotations[article.id], entity_index))
+    vectors = align.embed_claims(claims, embedder)
+    places = {p.name: p for ann in annotations.values() for p in ann.places}
+    scorer = align.PairScorer(claims, by_id, vectors, places=places)
+    index_of_doc = {d["id"]: d for d in docs}
+    claim_item = []
+    for i, claim in enumerate(claims):
+        doc = index_of_doc[claim.article_id]
+        for k, (d, _, span, _) in enumerate(items):
+            if d is doc and claim.start < span[1] and claim.end > span[0]:
+                claim_item.append((i, k))
+    xs: list[np.ndarray] = []
+    ys: list[bool] = []
+    if claim_item:
+        idx = np.array(sorted({i for i, _ in claim_item}))
+        feats = scorer.features(idx)
+        pos = {c: n for n, c in enumerate(idx)}
+        for (i, ka), (j, kb) in combinations(claim_item, 2):
+            if items[ka][0] is items[kb][0]:
+                continue
+            xs.append(feats[:, pos[i], pos[j]])
+            ys.append(bool(items[ka][3] & items[kb][3]))
+    return xs, ys
+
+
 def pair_labels(comparison, docs: list[dict], items: list) -> tuple[list[bool], list[bool]]:
     """Gold and predicted labels of every annotated sentence pair of one topic."""
     spans_of = {fact.id: [(c.article_id, c.start, c.end) for c in fact.claims] for fact in comparison.facts}
@@ -327,9 +365,15 @@ def cross_validate(args, held: dict, topic_samples: dict, fit_x: list, fit_y: li
     if args.embedder == "auto":
         print("--cv needs --embedder static or minilm")
         return 2
-    x, y = np.array(fit_x), np.array(fit_y)
+    x, y = np.array(fit_x, dtype=np.float32), np.array(fit_y)
     halves = {"odd": [t for t in held if int(t) % 2], "even": [t for t in held if not int(t) % 2]}
     saved = align.MODEL_WEIGHTS[args.embedder]
+    shipped_trees = align.pair_model(args.embedder)  # trees score mixed-event stories when shipped
+    if shipped_trees is not None:
+        sys.path.insert(0, str(ROOT / "scripts"))
+        from fit_align_model import fit_trees
+
+        from storylens.synthesize import Ranker
     total_gold: list[bool] = []
     total_ours: list[bool] = []
     total_fixed: list[bool] = []
@@ -337,8 +381,12 @@ def cross_validate(args, held: dict, topic_samples: dict, fit_x: list, fit_y: li
         rows = np.concatenate([np.arange(*topic_samples[t]) for t in halves[train] if t in topic_samples])
         model = LogisticRegression(C=1.0, max_iter=2000).fit(x[rows], y[rows])
         weights = ([round(float(w), 2) for w in model.coef_[0]], round(float(model.intercept_[0]), 2))
-        for label, setting in (("refit", weights), ("shipped", saved)):
+        refit_trees = None
+        if shipped_trees is not None:
+            refit_trees = Ranker.from_json(fit_trees(x[rows], y[rows]), features=align.FEATURES)
+        for label, setting, trees in (("refit", weights, refit_trees), ("shipped", saved, shipped_trees)):
             align.MODEL_WEIGHTS[args.embedder] = setting
+            align.PAIR_MODELS[args.embedder] = trees
             gold, ours = [], []
             for t in halves[test]:
                 articles, annotations, docs, items = held[t]
@@ -354,10 +402,11 @@ def cross_validate(args, held: dict, topic_samples: dict, fit_x: list, fit_y: li
             if label == "refit":
                 total_gold += gold
                 total_ours += ours
-                print(f'         "{args.embedder}": {weights},')
+                print(f'         "{args.embedder}": {weights},' + (" (and refit trees)" if trees else ""))
             else:
                 total_fixed += ours
         align.MODEL_WEIGHTS[args.embedder] = saved
+        align.PAIR_MODELS[args.embedder] = shipped_trees
     gold_a = np.array(total_gold)
     for label, predicted in (("refit (held-out)", total_ours), ("shipped (fitted on all topics)", total_fixed)):
         ours_a = np.array(predicted)

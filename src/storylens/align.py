@@ -32,12 +32,14 @@ larger stories are first cut into candidate components by nearest neighbours.
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
@@ -496,6 +498,18 @@ MODEL_WEIGHTS: dict[str, tuple[list[float], float]] = {
 }
 WEIGHTS = np.array(MODEL_WEIGHTS["static"][0], dtype=np.float32)
 BIAS = MODEL_WEIGHTS["static"][1]
+# Gradient-boosted trees over the same FEATURES, per embedder, fitted on the
+# ECB+ development topics by scripts/fit_align_model.py: a logistic sum reads
+# article likeness linearly, shallow trees read it as what it is in a story
+# mixing two events - a step between the articles of one event and the other's.
+# Used in place of the logistic weights only in such a story (story grouping
+# finds two events in it, ``events``), the setting the trees were fitted in: in
+# a one-event story every article pair is "typical" (likeness at the story's
+# median), which on ECB+ is the border between two events, and the trees read it
+# as doubt (the Doha pair's shared facts fall from p 0.4-0.6 to 0.1-0.3).
+# PAIR_TREES = 0 switches back to the logistic weights (before/after runs).
+PAIR_MODEL_FILE = Path(__file__).parent / "data" / "align_pair_model.json"
+PAIR_TREES = 1
 # MiniLM (~250 claims/s on 2 cores) reads paraphrase better than static
 # vectors (~10,000/s); use it while a story is small enough to stay fast.
 MINILM_MAX_CLAIMS = 600
@@ -646,6 +660,7 @@ class PairScorer:
         bias: float = BIAS,
         places: Mapping[str, Place] | None = None,
         events: Mapping[str, object] | None = None,
+        trees=None,
     ):
         from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -653,6 +668,7 @@ class PairScorer:
         self.vectors = vectors
         self.weights = weights
         self.bias = bias
+        self.trees = trees  # a synthesize.Ranker over FEATURES: replaces the logistic sum
         texts = [_content_text(c) for c in claims]
         try:
             tfidf = TfidfVectorizer(analyzer=analyze_words, sublinear_tf=True).fit_transform(texts)
@@ -784,11 +800,26 @@ class PairScorer:
         """(len(FEATURES), k, k) feature stack over claims ``idx`` (for fitting)."""
         return np.stack(list(self._feature_matrices(idx))).astype(np.float32)
 
+    def _tree_logit(self, idx: np.ndarray) -> np.ndarray:
+        """The trees' log-odds, evaluated once per unordered pair (features are symmetric)."""
+        k = len(idx)
+        upper = np.triu_indices(k, 1)
+        rows = np.stack([matrix[upper] for matrix in self._feature_matrices(idx)], axis=1)
+        logit = np.zeros((k, k), dtype=np.float32)
+        if len(rows):
+            values = self.trees.predict(rows).astype(np.float32)
+            logit[upper] = values
+            logit.T[upper] = values
+        return logit
+
     def prob(self, idx: np.ndarray) -> np.ndarray:
-        logit = np.full((len(idx), len(idx)), self.bias, dtype=np.float32)
-        for weight, matrix in zip(self.weights, self._feature_matrices(idx), strict=True):
-            if weight:
-                logit += np.float32(weight) * matrix
+        if self.trees is not None:
+            logit = self._tree_logit(idx)
+        else:
+            logit = np.full((len(idx), len(idx)), self.bias, dtype=np.float32)
+            for weight, matrix in zip(self.weights, self._feature_matrices(idx), strict=True):
+                if weight:
+                    logit += np.float32(weight) * matrix
         art = self.claim_article[idx]
         same_article = art[:, None] == art[None, :]
         logit -= SAME_ARTICLE_PENALTY * same_article
@@ -861,6 +892,22 @@ def embedder_kind(embedder) -> str:
     return "static" if "wordllama" in getattr(embedder, "name", "") else "minilm"
 
 
+# fitted tree models by embedder kind; bench/alignment.py --cv puts held-out fits here
+PAIR_MODELS: dict[str, object] = {}
+
+
+def pair_model(kind: str):
+    """The shipped tree model for an embedder kind, or None (logistic weights)."""
+    if not PAIR_TREES:
+        return None
+    if kind not in PAIR_MODELS:
+        from storylens.synthesize import Ranker
+
+        data = json.loads(PAIR_MODEL_FILE.read_text(encoding="utf-8")) if PAIR_MODEL_FILE.is_file() else {}
+        PAIR_MODELS[kind] = Ranker.from_json(data[kind], features=FEATURES) if kind in data else None
+    return PAIR_MODELS[kind]
+
+
 def embed_claims(claims: Sequence[Claim], embedder=None) -> np.ndarray:
     """One vector per claim (of its content), each distinct text embedded once."""
     texts = [_content_text(c) for c in claims]
@@ -890,13 +937,18 @@ def align_claims(
     claims = list(claims)
     if embedder is None:
         embedder = choose_embedder(len({_content_text(c) for c in claims}))
-    kind_weights, kind_bias = MODEL_WEIGHTS[embedder_kind(embedder)]
+    kind = embedder_kind(embedder)
+    kind_weights, kind_bias = MODEL_WEIGHTS[kind]
+    mixed = events is not None and len(set(events.values())) >= 2
+    trees = pair_model(kind) if weights is None and mixed else None  # explicit weights: the logistic model
     weights = np.array(kind_weights, dtype=np.float32) if weights is None else weights
     bias = kind_bias if bias is None else bias
     vectors = embed_claims(claims, embedder)
     if not claims:
         return Alignment(claims=[], clusters=[], vectors=vectors)
-    scorer = PairScorer(claims, articles, vectors, weights=weights, bias=bias, places=places, events=events)
+    scorer = PairScorer(
+        claims, articles, vectors, weights=weights, bias=bias, places=places, events=events, trees=trees
+    )
     n = len(claims)
     if n <= DENSE_LIMIT:
         idx = np.arange(n)
