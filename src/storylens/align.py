@@ -18,7 +18,10 @@ cosine, shared entities, shared/clashing numbers, places and dates, named
 participants that clash (both name people or organisations, none shared), no
 evidence beyond a shared day, and how alike the two articles are overall -
 plus a penalty when story grouping puts the two articles in different events
-(a story that mixes two arrests or two quakes; ``events``), and claims are
+(a story that mixes two arrests or two quakes; ``events``). In such a mixed
+story the logistic sum is replaced by shallow gradient-boosted trees over the
+same signals (PAIR_MODEL_FILE), which read article likeness as the step between
+two events it is there; a one-event story keeps the logistic weights. Claims are
 grouped by average-linkage
 clustering on that score, which does not chain unrelated claims the way
 single-linkage (connected components) does. A member of a larger cluster that
