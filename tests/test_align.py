@@ -60,6 +60,18 @@ def test_headings_urls_and_fragments_are_not_claims():
     assert [c.text for c in claims] == ["The dam broke on Sunday and flooded the town."]
 
 
+def test_a_section_title_marked_by_annotation_is_not_a_claim():
+    text = ("Pier closed after storm\nThe pier closed on Monday.\nRepairs will take weeks.\n"
+            "Questions for the harbour board\nThe board met on Tuesday to discuss the repairs.\n")
+    hand = annotate_by_hand(text)
+    title = text.index("Questions")
+    sentences = tuple(s.model_copy(update={"heading": s.start == title}) for s in hand.sentences)
+    assert any(s.heading for s in sentences)
+    claims = extract_claims(article("x", text), hand.model_copy(update={"sentences": sentences}))
+    assert "Questions for the harbour board" not in [c.text for c in claims]
+    assert "The board met on Tuesday to discuss the repairs." in [c.text for c in claims]
+
+
 def test_a_wire_dateline_is_where_the_story_was_filed_not_part_of_the_claim():
     text = (
         "LAKEPORT, June 3 (Harbour Wire) - Floodwater cut the coastal road to Lakeport on Monday.\n"

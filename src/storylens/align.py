@@ -344,6 +344,8 @@ def extract_claims(
     claims: list[Claim] = []
     has_entities = bool(annotation.entities)
     for sentence in annotation.sentences:
+        if sentence.heading:
+            continue  # a section title inside the body labels what follows; it states nothing
         for start, end in _split_sentence(sentence):
             claim_text = text[start:end]
             if not _is_claim_text(claim_text):
