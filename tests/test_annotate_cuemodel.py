@@ -87,3 +87,42 @@ def test_scores_are_probabilities_and_monotone(weights, bias, features, extra):
         assert more >= base
     else:
         assert more <= base
+
+
+def _proposals(text: str) -> dict[str, object]:
+    """The classifier's proposals (before it judges them), by cue text."""
+    return {text[item.cue[0]:item.cue[1]]: item for item, _ in attr.cue_candidates(_nlp()(text))}
+
+
+def test_a_copular_adjective_is_proposed_to_the_classifier():
+    text = "Council member Ana Ruiz was sharply critical of the harbour budget."
+    item = _proposals(text)["was sharply critical of"]
+    assert item.rule == "adjective" and not item.denies
+    assert text[item.source[0]:item.source[1]] == "Council member Ana Ruiz"
+    assert text[item.content[0]:item.content[1]] == "the harbour budget"
+    doc = _nlp()(text)  # the rules alone never propose it
+    assert not attr.find_attributions(doc, attr.RULES_ONLY)
+
+
+def test_an_adjective_without_a_complement_is_no_proposal():
+    assert not any(item.rule == "adjective" for item in _proposals("The ferry was late again.").values())
+
+
+def test_a_prepositional_complement_is_read_for_the_classifier_only():
+    text = "The mayor marveled at the size of the crowd."
+    item = _proposals(text)["marveled"]
+    assert text[item.content[0]:item.content[1]] == "at the size of the crowd"
+    assert text[item.source[0]:item.source[1]] == "The mayor"
+    # the lexicon rules keep their narrower reading
+    assert attr._complement_extent(_nlp()(text)[2]) is None
+
+
+def test_a_reporting_verb_after_a_mispaired_quotation_is_proposed():
+    text = ('Officials used the phrase "safe harbour. "We will rebuild," Mayor Lena Ortiz said. '
+            '"Nobody leaves."')
+    quotes = attr._quotes(text)
+    said = text.index("said")
+    assert attr._inside_quote(said, quotes)  # the quotation pairing is off by one mark
+    item = _proposals(text)["said"]
+    assert text[item.source[0]:item.source[1]] == "Mayor Lena Ortiz"
+    assert not any(f.cue[0] == said for f in attr.find_attributions(_nlp()(text), attr.RULES_ONLY))
