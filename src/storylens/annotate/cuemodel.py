@@ -1,14 +1,16 @@
 """A learned judge of attribution cues: is this the cue of an attribution?
 
 The rules in attributions.py propose cues from lexicons (and, for the classifier,
-every other verb through the same span logic); each proposal becomes a bag of
+every other verb through the same span logic, copular adjectives — "was critical of" — and a
+wider set of prepositional complements); each proposal becomes a bag of
 sparse string features over the parse — the cue's lemma, tag and dependency, its
 head, its children's dependencies, what kind of source and content the span
 logic found (the content's head and first word too), quotation marks, nesting in another report — scored by a logistic
 regression. A lexicon cue is kept when its score clears ``keep``; a verb outside
 the lexicons is added when it clears ``add``. The weights were fitted offline on
-PolNeAR *train* by scripts/fit_cue_model.py (thresholds by 5-fold cross-validation
-inside train) and ship as data/cue_model.json; scoring is a dictionary lookup
+PolNeAR *train* by scripts/fit_cue_model.py (a proposal is positive when its cue and the
+source it found agree with the gold; thresholds by 5-fold cross-validation inside train) and
+ship as data/cue_model.json; scoring is a dictionary lookup
 and a sum per proposal, no extra model pass.
 """
 
