@@ -183,3 +183,13 @@ def test_train_learned_verbs_clarify_and_retweet():
     assert item.source.text == "Okafor" and item.content.text == "that the port would stay open"
     item = _by_cue("Ruiz retweeted the union statement within minutes.", "retweeted")
     assert item.source.text == "Ruiz" and "the union statement" in item.content.text
+
+
+def test_it_after_a_report_stands_for_that_reports_source():
+    # The entity tagger need not tag "The harbour authority"; "it" is still the authority, not
+    # the town named in the sentence before.
+    text = ("“We were never warned,” the fisherman said on the quay in Marlow Bay. "
+            "The harbour authority rejected the complaint. It said that sirens had sounded twice.\n")
+    reports = annotate(text, published="2024-03-12").attributions
+    it_said = next(a for a in reports if a.source is not None and a.source.text == "It")
+    assert it_said.speaker == "The harbour authority"

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -882,8 +883,16 @@ def _according_to(doc, sent_of) -> list[Found]:
     return out
 
 
-def _resolve_speaker(text: str, source: tuple[int, int] | None, entities, canonical) -> str | None:
-    """The canonical name of the source; pronouns go to the nearest fitting named speaker."""
+# "The Interior Ministry denied the claim. It said …": an "it" source just after another report
+# stands for that report's non-person source, which the entity tagger may not have tagged at all.
+IT_SOURCE_WINDOW = 300  # characters between that source and the "it"
+
+
+def _resolve_speaker(text: str, source: tuple[int, int] | None, entities, canonical,
+                     earlier: Sequence[tuple[int, str]] = ()) -> str | None:
+    """The canonical name of the source; pronouns go to the nearest fitting named speaker.
+
+    ``earlier``: (end of source, speaker) of the non-person sources of reports before this one."""
     if source is None:
         return None
     start, end = source
@@ -892,10 +901,14 @@ def _resolve_speaker(text: str, source: tuple[int, int] | None, entities, canoni
     if kind in ("PERSON", "ORG", "GROUP"):
         labels = {"PERSON": ("PERSON",), "ORG": ("ORG", "NORP", "GPE"), "GROUP": ("ORG", "NORP", "GPE",
                                                                               "PERSON")}[kind]
-        best = None
+        best, best_end = None, -1
         for entity, name in zip(entities, canonical, strict=True):
             if entity.end <= start and entity.label in labels:
-                best = name
+                best, best_end = name, entity.end
+        if kind == "ORG":  # the source of a report just before, when nearer than any named one
+            recent = [(at, name) for at, name in earlier if best_end < at <= start and start - at <= IT_SOURCE_WINDOW]
+            if recent:
+                return max(recent)[1]
         return best or words
     inside = [(entity, name) for entity, name in zip(entities, canonical, strict=True)
               if entity.start >= start and entity.end <= end and entity.label in (
@@ -964,6 +977,13 @@ def build_attributions(doc, entities, canonical, sentences: list[tuple[int, int]
         covered.append((q_start, q_end))
     records = []
     seen = set()
+    earlier: list[tuple[int, str]] = []  # non-person sources so far, for a later "it"
+    person_names = {name for entity, name in zip(entities, canonical, strict=True) if entity.label == "PERSON"}
+
+    def _names_a_person(span: tuple[int, int], speaker: str) -> bool:
+        words = text[span[0]:span[1]].strip().lower()
+        return speaker in person_names or PRONOUNS.get(words) in ("PERSON", "GROUP", "REL")
+
     for item, direct in sorted(results, key=lambda r: (r[0].content[0], r[0].cue[0])):
         key = (item.cue, item.content)
         if key in seen:
@@ -972,7 +992,9 @@ def build_attributions(doc, entities, canonical, sentences: list[tuple[int, int]
         if item.source and (dateline := DATELINE.match(text, item.source[0], item.source[1])):
             if dateline.end() < item.source[1]:  # "MOMBASA - Police said": the source is the police
                 item.source = (dateline.end(), item.source[1])
-        speaker = _resolve_speaker(text, item.antecedent or item.source, entities, canonical)
+        speaker = _resolve_speaker(text, item.antecedent or item.source, entities, canonical, earlier)
+        if item.source and speaker and not item.antecedent and not _names_a_person(item.source, speaker):
+            earlier.append((item.source[1], speaker))
         parts = [item.cue, item.content] + ([item.source] if item.source else [])
         start = min(p[0] for p in parts)
         end = max(p[1] for p in parts)
