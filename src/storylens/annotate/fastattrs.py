@@ -18,6 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
+from storylens.annotate.gazetteer import remove_stale
+
 COMPONENT_NAME = "storylens_fast_attributes"
 # Lowercase forms in the ruler's two-token patterns: their neighbours join the key.
 CONTEXT_LOWERS = frozenset(
@@ -205,6 +207,8 @@ def save_memo(nlp) -> None:
             pickle.dump(pipe.export(nlp.vocab), handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(handle.name, path)
         pipe.persisted_size = len(pipe.cache)
+        meta = nlp.meta
+        remove_stale(path, f"attributes-v*-{meta.get('lang')}_{meta.get('name')}-*.pickle")  # this model's older memos
     except OSError:
         pass  # a read-only cache dir: the memo just starts cold next time
 

