@@ -67,7 +67,7 @@ SPEECH_VERBS = (
     "defend recommend estimate respond reply answer describe predict suggest comment testify mention "
     "assert maintain repeat complain criticize criticise condemn praise demand propose advise inform "
     "brief disclose threaten boast concede caution conclude observe charge blame "
-    "clarify signal underline highlight recall recount instruct order appeal plead"
+    "clarify signal underline highlight recall recount instruct order appeal plead indicate express"
 ).split()
 _IRREGULAR_SPEECH = {"said", "says", "told", "tells", "wrote", "written", "spoke", "spoken", "according"}
 DENIAL_LINK_MIN_PROB = 0.2  # a denial attaches to the most likely fact above this
