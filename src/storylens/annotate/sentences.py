@@ -56,22 +56,27 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 _CLOSES_STATEMENT = re.compile(r"[.!?:;\"”’')\]…]\s*$")
 HEADING_MAX_WORDS = 12
 HEADING_FIRST_LINE = 3  # lines above it: a verbless headline at the top is still the story's title
+_NON_SPACE = re.compile(r"\S")
 
 
 def heading_candidates(text: str, spans: list[tuple[int, int]]) -> list[int]:
     """Indices of the sentences shaped like a section title; the caller checks they have no verb."""
+    # where the body starts: the first line with HEADING_FIRST_LINE non-blank lines above it
+    top_lines = [m.start() for m in _PARAGRAPH.finditer(text) if m.group().strip()][:HEADING_FIRST_LINE + 1]
+    if len(top_lines) <= HEADING_FIRST_LINE:
+        return []
+    body_start = top_lines[HEADING_FIRST_LINE]
     found = []
     for i, (start, end) in enumerate(spans):
         line_start = text.rfind("\n", 0, start) + 1
         line_end = text.find("\n", end)
         line_end = len(text) if line_end < 0 else line_end
-        if text[line_start:start].strip() or text[end:line_end].strip():
-            continue  # shares its line with another sentence
+        if line_start < body_start or text[line_start:start].strip() or text[end:line_end].strip():
+            continue  # among the top lines, or shares its line with another sentence
         words = text[start:end].split()
         if not words or len(words) > HEADING_MAX_WORDS or _CLOSES_STATEMENT.search(text[start:end]):
             continue
-        lines_above = sum(1 for line in text[:line_start].split("\n") if line.strip())
-        if lines_above >= HEADING_FIRST_LINE and text[line_end:].strip():
+        if _NON_SPACE.search(text, line_end):  # text follows: it titles something
             found.append(i)
     return found
 
