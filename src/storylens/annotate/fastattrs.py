@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from storylens.annotate.gazetteer import remove_stale
+from storylens.annotate.gazetteer import cache_dir, remove_stale
 
 COMPONENT_NAME = "storylens_fast_attributes"
 # Lowercase forms in the ruler's two-token patterns: their neighbours join the key.
@@ -176,10 +176,9 @@ def install(nlp, *, persistent: bool = False) -> None:
 
 
 def _memo_path(nlp) -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     meta = nlp.meta
     name = f"attributes-v{PERSIST_VERSION}-{meta.get('lang')}_{meta.get('name')}-{meta.get('version')}.pickle"
-    return Path(base) / "storylens" / name
+    return cache_dir() / name
 
 
 def _load_memo(nlp) -> None:

