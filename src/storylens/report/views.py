@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from storylens.annotate.attributions import QUOTE_CHARS
 from storylens.compare import is_speech_cue
 from storylens.records import Article, Citation, EntitySummary, Quote, Report, Story
 
@@ -100,9 +101,6 @@ def fact_text(story: Story, fact_ids: Iterable[str]) -> dict[str, str]:
     return {f.id: f.text for f in story.facts if f.id in wanted}
 
 
-_QUOTE_MARKS = "\"“”‘’'″"
-
-
 def quoted_text(text: str, direct: bool) -> str:
     """A direct quotation in quote marks, unless its span carries quote marks of its own.
 
@@ -110,7 +108,7 @@ def quoted_text(text: str, direct: bool) -> str:
     should be expected' shows the speaker's words with their own marks; wrapping it
     again would show '““When …' or quote the reporter's words as the speaker's."""
     text = text.strip()
-    has_marks = any(mark in text for mark in '"“”″') or text[:1] in _QUOTE_MARKS or text[-1:] in _QUOTE_MARKS
+    has_marks = any(mark in text for mark in '"“”″') or text[:1] in QUOTE_CHARS or text[-1:] in QUOTE_CHARS
     return f"“{text}”" if direct and not has_marks else text
 
 
@@ -129,7 +127,7 @@ def shown_quotes(quotes: Iterable[Quote]) -> list[Quote]:
         by_place.setdefault((quote.article_id, (quote.speaker or "").lower()), []).append(quote)
 
     def inside(inner: Quote, outer: Quote) -> bool:
-        return (outer is not inner and outer.start <= inner.start and inner.end <= outer.end
+        return (outer.start <= inner.start and inner.end <= outer.end
                 and (outer.start, outer.end) != (inner.start, inner.end))
 
     def same_speaker(quote: Quote) -> list[Quote]:
