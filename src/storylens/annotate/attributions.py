@@ -474,15 +474,16 @@ def _lexicon_of(lemma: str, rule: str) -> str:
     return "none"
 
 
-def cue_candidates(doc) -> list[tuple[Found, list[str]]]:
+def cue_candidates(doc, quotes: list[tuple[int, int]] | None = None) -> list[tuple[Found, list[str]]]:
     """The rules' proposals plus every other verb the span logic can read as a cue (rule
-    "learned"), each with its classifier features. Also what scripts/fit_cue_model.py fits on."""
+    "learned"), each with its classifier features. Also what scripts/fit_cue_model.py fits on.
+    ``quotes``: the text's quotations, when the caller has them already."""
     from spacy.attrs import IDX, POS
 
     text = doc_text(doc)
     if len(doc) == 0:
         return []
-    quotes = _quotes(text)
+    quotes = _quotes(text) if quotes is None else quotes
     sent_of = sentence_finder(doc)
     columns = doc.to_array([IDX, POS])
     token_starts = columns[:, 0].tolist()
@@ -517,14 +518,17 @@ def cue_candidates(doc) -> list[tuple[Found, list[str]]]:
     return out
 
 
-def find_attributions(doc, cue_model: CueModel | str | None = None) -> list[Found]:
+def find_attributions(doc, cue_model: CueModel | str | None = None,
+                      quotes: list[tuple[int, int]] | None = None) -> list[Found]:
     """Attributions found by the parse, one per cue. ``cue_model``: None for the shipped cue
-    classifier, RULES_ONLY for the lexicon rules alone, or a CueModel."""
+    classifier, RULES_ONLY for the lexicon rules alone, or a CueModel; ``quotes``: the text's
+    quotations, when the caller has them already."""
     text = doc_text(doc)
+    quotes = _quotes(text) if quotes is None else quotes
     model = load_cue_model() if cue_model is None else cue_model
     if not isinstance(model, CueModel):
-        return _unnest(_rule_proposals(doc, text, _quotes(text), sentence_finder(doc)), text)
-    candidates = cue_candidates(doc)
+        return _unnest(_rule_proposals(doc, text, quotes, sentence_finder(doc)), text)
+    candidates = cue_candidates(doc, quotes)
     scores = model.probabilities([features for _, features in candidates])
     found = [item for (item, _), score in zip(candidates, scores, strict=True) if selected(item, score, model)]
     return _unnest(found, text)
@@ -946,8 +950,8 @@ def build_attributions(doc, entities, canonical, sentences: list[tuple[int, int]
                        cue_model: CueModel | str | None = None) -> list[Attribution]:
     """Attribution records for one parsed article."""
     text = doc_text(doc)
-    found = find_attributions(doc, cue_model)
     quotes = _quotes(text)
+    found = find_attributions(doc, cue_model, quotes)
     # Direct quotes: widen a content to the whole quotation it sits in.
     results: list[tuple[Found, bool]] = []
     for item in found:
