@@ -373,7 +373,7 @@ def cross_validate(args, held: dict, topic_samples: dict, fit_x: list, fit_y: li
         sys.path.insert(0, str(ROOT / "scripts"))
         from fit_align_model import fit_trees
 
-        from storylens.synthesize import Ranker
+        from storylens.models import TreeModel
     total_gold: list[bool] = []
     total_ours: list[bool] = []
     total_fixed: list[bool] = []
@@ -383,7 +383,7 @@ def cross_validate(args, held: dict, topic_samples: dict, fit_x: list, fit_y: li
         weights = ([round(float(w), 2) for w in model.coef_[0]], round(float(model.intercept_[0]), 2))
         refit_trees = None
         if shipped_trees is not None:
-            refit_trees = Ranker.from_json(fit_trees(x[rows], y[rows]), features=align.FEATURES)
+            refit_trees = TreeModel.from_json(fit_trees(x[rows], y[rows]), features=align.FEATURES)
         for label, setting, trees in (("refit", weights, refit_trees), ("shipped", saved, shipped_trees)):
             align.MODEL_WEIGHTS[args.embedder] = setting
             align.PAIR_MODELS[args.embedder] = trees

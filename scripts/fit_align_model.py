@@ -8,7 +8,7 @@ the two sentences mention coreferent events; the features are
 Gradient-boosted trees (log-loss, so the output is a calibrated log-odds the
 clustering cut reads as a probability; fixed seed) are exported to
 src/storylens/data/align_pair_model.json and evaluated at run time with numpy
-by ``storylens.synthesize.Ranker``.
+by ``storylens.models.TreeModel``.
 
     nice -n 10 .venv/bin/python scripts/fit_align_model.py --db /tmp/ecb.db [--write]
 
@@ -35,7 +35,7 @@ TREES, DEPTH, RATE, MIN_LEAF, SEED = 200, 3, 0.05, 50, 0
 
 def fit_trees(x: np.ndarray, y: np.ndarray, *, trees: int = TREES, depth: int = DEPTH, rate: float = RATE,
               min_leaf: int = MIN_LEAF, seed: int = SEED) -> dict:
-    """A model dict in the JSON format ``synthesize.Ranker.from_json`` reads (raw log-odds)."""
+    """A model dict in the JSON format ``models.TreeModel.from_json`` reads (raw log-odds)."""
     from sklearn.ensemble import GradientBoostingClassifier
 
     from storylens.align import FEATURES
@@ -57,9 +57,9 @@ def fit_trees(x: np.ndarray, y: np.ndarray, *, trees: int = TREES, depth: int = 
     base = float(np.log(prior / (1 - prior)))  # the log-loss model starts from the prior's log-odds
     out = {"kind": "gbt", "features": list(FEATURES), "base": base, "learning_rate": rate, "trees": exported}
     check = x[: min(len(x), 2000)].astype(np.float32)
-    from storylens.synthesize import Ranker
+    from storylens.models import TreeModel
 
-    ours = Ranker.from_json(out, features=FEATURES).predict(check)
+    ours = TreeModel.from_json(out, features=FEATURES).predict(check)
     if not np.allclose(ours, model.decision_function(check), atol=1e-4):
         raise RuntimeError("exported trees do not reproduce the fitted model")
     return out

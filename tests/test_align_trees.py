@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from align_helpers import annotate_by_hand, article, flood_story
 from storylens import align
 from storylens.align import FEATURES, PairScorer, align_claims, extract_claims, pair_model
+from storylens.models import TreeModel
 from storylens.resources import get_embedder
-from storylens.synthesize import Ranker
 from test_align_events import FIRE, OTHER_FIRE
 
 
@@ -37,7 +37,7 @@ def test_shipped_trees_load_for_minilm_and_read_evidence_as_evidence():
 def test_trees_fitted_on_other_features_are_refused():
     data = {"kind": "gbt", "features": ["cos"], "base": 0.0, "learning_rate": 0.1, "trees": []}
     with pytest.raises(ValueError):
-        Ranker.from_json(data, features=FEATURES)
+        TreeModel.from_json(data, features=FEATURES)
 
 
 NAMES = (

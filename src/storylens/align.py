@@ -35,7 +35,6 @@ larger stories are first cut into candidate components by nearest neighbours.
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 import re
 from collections import Counter, defaultdict
@@ -47,6 +46,7 @@ from pathlib import Path
 import numpy as np
 
 from storylens.annotate.sentences import DATELINE
+from storylens.models import TreeModel, read_model_file
 from storylens.records import (
     Annotation,
     Article,
@@ -673,7 +673,7 @@ class PairScorer:
         self.vectors = vectors
         self.weights = weights
         self.bias = bias
-        self.trees = trees  # a synthesize.Ranker over FEATURES: replaces the logistic sum
+        self.trees = trees  # a models.TreeModel over FEATURES: replaces the logistic sum
         texts = [_content_text(c) for c in claims]
         try:
             tfidf = TfidfVectorizer(analyzer=analyze_words, sublinear_tf=True).fit_transform(texts)
@@ -898,7 +898,7 @@ def embedder_kind(embedder) -> str:
 
 
 # fitted tree models by embedder kind; bench/alignment.py --cv puts held-out fits here
-PAIR_MODELS: dict[str, object] = {}
+PAIR_MODELS: dict[str, TreeModel | None] = {}
 
 
 def pair_model(kind: str):
@@ -906,10 +906,8 @@ def pair_model(kind: str):
     if not PAIR_TREES:
         return None
     if kind not in PAIR_MODELS:
-        from storylens.synthesize import Ranker
-
-        data = json.loads(PAIR_MODEL_FILE.read_text(encoding="utf-8")) if PAIR_MODEL_FILE.is_file() else {}
-        PAIR_MODELS[kind] = Ranker.from_json(data[kind], features=FEATURES) if kind in data else None
+        data = read_model_file(PAIR_MODEL_FILE)
+        PAIR_MODELS[kind] = TreeModel.from_json(data[kind], features=FEATURES) if kind in data else None
     return PAIR_MODELS[kind]
 
 

@@ -24,7 +24,6 @@ weights (``hand_scores``) are used.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -35,6 +34,7 @@ from pathlib import Path
 import numpy as np
 
 from storylens.annotate.sentences import DATELINE
+from storylens.models import TreeModel, read_model_file
 from storylens.records import (
     Annotation,
     Article,
@@ -423,62 +423,23 @@ def candidate_features(
     return features
 
 
-@dataclass(frozen=True)
-class Ranker:
-    """Gradient-boosted regression trees (or a linear model) read from a JSON file.
+class Ranker(TreeModel):
+    """The sentence ranker: a tree model (models.TreeModel) over this module's FEATURES.
 
     Fitted offline by scripts/fit_summary_ranker.py to predict how much of a sentence
-    a reference summary repeats; evaluated here with numpy only.
+    a reference summary repeats.
     """
-
-    features: tuple[str, ...]
-    base: float
-    learning_rate: float
-    trees: tuple[dict[str, np.ndarray], ...] = ()
-    coef: np.ndarray | None = None
-
-    def predict(self, features: np.ndarray) -> np.ndarray:
-        if self.coef is not None:
-            return self.base + features @ self.coef
-        out = np.full(len(features), self.base)
-        rows = np.arange(len(features))
-        for tree in self.trees:
-            node = np.zeros(len(features), dtype=int)
-            while True:
-                leaf = tree["left"][node] < 0
-                if leaf.all():
-                    break
-                go_left = features[rows, np.maximum(tree["feature"][node], 0)] <= tree["threshold"][node]
-                step = np.where(go_left, tree["left"][node], tree["right"][node])
-                node = np.where(leaf, node, step)
-            out += self.learning_rate * tree["value"][node]
-        return out
 
     @classmethod
     def from_json(cls, data: Mapping, features: tuple[str, ...] = FEATURES) -> Ranker:
-        if tuple(data["features"]) != features:
-            raise ValueError("model was fitted on other features; refit it")
-        if data.get("kind") == "linear":
-            return cls(tuple(data["features"]), float(data["base"]), 1.0, coef=np.array(data["coef"], dtype=float))
-        trees = tuple(
-            {
-                "feature": np.array(t["feature"], dtype=int),
-                "threshold": np.array(t["threshold"], dtype=float),
-                "left": np.array(t["left"], dtype=int),
-                "right": np.array(t["right"], dtype=int),
-                "value": np.array(t["value"], dtype=float),
-            }
-            for t in data["trees"]
-        )
-        return cls(tuple(data["features"]), float(data["base"]), float(data["learning_rate"]), trees)
+        return super().from_json(data, features)
 
 
 @lru_cache(maxsize=4)
 def load_ranker(path: Path = RANKER_FILE) -> Ranker | None:
     """The shipped sentence ranker; None (hand weights) when the file is absent."""
-    if not path.is_file():
-        return None
-    return Ranker.from_json(json.loads(path.read_text(encoding="utf-8")))
+    data = read_model_file(path)
+    return Ranker.from_json(data) if data else None
 
 
 def hand_scores(features: np.ndarray) -> np.ndarray:
