@@ -12,15 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from storylens.annotate import annotate_articles
-from storylens.group import (
-    explain_story,
-    group_articles,
-    list_stories,
-    merge_stories,
-    split_story,
-)
+from storylens.group import group_articles
 from storylens.records import Annotation, Article
 from storylens.store import Store
+from storylens.stories import explain_story, list_stories, merge_stories, split_story
 
 FIXTURES = Path(__file__).parent / "fixtures" / "group" / "articles.json"
 RAW = json.loads(FIXTURES.read_text(encoding="utf-8"))

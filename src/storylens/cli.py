@@ -202,8 +202,8 @@ def ingest(
 @db_option
 def stories(db: str) -> None:
     """List the stories in the store: size, outlets, date span, title."""
-    from storylens.group import list_stories
     from storylens.store import Store
+    from storylens.stories import list_stories
 
     with Store(db) as store:
         rows = list_stories(store)
@@ -224,8 +224,8 @@ def stories(db: str) -> None:
 @db_option
 def show(story: str, db: str) -> None:
     """Explain STORY: its articles and why each one is there."""
-    from storylens.group import explain_story
     from storylens.store import Store
+    from storylens.stories import explain_story
 
     with Store(db) as store:
         text = explain_story(store, story)
@@ -237,8 +237,8 @@ def show(story: str, db: str) -> None:
 @db_option
 def merge(story_ids: tuple[str, ...], db: str) -> None:
     """Merge two or more stories into one; the correction persists."""
-    from storylens.group import merge_stories
     from storylens.store import Store
+    from storylens.stories import merge_stories
 
     if len(story_ids) < 2:
         raise UsageError("merge needs at least two stories")
@@ -253,8 +253,8 @@ def merge(story_ids: tuple[str, ...], db: str) -> None:
 @db_option
 def split(story: str, article_ids: tuple[str, ...], db: str) -> None:
     """Move ARTICLE_IDS out of STORY into a story of their own; the correction persists."""
-    from storylens.group import split_story
     from storylens.store import Store
+    from storylens.stories import split_story
 
     with Store(db) as store:
         groups = split_story(store, story, article_ids)

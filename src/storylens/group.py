@@ -46,7 +46,6 @@ import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from storylens.errors import NotFound, UsageError
 from storylens.records import Annotation, Article, GroupingReason, StoryGroup
 
 # --------------------------------------------------------------------------- calibration
@@ -100,17 +99,18 @@ def story_id(article_ids: Sequence[str]) -> str:
     return "s-" + hashlib.sha256(first.encode()).hexdigest()[:10]
 
 
-def _order_key(article: Article) -> tuple[str, str]:
+def order_key(article: Article) -> tuple[str, str]:
+    """Stories list their articles by (published, id); undated articles last."""
     return (article.published or "9999", article.id)
 
 
 def one_story(articles: Sequence[Article]) -> StoryGroup:
     """All articles as one story (the ``--one-story`` switch)."""
-    ordered = sorted(articles, key=_order_key)
+    ordered = sorted(articles, key=order_key)
     ids = tuple(a.id for a in ordered)
     return StoryGroup(
         id=story_id(ids),
-        title=_title_of(ordered[0]) if ordered else "Story",
+        title=title_of(ordered[0]) if ordered else "Story",
         article_ids=ids,
         reasons=tuple(GroupingReason(article_id=i, score=1.0) for i in ids),
     )
@@ -745,7 +745,7 @@ def build_groups(
             score_sum[b] += p
     groups = []
     for rows in clusters.values():
-        rows.sort(key=lambda r: _order_key(profiles.articles[r]))
+        rows.sort(key=lambda r: order_key(profiles.articles[r]))
         groups.append(_story(profiles, rows, score_sum, corrected))
     groups.sort(key=lambda g: (-len(g.article_ids), g.id))
     return groups
@@ -759,7 +759,7 @@ def _story(
         r = rows[0]
         return StoryGroup(
             id=story_id(ids),
-            title=_title_of(profiles.articles[r]),
+            title=title_of(profiles.articles[r]),
             article_ids=ids,
             reasons=(GroupingReason(article_id=ids[0], score=1.0, corrected=r in corrected),),
         )
@@ -790,7 +790,7 @@ def _story(
         )
     return StoryGroup(
         id=story_id(ids),
-        title=_title_of(profiles.articles[medoid]),
+        title=title_of(profiles.articles[medoid]),
         article_ids=ids,
         reasons=tuple(reasons),
     )
@@ -828,166 +828,10 @@ def _shared_terms(profiles: Profiles, r: int, centroid: Counter) -> tuple[str, .
     return tuple(profiles.terms[indices[k]] for k in order[:8] if weight[k] > 1e-6)
 
 
-def _title_of(article: Article) -> str:
+def title_of(article: Article) -> str:
+    """A story's title: the article's own, else its first sentence (shortened)."""
     if article.title and article.title.strip():
         return article.title.strip()
     first = next((line.strip() for line in article.text.splitlines() if line.strip()), "")
     first = re.split(r"(?<=[.!?])\s", first)[0]
     return first if len(first) <= 120 else first[:117].rsplit(" ", 1)[0] + "…"
-
-
-# --------------------------------------------------------------------------- store commands
-
-
-def _resolve(store, story: str) -> StoryGroup:
-    group = store.story(story)
-    if group is None:
-        raise NotFound(f"no story {story!r} (see `storylens stories`)")
-    return group
-
-
-def ungrouped_count(store) -> int:
-    """Stored articles that no stored story holds yet (e.g. after `storylens ingest`)."""
-    row = store.conn.execute(
-        "SELECT COUNT(*) FROM articles WHERE id NOT IN (SELECT article_id FROM story_articles)"
-    ).fetchone()
-    return int(row[0])
-
-
-def refresh_stories(store) -> list[StoryGroup]:
-    """Regroup every stored article and save the stories.
-
-    This is the incremental path: vectors and annotations are cached in the
-    store, so only new articles cost model time; they join the stories they
-    fit or start new ones, and the corrections are applied again.
-    """
-    from storylens.annotate import annotate_articles
-
-    articles = list(store.articles())
-    annotations = annotate_articles(articles, store=store)
-    groups = group_articles(articles, annotations, store=store)
-    store.save_stories(groups)
-    return groups
-
-
-def list_stories(store) -> list[dict]:
-    """Rows for `storylens stories`: id, size, outlets, date span, title.
-
-    Articles ingested since the last grouping are grouped first.
-    """
-    if ungrouped_count(store):
-        refresh_stories(store)
-    rows = []
-    for group in store.stories():
-        articles = list(store.articles(list(group.article_ids)))
-        days = sorted(a.published[:10] for a in articles if a.published)
-        span = "" if not days else days[0] if days[0] == days[-1] else f"{days[0]} – {days[-1]}"
-        rows.append(
-            {
-                "id": group.id,
-                "size": len(group.article_ids),
-                "outlets": sorted({a.outlet for a in articles}),
-                "dates": span,
-                "title": group.title,
-            }
-        )
-    rows.sort(key=lambda r: (-r["size"], r["id"]))
-    return rows
-
-
-def explain_story(store, story: str) -> str:
-    """`storylens show STORY`: each article, its score, and what it shares with the rest."""
-    group = _resolve(store, story)
-    reasons = {r.article_id: r for r in group.reasons}
-    lines = [f"{group.id}  {group.title}", f"{len(group.article_ids)} article(s)", ""]
-    for article_id in group.article_ids:
-        article = store.article(article_id)
-        reason = reasons.get(article_id)
-        head = f"{article_id[:12]}  {article.outlet if article else '?'}"
-        if article is not None and article.published:
-            head += f"  {article.published[:10]}"
-        if article is not None:
-            head += f"  {_title_of(article)}"
-        lines.append(head)
-        if reason is None:
-            continue
-        why = f"    score {reason.score:.2f}"
-        if reason.corrected:
-            why += "  (placed by a user correction)"
-        lines.append(why)
-        if reason.shared_entities:
-            lines.append("    shared names: " + ", ".join(reason.shared_entities))
-        if reason.shared_terms:
-            lines.append("    shared terms: " + ", ".join(reason.shared_terms))
-        if reason.shared_dates:
-            lines.append("    shared dates: " + ", ".join(reason.shared_dates))
-    return "\n".join(lines)
-
-
-def _ordered_ids(store, article_ids: Sequence[str]) -> list[str]:
-    """Ids in (published, id) order; ids the store does not hold go last."""
-    found = sorted(store.articles(list(article_ids)), key=_order_key)
-    known = [a.id for a in found]
-    return known + sorted(set(article_ids) - set(known))
-
-
-def merge_stories(store, story_ids: Sequence[str]) -> StoryGroup:
-    """Merge stories now and record a must-link between all their articles."""
-    groups = [_resolve(store, s) for s in story_ids]
-    if len({g.id for g in groups}) < 2:
-        raise UsageError("merge needs at least two different stories")
-    article_ids = sorted({a for g in groups for a in g.article_ids})
-    store.add_correction("merge", {"article_ids": article_ids, "stories": [g.id for g in groups]})
-    ordered = _ordered_ids(store, article_ids)
-    reasons = {r.article_id: r for g in groups for r in g.reasons}
-    merged = StoryGroup(
-        id=story_id(ordered),
-        title=max(groups, key=lambda g: len(g.article_ids)).title,
-        article_ids=tuple(ordered),
-        reasons=tuple(
-            reasons[a].model_copy(update={"corrected": True})
-            if a in reasons
-            else GroupingReason(article_id=a, score=1.0, corrected=True)
-            for a in ordered
-        ),
-    )
-    gone = {g.id for g in groups}
-    store.save_stories([g for g in store.stories() if g.id not in gone] + [merged])
-    return merged
-
-
-def split_story(store, story: str, article_ids: Sequence[str]) -> list[StoryGroup]:
-    """Move articles out of a story into their own; record cannot-links to the rest."""
-    group = _resolve(store, story)
-    moved: list[str] = []
-    for given in article_ids:
-        matches = [a for a in group.article_ids if a.startswith(given)]
-        if len(matches) != 1:
-            raise NotFound(f"article {given!r} is not (uniquely) in story {group.id}")
-        moved.append(matches[0])
-    rest = [a for a in group.article_ids if a not in set(moved)]
-    if not rest:
-        raise UsageError("split would leave the story empty: name fewer articles")
-    store.add_correction(
-        "split", {"article_ids": sorted(set(moved)), "others": sorted(rest), "story": group.id}
-    )
-    reasons = {r.article_id: r for r in group.reasons}
-    parts = []
-    for ids in (rest, moved):
-        ordered = _ordered_ids(store, ids)
-        first = store.article(ordered[0])
-        parts.append(
-            StoryGroup(
-                id=story_id(ordered),
-                title=group.title if ids is rest else (_title_of(first) if first else group.title),
-                article_ids=tuple(ordered),
-                reasons=tuple(
-                    (reasons.get(a) or GroupingReason(article_id=a, score=1.0)).model_copy(
-                        update={"corrected": True}
-                    )
-                    for a in ordered
-                ),
-            )
-        )
-    store.save_stories([g for g in store.stories() if g.id != group.id] + parts)
-    return parts

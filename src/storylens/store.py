@@ -209,6 +209,13 @@ class Store:
     def article_count(self) -> int:
         return int(self.conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
 
+    def ungrouped_count(self) -> int:
+        """Stored articles that no stored story holds yet (e.g. after `storylens ingest`)."""
+        row = self.conn.execute(
+            "SELECT COUNT(*) FROM articles WHERE id NOT IN (SELECT article_id FROM story_articles)"
+        ).fetchone()
+        return int(row[0])
+
     def find_articles(self, prefix: str) -> list[str]:
         """Article ids starting with ``prefix`` (users type short ids)."""
         rows = self.conn.execute(
