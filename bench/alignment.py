@@ -151,6 +151,7 @@ def main() -> int:
     from storylens.annotate import annotate_articles
     from storylens.compare import compare_story
     from storylens.group import one_story
+    from storylens.pipeline import story_sub_events
     from storylens.records import Article, Comparison
     from storylens.store import Store
 
@@ -200,7 +201,10 @@ def main() -> int:
         if args.fit:  # fitting only needs the pair features below
             comparison = Comparison()
         else:
-            comparison = compare_story(one_story(articles), by_id, annotations, embedder=embedder)
+            story = one_story(articles)
+            comparison = compare_story(
+                story, by_id, annotations, embedder=embedder, sub_events=story_sub_events(story, by_id, annotations)
+            )
         seconds_compare += time.perf_counter() - started
 
         fact_claims: dict[str, list[tuple[str, int, int]]] = {
@@ -361,6 +365,7 @@ def cross_validate(args, held: dict, topic_samples: dict, fit_x: list, fit_y: li
     from storylens import align
     from storylens.compare import compare_story
     from storylens.group import one_story
+    from storylens.pipeline import story_sub_events
 
     if args.embedder == "auto":
         print("--cv needs --embedder static or minilm")
@@ -391,7 +396,9 @@ def cross_validate(args, held: dict, topic_samples: dict, fit_x: list, fit_y: li
             for t in halves[test]:
                 articles, annotations, docs, items = held[t]
                 by_id = {a.id: a for a in articles}
-                comparison = compare_story(one_story(articles), by_id, annotations, embedder=embedder)
+                story = one_story(articles)
+                events = story_sub_events(story, by_id, annotations)
+                comparison = compare_story(story, by_id, annotations, embedder=embedder, sub_events=events)
                 g, o = pair_labels(comparison, docs, items)
                 gold += g
                 ours += o

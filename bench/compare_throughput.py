@@ -61,6 +61,7 @@ def main() -> int:
     from storylens.annotate import annotate_articles
     from storylens.compare import compare_story
     from storylens.group import one_story
+    from storylens.pipeline import story_sub_events
     from storylens.store import Store
 
     articles = load_articles(args.articles)
@@ -70,10 +71,10 @@ def main() -> int:
     group = one_story(articles)
 
     started, cpu = time.perf_counter(), time.process_time()
-    comparison = compare_story(group, by_id, annotations)
+    comparison = compare_story(group, by_id, annotations, sub_events=story_sub_events(group, by_id, annotations))
     cold, cold_cpu = time.perf_counter() - started, time.process_time() - cpu
     started, cpu = time.perf_counter(), time.process_time()
-    comparison = compare_story(group, by_id, annotations)
+    comparison = compare_story(group, by_id, annotations, sub_events=story_sub_events(group, by_id, annotations))
     warm, warm_cpu = time.perf_counter() - started, time.process_time() - cpu
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     claims = len({c.id for f in comparison.facts for c in f.claims})

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from align_helpers import annotate_by_hand, article, flood_story
 from storylens import align
 from storylens.align import PairScorer, extract_claims
-from storylens.compare import EVENT_MIN_ARTICLES, _article_events
+from storylens.group import EVENT_MIN_ARTICLES, sub_events
 
 
 def _flood_claims():
@@ -79,7 +79,7 @@ def _two_fire_story():
 
 def test_grouping_tells_two_events_of_one_kind_apart_in_a_story():
     articles, annotations = _two_fire_story()
-    events = _article_events(articles, annotations)
+    events = sub_events(articles, annotations)
     assert events is not None
     first = {events[a.id] for a in articles[:3]}
     second = {events[a.id] for a in articles[3:]}
@@ -88,8 +88,8 @@ def test_grouping_tells_two_events_of_one_kind_apart_in_a_story():
 
 def test_a_small_or_one_event_story_has_no_event_split():
     articles, annotations = _two_fire_story()
-    assert _article_events(articles[:EVENT_MIN_ARTICLES + 1], annotations) is None
+    assert sub_events(articles[:EVENT_MIN_ARTICLES + 1], annotations) is None
     fire = articles[:3]
     extra = [article(f"more-{k}", FIRE.format(extra=f"Update {k}: the site is closed."), outlet=f"More {k}") for k in range(3)]
     anns = {**annotations, **{a.id: annotate_by_hand(a.text) for a in extra}}
-    assert _article_events(fire + extra, anns) is None
+    assert sub_events(fire + extra, anns) is None

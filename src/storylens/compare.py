@@ -1,6 +1,6 @@
 """Compare outlets over aligned claims (issue 5, SPEC 2.6). Contract:
 
-    compare_story(group, articles, annotations) -> Comparison
+    compare_story(group, articles, annotations, *, sub_events=None) -> Comparison
         facts (with status, outlets, independent_outlets, claims, conflicts),
         quotes, entities and per-outlet views for one story.
 
@@ -72,7 +72,6 @@ SPEECH_VERBS = (
 _IRREGULAR_SPEECH = {"said", "says", "told", "tells", "wrote", "written", "spoke", "spoken", "according"}
 DENIAL_LINK_MIN_PROB = 0.2  # a denial attaches to the most likely fact above this
 CONTRADICTION_MIN_LEX = 0.5
-EVENT_MIN_ARTICLES = 3  # articles a story's sub-event needs before its claims are kept apart
 CONFLICT_MIN_PROB = 0.6  # claims must be this surely aligned before they can conflict
 
 
@@ -231,19 +230,22 @@ def compare_story(
     annotations: Mapping[str, Annotation],
     *,
     embedder=None,
+    sub_events: Mapping[str, int] | None = None,
 ) -> Comparison:
-    """Align the story's claims into facts and compare its outlets."""
-    story_articles = [articles[i] for i in group.article_ids if i in articles]
-    # exact duplicates carry nothing new: keep the first copy
-    story_articles = [a for a in story_articles if not (a.duplicate_of and a.duplicate_of in articles)] or story_articles
+    """Align the story's claims into facts and compare its outlets.
+
+    ``sub_events`` labels which event each article reports when the story mixes
+    two events of a kind (group.sub_events over ``story_articles``); claims of
+    articles about different events are not one fact. None: one event.
+    """
+    story_articles = analysed_articles(group, articles)
     story_annotations = {a.id: annotations.get(a.id, Annotation()) for a in story_articles}
     entity_index = EntityIndex.build(story_annotations.values())
     claims: list[Claim] = []
     for article in story_articles:
         claims.extend(extract_claims(article, story_annotations[article.id], entity_index))
     places = {p.name: p for ann in story_annotations.values() for p in ann.places}
-    events = _article_events(story_articles, story_annotations)
-    alignment = align_claims(claims, articles, embedder=embedder, places=places, events=events)
+    alignment = align_claims(claims, articles, embedder=embedder, places=places, events=sub_events)
     facts = _facts(alignment, articles, places)
     quotes = _quotes(story_articles, story_annotations)
     entities = _entities(story_articles, story_annotations, entity_index)
@@ -251,24 +253,13 @@ def compare_story(
     return Comparison(facts=tuple(facts), quotes=quotes, entities=entities, outlets=outlets)
 
 
-def _article_events(articles: Sequence[Article], annotations: Mapping[str, Annotation]) -> dict[str, int] | None:
-    """Which event each article reports, by the story-grouping model.
+def analysed_articles(group: StoryGroup, articles: Mapping[str, Article]) -> list[Article]:
+    """The story's articles that compare reads, in story order.
 
-    A story analysed as one may mix two events of a kind (two arrests, two
-    quakes); grouping tells their articles apart, and claims of articles about
-    different events are not one fact. Only groups of at least
-    EVENT_MIN_ARTICLES count: an article or two split off from the rest is as
-    often a report grouping misread as another event. None when the story is
-    one event.
+    Exact duplicates carry nothing new: only the first copy is kept.
     """
-    if len(articles) < 2 * EVENT_MIN_ARTICLES:
-        return None
-    from storylens.group import group_articles
-
-    groups = [g for g in group_articles(articles, annotations, corrections=[]) if len(g.article_ids) >= EVENT_MIN_ARTICLES]
-    if len(groups) < 2:
-        return None
-    return {a: k for k, g in enumerate(groups) for a in g.article_ids}
+    story_articles = [articles[i] for i in group.article_ids if i in articles]
+    return [a for a in story_articles if not (a.duplicate_of and a.duplicate_of in articles)] or story_articles
 
 
 def _facts(alignment: Alignment, articles: Mapping[str, Article], places: Mapping[str, Place]) -> list[Fact]:

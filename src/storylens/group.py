@@ -59,6 +59,7 @@ BIAS = -5.09
 MERGE_THRESHOLD = 0.50  # average-link probability needed to merge two stories
 ATTACH_THRESHOLD = 0.1  # a lone article joins its best story above this
 BLOCK_THRESHOLD = 0.1  # full-text cosine (average link) that makes a topic block
+EVENT_MIN_ARTICLES = 3  # articles a story's sub-event needs before its claims are kept apart
 
 NEIGHBOURS = 30  # candidates kept per article
 SALIENT_TERMS = 40  # query terms per article in the candidate index
@@ -694,6 +695,25 @@ def group_articles(
     probability = pair_probability(features)
     labels, corrected = cluster(profiles, pairs, probability, constraints)
     return build_groups(profiles, labels, pairs, probability, features, corrected)
+
+
+def sub_events(articles: Sequence[Article], annotations: Mapping[str, Annotation]) -> dict[str, int] | None:
+    """Which event each article of one story reports, by the story-grouping model.
+
+    A story analysed as one may mix two events of a kind (two arrests, two
+    quakes); grouping its articles again, without the user's corrections,
+    tells them apart, and compare keeps claims of articles about different
+    events from becoming one fact. Only groups of at least EVENT_MIN_ARTICLES
+    count: an article or two split off from the rest is as often a report
+    grouping misread as another event. None when the story is one event.
+    """
+    if len(articles) < 2 * EVENT_MIN_ARTICLES:
+        return None
+    annotations = {a.id: annotations.get(a.id, Annotation()) for a in articles}
+    groups = [g for g in group_articles(articles, annotations, corrections=[]) if len(g.article_ids) >= EVENT_MIN_ARTICLES]
+    if len(groups) < 2:
+        return None
+    return {a: k for k, g in enumerate(groups) for a in g.article_ids}
 
 
 def cluster(

@@ -8,17 +8,17 @@ over records, so other engines (a pool, Spark) can call the same functions.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from storylens.annotate import annotate_articles
 from storylens.clean import assign_syndication, clean_document
-from storylens.compare import compare_story
+from storylens.compare import analysed_articles, compare_story
 from storylens.errors import InputFailure
-from storylens.group import group_articles, one_story
+from storylens.group import group_articles, one_story, sub_events
 from storylens.ingest import IngestOptions, iter_documents
-from storylens.records import Article, InputError, Report
+from storylens.records import Annotation, Article, InputError, Report, StoryGroup
 from storylens.store import Store
 from storylens.synthesize import synthesize_story
 
@@ -76,6 +76,13 @@ def ingest(
     return result
 
 
+def story_sub_events(
+    group: StoryGroup, articles: Mapping[str, Article], annotations: Mapping[str, Annotation]
+) -> dict[str, int] | None:
+    """The sub-event label of each article compare reads (None: the story is one event)."""
+    return sub_events(analysed_articles(group, articles), annotations)
+
+
 def build_report(
     articles: Sequence[Article],
     *,
@@ -102,7 +109,8 @@ def build_report(
             store.save_stories(groups)
     stories = []
     for n, group in enumerate(groups, 1):
-        comparison = compare_story(group, by_id, annotations)
+        events = story_sub_events(group, by_id, annotations)
+        comparison = compare_story(group, by_id, annotations, sub_events=events)
         stories.append(
             synthesize_story(group, by_id, annotations, comparison, summary_words=summary_words)
         )
