@@ -17,14 +17,16 @@ scripts/fit_align_model.py). --cv (with --embedder static|minilm) fits on the
 odd topics and scores the even ones with that fit, then the other way round:
 held-out figures, never fitted and scored on the same topics. When trees are
 shipped for the embedder, --cv refits the trees too (and the logistic weights,
-which one-event stories use). --set PAIR_TREES=0 scores with the logistic
-weights only (the before run).
+which one-event stories use). --set pair_trees=0 scores with the logistic
+weights only (the before run); --set changes any numeric field of
+storylens.align.AlignSettings for one run.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import hashlib
 import re
 import sys
@@ -133,10 +135,10 @@ def main() -> int:
     parser.add_argument("--fit", action="store_true", help="refit the pair weights and print them")
     parser.add_argument("--cv", action="store_true", help="odd/even topic cross-validation of the pair weights")
     parser.add_argument("--no-minilm", action="store_true", help="skip the MiniLM baseline")
-    parser.add_argument("--threshold", type=float, help="override align.THRESHOLD (tuning)")
+    parser.add_argument("--threshold", type=float, help="override AlignSettings.threshold (tuning)")
     parser.add_argument(
         "--set", action="append", default=[], metavar="NAME=VALUE",
-        help="override a numeric storylens.align constant, e.g. OTHER_EVENT_PENALTY=0 (before/after runs)",
+        help="override a numeric field of storylens.align.AlignSettings, e.g. other_event_penalty=0 (before/after runs)",
     )
     parser.add_argument("--embedder", choices=["auto", "static", "minilm"], default="auto")
     parser.add_argument("--db", default="/tmp/storylens-bench-ecb.db", help="annotation cache")
@@ -155,13 +157,17 @@ def main() -> int:
     from storylens.records import Article, Comparison
     from storylens.store import Store
 
+    settings = align.AlignSettings()
     if args.threshold is not None:
-        align.THRESHOLD = args.threshold
+        settings = dataclasses.replace(settings, threshold=args.threshold)
     for setting in args.set:
         name, _, value = setting.partition("=")
-        if not isinstance(getattr(align, name, None), int | float):
-            parser.error(f"--set {setting}: storylens.align has no numeric constant {name}")
-        setattr(align, name, float(value))
+        name = name.lower()  # the old constant names (OTHER_EVENT_PENALTY) still work
+        current = getattr(settings, name, None)
+        if not isinstance(current, int | float):
+            parser.error(f"--set {setting}: storylens.align.AlignSettings has no numeric field {name}")
+        settings = dataclasses.replace(settings, **{name: type(current)(float(value))})
+    args.settings = settings
     from storylens.resources import get_embedder, get_static_embedder
 
     forced = {"auto": None, "static": get_static_embedder, "minilm": get_embedder}[args.embedder]
@@ -203,7 +209,8 @@ def main() -> int:
         else:
             story = one_story(articles)
             comparison = compare_story(
-                story, by_id, annotations, embedder=embedder, sub_events=story_sub_events(story, by_id, annotations)
+                story, by_id, annotations, embedder=embedder, sub_events=story_sub_events(story, by_id, annotations),
+                align_settings=settings,
             )
         seconds_compare += time.perf_counter() - started
 
@@ -372,8 +379,9 @@ def cross_validate(args, held: dict, topic_samples: dict, fit_x: list, fit_y: li
         return 2
     x, y = np.array(fit_x, dtype=np.float32), np.array(fit_y)
     halves = {"odd": [t for t in held if int(t) % 2], "even": [t for t in held if not int(t) % 2]}
-    saved = align.MODEL_WEIGHTS[args.embedder]
-    shipped_trees = align.pair_model(args.embedder)  # trees score mixed-event stories when shipped
+    base = args.settings
+    saved = base.model_weights[args.embedder]
+    shipped_trees = align.pair_model(args.embedder, base)  # trees score mixed-event stories when shipped
     if shipped_trees is not None:
         sys.path.insert(0, str(ROOT / "scripts"))
         from fit_align_model import fit_trees
@@ -390,15 +398,20 @@ def cross_validate(args, held: dict, topic_samples: dict, fit_x: list, fit_y: li
         if shipped_trees is not None:
             refit_trees = TreeModel.from_json(fit_trees(x[rows], y[rows]), features=align.FEATURES)
         for label, setting, trees in (("refit", weights, refit_trees), ("shipped", saved, shipped_trees)):
-            align.MODEL_WEIGHTS[args.embedder] = setting
-            align.PAIR_MODELS[args.embedder] = trees
+            settings = dataclasses.replace(
+                base,
+                model_weights={**base.model_weights, args.embedder: setting},
+                pair_models={**(base.pair_models or {}), args.embedder: trees},
+            )
             gold, ours = [], []
             for t in halves[test]:
                 articles, annotations, docs, items = held[t]
                 by_id = {a.id: a for a in articles}
                 story = one_story(articles)
                 events = story_sub_events(story, by_id, annotations)
-                comparison = compare_story(story, by_id, annotations, embedder=embedder, sub_events=events)
+                comparison = compare_story(
+                    story, by_id, annotations, embedder=embedder, sub_events=events, align_settings=settings
+                )
                 g, o = pair_labels(comparison, docs, items)
                 gold += g
                 ours += o
@@ -412,8 +425,6 @@ def cross_validate(args, held: dict, topic_samples: dict, fit_x: list, fit_y: li
                 print(f'         "{args.embedder}": {weights},' + (" (and refit trees)" if trees else ""))
             else:
                 total_fixed += ours
-        align.MODEL_WEIGHTS[args.embedder] = saved
-        align.PAIR_MODELS[args.embedder] = shipped_trees
     gold_a = np.array(total_gold)
     for label, predicted in (("refit (held-out)", total_ours), ("shipped (fitted on all topics)", total_fixed)):
         ours_a = np.array(predicted)

@@ -237,14 +237,13 @@ def test_claims_are_exact_non_overlapping_spans_inside_sentences(raw):
     assert len({c.id for c in claims}) == len(claims)
 
 
-def test_large_story_path_partitions_claims(monkeypatch):
+def test_large_story_path_partitions_claims():
     """Stories above the dense limit are cut into candidate components first."""
-    import storylens.align as align_module
+    from storylens.align import AlignSettings
 
     articles, claims = _claims_of(flood_story())
     by_id = {a.id: a for a in articles}
-    monkeypatch.setattr(align_module, "DENSE_LIMIT", 6)
-    alignment = align_claims(claims, by_id)
+    alignment = align_claims(claims, by_id, settings=AlignSettings(dense_limit=6))
     members = sorted(i for group in alignment.clusters for i in group)
     assert members == list(range(len(claims)))
     assert all(len(group) <= 6 for group in alignment.clusters)

@@ -37,7 +37,7 @@ def test_claims_of_different_events_score_lower_by_the_penalty_and_others_unchan
     assert np.allclose(split[~crosses], plain[~crosses], atol=1e-6)
     logit = lambda p: np.log(p / (1 - p))  # noqa: E731
     off = crosses & (plain < 0.999) & (plain > 0.001)
-    assert np.allclose(logit(plain[off]) - logit(split[off]), align.OTHER_EVENT_PENALTY, atol=1e-3)
+    assert np.allclose(logit(plain[off]) - logit(split[off]), align.AlignSettings().other_event_penalty, atol=1e-3)
 
 
 @settings(max_examples=25, deadline=None)

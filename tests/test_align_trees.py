@@ -30,7 +30,7 @@ def test_shipped_trees_load_for_minilm_and_read_evidence_as_evidence():
     shared = _row(cos=0.8, lex=0.5, ent_overlap=0.8, num_shared=1.0, date_shared=1.0, doc_ent=0.1, doc_sim=0.05)
     other_event = _row(cos=0.8, lex=0.5, ent_overlap=0.8, num_shared=1.0, date_shared=1.0, doc_ent=-0.2, doc_sim=-0.1)
     p = 1 / (1 + np.exp(-trees.predict(np.vstack([empty, shared, other_event]))))
-    assert p[0] < 0.2 < align.THRESHOLD < p[1]  # a log-odds the cut reads as a probability
+    assert p[0] < 0.2 < align.AlignSettings().threshold < p[1]  # a log-odds the cut reads as a probability
     assert p[2] < p[1]  # the same words in articles unlike each other (another event) count for less
 
 
@@ -84,14 +84,13 @@ def test_a_story_of_two_fires_is_scored_by_the_trees_and_keeps_the_fires_apart()
     assert len(opening) == 3 and len({alignment.cluster_of[i] for i in opening}) == 1
 
 
-def test_a_one_event_story_aligns_exactly_as_with_the_logistic_weights(monkeypatch):
+def test_a_one_event_story_aligns_exactly_as_with_the_logistic_weights():
     articles, annotations = flood_story()
     index = align.EntityIndex.build(annotations.values())
     claims = [c for a in articles for c in extract_claims(a, annotations[a.id], index)]
     by_id = {a.id: a for a in articles}
     with_trees = align_claims(claims, by_id, embedder=get_embedder())
-    monkeypatch.setattr(align, "PAIR_TREES", 0)
-    without = align_claims(claims, by_id, embedder=get_embedder())
+    without = align_claims(claims, by_id, embedder=get_embedder(), settings=align.AlignSettings(pair_trees=False))
     assert with_trees.clusters == without.clusters
     assert np.array_equal(with_trees.prob, without.prob)
 

@@ -42,6 +42,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from types import MappingProxyType
 
 import numpy as np
 
@@ -512,38 +513,58 @@ BIAS = MODEL_WEIGHTS["static"][1]
 # a one-event story every article pair is "typical" (likeness at the story's
 # median), which on ECB+ is the border between two events, and the trees read it
 # as doubt (the Doha pair's shared facts fall from p 0.4-0.6 to 0.1-0.3).
-# PAIR_TREES = 0 switches back to the logistic weights (before/after runs).
+# AlignSettings.pair_trees = False switches back to the logistic weights.
 PAIR_MODEL_FILE = Path(__file__).parent / "data" / "align_pair_model.json"
-PAIR_TREES = 1
-# MiniLM (~250 claims/s on 2 cores) reads paraphrase better than static
-# vectors (~10,000/s); use it while a story is small enough to stay fast.
-MINILM_MAX_CLAIMS = 600
-SAME_ARTICLE_PENALTY = 2.0
-# Compatibility decides where embeddings cannot: two claims set in specific
-# places far apart ("in Kabul" / "in Kandahar") are different events.
-FAR_PLACE_PENALTY = 4.0
-FAR_PLACE_KM = 50.0
-# Claims of two articles that story grouping puts in different events (two
-# events of one kind analysed as one story) do not state the same thing.
-OTHER_EVENT_PENALTY = 1.0
-# Priors the ECB+ fit cannot learn (it has few attributions and no counted
-# quantities): two outlets reporting one speaker, or the same counted thing
-# ("people killed" / "people died"), are likely reporting one statement -
-# also when the numbers differ, which is then a conflict to show.
-SAME_SPEAKER_BONUS = 0.0
-SAME_COUNTED_BONUS = 1.0
-# Two different people's direct quotes are two statements: they only form one
-# fact when their content truly matches (cosine and wording both high).
-OTHER_SPEAKER_QUOTE_PENALTY = 2.5
-THRESHOLD = 0.32  # average-linkage cut on the pair probability
-# A fact's member must state it closely in the words of at least one other
-# article (neutral on ECB+, removes lukewarm members from facts).
-MEMBER_MIN_LINK = 0.6
-# A claim supports a second fact only when it matches that fact's members on
-# average at least this well: fixed, not tied to the cut, so a looser cut does
-# not also let every claim ride along in more facts.
-SECONDARY_MIN_LINK = 0.45
-DENSE_LIMIT = 3500
+
+
+@dataclass(frozen=True)
+class AlignSettings:
+    """The tunable numbers of alignment, today's values as defaults.
+
+    Passed down as ``settings=``; bench and fit scripts change fields with
+    dataclasses.replace (before/after runs), never module globals.
+    """
+
+    threshold: float = 0.32  # average-linkage cut on the pair probability
+    # False: the logistic weights in every story (the before run of the pair trees)
+    pair_trees: bool = True
+    # MiniLM (~250 claims/s on 2 cores) reads paraphrase better than static
+    # vectors (~10,000/s); use it while a story is small enough to stay fast.
+    minilm_max_claims: int = 600
+    same_article_penalty: float = 2.0
+    # Compatibility decides where embeddings cannot: two claims set in specific
+    # places far apart ("in Kabul" / "in Kandahar") are different events.
+    far_place_penalty: float = 4.0
+    far_place_km: float = 50.0
+    # Claims of two articles that story grouping puts in different events (two
+    # events of one kind analysed as one story) do not state the same thing.
+    other_event_penalty: float = 1.0
+    # Priors the ECB+ fit cannot learn (it has few attributions and no counted
+    # quantities): two outlets reporting one speaker, or the same counted thing
+    # ("people killed" / "people died"), are likely reporting one statement -
+    # also when the numbers differ, which is then a conflict to show.
+    same_speaker_bonus: float = 0.0
+    same_counted_bonus: float = 1.0
+    # Two different people's direct quotes are two statements: they only form one
+    # fact when their content truly matches (cosine and wording both high).
+    other_speaker_quote_penalty: float = 2.5
+    # A fact's member must state it closely in the words of at least one other
+    # article (neutral on ECB+, removes lukewarm members from facts).
+    member_min_link: float = 0.6
+    # A claim supports a second fact only when it matches that fact's members on
+    # average at least this well: fixed, not tied to the cut, so a looser cut does
+    # not also let every claim ride along in more facts.
+    secondary_min_link: float = 0.45
+    dense_limit: int = 3500  # claims scored as one dense matrix; bigger stories go by components
+    # logistic weights per embedder kind (default: the shipped MODEL_WEIGHTS)
+    model_weights: Mapping[str, tuple[list[float], float]] = field(
+        default_factory=lambda: MappingProxyType(MODEL_WEIGHTS)
+    )
+    # pair trees per embedder kind in place of the shipped ones (bench --cv's held-out fits)
+    pair_models: Mapping[str, TreeModel | None] | None = None
+
+
+DEFAULT_SETTINGS = AlignSettings()
 
 
 @dataclass
@@ -621,7 +642,7 @@ def is_direct_quote(claim: Claim) -> bool:
     return claim.attribution is not None and bool(_QUOTE_MARK.search(claim.text))
 
 
-def _far_places(claims: Sequence[Claim], places: Mapping[str, Place]) -> np.ndarray | None:
+def _far_places(claims: Sequence[Claim], places: Mapping[str, Place], far_km: float) -> np.ndarray | None:
     """1 where both claims name specific places (not countries) and none are near."""
     rows: list[tuple[int, float, float]] = []
     for i, claim in enumerate(claims):
@@ -639,7 +660,7 @@ def _far_places(claims: Sequence[Claim], places: Mapping[str, Place]) -> np.ndar
         + np.cos(lat[:, None]) * np.cos(lat[None, :]) * np.sin((lon[:, None] - lon[None, :]) / 2) ** 2
     )
     km = 2 * 6371 * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
-    near = km <= FAR_PLACE_KM
+    near = km <= far_km
     with_place = np.unique(owner)
     pos = {c: k for k, c in enumerate(with_place)}
     k = len(with_place)
@@ -666,6 +687,7 @@ class PairScorer:
         places: Mapping[str, Place] | None = None,
         events: Mapping[str, object] | None = None,
         trees=None,
+        settings: AlignSettings = DEFAULT_SETTINGS,
     ):
         from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -673,6 +695,7 @@ class PairScorer:
         self.vectors = vectors
         self.weights = weights
         self.bias = bias
+        self.settings = settings
         self.trees = trees  # a models.TreeModel over FEATURES: replaces the logistic sum
         texts = [_content_text(c) for c in claims]
         try:
@@ -695,7 +718,7 @@ class PairScorer:
         self.places = _incidence([[p.lower() for p in c.places] for c in claims])
         self.place_count = np.asarray(self.places.sum(1)).ravel()
         days = [set().union(*(_date_days(t) for t in c.times)) if c.times else set() for c in claims]
-        self.far = _far_places(claims, places or {})
+        self.far = _far_places(claims, places or {}, settings.far_place_km)
         speakers = [speaker_key(c) for c in claims]
         self.speakers = _incidence([[k] if k else [] for k in speakers])
         self.has_speaker = np.array([k is not None for k in speakers])
@@ -825,18 +848,19 @@ class PairScorer:
             for weight, matrix in zip(self.weights, self._feature_matrices(idx), strict=True):
                 if weight:
                     logit += np.float32(weight) * matrix
+        settings = self.settings
         art = self.claim_article[idx]
         same_article = art[:, None] == art[None, :]
-        logit -= SAME_ARTICLE_PENALTY * same_article
+        logit -= settings.same_article_penalty * same_article
         if self.far is not None:
-            logit -= FAR_PLACE_PENALTY * self.far[np.ix_(idx, idx)]
-        if OTHER_EVENT_PENALTY and self.other_event.any():
-            logit -= OTHER_EVENT_PENALTY * self.other_event[np.ix_(art, art)]
+            logit -= settings.far_place_penalty * self.far[np.ix_(idx, idx)]
+        if settings.other_event_penalty and self.other_event.any():
+            logit -= settings.other_event_penalty * self.other_event[np.ix_(art, art)]
         same_speaker = _gram(self.speakers, idx) > 0
-        logit += SAME_SPEAKER_BONUS * (same_speaker & ~same_article)  # one speaker says many things
+        logit += settings.same_speaker_bonus * (same_speaker & ~same_article)  # one speaker says many things
         quoted = self.quoted[idx] & self.has_speaker[idx]
-        logit -= OTHER_SPEAKER_QUOTE_PENALTY * (np.logical_and.outer(quoted, quoted) & ~same_speaker)
-        logit += SAME_COUNTED_BONUS * (_gram(self.counted, idx) > 0)
+        logit -= settings.other_speaker_quote_penalty * (np.logical_and.outer(quoted, quoted) & ~same_speaker)
+        logit += settings.same_counted_bonus * (_gram(self.counted, idx) > 0)
         prob = 1.0 / (1.0 + np.exp(-logit))
         np.fill_diagonal(prob, 1.0)
         return prob
@@ -862,7 +886,7 @@ def _average_linkage(prob: np.ndarray, threshold: float) -> list[list[int]]:
 
 
 def _eject_weak_members(
-    clusters: list[list[int]], prob: np.ndarray, claim_source: np.ndarray
+    clusters: list[list[int]], prob: np.ndarray, claim_source: np.ndarray, min_link: float
 ) -> list[list[int]]:
     """Split off members that no claim of another source states closely.
 
@@ -879,44 +903,46 @@ def _eject_weak_members(
         members = np.array(group)
         links = prob[np.ix_(members, members)].copy()
         links[claim_source[members][:, None] == claim_source[members][None, :]] = 0.0
-        strong = links.max(axis=1) >= MEMBER_MIN_LINK  # symmetric: never exactly one
+        strong = links.max(axis=1) >= min_link  # symmetric: never exactly one
         if strong.any():
             out.append([int(i) for i in members[strong]])
         out.extend([int(i)] for i in members[~strong])
     return out
 
 
-def choose_embedder(n_texts: int):
+def choose_embedder(n_texts: int, settings: AlignSettings = DEFAULT_SETTINGS):
     """MiniLM for small stories, static vectors when MiniLM would be too slow."""
     from storylens.resources import get_embedder, get_static_embedder
 
-    return get_embedder() if n_texts <= MINILM_MAX_CLAIMS else get_static_embedder()
+    return get_embedder() if n_texts <= settings.minilm_max_claims else get_static_embedder()
 
 
 def embedder_kind(embedder) -> str:
     return "static" if "wordllama" in getattr(embedder, "name", "") else "minilm"
 
 
-# fitted tree models by embedder kind; bench/alignment.py --cv puts held-out fits here
-PAIR_MODELS: dict[str, TreeModel | None] = {}
+@lru_cache(maxsize=4)
+def shipped_pair_model(kind: str) -> TreeModel | None:
+    """The shipped tree model for an embedder kind, or None."""
+    data = read_model_file(PAIR_MODEL_FILE)
+    return TreeModel.from_json(data[kind], features=FEATURES) if kind in data else None
 
 
-def pair_model(kind: str):
-    """The shipped tree model for an embedder kind, or None (logistic weights)."""
-    if not PAIR_TREES:
+def pair_model(kind: str, settings: AlignSettings = DEFAULT_SETTINGS) -> TreeModel | None:
+    """The tree model for an embedder kind (the settings' own, else the shipped one), or None (logistic weights)."""
+    if not settings.pair_trees:
         return None
-    if kind not in PAIR_MODELS:
-        data = read_model_file(PAIR_MODEL_FILE)
-        PAIR_MODELS[kind] = TreeModel.from_json(data[kind], features=FEATURES) if kind in data else None
-    return PAIR_MODELS[kind]
+    if settings.pair_models is not None and kind in settings.pair_models:
+        return settings.pair_models[kind]
+    return shipped_pair_model(kind)
 
 
-def embed_claims(claims: Sequence[Claim], embedder=None) -> np.ndarray:
+def embed_claims(claims: Sequence[Claim], embedder=None, settings: AlignSettings = DEFAULT_SETTINGS) -> np.ndarray:
     """One vector per claim (of its content), each distinct text embedded once."""
     texts = [_content_text(c) for c in claims]
     unique = list(dict.fromkeys(texts))
     if embedder is None:
-        embedder = choose_embedder(len(unique))
+        embedder = choose_embedder(len(unique), settings)
     if not unique:
         return np.zeros((0, getattr(embedder, "dim", 1)), dtype=np.float32)
     vectors = embedder.embed(unique)
@@ -934,37 +960,42 @@ def align_claims(
     bias: float | None = None,
     places: Mapping[str, Place] | None = None,
     events: Mapping[str, object] | None = None,
+    settings: AlignSettings | None = None,
 ) -> Alignment:
-    """Group claims that state the same thing across articles."""
-    threshold = THRESHOLD if threshold is None else threshold
+    """Group claims that state the same thing across articles (``threshold`` overrides settings.threshold)."""
+    settings = DEFAULT_SETTINGS if settings is None else settings
+    threshold = settings.threshold if threshold is None else threshold
     claims = list(claims)
     if embedder is None:
-        embedder = choose_embedder(len({_content_text(c) for c in claims}))
+        embedder = choose_embedder(len({_content_text(c) for c in claims}), settings)
     kind = embedder_kind(embedder)
-    kind_weights, kind_bias = MODEL_WEIGHTS[kind]
+    kind_weights, kind_bias = settings.model_weights[kind]
     mixed = events is not None and len(set(events.values())) >= 2
-    trees = pair_model(kind) if weights is None and mixed else None  # explicit weights: the logistic model
+    trees = pair_model(kind, settings) if weights is None and mixed else None  # explicit weights: the logistic model
     weights = np.array(kind_weights, dtype=np.float32) if weights is None else weights
     bias = kind_bias if bias is None else bias
     vectors = embed_claims(claims, embedder)
     if not claims:
         return Alignment(claims=[], clusters=[], vectors=vectors)
     scorer = PairScorer(
-        claims, articles, vectors, weights=weights, bias=bias, places=places, events=events, trees=trees
+        claims, articles, vectors, weights=weights, bias=bias, places=places, events=events, trees=trees,
+        settings=settings,
     )
     n = len(claims)
-    if n <= DENSE_LIMIT:
+    if n <= settings.dense_limit:
         idx = np.arange(n)
         prob = scorer.prob(idx)
-        clusters = _eject_weak_members(_average_linkage(prob, threshold), prob, scorer.claim_source)
+        clusters = _eject_weak_members(
+            _average_linkage(prob, threshold), prob, scorer.claim_source, settings.member_min_link
+        )
         alignment = Alignment(claims=claims, clusters=clusters, vectors=vectors, prob=prob)
     else:
         clusters = []
-        for component in _candidate_components(scorer, vectors, threshold):
+        for component in _candidate_components(scorer, vectors, threshold, settings.dense_limit):
             idx = np.array(component)
             local_prob = scorer.prob(idx)
             local = _eject_weak_members(
-                _average_linkage(local_prob, threshold), local_prob, scorer.claim_source[idx]
+                _average_linkage(local_prob, threshold), local_prob, scorer.claim_source[idx], settings.member_min_link
             )
             clusters.extend([[component[i] for i in group] for group in local])
         alignment = Alignment(claims=claims, clusters=clusters, vectors=vectors)
@@ -975,11 +1006,13 @@ def align_claims(
         for i in group:
             cluster_of[i] = c
     alignment.cluster_of = cluster_of
-    alignment.secondary = _secondary_members(alignment, scorer.claim_source, threshold)
+    alignment.secondary = _secondary_members(
+        alignment, scorer.claim_source, max(threshold, settings.secondary_min_link)
+    )
     return alignment
 
 
-def _secondary_members(alignment: Alignment, claim_source: np.ndarray, threshold: float) -> list[list[int]]:
+def _secondary_members(alignment: Alignment, claim_source: np.ndarray, limit: float) -> list[list[int]]:
     """Let a claim support a second fact it matches as well as that fact's own members do
     (compared with members from other sources: syndicated copies count as one source).
 
@@ -1002,7 +1035,6 @@ def _secondary_members(alignment: Alignment, claim_source: np.ndarray, threshold
     sums = np.asarray((membership.T @ np.where(other_article, prob, 0.0).T).T)
     mean = np.divide(sums, counts, out=np.zeros_like(counts), where=counts > 0)
     mean[np.arange(n), alignment.cluster_of] = 0.0
-    limit = max(threshold, SECONDARY_MIN_LINK)
     for i, c in zip(*np.nonzero(mean >= limit), strict=True):
         attribution = alignment.claims[int(i)].attribution
         if attribution is not None and attribution.polarity == "denies":
@@ -1011,7 +1043,9 @@ def _secondary_members(alignment: Alignment, claim_source: np.ndarray, threshold
     return secondary
 
 
-def _candidate_components(scorer: PairScorer, vectors: np.ndarray, threshold: float, k: int = 20) -> list[list[int]]:
+def _candidate_components(
+    scorer: PairScorer, vectors: np.ndarray, threshold: float, dense_limit: int, k: int = 20
+) -> list[list[int]]:
     """Connected components of nearest-neighbour pairs likely to align (big stories)."""
     n = len(vectors)
     parent = list(range(n))
@@ -1041,10 +1075,10 @@ def _candidate_components(scorer: PairScorer, vectors: np.ndarray, threshold: fl
         components[find(i)].append(i)
     out = []
     for component in components.values():
-        if len(component) > DENSE_LIMIT:
+        if len(component) > dense_limit:
             component = _breadth_first(component, neighbours_of)  # chunks stay neighbourhoods
-        for begin in range(0, len(component), DENSE_LIMIT):
-            out.append(component[begin : begin + DENSE_LIMIT])
+        for begin in range(0, len(component), dense_limit):
+            out.append(component[begin : begin + dense_limit])
     return out
 
 

@@ -30,6 +30,7 @@ import numpy as np
 from storylens.align import (
     NON_REFERENT_LABELS,
     Alignment,
+    AlignSettings,
     EntityIndex,
     align_claims,
     analyze_words,
@@ -231,6 +232,7 @@ def compare_story(
     *,
     embedder=None,
     sub_events: Mapping[str, int] | None = None,
+    align_settings: AlignSettings | None = None,
 ) -> Comparison:
     """Align the story's claims into facts and compare its outlets.
 
@@ -245,7 +247,9 @@ def compare_story(
     for article in story_articles:
         claims.extend(extract_claims(article, story_annotations[article.id], entity_index))
     places = {p.name: p for ann in story_annotations.values() for p in ann.places}
-    alignment = align_claims(claims, articles, embedder=embedder, places=places, events=sub_events)
+    alignment = align_claims(
+        claims, articles, embedder=embedder, places=places, events=sub_events, settings=align_settings
+    )
     facts = _facts(alignment, articles, places)
     quotes = _quotes(story_articles, story_annotations)
     entities = _entities(story_articles, story_annotations, entity_index)
