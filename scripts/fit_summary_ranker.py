@@ -19,6 +19,7 @@ Reference texts and articles stay in the cache directory; only tree weights are 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import functools
 import json
 import pickle
@@ -33,15 +34,17 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
-from storylens import synthesize  # noqa: E402
 from storylens.synthesize import (  # noqa: E402
     FEATURES,
     RANKER_FILE,
     Ranker,
+    SynthSettings,
     build_summary,
     candidate_features,
     collect_candidates,
 )
+
+SETTING_NAMES = {f.name for f in dataclasses.fields(SynthSettings)} - {"embed"}
 
 
 def parse_range(text: str) -> list[int]:
@@ -104,23 +107,23 @@ def sentence_labels(texts: Sequence[str], reference: str, tokenize) -> np.ndarra
     return np.array(rows).reshape(-1, 2)
 
 
-def cluster_rows(data: dict, tokenize) -> tuple[np.ndarray, np.ndarray]:
+def cluster_rows(data: dict, tokenize, settings: SynthSettings) -> tuple[np.ndarray, np.ndarray]:
     group, articles, annotations = data["group"], data["articles"], data["annotations"]
     facts = data["comparison"].facts
     ids = [a for a in group.article_ids if a in articles]
-    candidates = collect_candidates(ids, articles, annotations, facts)
-    vectors = synthesize._embed([c.text for c in candidates])
-    features = candidate_features(candidates, vectors, articles, annotations, {f.id: f for f in facts})
+    candidates = collect_candidates(ids, articles, annotations, facts, settings)
+    vectors = settings.embed([c.text for c in candidates])
+    features = candidate_features(candidates, vectors, articles, annotations, {f.id: f for f in facts}, settings)
     labels = sentence_labels([c.text for c in candidates], data["reference"], tokenize)
     return features, labels
 
 
-def digest(data: dict, ranker) -> list:
+def digest(data: dict, ranker, settings: SynthSettings) -> list:
     group, articles, annotations = data["group"], data["articles"], data["annotations"]
     ids = [a for a in group.article_ids if a in articles]
     facts = tuple(sorted(data["comparison"].facts, key=lambda f: (-f.importance, f.id)))
     budget = len(data["reference"].split())
-    return list(build_summary(ids, articles, annotations, facts, budget, ranker=ranker))
+    return list(build_summary(ids, articles, annotations, facts, budget, ranker=ranker, settings=settings))
 
 
 def baseline_scores(data: dict, scorer, cache: dict) -> dict[str, tuple[float, float, float]]:
@@ -187,11 +190,13 @@ def fit(features: np.ndarray, target: np.ndarray, kind: str, trees: int, depth: 
     return {"kind": "gbt", "features": list(FEATURES), "base": base, "learning_rate": rate, "trees": exported}
 
 
-def evaluate(clusters: list[dict], ranker, scorer, baseline_cache: dict) -> dict[str, list[tuple]]:
+def evaluate(
+    clusters: list[dict], ranker, scorer, baseline_cache: dict, settings: SynthSettings
+) -> dict[str, list[tuple]]:
     results: dict[str, list[tuple]] = {"storylens": [], "lexrank": [], "textrank": [], "lead": []}
     sentences = cited = 0
     for data in clusters:
-        summary = digest(data, ranker)
+        summary = digest(data, ranker, settings)
         by_id = data["articles"]
         for s in summary:
             sentences += 1
@@ -231,9 +236,9 @@ def main() -> int:
     parser.add_argument("--rate", type=float, default=0.05)
     parser.add_argument("--cv", type=int, default=0, help="k-fold cross-validation on the fitting clusters only")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
-                        help="override a selection constant of storylens.synthesize, e.g. MMR_REDUNDANCY=0.3")
+                        help="override a field of storylens.synthesize.SynthSettings, e.g. mmr_redundancy=0.3")
     parser.add_argument("--sweep", default="", help="settings to compare by cross-validation, separated by ';', "
-                        "each a space-separated list of NAME=VALUE (synthesize constants or model/target/trees/depth/rate)")
+                        "each a space-separated list of NAME=VALUE (SynthSettings fields or model/target/trees/depth/rate)")
     parser.add_argument("--write", action="store_true", help=f"store the model in {RANKER_FILE}")
     args = parser.parse_args()
 
@@ -244,17 +249,19 @@ def main() -> int:
     stemmer.stem = functools.lru_cache(maxsize=None)(stemmer.stem)  # same stems, each word once
     tokenize = scorer._tokenizer.tokenize
     embeddings = EmbeddingCache(args.cache / "embeddings.pkl")
-    synthesize._embed = embeddings  # memoised MiniLM: same vectors, computed once
+    base = SynthSettings(embed=embeddings)  # memoised MiniLM: same vectors, computed once
+    current = base
     baseline_path = args.cache / "baselines.pkl"
     baseline_cache = pickle.loads(baseline_path.read_bytes()) if baseline_path.is_file() else {}
 
     fit_clusters = [d for i in parse_range(args.fit) if (d := load_cluster(args.cache, i))]
     held_clusters = [d for i in parse_range(args.heldout) if (d := load_cluster(args.cache, i))] if args.heldout else []
     print(f"fitting clusters: {len(fit_clusters)} ({args.fit}); held out: {len(held_clusters)} ({args.heldout})")
-    rows = {d["index"]: cluster_rows(d, tokenize) for d in fit_clusters}
+    rows = {d["index"]: cluster_rows(d, tokenize, base) for d in fit_clusters}
     embeddings.save()
 
     def apply(settings: Sequence[str]) -> None:
+        nonlocal current
         for setting in settings:
             name, _, value = setting.partition("=")
             if name in ("model", "target"):
@@ -263,9 +270,9 @@ def main() -> int:
                 setattr(args, name, int(value))
             elif name == "rate":
                 args.rate = float(value)
-            elif hasattr(synthesize, name):
-                kind = type(getattr(synthesize, name))
-                setattr(synthesize, name, value if kind is str else kind(float(value)))
+            elif name.lower() in SETTING_NAMES:  # the old constant names (MMR_REDUNDANCY) still work
+                kind = type(getattr(current, name.lower()))
+                current = dataclasses.replace(current, **{name.lower(): value if kind is str else kind(float(value))})
             else:
                 parser.error(f"unknown setting {name}")
 
@@ -285,7 +292,7 @@ def main() -> int:
             train = [d["index"] for j, f in enumerate(folds) if j != k for d in f]
             spec = model_for(train)
             ranker = Ranker.from_json(spec) if isinstance(spec, dict) else spec
-            part = evaluate(fold, ranker, scorer, baseline_cache)
+            part = evaluate(fold, ranker, scorer, baseline_cache, current)
             for name, values in part.items():
                 merged.setdefault(name, []).extend(values)
         merged["cited"] = [tuple(map(sum, zip(*merged["cited"], strict=True)))]
@@ -294,11 +301,10 @@ def main() -> int:
     apply(args.set)
     if args.sweep:
         args.cv = args.cv or 5
-        defaults = dict(vars(args)), {n: getattr(synthesize, n) for n in dir(synthesize) if n.isupper()}
+        defaults = dict(vars(args)), current
         for config in args.sweep.split(";"):
             vars(args).update(defaults[0])
-            for name, value in defaults[1].items():
-                setattr(synthesize, name, value)
+            current = defaults[1]
             apply(args.set + config.split())
             cross_validate(f"{args.cv}-fold cross-validation, {' '.join(args.set + config.split()) or 'defaults'}")
         embeddings.save()
@@ -310,9 +316,9 @@ def main() -> int:
     spec = model_for([d["index"] for d in fit_clusters])
     ranker = Ranker.from_json(spec) if isinstance(spec, dict) else spec
     if not args.cv:
-        table("fitting clusters (in-sample)", evaluate(fit_clusters, ranker, scorer, baseline_cache))
+        table("fitting clusters (in-sample)", evaluate(fit_clusters, ranker, scorer, baseline_cache, current))
     if held_clusters:
-        table("HELD-OUT clusters", evaluate(held_clusters, ranker, scorer, baseline_cache))
+        table("HELD-OUT clusters", evaluate(held_clusters, ranker, scorer, baseline_cache, current))
     embeddings.save()
     baseline_path.write_bytes(pickle.dumps(baseline_cache))
     if args.write and isinstance(spec, dict):

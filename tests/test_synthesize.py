@@ -116,7 +116,7 @@ def test_a_real_denial_is_stated_even_in_a_short_digest():
 
 def test_a_big_story_draws_candidates_from_every_article_s_lead_within_the_cap() -> None:
     from storylens.records import Article
-    from storylens.synthesize import MAX_CANDIDATES, collect_candidates
+    from storylens.synthesize import DEFAULT_SETTINGS, collect_candidates
 
     articles = {}
     for n in range(150):
@@ -125,7 +125,7 @@ def test_a_big_story_draws_candidates_from_every_article_s_lead_within_the_cap()
         )
         articles[f"a{n}"] = Article(id=f"a{n}", source=f"s{n}", outlet=f"Outlet {n}", text=text)
     candidates = collect_candidates(list(articles), articles, {}, ())
-    assert len(candidates) <= MAX_CANDIDATES
+    assert len(candidates) <= DEFAULT_SETTINGS.max_candidates
     assert {c.article_id for c in candidates} == set(articles)  # no article is left out
     assert all(c.index < 800 // 150 for c in candidates)  # the leading sentences of each
 

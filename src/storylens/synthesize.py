@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -54,28 +54,48 @@ from storylens.records import (
     TimelineEntry,
 )
 
-# Hand weights of session 1 (tuned on Multi-News clusters 0-99): the fallback and named
-# baseline of the learned ranker. The selection constants below were chosen by 5-fold
-# cross-validation on clusters 0-124 (scripts/fit_summary_ranker.py --sweep).
-W_CENTRALITY = 1.0
-W_POSITION = 1.0
-W_CORROBORATION = 0.35
-W_IMPORTANCE = 0.2
-MMR_REDUNDANCY = 0.15  # penalty weight of the closest already chosen sentence
-REDUNDANT_COSINE = 0.65  # a candidate this close to a chosen one says nothing new
-OVERSHOOT_WORDS = 10_000  # skip a sentence that would pass the budget by more than this
-# Which disagreements go into the digest even when the ranker would not pick them:
-# "any" (disputes and conflicts), "denial" (a party denies a claim), or "none".
-FORCE_MAIN_DISPUTE = "denial"
-CORROBORATION_COSINE = 0.72  # a sentence in another outlet this close carries the same content
-MAX_SENTENCES_PER_ARTICLE = 80
-# A big story's candidates are its articles' leading sentences, at most about this many in
-# all: each candidate is embedded with MiniLM and compared with every other (n x n), and a
-# digest draws on early sentences anyway. Multi-News-sized stories (<= 10 articles) are unaffected.
-MAX_CANDIDATES = 800  # (a story of more articles than this still gets each one's first sentence)
+
+def _embed(texts: list[str]) -> np.ndarray:
+    from storylens.resources import get_embedder
+
+    return get_embedder().embed(texts)
+
+
+@dataclass(frozen=True)
+class SynthSettings:
+    """The tunable numbers of the digest, today's values as defaults.
+
+    Passed down as ``settings=``; scripts/fit_summary_ranker.py changes fields
+    with dataclasses.replace (--set, --sweep), never module globals.
+    """
+
+    # Hand weights of session 1 (tuned on Multi-News clusters 0-99): the fallback and named
+    # baseline of the learned ranker. The selection numbers below were chosen by 5-fold
+    # cross-validation on clusters 0-124 (scripts/fit_summary_ranker.py --sweep).
+    w_centrality: float = 1.0
+    w_position: float = 1.0
+    w_corroboration: float = 0.35
+    w_importance: float = 0.2
+    mmr_redundancy: float = 0.15  # penalty weight of the closest already chosen sentence
+    redundant_cosine: float = 0.65  # a candidate this close to a chosen one says nothing new
+    overshoot_words: int = 10_000  # skip a sentence that would pass the budget by more than this
+    # Which disagreements go into the digest even when the ranker would not pick them:
+    # "any" (disputes and conflicts), "denial" (a party denies a claim), or "none".
+    force_main_dispute: str = "denial"
+    corroboration_cosine: float = 0.72  # a sentence in another outlet this close carries the same content
+    max_sentences_per_article: int = 80
+    # A big story's candidates are its articles' leading sentences, at most about this many in
+    # all: each candidate is embedded with MiniLM and compared with every other (n x n), and a
+    # digest draws on early sentences anyway. Multi-News-sized stories (<= 10 articles) are unaffected.
+    max_candidates: int = 800  # (a story of more articles than this still gets each one's first sentence)
+    max_templates: int = 2
+    max_timeline: int = 40
+    # sentence texts -> L2-normalised vectors (default MiniLM; the fit script passes a disk memo)
+    embed: Callable[[list[str]], np.ndarray] = _embed
+
+
+DEFAULT_SETTINGS = SynthSettings()
 MIN_WORDS, MAX_WORDS = 6, 70
-MAX_TEMPLATES = 2
-MAX_TIMELINE = 40
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -199,14 +219,15 @@ def collect_candidates(
     articles: Mapping[str, Article],
     annotations: Mapping[str, Annotation],
     facts: Sequence[Fact],
+    settings: SynthSettings = DEFAULT_SETTINGS,
 ) -> list[Candidate]:
     claims_by_article = _fact_index(facts)
     candidates: list[Candidate] = []
     seen_texts: set[str] = set()
     usable = [a for a in article_ids if a in articles and not articles[a].duplicate_of]
-    per_article = MAX_SENTENCES_PER_ARTICLE
-    if len(usable) * per_article > MAX_CANDIDATES:
-        per_article = max(1, MAX_CANDIDATES // len(usable))
+    per_article = settings.max_sentences_per_article
+    if len(usable) * per_article > settings.max_candidates:
+        per_article = max(1, settings.max_candidates // len(usable))
     for article_id in usable:
         article = articles[article_id]
         spans = _sentences_of(article, annotations.get(article_id))
@@ -298,12 +319,6 @@ def _rank01(values: np.ndarray) -> np.ndarray:
     return order / (values.size - 1)
 
 
-def _embed(texts: list[str]) -> np.ndarray:
-    from storylens.resources import get_embedder
-
-    return get_embedder().embed(texts)
-
-
 def _independent_key(article: Article) -> str:
     return article.syndication_group or f"outlet:{article.outlet}"
 
@@ -318,6 +333,7 @@ def candidate_features(
     articles: Mapping[str, Article],
     annotations: Mapping[str, Annotation],
     facts_by_id: Mapping[str, Fact],
+    settings: SynthSettings = DEFAULT_SETTINGS,
 ) -> np.ndarray:
     """One row of FEATURES per candidate (see FEATURES for what each column means)."""
     n = len(candidates)
@@ -374,7 +390,7 @@ def candidate_features(
             others = max(f.independent_outlets for f in facts) - 1
             importance[i] = max(f.importance for f in facts)
         else:
-            close = {keys[j] for j in np.nonzero(similarity[i] >= CORROBORATION_COSINE)[0] if keys[j] != keys[i]}
+            close = {keys[j] for j in np.nonzero(similarity[i] >= settings.corroboration_cosine)[0] if keys[j] != keys[i]}
             others = len(close)
         corroboration[i] = others / sources
 
@@ -442,14 +458,14 @@ def load_ranker(path: Path = RANKER_FILE) -> Ranker | None:
     return Ranker.from_json(data) if data else None
 
 
-def hand_scores(features: np.ndarray) -> np.ndarray:
+def hand_scores(features: np.ndarray, settings: SynthSettings = DEFAULT_SETTINGS) -> np.ndarray:
     """Session 1's hand-tuned weighting, kept as the fallback and as a named baseline."""
     col = {name: features[:, k] for k, name in enumerate(FEATURES)}
     return (
-        W_CENTRALITY * _minmax(col["centrality"])
-        + W_POSITION * col["position_inverse"]
-        + W_CORROBORATION * col["corroboration"]
-        + W_IMPORTANCE * col["fact_importance_rank"]
+        settings.w_centrality * _minmax(col["centrality"])
+        + settings.w_position * col["position_inverse"]
+        + settings.w_corroboration * col["corroboration"]
+        + settings.w_importance * col["fact_importance_rank"]
     )
 
 
@@ -460,13 +476,14 @@ def score_candidates(
     facts_by_id: Mapping[str, Fact],
     annotations: Mapping[str, Annotation] | None = None,
     ranker: Ranker | None | bool = True,
+    settings: SynthSettings = DEFAULT_SETTINGS,
 ) -> np.ndarray:
     """Set each candidate's score with the learned ranker (``ranker=False``: hand weights)."""
     if not candidates:
         return np.zeros((0, len(FEATURES)))
-    features = candidate_features(candidates, vectors, articles, annotations or {}, facts_by_id)
+    features = candidate_features(candidates, vectors, articles, annotations or {}, facts_by_id, settings)
     model = load_ranker() if ranker is True else (ranker or None)
-    scores = model.predict(features) if model is not None else hand_scores(features)
+    scores = model.predict(features) if model is not None else hand_scores(features, settings)
     for cand, score in zip(candidates, scores, strict=True):
         cand.score = float(score)
     return features
@@ -479,6 +496,7 @@ def select_candidates(
     facts_by_id: Mapping[str, Fact] | None = None,
     templates: Mapping[int, SummarySentence] | None = None,
     forced: Sequence[int] = (),
+    settings: SynthSettings = DEFAULT_SETTINGS,
 ) -> list[int]:
     """Greedy maximal marginal relevance until the word budget is reached.
 
@@ -506,15 +524,15 @@ def select_candidates(
         best, best_value = -1, -np.inf
         for i in remaining:
             closest = max((similarity[i, j] for j in chosen), default=0.0)
-            if closest >= REDUNDANT_COSINE:
+            if closest >= settings.redundant_cosine:
                 continue
             cost = word_count(templates[i].text) if i in templates else candidates[i].words
-            if total + cost > summary_words + OVERSHOOT_WORDS:
+            if total + cost > summary_words + settings.overshoot_words:
                 continue
             own = set(candidates[i].fact_ids) & tight
             if own and own <= covered_facts:
                 continue
-            value = candidates[i].score - MMR_REDUNDANCY * max(0.0, closest)
+            value = candidates[i].score - settings.mmr_redundancy * max(0.0, closest)
             if value > best_value:
                 best, best_value = i, value
         if best < 0:
@@ -522,7 +540,7 @@ def select_candidates(
         remaining.discard(best)
         chosen.append(best)
         covered_facts.update(set(candidates[best].fact_ids) & tight)
-        if best in templates and used_templates < MAX_TEMPLATES:
+        if best in templates and used_templates < settings.max_templates:
             used_templates += 1
             total += word_count(templates[best].text)
         else:
@@ -651,6 +669,7 @@ def build_summary(
     summary_words: int,
     *,
     ranker: Ranker | None | bool = True,
+    settings: SynthSettings = DEFAULT_SETTINGS,
 ) -> tuple[SummarySentence, ...]:
     """The cited digest: ranked, non-redundant source sentences in reading order.
 
@@ -660,11 +679,11 @@ def build_summary(
     if summary_words <= 0:
         return ()
     facts_by_id = {f.id: f for f in facts}
-    candidates = collect_candidates(article_ids, articles, annotations, facts)
+    candidates = collect_candidates(article_ids, articles, annotations, facts, settings)
     if not candidates:
         return ()
-    vectors = _embed([c.text for c in candidates])
-    score_candidates(candidates, vectors, articles, facts_by_id, annotations, ranker)
+    vectors = settings.embed([c.text for c in candidates])
+    score_candidates(candidates, vectors, articles, facts_by_id, annotations, ranker, settings)
     # Only a tight fact (one statement, told by several) can be stated as "A says X; B says Y";
     # a loose topic cluster flagged as conflicting would swallow the digest.
     tight = tight_fact_ids(facts)
@@ -682,14 +701,14 @@ def build_summary(
     forced = []
     forceable = [
         i for i in templates
-        if FORCE_MAIN_DISPUTE == "any"
-        or (FORCE_MAIN_DISPUTE == "denial" and any(facts_by_id[f].status == "disputed" for f in templates[i].fact_ids))
+        if settings.force_main_dispute == "any"
+        or (settings.force_main_dispute == "denial" and any(facts_by_id[f].status == "disputed" for f in templates[i].fact_ids))
     ]
     if forceable:
         top = max(forceable, key=lambda i: (candidates[i].score, -i))
         if word_count(templates[top].text) <= summary_words:
             forced.append(top)
-    chosen = select_candidates(candidates, vectors, summary_words, facts_by_id, templates, forced)
+    chosen = select_candidates(candidates, vectors, summary_words, facts_by_id, templates, forced, settings)
     # Reading order: where the sentence sits in its article (news is written top-down),
     # ties broken by rank, so the story's lead comes first.
     rank = {i: r for r, i in enumerate(chosen)}
@@ -699,7 +718,7 @@ def build_summary(
     shown_templates: set[str] = set()
     for i in ordered:
         template = templates.get(i)
-        if template is not None and len(shown_templates) < MAX_TEMPLATES:
+        if template is not None and len(shown_templates) < settings.max_templates:
             if template.text not in shown_templates:
                 shown_templates.add(template.text)
                 summary.append(template)
@@ -736,6 +755,7 @@ def build_timeline(
     articles: Mapping[str, Article],
     annotations: Mapping[str, Annotation],
     facts: Sequence[Fact],
+    settings: SynthSettings = DEFAULT_SETTINGS,
 ) -> tuple[TimelineEntry, ...]:
     """Dated facts: every resolved time expression, attached to its fact or sentence."""
     claims_by_article = _fact_index(facts)
@@ -765,7 +785,7 @@ def build_timeline(
             if citation not in entry["citations"]:
                 entry["citations"].append(citation)
     ranked = sorted(entries.items(), key=lambda kv: (-len(kv[1]["citations"]), kv[0][0]))
-    kept = ranked[:MAX_TIMELINE]
+    kept = ranked[: settings.max_timeline]
     kept.sort(key=lambda kv: (kv[0][0], kv[0][1] or "", -len(kv[1]["citations"])))
     return tuple(
         TimelineEntry(
@@ -885,17 +905,19 @@ def synthesize_story(
     comparison: Comparison,
     *,
     summary_words: int = 120,
+    settings: SynthSettings | None = None,
 ) -> Story:
     """The whole dossier of one story: digest, facts, timeline, places, people, outlets."""
+    settings = DEFAULT_SETTINGS if settings is None else settings
     article_ids = [a for a in group.article_ids if a in articles]
     facts = tuple(sorted(comparison.facts, key=lambda f: (-f.importance, f.id)))
     return Story(
         id=group.id,
         title=group.title,
         article_ids=group.article_ids,
-        summary=build_summary(article_ids, articles, annotations, facts, summary_words),
+        summary=build_summary(article_ids, articles, annotations, facts, summary_words, settings=settings),
         facts=facts,
-        timeline=build_timeline(article_ids, articles, annotations, facts),
+        timeline=build_timeline(article_ids, articles, annotations, facts, settings),
         places=build_places(article_ids, annotations),
         entities=comparison.entities or fallback_entities(article_ids, articles, annotations),
         quotes=comparison.quotes or fallback_quotes(article_ids, annotations),
