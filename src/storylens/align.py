@@ -47,6 +47,8 @@ from pathlib import Path
 import numpy as np
 
 from storylens.annotate.sentences import DATELINE
+from storylens.lexicon.cues import CLAIM_CUE_WORDS, DENIAL_FORMS
+from storylens.lexicon.quotes import DOUBLE_MARK, quotation_open_at
 from storylens.records import (
     Annotation,
     Article,
@@ -65,19 +67,6 @@ from storylens.records import (
 NON_REFERENT_LABELS = {
     "DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "PERCENT", "MONEY",
 }
-DENY_CUES = {
-    "deny", "denied", "denies", "denying", "denial", "reject", "rejected", "rejects",
-    "refute", "refuted", "refutes", "dismiss", "dismissed", "dismisses", "disputed",
-    "disputes", "dispute", "contradicted", "contradicts", "contested", "contests",
-}
-CUE_WORDS = {
-    "said", "says", "say", "saying", "told", "tells", "announced", "announces", "added",
-    "adding", "stated", "states", "reported", "reports", "confirmed", "confirms", "claimed",
-    "claims", "warned", "warns", "stressed", "insisted", "noted", "indicated", "argued",
-    "explained", "wrote", "tweeted", "quoted", "declared", "acknowledged", "admitted",
-    "emphasized", "emphasised", "vowed", "pledged", "promised", "revealed", "alleged",
-    "according",
-} | DENY_CUES
 NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
@@ -213,18 +202,12 @@ def _compatible_labels(a: Counter[str], b: Counter[str]) -> bool:
 # ---------------------------------------------------------------- claims
 
 
-def _inside_quotation(text: str, position: int) -> bool:
-    """Whether a quotation opened before ``position`` in the sentence is still open there."""
-    before = text[:position]
-    return before.count('"') % 2 == 1 or before.count("“") > before.count("”")
-
-
 def _split_sentence(sentence: Sentence) -> list[tuple[int, int]]:
     """Character spans (absolute) of the sentence's independent clauses."""
     text = sentence.text
     cuts: list[tuple[int, int]] = []  # (end of left part, start of right part)
     for match in CLAUSE_SPLIT.finditer(text):
-        if not _inside_quotation(text, match.start()):  # a quotation is one statement, whole
+        if not quotation_open_at(text, match.start()):  # a quotation is one statement, whole
             cuts.append((match.start(), match.end()))
     spans: list[tuple[int, int]] = []
     begin = 0
@@ -256,7 +239,7 @@ def _is_claim_text(text: str) -> bool:
 
 
 _FALLBACK_CUE = re.compile(
-    r"\b(" + "|".join(sorted(CUE_WORDS - {"according"}, key=len, reverse=True)) + r"|according to)\b",
+    r"\b(" + "|".join(sorted(CLAIM_CUE_WORDS - {"according"}, key=len, reverse=True)) + r"|according to)\b",
     re.I,
 )
 
@@ -274,7 +257,7 @@ def _fallback_attribution(text: str) -> ClaimAttribution | None:
         speaker_match = re.match(r"\s*(?:the\s+)?((?:[A-Z][\w\-']*\s*){1,5})", after)
     speaker = speaker_match.group(1).strip() if speaker_match else None
     return ClaimAttribution(
-        speaker=speaker, cue=cue, polarity="denies" if cue in DENY_CUES else "asserts"
+        speaker=speaker, cue=cue, polarity="denies" if cue in DENIAL_FORMS else "asserts"
     )
 
 
@@ -293,16 +276,12 @@ def _claim_attribution(
     if chosen is None:
         return None, None
     # a clause that carries a denial disputes something, whatever else it says
-    denial = next((a for a in inside if _is_denial(a)), None)
+    denial = next((a for a in inside if a.kind == "denial"), None)
     if denial is not None:
         chosen = denial
-    polarity = "denies" if _is_denial(chosen) else "asserts"
     speaker = chosen.speaker or (chosen.source.text if chosen.source else None)
-    return ClaimAttribution(speaker=speaker, cue=chosen.cue.text.strip(), polarity=polarity), chosen
-
-
-def _is_denial(attribution: Attribution) -> bool:
-    return attribution.polarity == "denies" or any(w.lower() in DENY_CUES for w in _words(attribution.cue.text))
+    return ClaimAttribution(speaker=speaker, cue=chosen.cue.text.strip(), polarity=chosen.polarity,
+                            kind=chosen.kind), chosen
 
 
 def _fallback_numbers(text: str) -> tuple[Quantity, ...]:
@@ -408,7 +387,7 @@ def _stem(word: str) -> str:
 def _stop_words() -> frozenset[str]:
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-    return frozenset(ENGLISH_STOP_WORDS | CUE_WORDS | {"mr", "mrs", "ms", "also", "would", "could"})
+    return frozenset(ENGLISH_STOP_WORDS | CLAIM_CUE_WORDS | {"mr", "mrs", "ms", "also", "would", "could"})
 
 
 def analyze_words(text: str) -> list[str]:
@@ -598,7 +577,6 @@ def _counted_stems(claim: Claim) -> set[str]:
 
 _PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "who", "this", "that", "one"}
 _SPEAKER_HEAD_END = re.compile(r",|\s+(?:in|of|from|at|for|on|who|which|with)\s+", re.I)
-_QUOTE_MARK = re.compile(r"[\"“”]")
 
 
 def speaker_key(claim: Claim) -> str | None:
@@ -618,7 +596,7 @@ def speaker_key(claim: Claim) -> str | None:
 
 def is_direct_quote(claim: Claim) -> bool:
     """The claim quotes someone's words (it holds a quotation mark)."""
-    return claim.attribution is not None and bool(_QUOTE_MARK.search(claim.text))
+    return claim.attribution is not None and bool(DOUBLE_MARK.search(claim.text))
 
 
 def _far_places(claims: Sequence[Claim], places: Mapping[str, Place]) -> np.ndarray | None:

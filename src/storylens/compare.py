@@ -57,19 +57,6 @@ from storylens.records import (
 
 NEGATION = re.compile(r"\b(not|no|never|n't|none|nobody|neither|nor|without)\b|n't\b", re.I)
 NEGATED_SCOPE = 3  # content words after "not"/"never"/… that say what is negated
-# Verbs of saying (and of putting a claim on record): an outlet's attribution
-# habit is how often it says who says so. "The data showed", "officials
-# expect", "protesters oppose" name no source of the statement.
-SPEECH_VERBS = (
-    "say tell add state report announce confirm claim warn stress insist note argue explain write "
-    "tweet post quote declare acknowledge admit emphasize emphasise vow pledge promise reveal allege "
-    "deny reject refute dismiss dispute contradict contest ask urge call accuse agree welcome question "
-    "defend recommend estimate respond reply answer describe predict suggest comment testify mention "
-    "assert maintain repeat complain criticize criticise condemn praise demand propose advise inform "
-    "brief disclose threaten boast concede caution conclude observe charge blame "
-    "clarify signal underline highlight recall recount instruct order appeal plead indicate express"
-).split()
-_IRREGULAR_SPEECH = {"said", "says", "told", "tells", "wrote", "written", "spoke", "spoken", "according"}
 DENIAL_LINK_MIN_PROB = 0.2  # a denial attaches to the most likely fact above this
 CONTRADICTION_MIN_LEX = 0.5
 EVENT_MIN_ARTICLES = 3  # articles a story's sub-event needs before its claims are kept apart
@@ -639,20 +626,17 @@ def _quotes(articles: Sequence[Article], annotations: Mapping[str, Annotation]) 
             content = attribution.content
             if content.end <= content.start:
                 continue
-            cue = attribution.cue.text.strip()
-            polarity = attribution.polarity
-            if any(w in cue.lower().split() for w in ("denied", "denies", "deny", "rejected", "refuted")):
-                polarity = "denies"
             quotes.append(
                 Quote(
                     speaker=attribution.speaker or (attribution.source.text if attribution.source else None),
-                    cue=cue,
+                    cue=attribution.cue.text.strip(),
                     text=article.text[content.start : content.end],
                     direct=attribution.direct,
                     article_id=article.id,
                     start=content.start,
                     end=content.end,
-                    polarity=polarity,
+                    polarity=attribution.polarity,
+                    kind=attribution.kind,
                 )
             )
     return tuple(quotes)
@@ -715,26 +699,6 @@ def mention_terms(text: str, start: int, end: int) -> list[str]:
     return terms
 
 
-@lru_cache(maxsize=1)
-def _speech_forms() -> frozenset[str]:
-    forms = set(_IRREGULAR_SPEECH)
-    for verb in SPEECH_VERBS:
-        stem = verb[:-1] if verb.endswith("e") else verb
-        forms.update({verb, verb + "s", stem + "ed", stem + "ing", verb + "es"})
-        if verb.endswith("y"):
-            forms.update({verb[:-1] + "ied", verb[:-1] + "ies"})
-        if re.search(r"[^aeiou][aeiou][bdgmnprt]$", verb):  # admit -> admitted
-            forms.update({verb + verb[-1] + "ed", verb + verb[-1] + "ing"})
-    return frozenset(forms)
-
-
-def is_speech_cue(cue: str | None) -> bool:
-    """The cue reports what someone said ("said", "told", "according to", "denied"),
-    not what data showed or what someone wants, expects or opposes."""
-    words = re.findall(r"[a-z]+", (cue or "").lower())
-    return any(w in _speech_forms() for w in words)
-
-
 def _outlet_views(
     articles: Sequence[Article],
     facts: Sequence[Fact],
@@ -784,7 +748,7 @@ def _outlet_views(
             and len(fact_units[f.id] & others) > len(others) / 2
         ]
         outlet_claims = [c for c in claims if c.article_id in article_by_id and article_by_id[c.article_id].outlet == outlet]
-        attributed = [c for c in outlet_claims if c.attribution is not None and is_speech_cue(c.attribution.cue)]
+        attributed = [c for c in outlet_claims if c.attribution is not None and c.attribution.kind != "other"]
         cues = Counter(c.attribution.cue.lower() for c in attributed)
         wording = {
             name: tuple(t for t, _ in per_outlet[outlet].most_common())

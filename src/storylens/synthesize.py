@@ -35,6 +35,7 @@ from pathlib import Path
 import numpy as np
 
 from storylens.annotate.sentences import DATELINE
+from storylens.lexicon.quotes import DOUBLE_MARK
 from storylens.records import (
     Annotation,
     Article,
@@ -263,7 +264,6 @@ FEATURES = (
 )
 
 _FIRST_PERSON = re.compile(r"\b(I|I'm|I've|we|we're|my|our|us|me)\b")
-_QUOTE_MARKS = re.compile("[\"“”]")
 _DIGIT = re.compile(r"\d")
 _NAMED = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"}
 RANKER_FILE = Path(__file__).parent / "data" / "summary_ranker.json"
@@ -411,7 +411,7 @@ def candidate_features(
             min(_spans_count(annotation.quantities, cand.start, cand.end) or len(_DIGIT.findall(cand.text)) > 0, 5),
             min(_spans_count(annotation.times, cand.start, cand.end), 5),
             float(_spans_count(annotation.attributions, cand.start, cand.end) > 0),
-            float(bool(_QUOTE_MARKS.search(cand.text))),
+            float(bool(DOUBLE_MARK.search(cand.text))),
             float(bool(_FIRST_PERSON.search(outside_quotes))),
             float("?" in cand.text),
             np.log(n_articles),

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
+from storylens.lexicon.cues import REPORTED_BEFORE_TIME
+
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
 MONTHS["sept"] = 9
@@ -679,7 +681,7 @@ def _dateparser_fallback(raw: str, anchor: date) -> Resolved:
     return _year(day.year)
 
 
-_REPORTED = re.compile(r"\b(said|says|told|announced|reported|added|stated|predicted)\b", re.I)
+_REPORTED = re.compile(r"\b(" + "|".join(sorted(REPORTED_BEFORE_TIME)) + r")\b", re.I)
 # A meeting one is invited or summoned to, or an event put off, lies ahead: "invited both sides to talks
 # on Thursday", "postponed the vote to Monday".
 _ARRANGED = re.compile(r"\b(invit|summon|postpon|reschedul|adjourn)\w*\b[^.;:]*\b(to|until|till)\b", re.I)

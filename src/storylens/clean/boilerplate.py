@@ -26,11 +26,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from storylens.lexicon.quotes import DOUBLE_MARKS, GUILLEMETS
 from storylens.records import Removed
 
 _I = re.IGNORECASE
 _EDGE_CHARS = "-–—*•·|[](){}<> \t"
-_QUOTES = '"“”«»„'
+_QUOTES = DOUBLE_MARKS + GUILLEMETS
 _MONTHS = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
