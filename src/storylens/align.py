@@ -48,6 +48,7 @@ import numpy as np
 
 from storylens.annotate.sentences import DATELINE
 from storylens.lexicon.cues import CLAIM_CUE_WORDS, DENIAL_FORMS
+from storylens.lexicon.numbers import CLAIM_NUMBER_WORDS
 from storylens.lexicon.quotes import DOUBLE_MARK, quotation_open_at
 from storylens.records import (
     Annotation,
@@ -66,14 +67,6 @@ from storylens.records import (
 
 NON_REFERENT_LABELS = {
     "DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "PERCENT", "MONEY",
-}
-NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "dozen": 12,
-    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
-    "eighth": 8, "ninth": 9, "tenth": 10,
 }
 # Connectives that join two independent statements in one sentence.
 CLAUSE_SPLIT = re.compile(
@@ -286,10 +279,10 @@ def _claim_attribution(
 
 def _fallback_numbers(text: str) -> tuple[Quantity, ...]:
     quantities = []
-    for match in re.finditer(r"\b\d[\d,]*(?:\.\d+)?\b|\b(" + "|".join(NUMBER_WORDS) + r")\b", text, re.I):
+    for match in re.finditer(r"\b\d[\d,]*(?:\.\d+)?\b|\b(" + "|".join(CLAIM_NUMBER_WORDS) + r")\b", text, re.I):
         token = match.group(0).lower().replace(",", "")
         try:
-            value = float(token) if token[0].isdigit() else float(NUMBER_WORDS[token])
+            value = float(token) if token[0].isdigit() else float(CLAIM_NUMBER_WORDS[token])
         except (ValueError, KeyError):
             continue
         if token[0].isdigit() and len(token) == 4 and 1900 <= value <= 2100:
