@@ -50,6 +50,7 @@ from storylens.annotate.sentences import DATELINE
 from storylens.lexicon.cues import CLAIM_CUE_WORDS, DENIAL_FORMS
 from storylens.lexicon.numbers import CLAIM_NUMBER_WORDS
 from storylens.lexicon.quotes import DOUBLE_MARK, quotation_open_at
+from storylens.lexicon.words import claim_stems
 from storylens.records import (
     Annotation,
     Article,
@@ -358,42 +359,6 @@ def extract_claims(
 
 # ---------------------------------------------------------------- pair features
 
-_SUFFIXES = ("ations", "ation", "ings", "ing", "edly", "ed", "ers", "er", "ies", "es", "als", "al", "s", "ly")
-
-
-_TOKEN = re.compile(r"[a-z0-9][a-z0-9\-]*")
-
-
-@lru_cache(maxsize=100_000)
-def _stem(word: str) -> str:
-    """A light suffix stripper: "defending"/"defend", "killed"/"killing" meet."""
-    if len(word) <= 4 or word.endswith("ss"):
-        return word
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            stem = word[: -len(suffix)]
-            return stem + "y" if suffix == "ies" else stem
-    return word
-
-
-@lru_cache(maxsize=1)
-def _stop_words() -> frozenset[str]:
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-    return frozenset(ENGLISH_STOP_WORDS | CLAIM_CUE_WORDS | {"mr", "mrs", "ms", "also", "would", "could"})
-
-
-def analyze_words(text: str) -> list[str]:
-    """Content-word stems of a text, for lexical similarity."""
-    stop = _stop_words()
-    return [
-        _stem(w)
-        for w in _TOKEN.findall(text.lower().replace("’", "'"))
-        if w not in stop and len(w) > 1
-    ]
-
-
-
 def _content_text(claim: Claim) -> str:
     """The text a claim is compared by: all of it.
 
@@ -549,7 +514,7 @@ def counted_key(counted: str | None) -> frozenset[str]:
     """A quantity's counted thing as folded stems ("people killed" == "persons died")."""
     if not counted:
         return frozenset()
-    return frozenset(COUNTED_SYNONYMS.get(w, w) for w in analyze_words(counted))
+    return frozenset(COUNTED_SYNONYMS.get(w, w) for w in claim_stems(counted))
 
 
 def same_counted(a: frozenset[str], b: frozenset[str]) -> bool:
@@ -647,7 +612,7 @@ class PairScorer:
         self.trees = trees  # a synthesize.Ranker over FEATURES: replaces the logistic sum
         texts = [_content_text(c) for c in claims]
         try:
-            tfidf = TfidfVectorizer(analyzer=analyze_words, sublinear_tf=True).fit_transform(texts)
+            tfidf = TfidfVectorizer(analyzer=claim_stems, sublinear_tf=True).fit_transform(texts)
         except ValueError:  # every text only stop words
             tfidf = None
         self.tfidf = tfidf
@@ -693,7 +658,7 @@ class PairScorer:
         for c, text in zip(claims, texts, strict=True):
             doc_texts[self.article_index[c.article_id]] += " " + text
         try:
-            dt = TfidfVectorizer(analyzer=analyze_words, sublinear_tf=True).fit_transform(doc_texts)
+            dt = TfidfVectorizer(analyzer=claim_stems, sublinear_tf=True).fit_transform(doc_texts)
             self.doc_lex = (dt @ dt.T).toarray().astype(np.float32)
         except ValueError:
             self.doc_lex = np.zeros_like(self.doc_sim)

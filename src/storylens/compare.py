@@ -32,13 +32,13 @@ from storylens.align import (
     Alignment,
     EntityIndex,
     align_claims,
-    analyze_words,
     counted_key,
     extract_claims,
     is_country,
     same_counted,
     speaker_key,
 )
+from storylens.lexicon.words import claim_stems
 from storylens.records import (
     Annotation,
     Article,
@@ -157,7 +157,7 @@ def _km(a: Place, b: Place) -> float:
 
 @lru_cache(maxsize=20000)
 def _content_words(text: str) -> frozenset[str]:
-    return frozenset(analyze_words(text))
+    return frozenset(claim_stems(text))
 
 
 @lru_cache(maxsize=20000)
@@ -178,7 +178,7 @@ def _negated_words(text: str) -> frozenset[str]:
     """The content words each negation governs: the few that follow it."""
     words: set[str] = set()
     for match in NEGATION.finditer(text):
-        words.update(analyze_words(text[match.end():match.end() + 80])[:NEGATED_SCOPE])
+        words.update(claim_stems(text[match.end():match.end() + 80])[:NEGATED_SCOPE])
     return frozenset(words)
 
 

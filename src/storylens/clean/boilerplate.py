@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from storylens.lexicon.quotes import DOUBLE_MARKS, GUILLEMETS
+from storylens.lexicon.words import WORD, word_count
 from storylens.records import Removed
 
 _I = re.IGNORECASE
@@ -376,7 +377,6 @@ RELATED_HEADER = re.compile(
     _I,
 )
 _LIST_MARK = re.compile(r"^(?:[-*•·–—]\s|\d{1,3}[.)]\s|\d{1,3}/\d{1,3}\s)")
-_WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*", re.UNICODE)
 _SEPARATORS = re.compile(r"\s*[|•·»›]\s*|\s+>\s+")
 _SENTENCE_END = re.compile(r"[.!?…][\"”’)]?$")
 
@@ -390,10 +390,6 @@ def line_core(line: str) -> str:
     if line.rstrip().endswith(")") and core.count("(") > core.count(")"):
         core += ")"
     return core
-
-
-def word_count(text: str) -> int:
-    return len(_WORD.findall(text))
 
 
 def is_prose(line: str) -> bool:
@@ -423,7 +419,7 @@ def classify_line(line: str) -> str | None:
 
 
 def _tokens(core: str) -> list[str]:
-    return [w.lower() for w in _WORD.findall(core)]
+    return [w.lower() for w in WORD.findall(core)]
 
 
 def _by_features(line: str, core: str, words: int) -> str | None:

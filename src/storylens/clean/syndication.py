@@ -28,7 +28,8 @@ from functools import lru_cache
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
-from storylens.clean.boilerplate import is_prose, word_count
+from storylens.clean.boilerplate import is_prose
+from storylens.lexicon.words import word_count
 from storylens.records import Article
 
 SHINGLE_WORDS = 5
