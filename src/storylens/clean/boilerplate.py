@@ -26,6 +26,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from storylens.lexicon.agencies import ANY_AGENCY
 from storylens.lexicon.quotes import DOUBLE_MARKS, GUILLEMETS
 from storylens.lexicon.words import WORD, word_count
 from storylens.records import Removed
@@ -45,12 +46,8 @@ _DATE = (
     + r"\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|\d{1,4}[./-]\d{1,2}[./-]\d{1,4}"
 )
 _TIME = r"\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*[a-z]{2,4})?"
-_AGENCY = (
-    r"(?:reuters|thomson\s+reuters|associated\s+press|the\s+associated\s+press|ap|afp|"
-    r"agence\s+france[- ]presse|dpa|efe|ansa|xinhua|anadolu(?:\s+agency)?|tass|upi|"
-    r"press\s+trust\s+of\s+india|pti|ians|ani|kyodo|yonhap|bernama|aap|bloomberg|"
-    r"(?:news\s+)?agencies|wires?|wire\s+services)"
-)
+# An agency credit: the agencies (lexicon), and "wire" alone ("Staff and wire").
+_AGENCY = r"(?:" + ANY_AGENCY + r"|wire)"
 
 
 @dataclass(frozen=True)
