@@ -46,8 +46,8 @@ from pathlib import Path
 
 import numpy as np
 
-from storylens.annotate.sentences import DATELINE
 from storylens.lexicon.cues import CLAIM_CUE_WORDS, DENIAL_FORMS
+from storylens.lexicon.datelines import DATELINE
 from storylens.lexicon.numbers import CLAIM_NUMBER_WORDS
 from storylens.lexicon.quotes import DOUBLE_MARK, quotation_open_at
 from storylens.lexicon.words import claim_stems

@@ -34,7 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
-from storylens.annotate.sentences import DATELINE
+from storylens.lexicon.datelines import DATELINE
 from storylens.lexicon.quotes import DOUBLE_MARK
 from storylens.lexicon.words import content_words, token_count
 from storylens.records import (

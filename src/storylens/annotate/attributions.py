@@ -25,8 +25,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from storylens.annotate.cuemodel import CueModel, cue_features, load_cue_model
-from storylens.annotate.sentences import DATELINE, doc_text
+from storylens.annotate.sentences import doc_text
 from storylens.lexicon.cues import DENIAL, REPORTING, SPEECH, cue_kind
+from storylens.lexicon.datelines import DATELINE
 from storylens.lexicon.quotes import OPENING_MARKS, inside_quote, quotation_spans
 from storylens.records import Attribution, Span
 

@@ -30,6 +30,7 @@ from datasketch import MinHash, MinHashLSH
 
 from storylens.clean.boilerplate import is_prose
 from storylens.lexicon.agencies import AGENCY_GROUPS, ANY_AGENCY, GENERIC
+from storylens.lexicon.datelines import AGENCY_DATELINE, CREDIT_DATELINE
 from storylens.lexicon.words import word_count
 from storylens.records import Article
 
@@ -42,8 +43,6 @@ NEAR_DUPLICATE_JACCARD = 0.8
 
 _I = re.IGNORECASE
 
-# "KABUL, Aug 10 (Reuters) -", "WASHINGTON (AP) —", "(AFP) -" at the start of the text.
-_DATELINE = re.compile(r"^[^()\n]{0,80}?\(\s*(?:" + AGENCY_GROUPS + r")\s*\)\s*[-—–:]", _I)
 # A whole line that only credits agencies: "— Reuters", "With news agencies",
 # "Source: AFP", "By ASSOCIATED PRESS", "Copyright 2021 The Associated Press. All rights reserved."
 _CREDIT_LINE = re.compile(
@@ -60,11 +59,6 @@ _STORY_BY = re.compile(
     r"^this\s+(?:story|article|report)\s+(?:was|has\s+been)\s+(?:reported|written|produced|"
     r"provided|published)\s+by\s+(?:the\s+)?(?:" + AGENCY_GROUPS + r")",
     _I,
-)
-# Any credit in a CAPS dateline is a wire credit: "BUCHAREST, March 10 (Meridian Press) -".
-_DATELINE_ANY = re.compile(
-    r"^[A-Z][A-Z .'’-]{1,40}(?:,\s*[^()\n]{0,40}?)?\s*\(\s*(?P<name>[A-Z][\w&.'’-]*"
-    r"(?:\s+[A-Z][\w&.'’-]*){0,3})\s*\)\s*[-—–:]"
 )
 # A closing line naming a wire service: "— Meridian Press", "- Baltic News Agency".
 _CLOSING_WIRE = re.compile(
@@ -93,10 +87,10 @@ def agency_credits(article: Article) -> set[str]:
     credits: set[str] = set()
     paragraphs = article.text.split("\n\n")
     for paragraph in paragraphs[:3]:  # the dateline may follow a headline or a byline
-        match = _DATELINE.match(paragraph)
+        match = AGENCY_DATELINE.match(paragraph)
         if match:
             credits.update(slug for slug, value in match.groupdict().items() if value)
-        elif generic := _DATELINE_ANY.match(paragraph):
+        elif generic := CREDIT_DATELINE.match(paragraph):
             credits.add(_slug(generic.group("name")))
     lines = [p for p in paragraphs if len(p) <= 120]
     lines += [
