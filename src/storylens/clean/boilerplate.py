@@ -26,7 +26,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from storylens.lexicon.agencies import ANY_AGENCY
+from storylens.lexicon.agencies import ANY_AGENCY, PHOTO_AGENCIES
 from storylens.lexicon.quotes import DOUBLE_MARKS, GUILLEMETS
 from storylens.lexicon.words import WORD, word_count
 from storylens.records import Removed
@@ -187,7 +187,7 @@ RULES: list[Rule] = [
         "photo-credit",
         35,
         r"\((?:[^()]*\b(?:photo|photograph|image|picture|credit|getty|shutterstock|alamy|istock)"
-        r"\b[^()]*|(?:ap|afp|reuters|epa|anadolu|xinhua)\s*/[^()]*)\)\s*$",
+        r"\b[^()]*|(?:" + "|".join(PHOTO_AGENCIES) + r")\s*/[^()]*)\)\s*$",
         search=True,
         prose_ok=True,
     ),

@@ -26,6 +26,8 @@ AGENCIES: dict[str, str] = {  # slug -> pattern (matched case-insensitively)
     "bloomberg": r"bloomberg(?:\s+news)?",
     "agencies": r"(?:news\s+)?agencies|wires|wire\s+services",
 }
+# Agencies whose photographers' captions read "AFP / Jane Doe" (EPA sells pictures only).
+PHOTO_AGENCIES = ("ap", "afp", "reuters", "epa", "anadolu", "xinhua")
 GENERIC = "agencies"  # "With news agencies": copy from agencies, none named
 # Each agency as a named group (which one matched) and all of them as one alternation.
 AGENCY_GROUPS = "|".join(f"(?P<{slug}>{pattern})" for slug, pattern in AGENCIES.items())

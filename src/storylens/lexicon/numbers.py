@@ -10,7 +10,8 @@ CARDINALS: dict[str, int] = {
 }
 ORDINALS: dict[str, int] = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
-    "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "twentieth": 20,
+    "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14,
+    "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19, "twentieth": 20,
     "hundredth": 100,
 }
 SCALES: dict[str, int] = {
@@ -19,6 +20,9 @@ SCALES: dict[str, int] = {
     "trillion": 1_000_000_000_000, "bn": 1_000_000_000, "m": 1_000_000, "k": 1_000,
 }
 ARTICLES_AS_ONE: dict[str, int] = {"a": 1, "an": 1}  # "a day ago", "an hour later"
+ONES = {word: value for word, value in CARDINALS.items() if 1 <= value <= 9}
+TEENS = {word: value for word, value in CARDINALS.items() if 10 <= value <= 20}  # "nineteen ten"
+TENS = {word: value for word, value in CARDINALS.items() if value >= 20 and value % 10 == 0}
 
 # A quantity's value (annotate.quantities): every cardinal, "a"/"an" as one, and the
 # vague collective amounts ("dozens" of 24, "half").
