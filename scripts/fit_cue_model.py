@@ -37,6 +37,7 @@ from storylens.annotate import attributions as attr  # noqa: E402
 from storylens.annotate.cuemodel import MODEL_FILE, CueModel  # noqa: E402
 from storylens.annotate.entities import canonical_forms  # noqa: E402
 from storylens.annotate.sentences import doc_text, split_sentences  # noqa: E402
+from storylens.lexicon.quotes import quotation_spans  # noqa: E402
 
 MIN_COUNT = 3
 KEEP_GRID = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
@@ -174,7 +175,7 @@ def main() -> None:
 
     print(f"out-of-fold proposal AUC {roc_auc_score(y_all, p_all):.3f}", flush=True)
     context = [_context(doc, text) for doc, (_, text, _) in zip(docs, items, strict=True)]
-    rule_proposals = [[(item, []) for item in attr._rule_proposals(doc, text, attr._quotes(text), attr.sentence_finder(doc))]
+    rule_proposals = [[(item, []) for item in attr._rule_proposals(doc, text, quotation_spans(text), attr.sentence_finder(doc))]
                       for doc, (_, text, _) in zip(docs, items, strict=True)]  # find_attributions(doc, RULES_ONLY)
     rules = evaluate(items, docs, context, rule_proposals, [[1.0] * len(c) for c in rule_proposals], 0.5, 0.5)
     print("rules only (train): " + "  ".join(f"{r} {rules[r]['overlap']:.3f}" for r in bench.ROLES), flush=True)

@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from storylens.annotate.cuemodel import FEATURE_VERSION, CueModel, load_cue_model
+from storylens.lexicon.quotes import inside_quote, quotation_spans
 
 pytest.importorskip("spacy")
 
@@ -120,9 +121,9 @@ def test_a_prepositional_complement_is_read_for_the_classifier_only():
 def test_a_reporting_verb_after_a_mispaired_quotation_is_proposed():
     text = ('Officials used the phrase "safe harbour. "We will rebuild," Mayor Lena Ortiz said. '
             '"Nobody leaves."')
-    quotes = attr._quotes(text)
+    quotes = quotation_spans(text)
     said = text.index("said")
-    assert attr._inside_quote(said, quotes)  # the quotation pairing is off by one mark
+    assert inside_quote(said, quotes)  # the quotation pairing is off by one mark
     item = _proposals(text)["said"]
     assert text[item.source[0]:item.source[1]] == "Mayor Lena Ortiz"
     assert not any(f.cue[0] == said for f in attr.find_attributions(_nlp()(text), attr.RULES_ONLY))

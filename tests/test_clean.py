@@ -17,9 +17,10 @@ from storylens.clean import (
     clean_text,
     translation_debris,
 )
-from storylens.clean.boilerplate import is_prose, word_count
+from storylens.clean.boilerplate import is_prose
 from storylens.clean.normalize import normalize_text
 from storylens.errors import InputFailure
+from storylens.lexicon.words import word_count
 from storylens.records import Document
 
 FIXTURES = Path(__file__).parent / "fixtures" / "clean"

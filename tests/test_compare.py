@@ -16,9 +16,9 @@ from storylens.compare import (
     _place_conflict,
     compare_story,
     independence_unit,
-    is_speech_cue,
 )
 from storylens.group import one_story
+from storylens.lexicon.cues import is_speech_cue
 from storylens.records import Claim, ClaimAttribution, Place, Quantity, TimeExpr
 from storylens.resources import get_static_embedder
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from storylens.lexicon.words import token_count
 from storylens.records import Comparison, StoryGroup
-from storylens.synthesize import synthesize_story, word_count
+from storylens.synthesize import synthesize_story
 from synth_fixture import IDS, PUBLISHED, build_annotations, build_articles, build_story
 
 
@@ -47,9 +48,9 @@ def test_number_conflict_and_denial_become_marked_templates_naming_both_sides():
 def test_summary_respects_the_word_budget():
     _, _, _, short = build_story(20)
     _, _, _, long = build_story(300)
-    assert sum(word_count(s.text) for s in short.summary) < sum(word_count(s.text) for s in long.summary)
+    assert sum(token_count(s.text) for s in short.summary) < sum(token_count(s.text) for s in long.summary)
     # the budget may be passed by the last sentence only
-    words = [word_count(s.text) for s in short.summary]
+    words = [token_count(s.text) for s in short.summary]
     assert sum(words[:-1]) < 20
     _, _, _, none = build_story(0)
     assert none.summary == ()

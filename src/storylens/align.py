@@ -46,7 +46,11 @@ from types import MappingProxyType
 
 import numpy as np
 
-from storylens.annotate.sentences import DATELINE
+from storylens.lexicon.cues import CLAIM_CUE_WORDS, DENIAL_FORMS
+from storylens.lexicon.datelines import DATELINE
+from storylens.lexicon.numbers import CLAIM_NUMBER_WORDS
+from storylens.lexicon.quotes import DOUBLE_MARK, quotation_open_at
+from storylens.lexicon.words import claim_stems
 from storylens.models import TreeModel, read_model_file
 from storylens.records import (
     Annotation,
@@ -65,27 +69,6 @@ from storylens.records import (
 
 NON_REFERENT_LABELS = {
     "DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "PERCENT", "MONEY",
-}
-DENY_CUES = {
-    "deny", "denied", "denies", "denying", "denial", "reject", "rejected", "rejects",
-    "refute", "refuted", "refutes", "dismiss", "dismissed", "dismisses", "disputed",
-    "disputes", "dispute", "contradicted", "contradicts", "contested", "contests",
-}
-CUE_WORDS = {
-    "said", "says", "say", "saying", "told", "tells", "announced", "announces", "added",
-    "adding", "stated", "states", "reported", "reports", "confirmed", "confirms", "claimed",
-    "claims", "warned", "warns", "stressed", "insisted", "noted", "indicated", "argued",
-    "explained", "wrote", "tweeted", "quoted", "declared", "acknowledged", "admitted",
-    "emphasized", "emphasised", "vowed", "pledged", "promised", "revealed", "alleged",
-    "according",
-} | DENY_CUES
-NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "dozen": 12,
-    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
-    "eighth": 8, "ninth": 9, "tenth": 10,
 }
 # Connectives that join two independent statements in one sentence.
 CLAUSE_SPLIT = re.compile(
@@ -214,18 +197,12 @@ def _compatible_labels(a: Counter[str], b: Counter[str]) -> bool:
 # ---------------------------------------------------------------- claims
 
 
-def _inside_quotation(text: str, position: int) -> bool:
-    """Whether a quotation opened before ``position`` in the sentence is still open there."""
-    before = text[:position]
-    return before.count('"') % 2 == 1 or before.count("“") > before.count("”")
-
-
 def _split_sentence(sentence: Sentence) -> list[tuple[int, int]]:
     """Character spans (absolute) of the sentence's independent clauses."""
     text = sentence.text
     cuts: list[tuple[int, int]] = []  # (end of left part, start of right part)
     for match in CLAUSE_SPLIT.finditer(text):
-        if not _inside_quotation(text, match.start()):  # a quotation is one statement, whole
+        if not quotation_open_at(text, match.start()):  # a quotation is one statement, whole
             cuts.append((match.start(), match.end()))
     spans: list[tuple[int, int]] = []
     begin = 0
@@ -257,7 +234,7 @@ def _is_claim_text(text: str) -> bool:
 
 
 _FALLBACK_CUE = re.compile(
-    r"\b(" + "|".join(sorted(CUE_WORDS - {"according"}, key=len, reverse=True)) + r"|according to)\b",
+    r"\b(" + "|".join(sorted(CLAIM_CUE_WORDS - {"according"}, key=len, reverse=True)) + r"|according to)\b",
     re.I,
 )
 
@@ -275,7 +252,7 @@ def _fallback_attribution(text: str) -> ClaimAttribution | None:
         speaker_match = re.match(r"\s*(?:the\s+)?((?:[A-Z][\w\-']*\s*){1,5})", after)
     speaker = speaker_match.group(1).strip() if speaker_match else None
     return ClaimAttribution(
-        speaker=speaker, cue=cue, polarity="denies" if cue in DENY_CUES else "asserts"
+        speaker=speaker, cue=cue, polarity="denies" if cue in DENIAL_FORMS else "asserts"
     )
 
 
@@ -294,24 +271,20 @@ def _claim_attribution(
     if chosen is None:
         return None, None
     # a clause that carries a denial disputes something, whatever else it says
-    denial = next((a for a in inside if _is_denial(a)), None)
+    denial = next((a for a in inside if a.kind == "denial"), None)
     if denial is not None:
         chosen = denial
-    polarity = "denies" if _is_denial(chosen) else "asserts"
     speaker = chosen.speaker or (chosen.source.text if chosen.source else None)
-    return ClaimAttribution(speaker=speaker, cue=chosen.cue.text.strip(), polarity=polarity), chosen
-
-
-def _is_denial(attribution: Attribution) -> bool:
-    return attribution.polarity == "denies" or any(w.lower() in DENY_CUES for w in _words(attribution.cue.text))
+    return ClaimAttribution(speaker=speaker, cue=chosen.cue.text.strip(), polarity=chosen.polarity,
+                            kind=chosen.kind), chosen
 
 
 def _fallback_numbers(text: str) -> tuple[Quantity, ...]:
     quantities = []
-    for match in re.finditer(r"\b\d[\d,]*(?:\.\d+)?\b|\b(" + "|".join(NUMBER_WORDS) + r")\b", text, re.I):
+    for match in re.finditer(r"\b\d[\d,]*(?:\.\d+)?\b|\b(" + "|".join(CLAIM_NUMBER_WORDS) + r")\b", text, re.I):
         token = match.group(0).lower().replace(",", "")
         try:
-            value = float(token) if token[0].isdigit() else float(NUMBER_WORDS[token])
+            value = float(token) if token[0].isdigit() else float(CLAIM_NUMBER_WORDS[token])
         except (ValueError, KeyError):
             continue
         if token[0].isdigit() and len(token) == 4 and 1900 <= value <= 2100:
@@ -386,42 +359,6 @@ def extract_claims(
 
 
 # ---------------------------------------------------------------- pair features
-
-_SUFFIXES = ("ations", "ation", "ings", "ing", "edly", "ed", "ers", "er", "ies", "es", "als", "al", "s", "ly")
-
-
-_TOKEN = re.compile(r"[a-z0-9][a-z0-9\-]*")
-
-
-@lru_cache(maxsize=100_000)
-def _stem(word: str) -> str:
-    """A light suffix stripper: "defending"/"defend", "killed"/"killing" meet."""
-    if len(word) <= 4 or word.endswith("ss"):
-        return word
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            stem = word[: -len(suffix)]
-            return stem + "y" if suffix == "ies" else stem
-    return word
-
-
-@lru_cache(maxsize=1)
-def _stop_words() -> frozenset[str]:
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-    return frozenset(ENGLISH_STOP_WORDS | CUE_WORDS | {"mr", "mrs", "ms", "also", "would", "could"})
-
-
-def analyze_words(text: str) -> list[str]:
-    """Content-word stems of a text, for lexical similarity."""
-    stop = _stop_words()
-    return [
-        _stem(w)
-        for w in _TOKEN.findall(text.lower().replace("’", "'"))
-        if w not in stop and len(w) > 1
-    ]
-
-
 
 def _content_text(claim: Claim) -> str:
     """The text a claim is compared by: all of it.
@@ -598,7 +535,7 @@ def counted_key(counted: str | None) -> frozenset[str]:
     """A quantity's counted thing as folded stems ("people killed" == "persons died")."""
     if not counted:
         return frozenset()
-    return frozenset(COUNTED_SYNONYMS.get(w, w) for w in analyze_words(counted))
+    return frozenset(COUNTED_SYNONYMS.get(w, w) for w in claim_stems(counted))
 
 
 def same_counted(a: frozenset[str], b: frozenset[str]) -> bool:
@@ -619,7 +556,6 @@ def _counted_stems(claim: Claim) -> set[str]:
 
 _PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "who", "this", "that", "one"}
 _SPEAKER_HEAD_END = re.compile(r",|\s+(?:in|of|from|at|for|on|who|which|with)\s+", re.I)
-_QUOTE_MARK = re.compile(r"[\"“”]")
 
 
 def speaker_key(claim: Claim) -> str | None:
@@ -639,7 +575,7 @@ def speaker_key(claim: Claim) -> str | None:
 
 def is_direct_quote(claim: Claim) -> bool:
     """The claim quotes someone's words (it holds a quotation mark)."""
-    return claim.attribution is not None and bool(_QUOTE_MARK.search(claim.text))
+    return claim.attribution is not None and bool(DOUBLE_MARK.search(claim.text))
 
 
 def _far_places(claims: Sequence[Claim], places: Mapping[str, Place], far_km: float) -> np.ndarray | None:
@@ -699,7 +635,7 @@ class PairScorer:
         self.trees = trees  # a models.TreeModel over FEATURES: replaces the logistic sum
         texts = [_content_text(c) for c in claims]
         try:
-            tfidf = TfidfVectorizer(analyzer=analyze_words, sublinear_tf=True).fit_transform(texts)
+            tfidf = TfidfVectorizer(analyzer=claim_stems, sublinear_tf=True).fit_transform(texts)
         except ValueError:  # every text only stop words
             tfidf = None
         self.tfidf = tfidf
@@ -745,7 +681,7 @@ class PairScorer:
         for c, text in zip(claims, texts, strict=True):
             doc_texts[self.article_index[c.article_id]] += " " + text
         try:
-            dt = TfidfVectorizer(analyzer=analyze_words, sublinear_tf=True).fit_transform(doc_texts)
+            dt = TfidfVectorizer(analyzer=claim_stems, sublinear_tf=True).fit_transform(doc_texts)
             self.doc_lex = (dt @ dt.T).toarray().astype(np.float32)
         except ValueError:
             self.doc_lex = np.zeros_like(self.doc_sim)

@@ -33,13 +33,13 @@ from storylens.align import (
     AlignSettings,
     EntityIndex,
     align_claims,
-    analyze_words,
     counted_key,
     extract_claims,
     is_country,
     same_counted,
     speaker_key,
 )
+from storylens.lexicon.words import claim_stems
 from storylens.records import (
     Annotation,
     Article,
@@ -58,19 +58,6 @@ from storylens.records import (
 
 NEGATION = re.compile(r"\b(not|no|never|n't|none|nobody|neither|nor|without)\b|n't\b", re.I)
 NEGATED_SCOPE = 3  # content words after "not"/"never"/… that say what is negated
-# Verbs of saying (and of putting a claim on record): an outlet's attribution
-# habit is how often it says who says so. "The data showed", "officials
-# expect", "protesters oppose" name no source of the statement.
-SPEECH_VERBS = (
-    "say tell add state report announce confirm claim warn stress insist note argue explain write "
-    "tweet post quote declare acknowledge admit emphasize emphasise vow pledge promise reveal allege "
-    "deny reject refute dismiss dispute contradict contest ask urge call accuse agree welcome question "
-    "defend recommend estimate respond reply answer describe predict suggest comment testify mention "
-    "assert maintain repeat complain criticize criticise condemn praise demand propose advise inform "
-    "brief disclose threaten boast concede caution conclude observe charge blame "
-    "clarify signal underline highlight recall recount instruct order appeal plead indicate express"
-).split()
-_IRREGULAR_SPEECH = {"said", "says", "told", "tells", "wrote", "written", "spoke", "spoken", "according"}
 DENIAL_LINK_MIN_PROB = 0.2  # a denial attaches to the most likely fact above this
 CONTRADICTION_MIN_LEX = 0.5
 CONFLICT_MIN_PROB = 0.6  # claims must be this surely aligned before they can conflict
@@ -170,7 +157,7 @@ def _km(a: Place, b: Place) -> float:
 
 @lru_cache(maxsize=20000)
 def _content_words(text: str) -> frozenset[str]:
-    return frozenset(analyze_words(text))
+    return frozenset(claim_stems(text))
 
 
 @lru_cache(maxsize=20000)
@@ -191,7 +178,7 @@ def _negated_words(text: str) -> frozenset[str]:
     """The content words each negation governs: the few that follow it."""
     words: set[str] = set()
     for match in NEGATION.finditer(text):
-        words.update(analyze_words(text[match.end():match.end() + 80])[:NEGATED_SCOPE])
+        words.update(claim_stems(text[match.end():match.end() + 80])[:NEGATED_SCOPE])
     return frozenset(words)
 
 
@@ -634,20 +621,17 @@ def _quotes(articles: Sequence[Article], annotations: Mapping[str, Annotation]) 
             content = attribution.content
             if content.end <= content.start:
                 continue
-            cue = attribution.cue.text.strip()
-            polarity = attribution.polarity
-            if any(w in cue.lower().split() for w in ("denied", "denies", "deny", "rejected", "refuted")):
-                polarity = "denies"
             quotes.append(
                 Quote(
                     speaker=attribution.speaker or (attribution.source.text if attribution.source else None),
-                    cue=cue,
+                    cue=attribution.cue.text.strip(),
                     text=article.text[content.start : content.end],
                     direct=attribution.direct,
                     article_id=article.id,
                     start=content.start,
                     end=content.end,
-                    polarity=polarity,
+                    polarity=attribution.polarity,
+                    kind=attribution.kind,
                 )
             )
     return tuple(quotes)
@@ -710,26 +694,6 @@ def mention_terms(text: str, start: int, end: int) -> list[str]:
     return terms
 
 
-@lru_cache(maxsize=1)
-def _speech_forms() -> frozenset[str]:
-    forms = set(_IRREGULAR_SPEECH)
-    for verb in SPEECH_VERBS:
-        stem = verb[:-1] if verb.endswith("e") else verb
-        forms.update({verb, verb + "s", stem + "ed", stem + "ing", verb + "es"})
-        if verb.endswith("y"):
-            forms.update({verb[:-1] + "ied", verb[:-1] + "ies"})
-        if re.search(r"[^aeiou][aeiou][bdgmnprt]$", verb):  # admit -> admitted
-            forms.update({verb + verb[-1] + "ed", verb + verb[-1] + "ing"})
-    return frozenset(forms)
-
-
-def is_speech_cue(cue: str | None) -> bool:
-    """The cue reports what someone said ("said", "told", "according to", "denied"),
-    not what data showed or what someone wants, expects or opposes."""
-    words = re.findall(r"[a-z]+", (cue or "").lower())
-    return any(w in _speech_forms() for w in words)
-
-
 def _outlet_views(
     articles: Sequence[Article],
     facts: Sequence[Fact],
@@ -779,7 +743,7 @@ def _outlet_views(
             and len(fact_units[f.id] & others) > len(others) / 2
         ]
         outlet_claims = [c for c in claims if c.article_id in article_by_id and article_by_id[c.article_id].outlet == outlet]
-        attributed = [c for c in outlet_claims if c.attribution is not None and is_speech_cue(c.attribution.cue)]
+        attributed = [c for c in outlet_claims if c.attribution is not None and c.attribution.kind != "other"]
         cues = Counter(c.attribution.cue.lower() for c in attributed)
         wording = {
             name: tuple(t for t, _ in per_outlet[outlet].most_common())

@@ -44,8 +44,8 @@ from datetime import date
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
+from storylens.lexicon.words import index_terms, stop_words
 from storylens.records import Annotation, Article, GroupingReason, StoryGroup
 
 # --------------------------------------------------------------------------- calibration
@@ -85,7 +85,6 @@ EMBED_CACHE = "group-embed-v2"
 _WORD = re.compile(r"[A-Za-z][\w'’-]*")
 _NUMBER = re.compile(r"\b\d[\d,.]*\b")
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
-_TOKEN = re.compile(r"(?u)\b\w\w+\b")
 # a word, and whether a sentence end (or line break) comes right before it
 _WORD_AFTER = re.compile(r"([.!?]\s|\n)?[\s\"“‘'(\[]*([A-Za-z][\w'’-]*)")
 
@@ -146,7 +145,7 @@ def _proper_words(text: str) -> list[str]:
     for boundary, word in _WORD_AFTER.findall(text):
         if word[0].isupper() and not (first or boundary):
             lower = word.lower()
-            if lower not in ENGLISH_STOP_WORDS:
+            if lower not in stop_words():
                 out.append(lower)
         first = False
     return out
@@ -161,7 +160,7 @@ def _entity_names(annotation: Annotation | None) -> list[str]:
 def _name_tokens(article: Article, annotation: Annotation | None) -> list[str]:
     tokens = _proper_words(article.text)
     for name in _entity_names(annotation):
-        tokens.extend(w.lower() for w in _WORD.findall(name) if w.lower() not in ENGLISH_STOP_WORDS)
+        tokens.extend(w.lower() for w in _WORD.findall(name) if w.lower() not in stop_words())
     return tokens
 
 
@@ -235,10 +234,6 @@ def _identity(x):
     return x
 
 
-def _text_tokens(text: str) -> list[str]:
-    return [w for w in _TOKEN.findall(text.lower()) if w not in ENGLISH_STOP_WORDS]
-
-
 @dataclass
 class Profiles:
     """Everything grouping knows about a set of articles (rows in id order)."""
@@ -278,7 +273,7 @@ def build_profiles(
     notes = [annotations.get(a.id) for a in ordered]
     # strings in, tokens made and dropped per article: no corpus of token lists in memory
     text_docs = [(a.title or "") + "\n" + a.text for a in ordered]
-    text, terms, text_counts, vectoriser = _weigh(text_docs, analyzer=_text_tokens)
+    text, terms, text_counts, vectoriser = _weigh(text_docs, analyzer=index_terms)
     lead = (
         _normalise(
             _scale_columns(

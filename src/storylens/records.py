@@ -12,9 +12,11 @@ Report (synthesise, report).
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from storylens.lexicon.cues import CueKind, cue_kind
 
 SCHEMA_ID = "storylens.report/1"
 
@@ -26,6 +28,16 @@ class Record(BaseModel):
 
     def to_dict(self) -> dict:
         return self.model_dump(mode="json")
+
+
+def _with_cue_kind(data: Any, cue_text: str | None) -> Any:
+    """Fill in what kind of report a cue makes when the maker did not record it (a record
+    read back from JSON, or built by hand), and make polarity agree with it: a denial cue
+    denies. Annotation records the kind; this decides the same way from the cue's words."""
+    if not isinstance(data, dict):
+        return data
+    kind = data.get("kind") or cue_kind(cue_text, data.get("polarity") == "denies")
+    return {**data, "kind": kind, **({"polarity": "denies"} if kind == "denial" else {})}
 
 
 # --------------------------------------------------------------------------- ingest
@@ -115,6 +127,13 @@ class Attribution(Span):
     content: Span
     direct: bool = False
     polarity: Literal["asserts", "denies"] = "asserts"
+    kind: CueKind = "other"  # what the cue reports: "speech" ("said"), "denial" ("denied") or "other"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _kind(cls, data: Any) -> Any:
+        cue = data.get("cue") if isinstance(data, dict) else None
+        return _with_cue_kind(data, cue.get("text") if isinstance(cue, dict) else getattr(cue, "text", None))
 
 
 class Quantity(Span):
@@ -184,6 +203,13 @@ class ClaimAttribution(Record):
     speaker: str | None
     cue: str
     polarity: Literal["asserts", "denies"] = "asserts"
+    # the attribution's kind of cue (Attribution.kind); not part of the JSON report
+    kind: CueKind = Field(default="other", exclude=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _kind(cls, data: Any) -> Any:
+        return _with_cue_kind(data, data.get("cue") if isinstance(data, dict) else None)
 
 
 class Claim(Record):
@@ -231,6 +257,13 @@ class Quote(Record):
     start: int
     end: int
     polarity: Literal["asserts", "denies"] = "asserts"
+    # the attribution's kind of cue (Attribution.kind); not part of the JSON report
+    kind: CueKind = Field(default="other", exclude=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _kind(cls, data: Any) -> Any:
+        return _with_cue_kind(data, data.get("cue") if isinstance(data, dict) else None)
 
 
 class EntitySummary(Record):

@@ -33,7 +33,9 @@ from pathlib import Path
 
 import numpy as np
 
-from storylens.annotate.sentences import DATELINE
+from storylens.lexicon.datelines import DATELINE
+from storylens.lexicon.quotes import DOUBLE_MARK
+from storylens.lexicon.words import content_words, token_count
 from storylens.models import TreeModel, read_model_file
 from storylens.records import (
     Annotation,
@@ -97,7 +99,6 @@ class SynthSettings:
 DEFAULT_SETTINGS = SynthSettings()
 MIN_WORDS, MAX_WORDS = 6, 70
 
-_WORD = re.compile(r"\w+", re.UNICODE)
 _ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _BOILERPLATE = re.compile(
     r"(click here|subscribe|sign up|newsletter|all rights reserved|follow us|"
@@ -106,10 +107,6 @@ _BOILERPLATE = re.compile(
     re.IGNORECASE,
 )
 _MEDIA_CUE = re.compile(r"^\s*(\(?(photo|video|image|file)\b|caption)", re.IGNORECASE)
-
-
-def word_count(text: str) -> int:
-    return len(_WORD.findall(text))
 
 
 @dataclass
@@ -145,7 +142,7 @@ def _trimmed(sentence: Sentence) -> tuple[int, int, str]:
 
 def _usable(text: str) -> bool:
     """Whether a sentence can stand alone in a digest (not a caption, header or prompt)."""
-    words = word_count(text)
+    words = token_count(text)
     if words < MIN_WORDS or words > MAX_WORDS:
         return False
     if _BOILERPLATE.search(text) or _MEDIA_CUE.match(text):
@@ -244,7 +241,7 @@ def collect_candidates(
                     start=start,
                     end=end,
                     text=text,
-                    words=word_count(text),
+                    words=token_count(text),
                     fact_ids=_facts_in(start, end, claims_by_article.get(article_id, [])),
                 )
             )
@@ -284,22 +281,9 @@ FEATURES = (
 )
 
 _FIRST_PERSON = re.compile(r"\b(I|I'm|I've|we|we're|my|our|us|me)\b")
-_QUOTE_MARKS = re.compile("[\"“”]")
 _DIGIT = re.compile(r"\d")
 _NAMED = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"}
 RANKER_FILE = Path(__file__).parent / "data" / "summary_ranker.json"
-
-
-@lru_cache(maxsize=1)
-def _stop_words() -> frozenset[str]:
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-    return frozenset(ENGLISH_STOP_WORDS)
-
-
-def _content_words(text: str) -> list[str]:
-    stop = _stop_words()
-    return [w for w in _WORD.findall(text.lower()) if w not in stop and not w.isdigit() and len(w) > 1]
 
 
 def _minmax(values: np.ndarray) -> np.ndarray:
@@ -356,7 +340,7 @@ def candidate_features(
     lead_similarity = np.where(lead_other.any(axis=1), np.where(lead_other, similarity, -1.0).max(axis=1), 0.0)
 
     # Content words: how widely the story's articles share them.
-    words_of = [_content_words(c.text) for c in candidates]
+    words_of = [content_words(c.text) for c in candidates]
     article_words: dict[int, set[str]] = defaultdict(set)
     frequency: dict[str, int] = defaultdict(int)
     for k, ws in zip(owner, words_of, strict=True):
@@ -427,7 +411,7 @@ def candidate_features(
             min(_spans_count(annotation.quantities, cand.start, cand.end) or len(_DIGIT.findall(cand.text)) > 0, 5),
             min(_spans_count(annotation.times, cand.start, cand.end), 5),
             float(_spans_count(annotation.attributions, cand.start, cand.end) > 0),
-            float(bool(_QUOTE_MARKS.search(cand.text))),
+            float(bool(DOUBLE_MARK.search(cand.text))),
             float(bool(_FIRST_PERSON.search(outside_quotes))),
             float("?" in cand.text),
             np.log(n_articles),
@@ -516,7 +500,7 @@ def select_candidates(
         covered_facts.update(set(candidates[i].fact_ids) & tight)
         if i in templates:
             used_templates += 1
-            total += word_count(templates[i].text)
+            total += token_count(templates[i].text)
         else:
             total += candidates[i].words
     similarity = vectors @ vectors.T if len(candidates) else np.zeros((0, 0))
@@ -526,7 +510,7 @@ def select_candidates(
             closest = max((similarity[i, j] for j in chosen), default=0.0)
             if closest >= settings.redundant_cosine:
                 continue
-            cost = word_count(templates[i].text) if i in templates else candidates[i].words
+            cost = token_count(templates[i].text) if i in templates else candidates[i].words
             if total + cost > summary_words + settings.overshoot_words:
                 continue
             own = set(candidates[i].fact_ids) & tight
@@ -542,7 +526,7 @@ def select_candidates(
         covered_facts.update(set(candidates[best].fact_ids) & tight)
         if best in templates and used_templates < settings.max_templates:
             used_templates += 1
-            total += word_count(templates[best].text)
+            total += token_count(templates[best].text)
         else:
             total += candidates[best].words
     return chosen
@@ -706,7 +690,7 @@ def build_summary(
     ]
     if forceable:
         top = max(forceable, key=lambda i: (candidates[i].score, -i))
-        if word_count(templates[top].text) <= summary_words:
+        if token_count(templates[top].text) <= summary_words:
             forced.append(top)
     chosen = select_candidates(candidates, vectors, summary_words, facts_by_id, templates, forced, settings)
     # Reading order: where the sentence sits in its article (news is written top-down),

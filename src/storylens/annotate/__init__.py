@@ -40,7 +40,7 @@ from storylens.annotate.times import (
 )
 from storylens.records import Annotation, Article, Entity, Place, Sentence, TimeExpr
 
-ANNOTATOR_VERSION = "annotate-9"
+ANNOTATOR_VERSION = "annotate-10"  # 10: Attribution.kind; polarity read off the cue words too
 BATCH_SIZE = 32
 MAX_CHARS = 1_000_000  # spaCy's default max_length
 log = logging.getLogger(__name__)

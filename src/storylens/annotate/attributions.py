@@ -18,32 +18,23 @@ lemma), never on dev.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from storylens.annotate.cuemodel import CueModel, cue_features, load_cue_model
-from storylens.annotate.sentences import DATELINE, doc_text
+from storylens.annotate.sentences import doc_text
+from storylens.lexicon.cues import DENIAL, REPORTING, SPEECH, cue_kind
+from storylens.lexicon.datelines import DATELINE
+from storylens.lexicon.quotes import OPENING_MARKS, inside_quote, quotation_spans
 from storylens.records import Attribution, Span
 
-SPEECH = """
-say tell add announce report state claim confirm deny reject dismiss refute dispute warn vow pledge promise
-quote indicate note explain stress emphasize emphasise insist argue write tweet post acknowledge admit
-concede suggest predict urge ask declare describe reveal allege assert contend agree estimate accuse
-criticize criticise complain praise welcome express testify recall mention reply respond answer counter
-conclude charge demand threaten caution observe remark repeat reiterate maintain propose recommend
-question wonder learn disclose signal hint brag boast joke lament concede inform assure reassure
-advise caution cite blame credit predict project forecast acknowledge announce yell shout tout
-clarify recite articulate
-""".split()  # the last line: verbs that head a PolNeAR *train* cue at least 40 % of the time they occur
 COGNITION = """
 believe think feel know expect hope fear want worry doubt consider suspect understand realize realise
 assume guess imagine plan intend decide acknowledge recognize recognise agree disagree see view
 """.split()
-DENIAL = {"deny", "reject", "dismiss", "refute", "dispute", "rebuff", "contradict", "disavow", "rebut",
-          "repudiate", "discount"}
 # Verbs of stance and intention: PolNeAR-style attributions whose content is an
 # object or prepositional phrase ("called for more troops", "proposed a safe zone").
 STANCE = """
@@ -84,19 +75,8 @@ NOMINAL_CONTENT = {"deny", "reject", "dismiss", "refute", "dispute", "confirm", 
 INFINITIVE_CONTENT = {"vow", "pledge", "promise", "threaten", "urge", "ask", "refuse", "decline", "plan",
                       "want", "hope", "intend", "decide", "agree", "tell", "warn", "call", "demand", "expect",
                       "say", "claim", "fear"}
-REPORTING = {"say", "add", "tell", "write", "continue", "explain", "note", "state", "report", "announce", "warn",
-             "claim", "insist", "argue", "confirm", "ask", "reply", "respond", "conclude", "stress", "emphasize",
-             "emphasise", "tweet", "declare", "predict", "caution", "observe", "remark", "recall", "admit",
-             "acknowledge", "complain", "suggest", "deny", "concede", "contend", "assert", "allege", "boast",
-             "joke", "quip", "counter", "charge"}
 PRONOUNS = {"he": "PERSON", "she": "PERSON", "him": "PERSON", "her": "PERSON", "i": "PERSON",
             "it": "ORG", "they": "GROUP", "we": "GROUP", "who": "REL", "which": "REL", "that": "REL"}
-# A quotation; a “ right after closing punctuation and before a space closes it (a common typo:
-# "…problems for her here,“ said Jim Clyburn"), rather than opening a quote to the end of the line.
-QUOTE_RE = re.compile(r"“(?:[^”″“\n]|“(?!\s))(?:[^”″\n](?![,.?!]“\s))*(?:[^”″\n][,.?!]“(?=\s)|[”″]|$)"
-                      r"|\"[^\"\n]{2,}\"|‘[^’\n]{8,}’(?=[\s,.;:!?]|$)"
-                      r"|''(?=\S)(?:[^'\n]|'(?!'))+?''", re.M)  # ''…'': the New York Times' quote marks
-QUOTE_CHARS = "\"“”‘’'″"
 # '…,” Obama said': a closing mark after , ? or ! and at most four words before the cue (a
 # mispaired quotation can put such a cue "inside" one: train, 34 of 65 on a gold cue).
 CLOSED_QUOTE_BEFORE = re.compile(r"[,?!][\"”’']\s+(?:\S+\s+){0,4}$")
@@ -356,7 +336,7 @@ def _verb_cue(token, text: str, quotes, sent_of, found: list[Found], learned: bo
         source = _trim(text, *_subtree_chars(subject, exclude=[c for c in subject.children if c.dep_ in (
             "relcl", "acl")]))
         subject = None
-    if _inside_quote(token.idx, quotes) and not (
+    if inside_quote(token.idx, quotes) and not (
             judged and lemma in REPORTING and CLOSED_QUOTE_BEFORE.search(text, max(0, token.idx - 40), token.idx)):
         return None  # a reporting verb right after '…," ' is outside, whatever the quote pairing says
     if source is None and subject is not None and subject.dep_ == "nsubjpass" and subject_of is token \
@@ -437,7 +417,7 @@ def _copular_adjectives(doc, text: str, quotes) -> list[Found]:
     (train: 1,428 such clauses, 220 on a gold cue) — proposals for the cue classifier only."""
     out = []
     for be in _select(doc, "LEMMA", BE_LEMMA):
-        if be.lemma_ != "be" or be.pos_ != "AUX" or _inside_quote(be.idx, quotes):
+        if be.lemma_ != "be" or be.pos_ != "AUX" or inside_quote(be.idx, quotes):
             continue
         adjective = next((c for c in be.children if c.dep_ == "acomp" and c.pos_ == "ADJ"), None)
         subject = next((c for c in be.children if c.dep_ == "nsubj"), None)
@@ -483,7 +463,7 @@ def cue_candidates(doc, quotes: list[tuple[int, int]] | None = None) -> list[tup
     text = doc_text(doc)
     if len(doc) == 0:
         return []
-    quotes = _quotes(text) if quotes is None else quotes
+    quotes = quotation_spans(text) if quotes is None else quotes
     sent_of = sentence_finder(doc)
     columns = doc.to_array([IDX, POS])
     token_starts = columns[:, 0].tolist()
@@ -524,7 +504,7 @@ def find_attributions(doc, cue_model: CueModel | str | None = None,
     classifier, RULES_ONLY for the lexicon rules alone, or a CueModel; ``quotes``: the text's
     quotations, when the caller has them already."""
     text = doc_text(doc)
-    quotes = _quotes(text) if quotes is None else quotes
+    quotes = quotation_spans(text) if quotes is None else quotes
     model = load_cue_model() if cue_model is None else cue_model
     if not isinstance(model, CueModel):
         return _unnest(_rule_proposals(doc, text, quotes, sentence_finder(doc)), text)
@@ -550,7 +530,6 @@ NOT_SPEAKERS = frozenset({
     "correction", "related", "watch", "photo", "photos", "video", "follow", "name", "email", "twitter",
     "byline", "contributing", "source", "sources", "caption", "credit", "image"})
 _SMALL_WORDS = {"of", "the", "and", "for", "on", "in", "to", "a", "at", "&"}
-QUOTE_OPENERS = "\"“‘'"
 
 
 def sentence_finder(doc):
@@ -590,7 +569,7 @@ def _colon_lines(text: str, found: list[Found]) -> list[Found]:
             continue
         if len(rest.split()) < 3 or "," in label:
             continue
-        quoted = rest[0] in QUOTE_OPENERS
+        quoted = rest[0] in OPENING_MARKS
         titled = all(w[0].isupper() or w[0].isdigit() or w.lower() in _SMALL_WORDS for w in words)
         shouting = label.isupper() and len(label) > 3
         headline = len(rest.split()) <= 25 and not re.search(r"[.!?][”’\"]?\s+[A-Z]", rest)
@@ -659,7 +638,7 @@ def _nominal_cues(doc, text: str, quotes) -> list[Found]:
     or a prepositional object as content; its possessor (or "by"/"from" phrase) as source."""
     out = []
     for token in _select(doc, "LEMMA", NOUN_CUES):
-        if token.pos_ != "NOUN" or token.lemma_.lower() not in NOUN_CUES or _inside_quote(token.idx, quotes):
+        if token.pos_ != "NOUN" or token.lemma_.lower() not in NOUN_CUES or inside_quote(token.idx, quotes):
             continue
         content = None
         cue_end = token.idx + len(token)
@@ -714,7 +693,7 @@ def _framing_phrases(doc, text: str, quotes, found: list[Found]) -> list[Found]:
     out = []
     cues = [f.cue for f in found]
     for token in _select(doc, "LOWER", frozenset({"in"})):
-        if token.dep_ != "prep" or token.lower_ != "in" or _inside_quote(token.idx, quotes):
+        if token.dep_ != "prep" or token.lower_ != "in" or inside_quote(token.idx, quotes):
             continue
         pobj = next((c for c in token.children if c.dep_ == "pobj"), None)
         head = token.head
@@ -754,7 +733,7 @@ def _light_verbs(doc, text: str, quotes, found: list[Found], sent_of) -> list[Fo
     cues = {f.cue[0] for f in found}
     for token in _select(doc, "LEMMA", LIGHT_VERBS):
         if token.pos_ != "VERB" or token.lemma_.lower() not in LIGHT_VERBS or token.idx in cues \
-                or _inside_quote(token.idx, quotes):
+                or inside_quote(token.idx, quotes):
             continue
         obj = next((c for c in token.children if c.dep_ == "dobj"), None)
         clear = next((c for c in token.children if c.dep_ in ("ccomp", "oprd", "acomp", "xcomp")
@@ -797,7 +776,7 @@ def _hearsay_adverbs(doc, text: str, quotes) -> list[Found]:
     """"Bloomberg is reportedly considering a run": the adverb is the cue of an unnamed source."""
     out = []
     for token in _select(doc, "LOWER", HEARSAY):
-        if token.dep_ != "advmod" or _inside_quote(token.idx, quotes):
+        if token.dep_ != "advmod" or inside_quote(token.idx, quotes):
             continue
         clause = token.head
         content = _trim(text, *_subtree_chars(clause, exclude=[token]))
@@ -815,7 +794,7 @@ def _seeming(doc, text: str, quotes) -> list[Found]:
     marks "seem"/"appear" as cues whose content is the subject and its complement."""
     out = []
     for token in _select(doc, "LEMMA", SEEM_LEMMAS):
-        if token.lemma_.lower() not in SEEM_LEMMAS or token.pos_ != "VERB" or _inside_quote(token.idx, quotes):
+        if token.lemma_.lower() not in SEEM_LEMMAS or token.pos_ != "VERB" or inside_quote(token.idx, quotes):
             continue
         complement = next((c for c in token.children if c.dep_ in ("xcomp", "ccomp", "acomp", "attr", "oprd")
                            and c.i > token.i), None)
@@ -846,12 +825,6 @@ def _first_index(token) -> int:
     if subject is not None and subject.i < token.i:
         return subject.left_edge.idx
     return token.idx
-
-
-def _inside_quote(index: int, quotes: list[tuple[int, int]]) -> bool:
-    """Whether a character sits strictly inside a quotation (``quotes``: in text order, disjoint)."""
-    position = bisect_left(quotes, (index, -1)) - 1
-    return position >= 0 and index < quotes[position][1]
 
 
 def _according_to(doc, sent_of) -> list[Found]:
@@ -942,15 +915,11 @@ def _resolve_speaker(text: str, source: tuple[int, int] | None, entities, canoni
     return words
 
 
-def _quotes(text: str) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in QUOTE_RE.finditer(text)]
-
-
 def build_attributions(doc, entities, canonical, sentences: list[tuple[int, int]],
                        cue_model: CueModel | str | None = None) -> list[Attribution]:
     """Attribution records for one parsed article."""
     text = doc_text(doc)
-    quotes = _quotes(text)
+    quotes = quotation_spans(text)
     found = find_attributions(doc, cue_model, quotes)
     # Direct quotes: widen a content to the whole quotation it sits in.
     results: list[tuple[Found, bool]] = []
@@ -1002,6 +971,7 @@ def build_attributions(doc, entities, canonical, sentences: list[tuple[int, int]
         parts = [item.cue, item.content] + ([item.source] if item.source else [])
         start = min(p[0] for p in parts)
         end = max(p[1] for p in parts)
+        kind = cue_kind(text[item.cue[0]:item.cue[1]], item.denies)  # decided here, once
         records.append(
             Attribution(
                 start=start, end=end, text=text[start:end],
@@ -1010,7 +980,8 @@ def build_attributions(doc, entities, canonical, sentences: list[tuple[int, int]
                 cue=_span(text, *item.cue),
                 content=_span(text, *item.content),
                 direct=direct,
-                polarity="denies" if item.denies else "asserts",
+                polarity="denies" if kind == "denial" else "asserts",
+                kind=kind,
             )
         )
     return records

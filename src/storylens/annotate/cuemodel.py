@@ -24,10 +24,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from storylens.lexicon.quotes import QUOTE_MARKS
+
 MODEL_FILE = Path(__file__).resolve().parents[1] / "data" / "cue_model.json"
 FEATURE_VERSION = 2
 CONTENT_OPENERS = frozenset({"that", "to", "for", "on", "about", '"', "“"})
-QUOTE_MARKS = frozenset("\"“”‘’″")
 PRONOUN_TAGS = frozenset({"PRP", "WP"})
 _LENGTH_BUCKETS = (0, 10, 25, 60, 120, 250, 500)
 

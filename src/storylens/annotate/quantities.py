@@ -9,23 +9,9 @@ from __future__ import annotations
 
 import re
 
+from storylens.lexicon.numbers import ORDINALS, QUANTITY_UNITS, SCALES
 from storylens.records import Quantity
 
-UNITS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
-    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30,
-    "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "a": 1, "an": 1,
-    "dozen": 12, "dozens": 24, "half": 0.5,
-}
-SCALES = {"hundred": 100, "hundreds": 100, "thousand": 1_000, "thousands": 1_000, "million": 1_000_000,
-          "millions": 1_000_000, "billion": 1_000_000_000, "billions": 1_000_000_000,
-          "trillion": 1_000_000_000_000, "bn": 1_000_000_000, "m": 1_000_000, "k": 1_000}
-ORDINAL_WORDS = {
-    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
-    "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "twentieth": 20,
-    "hundredth": 100, "last": None,
-}
 QUALIFIERS = [
     "at least", "at most", "up to", "more than", "less than", "fewer than", "as many as", "as few as",
     "nearly", "almost", "about", "around", "approximately", "roughly", "some", "over", "under",
@@ -51,8 +37,8 @@ def parse_number(text: str) -> float | None:
         if re.fullmatch(r"\d+(?:\.\d+)?", word):
             current += float(word)
             seen = True
-        elif word in UNITS:
-            current += UNITS[word]
+        elif word in QUANTITY_UNITS:
+            current += QUANTITY_UNITS[word]
             seen = True
         elif word in SCALES:
             scale = SCALES[word]
@@ -64,8 +50,8 @@ def parse_number(text: str) -> float | None:
         elif re.fullmatch(r"\d+(st|nd|rd|th)", word):
             current += float(word[:-2])
             seen = True
-        elif word in ORDINAL_WORDS and ORDINAL_WORDS[word] is not None:
-            current += ORDINAL_WORDS[word]
+        elif word in ORDINALS:
+            current += ORDINALS[word]
             seen = True
         else:
             continue

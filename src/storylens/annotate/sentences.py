@@ -12,13 +12,6 @@ import re
 import numpy
 import syntok.segmenter as segmenter
 
-# A wire dateline opening the article's first sentence ("BUCHAREST, March 10 (Meridian Press) -",
-# "PIATRA NEAMȚ —"): where the story was filed, not part of what it states.
-DATELINE = re.compile(
-    r"(?:[A-ZÀ-ÖØ-ÞĂÂÎȘȚŞŢ][A-ZÀ-ÖØ-ÞĂÂÎȘȚŞŢ.'’\-]+(?:\s+[A-ZÀ-ÖØ-ÞĂÂÎȘȚŞŢ][A-ZÀ-ÖØ-ÞĂÂÎȘȚŞŢ.'’\-]+){0,3})"
-    r"(?:,\s*[A-Z][A-Za-z.]*(?:\s+[A-Za-z.]+){0,2}(?:\s+\d{1,2})?)?"
-    r"(?:\s*\([^()\n]{1,40}\))?\s*[-—–:]{1,2}\s+(?=[A-Z0-9\"“‘'])"
-)
 _PARAGRAPH = re.compile(r"[^\n]+")
 
 

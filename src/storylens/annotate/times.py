@@ -15,21 +15,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
+from storylens.lexicon.cues import REPORTED_BEFORE_TIME
+from storylens.lexicon.numbers import ONES, ORDINALS, RELATIVE_TIME_COUNTS, TEENS, TENS
+
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
 MONTHS["sept"] = 9
 WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
 WEEKDAYS.update({"mon": 0, "tue": 1, "tues": 1, "wed": 2, "thu": 3, "thur": 3, "thurs": 3, "fri": 4,
                  "sat": 5, "sun": 6})
-NUMBER_WORDS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
-    "thirty": 30, "several": None, "few": None, "a few": None,
-}
-ORDINALS = {
-    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
-    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12,
-}
 SEASONS = {"spring": "SP", "summer": "SU", "fall": "FA", "autumn": "FA", "winter": "WI"}
 PARTS_OF_DAY = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI", "tonight": "NI"}
 PRESENT = re.compile(
@@ -52,7 +46,7 @@ FUTURE = re.compile(
     r"the short term|near term|short term|future (quarters|years|months)|as soon as possible|from time to time|"
     r"the months ahead|the years ahead|the weeks ahead|the days ahead|in the coming (days|weeks|months|years))$"
 )
-FUTURE_TENSE = re.compile(
+FUTURETENSE = re.compile(
     r"(\b(will|would|shall|going to|is to be|are to be|plans? to|planned for|scheduled|is expected to|are expected to|"
     r"upcoming|is due to|are due to|is set to|are set to|to be held)\b|'ll\b)",
     re.I,
@@ -130,7 +124,7 @@ def _number(word: str) -> int | None:
     word = word.lower()
     if word.isdigit():
         return int(word)
-    return NUMBER_WORDS.get(word)
+    return RELATIVE_TIME_COUNTS.get(word)
 
 
 def _shift_months(anchor: date, months: int) -> tuple[int, int]:
@@ -160,11 +154,7 @@ MONTH_RE = r"(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 WEEKDAY_RE = r"(" + "|".join(sorted(WEEKDAYS, key=len, reverse=True)) + r")\.?"
 
 
-_TEENS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-          "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20}
-_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
-         "ninety": 90}
-_ONES = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
+_CENTURIES = {word: value for word, value in ORDINALS.items() if value <= 20} | {"twenty-first": 21}
 _DECADES = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6, "seventies": 7,
             "eighties": 8, "nineties": 9}
 
@@ -172,13 +162,12 @@ _DECADES = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties":
 def _spelled_years(raw: str) -> str:
     """"nineteen ninety-six" -> "1996", "the year two thousand" -> "the year 2000"."""
     def year(m: re.Match) -> str:
-        tens = _TENS.get(m[2], 0) + _ONES.get(m[3] or "", 0) if m[2] in _TENS else _TEENS.get(m[2], 0)
-        return str(_TEENS[m[1]] * 100 + tens)
+        tens = TENS.get(m[2], 0) + ONES.get(m[3] or "", 0) if m[2] in TENS else TEENS.get(m[2], 0)
+        return str(TEENS[m[1]] * 100 + tens)
 
-    raw = re.sub(r"\b(nineteen|eighteen|twenty) (ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|"
-                 r"eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-(\w+))?\b", year, raw)
-    raw = re.sub(r"\btwo thousand(?: and)?(?: (one|two|three|four|five|six|seven|eight|nine))?\b",
-                 lambda m: str(2000 + _ONES.get(m[1] or "", 0)), raw)
+    raw = re.sub(r"\b(nineteen|eighteen|twenty) (" + "|".join(TEENS | TENS) + r")(?:-(\w+))?\b", year, raw)
+    raw = re.sub(r"\btwo thousand(?: and)?(?: (" + "|".join(ONES) + r"))?\b",
+                 lambda m: str(2000 + ONES.get(m[1] or "", 0)), raw)
     return raw
 
 
@@ -264,14 +253,9 @@ def _absolute(raw: str, anchor: date | None, future: bool) -> Resolved | None:
         year = int(m[1]) if len(m[1]) == 4 else 1900 + int(m[1]) if int(m[1]) > 30 else 2000 + int(m[1])
         return _year(year)
     m = re.fullmatch(r"(?:the )?(\d{1,2})(?:st|nd|rd|th) century", raw) or re.fullmatch(
-        r"(?:the )?(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|"
-        r"thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|"
-        r"twenty-first) century", raw)
+        r"(?:the )?(" + "|".join(_CENTURIES) + r") century", raw)
     if m:
-        ordinal = int(m[1]) if m[1].isdigit() else [
-            "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
-            "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth",
-            "eighteenth", "nineteenth", "twentieth", "twenty-first"].index(m[1]) + 1
+        ordinal = int(m[1]) if m[1].isdigit() else _CENTURIES[m[1]]
         return Resolved(f"{ordinal - 1:02d}")
     m = re.fullmatch(r"(?:the )?(?:early |late |mid-?)?(twenties|thirties|forties|fifties|sixties|seventies|"
                      r"eighties|nineties)", raw)
@@ -679,7 +663,7 @@ def _dateparser_fallback(raw: str, anchor: date) -> Resolved:
     return _year(day.year)
 
 
-_REPORTED = re.compile(r"\b(said|says|told|announced|reported|added|stated|predicted)\b", re.I)
+_REPORTED = re.compile(r"\b(" + "|".join(sorted(REPORTED_BEFORE_TIME)) + r")\b", re.I)
 # A meeting one is invited or summoned to, or an event put off, lies ahead: "invited both sides to talks
 # on Thursday", "postponed the vote to Monday".
 _ARRANGED = re.compile(r"\b(invit|summon|postpon|reschedul|adjourn)\w*\b[^.;:]*\b(to|until|till)\b", re.I)
@@ -694,14 +678,14 @@ def is_future_context(sentence: str, position: int | None = None) -> bool:
     is about Friday past, "planned to leave on Thursday" about Thursday to come.
     """
     if position is None:
-        return bool(FUTURE_TENSE.search(sentence))
+        return bool(FUTURETENSE.search(sentence))
     before = sentence[max(0, position - 90):position]
     if _SOON.search(before):
         return True
     reported = list(_REPORTED.finditer(before))
     if reported:
         before = before[reported[-1].end():]
-    return bool(FUTURE_TENSE.search(before) or re.search(r"\b(plans?|planned|planning) to\b", before, re.I)
+    return bool(FUTURETENSE.search(before) or re.search(r"\b(plans?|planned|planning) to\b", before, re.I)
                 or _ARRANGED.search(before))
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 
-from storylens.clean.boilerplate import classify_line, remove_boilerplate, word_count
+from storylens.clean.boilerplate import classify_line, remove_boilerplate
 from storylens.clean.debris import translation_debris
 from storylens.clean.language import identify_language
 from storylens.clean.normalize import normalize_text
@@ -23,6 +23,7 @@ from storylens.clean.syndication import (
     assign_syndication,
 )
 from storylens.errors import InputFailure
+from storylens.lexicon.words import word_count
 from storylens.records import Article, Document, Removed
 
 __all__ = [

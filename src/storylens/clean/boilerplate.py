@@ -26,11 +26,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from storylens.lexicon.agencies import ANY_AGENCY, PHOTO_AGENCIES
+from storylens.lexicon.quotes import DOUBLE_MARKS, GUILLEMETS
+from storylens.lexicon.words import WORD, word_count
 from storylens.records import Removed
 
 _I = re.IGNORECASE
 _EDGE_CHARS = "-–—*•·|[](){}<> \t"
-_QUOTES = '"“”«»„'
+_QUOTES = DOUBLE_MARKS + GUILLEMETS
 _MONTHS = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
@@ -43,12 +46,8 @@ _DATE = (
     + r"\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|\d{1,4}[./-]\d{1,2}[./-]\d{1,4}"
 )
 _TIME = r"\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*[a-z]{2,4})?"
-_AGENCY = (
-    r"(?:reuters|thomson\s+reuters|associated\s+press|the\s+associated\s+press|ap|afp|"
-    r"agence\s+france[- ]presse|dpa|efe|ansa|xinhua|anadolu(?:\s+agency)?|tass|upi|"
-    r"press\s+trust\s+of\s+india|pti|ians|ani|kyodo|yonhap|bernama|aap|bloomberg|"
-    r"(?:news\s+)?agencies|wires?|wire\s+services)"
-)
+# An agency credit: the agencies (lexicon), and "wire" alone ("Staff and wire").
+_AGENCY = r"(?:" + ANY_AGENCY + r"|wire)"
 
 
 @dataclass(frozen=True)
@@ -188,7 +187,7 @@ RULES: list[Rule] = [
         "photo-credit",
         35,
         r"\((?:[^()]*\b(?:photo|photograph|image|picture|credit|getty|shutterstock|alamy|istock)"
-        r"\b[^()]*|(?:ap|afp|reuters|epa|anadolu|xinhua)\s*/[^()]*)\)\s*$",
+        r"\b[^()]*|(?:" + "|".join(PHOTO_AGENCIES) + r")\s*/[^()]*)\)\s*$",
         search=True,
         prose_ok=True,
     ),
@@ -375,7 +374,6 @@ RELATED_HEADER = re.compile(
     _I,
 )
 _LIST_MARK = re.compile(r"^(?:[-*•·–—]\s|\d{1,3}[.)]\s|\d{1,3}/\d{1,3}\s)")
-_WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*", re.UNICODE)
 _SEPARATORS = re.compile(r"\s*[|•·»›]\s*|\s+>\s+")
 _SENTENCE_END = re.compile(r"[.!?…][\"”’)]?$")
 
@@ -389,10 +387,6 @@ def line_core(line: str) -> str:
     if line.rstrip().endswith(")") and core.count("(") > core.count(")"):
         core += ")"
     return core
-
-
-def word_count(text: str) -> int:
-    return len(_WORD.findall(text))
 
 
 def is_prose(line: str) -> bool:
@@ -422,7 +416,7 @@ def classify_line(line: str) -> str | None:
 
 
 def _tokens(core: str) -> list[str]:
-    return [w.lower() for w in _WORD.findall(core)]
+    return [w.lower() for w in WORD.findall(core)]
 
 
 def _by_features(line: str, core: str, words: int) -> str | None:

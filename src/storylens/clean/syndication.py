@@ -28,7 +28,10 @@ from functools import lru_cache
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
-from storylens.clean.boilerplate import is_prose, word_count
+from storylens.clean.boilerplate import is_prose
+from storylens.lexicon.agencies import AGENCY_GROUPS, ANY_AGENCY, GENERIC
+from storylens.lexicon.datelines import AGENCY_DATELINE, CREDIT_DATELINE
+from storylens.lexicon.words import word_count
 from storylens.records import Article
 
 SHINGLE_WORDS = 5
@@ -38,55 +41,24 @@ SYNDICATION_CONTAINMENT = 0.5  # share of the shorter article found in the longe
 MIN_SHARED_SHINGLES = 15  # a shared quote or two is not a shared article
 NEAR_DUPLICATE_JACCARD = 0.8
 
-_AGENCIES: dict[str, str] = {
-    "reuters": r"(?:thomson\s+)?reuters",
-    "ap": r"(?:the\s+)?associated\s+press|(?-i:AP)",
-    "afp": r"afp|agence\s+france[- ]presse",
-    "dpa": r"(?-i:dpa|DPA)",
-    "efe": r"(?-i:EFE)",
-    "ansa": r"(?-i:ANSA)",
-    "xinhua": r"xinhua(?:\s+news\s+agency)?",
-    "anadolu": r"anadolu(?:\s+agency)?",
-    "tass": r"(?-i:TASS)",
-    "upi": r"(?-i:UPI)|united\s+press\s+international",
-    "pti": r"press\s+trust\s+of\s+india|(?-i:PTI)",
-    "ians": r"(?-i:IANS)",
-    "ani": r"(?-i:ANI)",
-    "kyodo": r"kyodo(?:\s+news)?",
-    "yonhap": r"yonhap(?:\s+news\s+agency)?",
-    "bernama": r"bernama",
-    "aap": r"australian\s+associated\s+press|(?-i:AAP)",
-    "bloomberg": r"bloomberg(?:\s+news)?",
-    "agencies": r"(?:news\s+)?agencies|wires|wire\s+services",
-}
-_GENERIC = "agencies"
-_AGENCY_ALT = "|".join(f"(?P<{slug}>{pattern})" for slug, pattern in _AGENCIES.items())
-_ANY_AGENCY = "|".join(f"(?:{pattern})" for pattern in _AGENCIES.values())
 _I = re.IGNORECASE
 
-# "KABUL, Aug 10 (Reuters) -", "WASHINGTON (AP) —", "(AFP) -" at the start of the text.
-_DATELINE = re.compile(r"^[^()\n]{0,80}?\(\s*(?:" + _AGENCY_ALT + r")\s*\)\s*[-—–:]", _I)
 # A whole line that only credits agencies: "— Reuters", "With news agencies",
 # "Source: AFP", "By ASSOCIATED PRESS", "Copyright 2021 The Associated Press. All rights reserved."
 _CREDIT_LINE = re.compile(
     r"^(?:(?:with|from|source|sources|credit|credits|by|via|copyright|©|\(c\))\s*:?\s*"
     r"(?:\d{4}\s*)?)*(?:the\s+)?(?:"
-    + _ANY_AGENCY
+    + ANY_AGENCY
     + r")(?:\s*(?:,|and|&|/)\s*(?:the\s+)?(?:"
-    + _ANY_AGENCY
+    + ANY_AGENCY
     + r"))*\s*[.,]?\s*(?:(?:staff|all\s+rights\s+reserved)\.?)?\s*$",
     _I,
 )
-_AGENCY_IN_LINE = re.compile(r"\b(?:" + _AGENCY_ALT + r")\b", _I)
+_AGENCY_IN_LINE = re.compile(r"\b(?:" + AGENCY_GROUPS + r")\b", _I)
 _STORY_BY = re.compile(
     r"^this\s+(?:story|article|report)\s+(?:was|has\s+been)\s+(?:reported|written|produced|"
-    r"provided|published)\s+by\s+(?:the\s+)?(?:" + _AGENCY_ALT + r")",
+    r"provided|published)\s+by\s+(?:the\s+)?(?:" + AGENCY_GROUPS + r")",
     _I,
-)
-# Any credit in a CAPS dateline is a wire credit: "BUCHAREST, March 10 (Meridian Press) -".
-_DATELINE_ANY = re.compile(
-    r"^[A-Z][A-Z .'’-]{1,40}(?:,\s*[^()\n]{0,40}?)?\s*\(\s*(?P<name>[A-Z][\w&.'’-]*"
-    r"(?:\s+[A-Z][\w&.'’-]*){0,3})\s*\)\s*[-—–:]"
 )
 # A closing line naming a wire service: "— Meridian Press", "- Baltic News Agency".
 _CLOSING_WIRE = re.compile(
@@ -115,10 +87,10 @@ def agency_credits(article: Article) -> set[str]:
     credits: set[str] = set()
     paragraphs = article.text.split("\n\n")
     for paragraph in paragraphs[:3]:  # the dateline may follow a headline or a byline
-        match = _DATELINE.match(paragraph)
+        match = AGENCY_DATELINE.match(paragraph)
         if match:
             credits.update(slug for slug, value in match.groupdict().items() if value)
-        elif generic := _DATELINE_ANY.match(paragraph):
+        elif generic := CREDIT_DATELINE.match(paragraph):
             credits.add(_slug(generic.group("name")))
     lines = [p for p in paragraphs if len(p) <= 120]
     lines += [
@@ -262,7 +234,7 @@ def text_links(articles: Sequence[Article]) -> tuple[list[tuple[int, int]], list
 
 def _group_name(members: list[Article], credits: list[set[str]]) -> str | None:
     counts = Counter(slug for slugs in credits for slug in slugs)
-    specific = {slug: n for slug, n in counts.items() if slug != _GENERIC}
+    specific = {slug: n for slug, n in counts.items() if slug != GENERIC}
     pool = specific or dict(counts)
     if pool:
         best = min(pool, key=lambda slug: (-pool[slug], slug))

@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from storylens.ingest.metadata import normalize_meta
+from storylens.lexicon.datelines import LEDE_DATELINE
 
 _FRONT_MATTER = re.compile(r"\A(?:---|\+\+\+)[ \t]*\r?\n(.*?)\r?\n(?:---|\+\+\+|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
 _MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
@@ -19,7 +20,6 @@ _MD_LINK = re.compile(r"\[([^\]]+)\]\((?:[^()]|\([^)]*\))*\)")
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
 _MD_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 _BYLINE = re.compile(r"^(by|von|par|por)\s+[A-Z]", re.I)
-_DATELINE = re.compile(r"^[A-Z][A-Za-z .'-]{1,40}(\([^)]{1,40}\))?\s+[-—–]{1,2}\s")
 _MAX_TITLE_CHARS = 200
 _MAX_TITLE_WORDS = 30
 
@@ -60,7 +60,7 @@ def looks_like_headline(line: str, next_line: str | None, rest: str) -> bool:
         return False  # a wrapped paragraph, not a line of its own
     if line.endswith((".", ",", ";", ":")) and not line.endswith("..."):
         return False  # headlines do not end with a full stop; sentences do
-    if _BYLINE.match(line) or _DATELINE.match(line):
+    if _BYLINE.match(line) or LEDE_DATELINE.match(line):
         return False
     if not (line[0].isupper() or line[0].isdigit() or line[0] in "\"'“‘«¿¡"):
         return False

@@ -8,8 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from storylens.annotate.attributions import QUOTE_CHARS
-from storylens.compare import is_speech_cue
+from storylens.lexicon.quotes import DOUBLE_MARKS, DOUBLE_PRIME, QUOTE_CHARS
 from storylens.records import Article, Citation, EntitySummary, Quote, Report, Story
 
 STATUS_LABELS = {
@@ -108,7 +107,7 @@ def quoted_text(text: str, direct: bool) -> str:
     should be expected' shows the speaker's words with their own marks; wrapping it
     again would show '““When …' or quote the reporter's words as the speaker's."""
     text = text.strip()
-    has_marks = any(mark in text for mark in '"“”″') or text[:1] in QUOTE_CHARS or text[-1:] in QUOTE_CHARS
+    has_marks = any(mark in text for mark in DOUBLE_MARKS + DOUBLE_PRIME) or text[:1] in QUOTE_CHARS or text[-1:] in QUOTE_CHARS
     return f"“{text}”" if direct and not has_marks else text
 
 
@@ -137,8 +136,8 @@ def shown_quotes(quotes: Iterable[Quote]) -> list[Quote]:
     for quote in quotes:
         if any(inside(quote, other) for other in same_speaker(quote)):
             continue
-        if is_speech_cue(quote.cue) or any(
-            inside(other, quote) and is_speech_cue(other.cue) for other in same_speaker(quote)
+        if quote.kind != "other" or any(
+            inside(other, quote) and other.kind != "other" for other in same_speaker(quote)
         ):
             shown.append(quote)
     return shown

@@ -1,0 +1,42 @@
+"""Number words: cardinals, ordinals and scales, and the slices of them each reader uses."""
+
+from __future__ import annotations
+
+CARDINALS: dict[str, int] = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30,
+    "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+}
+ORDINALS: dict[str, int] = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+    "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14,
+    "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19, "twentieth": 20,
+    "hundredth": 100,
+}
+SCALES: dict[str, int] = {
+    "hundred": 100, "hundreds": 100, "thousand": 1_000, "thousands": 1_000, "million": 1_000_000,
+    "millions": 1_000_000, "billion": 1_000_000_000, "billions": 1_000_000_000,
+    "trillion": 1_000_000_000_000, "bn": 1_000_000_000, "m": 1_000_000, "k": 1_000,
+}
+ARTICLES_AS_ONE: dict[str, int] = {"a": 1, "an": 1}  # "a day ago", "an hour later"
+ONES = {word: value for word, value in CARDINALS.items() if 1 <= value <= 9}
+TEENS = {word: value for word, value in CARDINALS.items() if 10 <= value <= 20}  # "nineteen ten"
+TENS = {word: value for word, value in CARDINALS.items() if value >= 20 and value % 10 == 0}
+
+# A quantity's value (annotate.quantities): every cardinal, "a"/"an" as one, and the
+# vague collective amounts ("dozens" of 24, "half").
+QUANTITY_UNITS: dict[str, float] = CARDINALS | ARTICLES_AS_ONE | {"dozen": 12, "dozens": 24, "half": 0.5}
+
+# "N days ago" (annotate.times): the counts the time resolver was measured with; a count
+# outside them ("sixteen days ago") stays a vague past or future reference.
+RELATIVE_TIME_COUNTS: dict[str, int] = ARTICLES_AS_ONE | {
+    word: value for word, value in CARDINALS.items() if 1 <= value <= 12 or value in (15, 20, 30)}
+
+# Numbers in a claim the annotator found none in (align's fallback): cardinals up to fifty,
+# "hundred", "dozen" and the first ten ordinals.
+CLAIM_NUMBER_WORDS: dict[str, int] = (
+    {word: value for word, value in CARDINALS.items() if 1 <= value <= 20 or value in (30, 40, 50)}
+    | {"hundred": SCALES["hundred"], "dozen": 12}
+    | {word: value for word, value in ORDINALS.items() if value <= 10}
+)

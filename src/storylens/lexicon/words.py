@@ -1,0 +1,79 @@
+"""Words: the tokenisers, stop words and word counts the stages share.
+
+Each tokeniser below feeds a fitted model or a measured threshold (story grouping's
+TF-IDF, claim alignment's lexical score, the digest ranker, boilerplate's line lengths),
+so they stay distinct; they live here so that a stage names the one it uses instead of
+writing its own.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from storylens.lexicon.cues import CLAIM_CUE_WORDS
+
+WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")  # "don't", "U.S.", "al-Qaeda" are one word each
+ALNUM_RUN = re.compile(r"\w+")
+INDEX_TOKEN = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token: two or more word characters
+STEM_TOKEN = re.compile(r"[a-z0-9][a-z0-9\-]*")
+
+
+def word_count(text: str) -> int:
+    """Words as a reader counts them (a line's length for boilerplate rules)."""
+    return len(WORD.findall(text))
+
+
+def token_count(text: str) -> int:
+    """Runs of word characters ("don't" is two): the unit of the digest's sentence-length
+    limits and its ranker's features."""
+    return len(ALNUM_RUN.findall(text))
+
+
+@lru_cache(maxsize=1)
+def stop_words() -> frozenset[str]:
+    """English stop words (scikit-learn's list)."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS)
+
+
+@lru_cache(maxsize=1)
+def claim_stop_words() -> frozenset[str]:
+    """Stop words for comparing claims: also the cue words ("said", "denied": two claims do not
+    state the same thing because both were said), honorifics and the commonest modals."""
+    return stop_words() | CLAIM_CUE_WORDS | {"mr", "mrs", "ms", "also", "would", "could"}
+
+
+def index_terms(text: str) -> list[str]:
+    """Lowercase tokens of two or more word characters, stop words out (story grouping's TF-IDF)."""
+    stop = stop_words()
+    return [w for w in INDEX_TOKEN.findall(text.lower()) if w not in stop]
+
+
+def content_words(text: str) -> list[str]:
+    """Lowercase words that are not stop words, digits or single letters (the digest's
+    sentence likeness)."""
+    stop = stop_words()
+    return [w for w in ALNUM_RUN.findall(text.lower()) if w not in stop and not w.isdigit() and len(w) > 1]
+
+
+_SUFFIXES = ("ations", "ation", "ings", "ing", "edly", "ed", "ers", "er", "ies", "es", "als", "al", "s", "ly")
+
+
+@lru_cache(maxsize=100_000)
+def stem(word: str) -> str:
+    """A light suffix stripper: "defending"/"defend", "killed"/"killing" meet."""
+    if len(word) <= 4 or word.endswith("ss"):
+        return word
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            root = word[: -len(suffix)]
+            return root + "y" if suffix == "ies" else root
+    return word
+
+
+def claim_stems(text: str) -> list[str]:
+    """Content-word stems of a claim, for lexical similarity (claim alignment's TF-IDF)."""
+    stop = claim_stop_words()
+    return [stem(w) for w in STEM_TOKEN.findall(text.lower().replace("’", "'")) if w not in stop and len(w) > 1]
