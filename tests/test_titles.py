@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from storylens.group import one_story
 from storylens.records import Article
 from storylens.titles import TITLE_CHARS, shorten, story_title, title_from_text
 
@@ -22,6 +23,7 @@ def test_the_first_article_with_a_headline_names_the_story() -> None:
     untitled = article(LONG_LEAD, ident="a")
     titled = article("The ferry ran aground on Tuesday, officials said.", "Ferry runs aground", "b")
     assert story_title([untitled, titled]) == "Ferry runs aground"
+    assert one_story([untitled, titled]).title == "Ferry runs aground"
 
 
 def test_without_a_headline_the_lead_gives_a_clause_not_a_cut_sentence() -> None:
