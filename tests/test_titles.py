@@ -74,5 +74,12 @@ def test_a_short_lead_is_kept_whole_without_its_full_stop() -> None:
     )
 
 
+def test_a_furniture_headline_is_passed_over() -> None:
+    stamped = article("The council approved a new ferry timetable on Monday.", "3 years ago", "a")
+    titled = article("Ferries will run every twenty minutes from May.", "New ferry timetable", "b")
+    assert story_title([stamped, titled]) == "New ferry timetable"
+    assert story_title([stamped]) == "The council approved a new ferry timetable on Monday"
+
+
 def test_no_prose_at_all_falls_back() -> None:
     assert story_title([article("___\n\nAdvertisement")]) == "Story"

@@ -59,12 +59,13 @@ _PAIRS = (("(", ")"), ("“", "”"), ("‘", "’"), ("[", "]"))
 def story_title(articles: Iterable[Article]) -> str:
     """A title for the story whose articles come in order of preference (most central first).
 
-    The first headline wins; when no article has one, the first lead that yields a phrase.
+    The first headline wins (unless it is furniture a plain text's first line can be: "2 years
+    ago", "WARNING: The video contains ..."); else the first lead that yields a phrase.
     """
     articles = list(articles)
     for article in articles:
         headline = " ".join((article.title or "").split())
-        if headline:
+        if headline and not is_furniture(headline):  # a text's first line taken for a headline
             return headline
     for article in articles:
         title = title_from_text(article.text)
