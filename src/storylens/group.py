@@ -47,6 +47,7 @@ from scipy import sparse
 
 from storylens.lexicon.words import index_terms, stop_words
 from storylens.records import Annotation, Article, GroupingReason, StoryGroup
+from storylens.titles import story_title
 
 # --------------------------------------------------------------------------- calibration
 # Fitted by `bench/grouping.py --calibrate` on ECB+ topics with odd numbers,
@@ -110,7 +111,7 @@ def one_story(articles: Sequence[Article]) -> StoryGroup:
     ids = tuple(a.id for a in ordered)
     return StoryGroup(
         id=story_id(ids),
-        title=title_of(ordered[0]) if ordered else "Story",
+        title=story_title(ordered),
         article_ids=ids,
         reasons=tuple(GroupingReason(article_id=i, score=1.0) for i in ids),
     )
@@ -805,7 +806,8 @@ def _story(
         )
     return StoryGroup(
         id=story_id(ids),
-        title=title_of(profiles.articles[medoid]),
+        # the medoid's headline, else the earliest article's with one, else a lead's clause
+        title=story_title(profiles.articles[r] for r in sorted(rows, key=lambda r: r != medoid)),
         article_ids=ids,
         reasons=tuple(reasons),
     )
@@ -844,9 +846,5 @@ def _shared_terms(profiles: Profiles, r: int, centroid: Counter) -> tuple[str, .
 
 
 def title_of(article: Article) -> str:
-    """A story's title: the article's own, else its first sentence (shortened)."""
-    if article.title and article.title.strip():
-        return article.title.strip()
-    first = next((line.strip() for line in article.text.splitlines() if line.strip()), "")
-    first = re.split(r"(?<=[.!?])\s", first)[0]
-    return first if len(first) <= 120 else first[:117].rsplit(" ", 1)[0] + "…"
+    """A story's title from one article (its headline, else a clause of its lead)."""
+    return story_title([article])

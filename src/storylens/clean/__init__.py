@@ -6,6 +6,7 @@ syndication. Owned by the cleaning work (issue 2). Contract:
                                                       duplicate_of)
     article_id(outlet, text) -> str         (content hash)
     translation_debris(text) -> spans       (machine-translation orphans, flagged only)
+    is_furniture(sentence) -> reason | None (captions, credits, prompts inside a paragraph)
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Callable
 
 from storylens.clean.boilerplate import classify_line, remove_boilerplate
 from storylens.clean.debris import translation_debris
+from storylens.clean.furniture import is_furniture, leading_dateline
 from storylens.clean.language import identify_language
 from storylens.clean.normalize import normalize_text
 from storylens.clean.syndication import (
@@ -36,6 +38,8 @@ __all__ = [
     "clean_document",
     "clean_text",
     "identify_language",
+    "is_furniture",
+    "leading_dateline",
     "translation_debris",
 ]
 

@@ -110,13 +110,14 @@ RULES: list[Rule] = [
         "comment-form",
         40,
         r"comment\s+count\s+on\s+this",
+        r".*\blet\s+us\s+know\s+in\s+(?:the\s+)?comments",
         r"(?:the\s+)?(?:opinions|views)\s+expressed\s+in\s+(?:the\s+)?(?:reader\s+)?comments",
         prose_ok=True,
     ),
     *_rules(
         "share-prompt",
         15,
-        r"share\s+(?:this|on|via|the|it|with|article|story|post|page)\b",
+        r"(?:read\s+or\s+)?share\s+(?:this|on|via|the|it|with|article|story|post|page)\b",
         r"share\s*:?\s*$",
         r"(?:like|love)\s+(?:this|it)\b.{0,30}\bshare\b",
         r"click\s+to\s+(?:share|email|print|tweet)",
@@ -127,8 +128,19 @@ RULES: list[Rule] = [
     *_rules(
         "share-prompt",
         25,
-        r"follow\s+(?:us|me|him|her|them|@?[\w.'’]+(?:\s+[\w.'’@()]+){0,6})\s+on\s+"
-        r"(?:twitter|facebook|instagram|x|linkedin|youtube|tiktok|threads|telegram|bluesky)",
+        # "Stay up to date, follow X on Twitter": a short lead-in before the comma is allowed
+        r"(?:[\w '’]{1,30},\s*)?follow\s+(?:us|me|him|her|them|@?[\w.'’]+(?:\s+[\w.'’@()]+){0,6})"
+        r"\s+on\s+(?:twitter|facebook|instagram|x|linkedin|youtube|tiktok|threads|telegram|bluesky)",
+        prose_ok=True,
+    ),
+    *_rules(
+        "share-prompt",
+        30,
+        # the outlet addressing its readers about its own accounts, anywhere in the line
+        r"\b(?:follow|like|find|join|friend)\s+us\s+(?:on|at)\s+(?:twitter|facebook|instagram|"
+        r"linkedin|youtube|tiktok|threads|telegram|bluesky)\b",
+        r"\bbecome\s+a\s+fan\s+of\b.*\bon\s+facebook\b",
+        search=True,
         prose_ok=True,
     ),
     *_rules(
@@ -142,6 +154,11 @@ RULES: list[Rule] = [
         r"keep\s+an\s+eye\s+on\s+your\s+inbox",
         r"(?:click|tap)\s+here\s+to\s+subscribe",
         r"already\s+a\s+subscriber",
+        r".*\bby\s+signing\s+up\b",
+        r"breaking\s+news\s+(?:e-?mails?|alerts)\b",
+        r".*\b(?:you\s+(?:can|may)\s+)?unsubscribe\s+at\s+any\s+time",
+        r".*\bdelivered\s+(?:straight\s+)?(?:to\s+your\s+inbox|(?:every|each)\s+(?:weekday|day|"
+        r"morning|evening|week)|weekday\s+mornings|daily)\b",
         prose_ok=True,
     ),
     *_rules(
@@ -149,6 +166,12 @@ RULES: list[Rule] = [
         6,
         r".*\bnewsletters?\s*[!.]?$",
         r"subscribe(?:\s+(?:now|today|here))?\s*[!.]?$",
+    ),
+    *_rules(
+        "newsletter",
+        25,
+        # a pitch ending in its button: "... never miss our top stories Free Sign Up"
+        r".*\b(?:free\s+)?sign\s*up(?:\s+(?:now|today|here))?\s*[!.]?$",
     ),
     *_rules(
         "read-more",
@@ -160,6 +183,18 @@ RULES: list[Rule] = [
         r"reading)?\s*:",
         r"(?:more\s+on\s+this(?:\s+story)?|must\s+read|recommended(?:\s+for\s+you)?)\s*:",
         r"(?:click|tap)\s+here\s+(?:to|for)\s+(?:read|see|more|the\s+full|watch)",
+        r".*\bread\s+more\s*[:.…]*$",
+        r"explore\s+further\s*:",
+        r"original\s+(?:article|story|post)\s+(?:on|at|from)\s+\S",
+        # an upper-case label before a link title: "MORE 5 Photos That ...", "PHOTOS: Red Carpet"
+        r"(?-i:MORE|RELATED|READ\s+MORE|SEE\s+ALSO|WATCH|PHOTOS|VIDEO)\s*:?\s+\S",
+    ),
+    *_rules(
+        "read-more",
+        60,
+        r"more\s+information\s*:\s*\S",
+        r"editor'?s\s+picks?\b",
+        prose_ok=True,
     ),
     *_rules(
         "read-more",
@@ -171,7 +206,8 @@ RULES: list[Rule] = [
         r"trending(?:\s+now)?|top\s+stories|latest\s+(?:news|stories|videos)|editor'?s\s+picks|"
         r"further\s+reading|in\s+other\s+news|more\s+stories|more\s+from\s+[\w .]+|"
         r"popular\s+(?:on|in)\s+[\w .]+|other\s+[\w ]+\s+columns|featured(?:\s+[\w]+){0,2}|"
-        r"recent\s+(?:posts|stories|[\w ]+shows)|links?\s+to\s+this\s+post|create\s+a\s+link)"
+        r"recent\s+(?:posts|stories|[\w ]+shows)|links?\s+to\s+this\s+post|create\s+a\s+link|"
+        r"\d+\s+related)"
         r"\s*[:.…]*\s*$",
     ),
     *_rules(
@@ -179,7 +215,9 @@ RULES: list[Rule] = [
         25,
         r"(?:photo(?:graph)?s?|images?|pictures?|pic|illustration|foto|bild|"
         r"(?:photo|image)\s+credit|file\s+photo|credit)\s*(?:credit)?\s*[:/|©]",
-        r"(?:photo(?:graph)?|image|picture)s?\s+(?:by|courtesy(?:\s+of)?)\s+\S",
+        r"(?:featured\s+)?(?:photo(?:graph)?|image|picture)s?\s+(?:illustration\s+)?"
+        r"(?:by|courtesy(?:\s+of)?)\s+\S",
+
         r"(?:getty\s+images|shutterstock|alamy|istock(?:photo)?|ap\s+photo|afp\s+photo|"
         r"reuters\s*/|epa\s*/)",
     ),
@@ -196,6 +234,10 @@ RULES: list[Rule] = [
         8,
         r"[\w .'’-]+\s*/\s*(?:getty\s+images|afp|reuters|ap|epa|shutterstock|anadolu)"
         r"(?:\s+via\s+getty\s+images)?\s*$",
+        r"[\w .'’-]+\s+via\s+(?:getty\s+images|ap|afp|reuters)\s*\.?$",
+        # "Jane Doe/The Daily Paper", "(credit) Jane Doe / Agency": a name, a slash, an outlet
+        r"(?:credit\s*:?\s*)?(?-i:[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){1,3})\s*/\s*"
+        r"(?:the\s+)?(?-i:[A-Z][\w.'’&-]*(?:\s+[\w.'’&-]+){0,4})(?:,\s*(?:via\s+)?[\w ]+){0,2}\s*\.?$",
     ),
     *_rules(
         "copyright", 40, r"(?:copyright\b|©|\(c\)\s*\d{4}|all\s+rights\s+reserved)", prose_ok=True
@@ -234,7 +276,8 @@ RULES: list[Rule] = [
         "tags",
         40,
         r"(?:tags?|topics?|filed\s+under|categories|category|posted\s+in|keywords|labels?|"
-        r"more\s+about)\s*:",
+        r"more\s+about|(?:this\s+(?:article|story|post)\s+(?:is\s+)?)?tagged(?:\s+(?:under|with|as|in))?)"
+        r"\s*:",
     ),
     *_rules(
         "timestamp",
@@ -242,7 +285,9 @@ RULES: list[Rule] = [
         r"(?:(?:first\s+|last\s+)?(?:published|updated|posted|modified|date)\s*(?:on|at|:)?\s*)?"
         r"(?:[a-z]+,?\s+)?(?:" + _DATE + r")(?:,?\s*(?:at\s+)?" + _TIME + r")?\s*$",
         r"(?:(?:first\s+|last\s+)?(?:published|updated|posted|modified)\s*(?:on|at|:)?\s*)"
-        r"(?:" + _TIME + r")\s*$",
+        r"(?:" + _TIME + r")(?:\s*(?:on\s+)?(?:[a-z]+,?\s+)?(?:" + _DATE + r"))?\s*$",
+        r"(?:about\s+|over\s+)?(?:an?|\d+)\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|"
+        r"months?|years?)\s+ago\s*$",
         # a short label in any language, then a numeric date: "기사입력 : 2018-08-25 15:24"
         r"[^\d\s:]+(?:\s+[^\d\s:]+){0,2}\s*:\s*[\[(]?\s*\d{1,4}[./-]\d{1,2}[./-]\d{1,4}"
         r"(?:,?\s*" + _TIME + r")?\s*[\])]?\s*$",
@@ -268,6 +313,24 @@ RULES: list[Rule] = [
     ),
     *_rules(
         "credit-line",
+        45,
+        r"[\w .,'’&-]{3,300}\s+contributed\s+(?:reporting|to\s+this\s+(?:report|story|article))",
+        # "With Jane Doe, John Roe and Ann Poe": the co-reporters of a story (three or more,
+        # so a two-part headline "With X Centre Stage, Y Is Next" stays)
+        r"with\s+(?-i:[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){1,3})(?:\s*(?:,|and|&|,\s*and)\s*"
+        r"(?-i:[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){1,3})){2,}\s*\.?$",
+        prose_ok=True,
+    ),
+    *_rules(
+        "credit-line",
+        10,
+        # a wire sign-off: "Doe reported from Washington."
+        r"(?-i:[A-Z][\w.'’-]*(?:\s+(?:and\s+)?[A-Z][\w.'’-]*){0,3})\s+reported\s+from\s+"
+        r"(?-i:[A-Z][\w.'’-]*)(?:[\s,]+(?-i:[A-Z][\w.'’-]*)){0,3}\s*\.?$",
+        prose_ok=True,
+    ),
+    *_rules(
+        "credit-line",
         8,
         r"(?:source|sources|credit|credits)\s*:\s*[\w .&,'’-]{2,60}$",
         r"(?:with|from)\s+" + _AGENCY + r"(?:\s*(?:,|and|&)\s*" + _AGENCY + r")*\s*\.?$",
@@ -276,7 +339,8 @@ RULES: list[Rule] = [
     *_rules(
         "byline",
         8,
-        r"(?:by|written\s+by|posted\s+by|reported\s+by|words\s+by|author\s*:)\s+"
+        r"(?:/\s*)?(?:(?:last\s+)?updated\s+)?(?:by|written\s+by|posted\s+by|reported\s+by|"
+        r"words\s+by|author\s*:)\s+"
         r"(?-i:[A-Z][\w.'’-]*)(?:\s+(?-i:[A-Z][\w.'’-]*)){0,3}"
         r"(?:\s*(?:,|and|&)\s*(?-i:[A-Z][\w.'’-]*)(?:\s+(?-i:[A-Z][\w.'’-]*)){0,3})?\s*$",
     ),
@@ -291,8 +355,8 @@ RULES: list[Rule] = [
         "advertisement",
         6,
         r"(?:advertisement|advertising|sponsored(?:\s+content)?|ad|ads|paid\s+content|"
-        r"partner\s+content|story\s+continues\s+below(?:\s+advertisement)?|"
-        r"article\s+continues\s+below(?:\s+advertisement)?|scroll\s+to\s+continue"
+        r"partner\s+content|(?:story|article)\s+continue[sd]\s+below(?:\s+advertisement)?|"
+        r"scroll\s+to\s+continue"
         r"(?:\s+with\s+content)?|continue\s+reading(?:\s+the\s+main\s+story|\s+below)?)\s*:?$",
     ),
     *_rules(
@@ -302,11 +366,29 @@ RULES: list[Rule] = [
         r"(?:unfortunately,?\s+)?this\s+video\s+is\s+not\s+available",
         r"next\s+video\s+starts",
         r"your\s+browser\s+does\s+not\s+support",
-        r"(?:please\s+)?enable\s+javascript",
+        r"(?:please\s+)?(?:enable|turn\s+on)\s+javascript",
+        r"\b(?:media|video|this\s+(?:content|page))\s+requires\s+javascript",
+        r"warning\s*:.*\b(?:video|footage|images?|content)\b.*\b(?:graphic|disturbing|offensive)",
         r"this\s+(?:feature|content)\s+is\s+(?:temporarily\s+)?unavailable",
         r"now\s+(?:watching|playing)\s*$",
         r"(?:please\s+)?wait\s*\.{0,3}$",
         r"(?:video|audio)\s+player\b",
+        prose_ok=True,
+    ),
+    *_rules(
+        "media-player",
+        90,
+        # a player's controls flattened into text: "Skip in Skip x Embed x Share ...",
+        # "Embed ... autoplay autoplay Copy this code"
+        r"\bembed\b.{0,80}\b(?:autoplay|copy\s+this\s+code)\b",
+        r"skip\s+in\s+skip\b",
+        search=True,
+        prose_ok=True,
+    ),
+    *_rules(
+        "photo-credit",
+        60,
+        r"(?:image|photo)\s+(?:caption|copyright)\b",
         prose_ok=True,
     ),
     *_rules(
@@ -320,8 +402,27 @@ RULES: list[Rule] = [
     *_rules(
         "author-contact",
         40,
-        r"[\w.+-]+@[\w-]+\.[\w.]+|\b(?:may|can)\s+be\s+reached\s+at\b|\bhave\s+a\s+(?:news\s+)?tip\?",
+        r"[\w.+-]+@[\w-]+\.[\w.]+|\b(?:may|can)\s+be\s+reached\s+at\b|\bhave\s+a\s+(?:news\s+)?tip\?|"
+        r"\b(?:call|reach|contact|text)\b.{0,60}\bat\s+\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b",
         search=True,
+        prose_ok=True,
+    ),
+    *_rules(
+        "disclaimer",
+        40,
+        r"\bthe\s+(?:views|opinions)\s+expressed\b.*\b(?:their|his|her|the\s+author'?s?)\s+own\b",
+        search=True,
+        prose_ok=True,
+    ),
+    *_rules(
+        "update-note",
+        20,
+        r"stay\s+(?:with|tuned\s+to)\s+[\w .'’-]{1,40}\s+for\s+(?:the\s+latest|updates|more)\b",
+        r"(?:updates|more\s+details|more\s+information)\s+will\s+be\s+(?:provided|posted|added)\s+"
+        r"(?:as|when)\b",
+        r"(?:check\s+back|stay\s+tuned)\s+(?:later\s+)?for\s+(?:updates|more)\b",
+        r"this\s+(?:is\s+a\s+)?(?:story|article|report)\s+(?:is\s+)?(?:developing|will\s+be\s+updated)",
+        r"this\s+is\s+a\s+(?:breaking|developing)\s+(?:news\s+)?story",
         prose_ok=True,
     ),
     *_rules(
@@ -329,6 +430,9 @@ RULES: list[Rule] = [
         25,
         r"\b(?:click|tap)(?:ing)?\s+here\b",
         r"\b(?:download|get)\s+(?:the|our)\s+(?:free\s+)?[\w ]{0,30}\bapp\b",
+        r"\bsend\s+us\s+your\s+(?:photos|pictures|images|videos?|tips|stories)\b",
+        r"\bvisit\s+\S+\.(?:com|org|net|gov|edu)\S*\s+(?:for|to\s+(?:learn|find|read|see))\s+"
+        r"(?:more|further)\b",
         search=True,
         prose_ok=True,
     ),
@@ -351,7 +455,7 @@ UI_WORDS = frozenset(
     "register subscribe share print email more fullscreen thumbnails toggle navigation open "
     "loading advertisement sponsored videos play pause mute unmute replay chapters captions "
     "settings cancel submit send reply edit delete report view show hide sections "
-    "section tweet pin selected off default subtitles descriptions".split()
+    "section tweet pin selected off default subtitles descriptions follow".split()
 )
 _FILLER = frozenset("of to the a an all in up on and & for".split())
 

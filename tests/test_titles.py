@@ -1,0 +1,85 @@
+"""Story titles: a headline when an article has one, else a phrase that stands on its own."""
+
+from __future__ import annotations
+
+import pytest
+
+from storylens.group import one_story
+from storylens.records import Article
+from storylens.titles import TITLE_CHARS, shorten, story_title, title_from_text
+
+
+def article(text: str, title: str | None = None, ident: str = "a") -> Article:
+    return Article(id=ident, source=f"{ident}.txt", outlet=f"outlet-{ident}", text=text, title=title)
+
+
+LONG_LEAD = (
+    "PORT HALDEN (Meridian Wire) — A ferry carrying 240 passengers ran aground off the north "
+    "pier on Tuesday, stranding commuters for six hours in heavy fog before tugs pulled it free."
+)
+
+
+def test_the_first_article_with_a_headline_names_the_story() -> None:
+    untitled = article(LONG_LEAD, ident="a")
+    titled = article("The ferry ran aground on Tuesday, officials said.", "Ferry runs aground", "b")
+    assert story_title([untitled, titled]) == "Ferry runs aground"
+    assert one_story([untitled, titled]).title == "Ferry runs aground"
+
+
+def test_without_a_headline_the_lead_gives_a_clause_not_a_cut_sentence() -> None:
+    title = story_title([article(LONG_LEAD)])
+    assert title == "A ferry carrying 240 passengers ran aground off the north pier on Tuesday"
+    assert "…" not in title and "PORT HALDEN" not in title
+
+
+def test_furniture_before_the_lead_is_skipped() -> None:
+    text = (
+        "Photo: Mira Solberg/Harbour Ledger\n\nSkip to main content\n\n"
+        "The council approved a new ferry timetable on Monday."
+    )
+    assert title_from_text(text) == "The council approved a new ferry timetable on Monday"
+
+
+def test_an_aside_and_a_fronted_clause_are_left_out() -> None:
+    sentence = (
+        "When the fog lifted on Tuesday morning, Lena Moor, who has led the harbour council "
+        "since 2019, said the ferry company would pay for every stranded commuter's taxi home."
+    )
+    assert shorten(sentence) == (
+        "Lena Moor said the ferry company would pay for every stranded commuter's taxi home"
+    )
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The harbour council voted unanimously on Monday night to spend an extra twelve million on "
+        "flood defences for the lower town and the old pier district",
+        "Commuters who had waited in the terminal for more than six hours in the fog were given "
+        "vouchers and blankets by volunteers from the harbour church",
+    ],
+)
+def test_a_word_cut_never_splits_a_word_or_ends_on_a_function_word(sentence: str) -> None:
+    title = shorten(sentence)
+    assert len(title) <= TITLE_CHARS
+    assert sentence.startswith(title)
+    assert sentence[len(title)] == " "  # cut between words
+    assert title.split()[-1].lower() not in {"the", "and", "of", "for", "in", "on", "by", "to"}
+    assert not title.endswith(("…", "..."))
+
+
+def test_a_short_lead_is_kept_whole_without_its_full_stop() -> None:
+    assert title_from_text("VELMORA, Ont. — Ten people were hurt in the crash.") == (
+        "Ten people were hurt in the crash"
+    )
+
+
+def test_a_furniture_headline_is_passed_over() -> None:
+    stamped = article("The council approved a new ferry timetable on Monday.", "3 years ago", "a")
+    titled = article("Ferries will run every twenty minutes from May.", "New ferry timetable", "b")
+    assert story_title([stamped, titled]) == "New ferry timetable"
+    assert story_title([stamped]) == "The council approved a new ferry timetable on Monday"
+
+
+def test_no_prose_at_all_falls_back() -> None:
+    assert story_title([article("___\n\nAdvertisement")]) == "Story"
