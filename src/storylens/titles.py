@@ -14,8 +14,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from storylens.annotate.sentences import DATELINE, split_sentences
+from storylens.annotate.sentences import split_sentences
 from storylens.clean import is_furniture
+from storylens.lexicon.datelines import DATELINE
 from storylens.records import Article
 
 TITLE_CHARS = 100  # about a long headline
