@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from storylens.lexicon.cues import REPORTED_BEFORE_TIME
 from storylens.lexicon.numbers import ONES, ORDINALS, RELATIVE_TIME_COUNTS, TEENS, TENS
+from storylens.records import parse_published
 
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
@@ -70,15 +71,8 @@ def parse_anchor(published: str | date | datetime | None) -> date | None:
         return published.date()
     if isinstance(published, date):
         return published
-    text = str(published).strip()
-    try:
-        return date.fromisoformat(text[:10])
-    except ValueError:
-        pass
-    try:
-        return datetime.fromisoformat(text.replace("Z", "+00:00")).date()
-    except ValueError:
-        return None
+    moment = parse_published(str(published).strip())  # the one parse of an ISO string
+    return moment.date() if moment is not None else None
 
 
 def _month_end(year: int, month: int) -> date:
