@@ -246,8 +246,6 @@ class PairScorer:
         trees=None,
         settings: AlignSettings = DEFAULT_SETTINGS,
     ):
-        from sklearn.feature_extraction.text import TfidfVectorizer
-
         self.claims = claims
         self.vectors = vectors
         self.weights = weights
@@ -255,6 +253,19 @@ class PairScorer:
         self.settings = settings
         self.trees = trees  # a models.TreeModel over FEATURES: replaces the logistic sum
         texts = [content_text(c) for c in claims]
+        self._index_claims(claims, texts, places)
+        self._index_sources(claims, articles)
+        self._index_article_likeness(claims, texts, vectors)
+        self._index_events(events)
+        self._centre_article_likeness()
+        self._discount_copies(articles)
+
+    def _index_claims(
+        self, claims: Sequence[Claim], texts: Sequence[str], places: Mapping[str, Place] | None
+    ) -> None:
+        """What each claim holds: words, names (by rarity), numbers, places, days, speaker, quote, counted things."""
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
         try:
             tfidf = TfidfVectorizer(analyzer=claim_stems, sublinear_tf=True).fit_transform(texts)
         except ValueError:  # every text only stop words
@@ -275,7 +286,7 @@ class PairScorer:
         self.places = _incidence([[p.lower() for p in c.places] for c in claims])
         self.place_count = np.asarray(self.places.sum(1)).ravel()
         days = [set().union(*(_date_days(t) for t in c.times)) if c.times else set() for c in claims]
-        self.far = _far_places(claims, places or {}, settings.far_place_km)
+        self.far = _far_places(claims, places or {}, self.settings.far_place_km)
         speakers = [speaker_key(c) for c in claims]
         self.speakers = _incidence([[k] if k else [] for k in speakers])
         self.has_speaker = np.array([k is not None for k in speakers])
@@ -283,6 +294,9 @@ class PairScorer:
         self.counted = _incidence([_counted_stems(c) for c in claims])
         self.days = _incidence(days)
         self.day_count = np.asarray(self.days.sum(1)).ravel()
+
+    def _index_sources(self, claims: Sequence[Claim], articles: Mapping[str, Article]) -> None:
+        """Each claim's article and source (syndicated copies are one source)."""
         self.article_index = {a: i for i, a in enumerate(sorted({c.article_id for c in claims}))}
         self.claim_article = np.array([self.article_index[c.article_id] for c in claims])
         # the source each claim comes from: syndicated copies are one source,
@@ -293,6 +307,11 @@ class PairScorer:
         }
         sources = {u: k for k, u in enumerate(sorted(set(source_of.values())))}
         self.claim_source = np.array([sources[source_of[c.article_id]] for c in claims])
+
+    def _index_article_likeness(self, claims: Sequence[Claim], texts: Sequence[str], vectors: np.ndarray) -> None:
+        """How alike each two whole articles are: mean vectors, words and names."""
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
         doc = np.zeros((len(self.article_index), vectors.shape[1] if len(vectors) else 1), dtype=np.float32)
         np.add.at(doc, self.claim_article, vectors)
         doc /= np.clip(np.linalg.norm(doc, axis=1, keepdims=True), 1e-9, None)
@@ -314,6 +333,9 @@ class PairScorer:
         size = np.asarray(de.sum(1)).ravel()
         union = size[:, None] + size[None, :] - inter
         self.doc_ent = np.where(union > 0, inter / np.clip(union, 1, None), 0.0).astype(np.float32)
+
+    def _index_events(self, events: Mapping[str, object] | None) -> None:
+        """Which article pairs story grouping puts in different events."""
         # articles the grouping model puts in different events (a story mixing
         # two events of one kind): their claims are not one fact
         article_ids = sorted(self.article_index, key=self.article_index.get)
@@ -321,6 +343,9 @@ class PairScorer:
         self.other_event = np.array(
             [[x is not None and y is not None and x != y for y in event_of] for x in event_of], dtype=np.float32
         ).reshape(len(article_ids), len(article_ids))
+
+    def _centre_article_likeness(self) -> None:
+        """Likeness relative to the story's typical article pair."""
         # Article likeness only means something relative to the story: in a
         # two-article story it says nothing, in a story mixing two events of a
         # kind it separates them. Centre each on the story's typical pair.
@@ -331,6 +356,9 @@ class PairScorer:
             matrix = matrix - centre
             np.fill_diagonal(matrix, 0.0)
             setattr(self, name, matrix.astype(np.float32))
+
+    def _discount_copies(self, articles: Mapping[str, Article]) -> None:
+        """Copies of one wire story get no likeness bonus from being copies."""
         # Copies of one wire story are alike because they are copies: their
         # likeness says nothing about whether two of their claims state the same
         # thing, and left in it glues every claim of the pair into one fact.
