@@ -87,13 +87,23 @@ def test_no_stage_imports_a_later_stage(path: Path, module: str):
 
 
 def test_the_graph_test_sees_imports_inside_functions(tmp_path):
-    sample = PACKAGE / "align.py"
-    names = {name for name, _ in _imports(sample, "storylens.align")}
+    sample = PACKAGE / "align" / "scoring.py"
+    names = {name for name, _ in _imports(sample, "storylens.align.scoring")}
     assert "storylens.resources" in names  # imported lazily inside choose_embedder
 
 
+def test_package_modules_take_their_package_stage():
+    assert _stage("storylens.align.clusters") == _stage("storylens.align") == 5
+    assert _stage("storylens.compare.facts") == _stage("storylens.compare") == 6
+    assert _module_name(PACKAGE / "align" / "__init__.py") == "storylens.align"
+    assert _module_name(PACKAGE / "align" / "claims.py") == "storylens.align.claims"
+
+
 def test_compare_is_handed_sub_events_and_does_not_regroup():
-    names = {name for name, _ in _imports(PACKAGE / "compare.py", "storylens.compare")}
+    names = {
+        name for path in sorted((PACKAGE / "compare").glob("*.py"))
+        for name, _ in _imports(path, _module_name(path))
+    }
     assert not any(n == "storylens.group" or n.startswith("storylens.group.") for n in names)
 
 

@@ -184,18 +184,9 @@ def _years(article: Article, annotation: Annotation | None) -> set[str]:
     for removed in article.removed:
         if removed.reason.startswith("timestamp"):
             years |= set(_YEAR.findall(removed.text))
-    if article.published:
-        years |= set(_YEAR.findall(article.published[:4]))
+    if article.published_at is not None:
+        years |= set(_YEAR.findall(f"{article.published_at.year:04d}"))
     return years
-
-
-def _parse_day(value: str | None) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value[:10])
-    except ValueError:
-        return None
 
 
 def _tfidf(docs: Sequence[Sequence[str]]) -> tuple[sparse.csr_matrix, list[str]]:
@@ -302,7 +293,7 @@ def build_profiles(
         years=[_years(a, n) for a, n in zip(ordered, notes, strict=True)],
         dates=[_event_dates(n) for n in notes],
         entities=[_entity_names(n) for n in notes],
-        published=[_parse_day(a.published) for a in ordered],
+        published=[a.published_at.date() if a.published_at else None for a in ordered],
     )
 
 

@@ -12,6 +12,8 @@ Report (synthesise, report).
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, time
+from functools import lru_cache
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -19,6 +21,28 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from storylens.lexicon.cues import CueKind, cue_kind
 
 SCHEMA_ID = "storylens.report/1"
+
+
+@lru_cache(maxsize=65536)
+def parse_published(value: str | None) -> datetime | None:
+    """An ISO 8601 date or datetime string as an aware datetime, or None.
+
+    The one parse of ``published``: the stored string stays as ingested (reports
+    and JSON keep it byte for byte), readers take this. A naive time is UTC, a bare
+    date is midnight UTC; an offset is kept, so ``.date()`` is the day as written
+    (the string's first ten characters). A string whose time part does not parse
+    still gives its leading ISO day, as the old ``published[:10]`` readers did.
+    """
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            moment = datetime.combine(date.fromisoformat(value[:10]), time())
+        except ValueError:
+            return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 class Record(BaseModel):
@@ -97,6 +121,11 @@ class Article(Record):
     removed: tuple[Removed, ...] = ()
     syndication_group: str | None = None
     duplicate_of: str | None = None  # id of an exact/near duplicate seen earlier
+
+    @property
+    def published_at(self) -> datetime | None:
+        """``published`` as an aware datetime (parsed once per value; see parse_published)."""
+        return parse_published(self.published)
 
 
 # --------------------------------------------------------------------------- annotate

@@ -53,7 +53,7 @@ def list_stories(store: Store) -> list[dict]:
     rows = []
     for group in store.stories():
         articles = list(store.articles(list(group.article_ids)))
-        days = sorted(a.published[:10] for a in articles if a.published)
+        days = sorted(a.published_at.date().isoformat() for a in articles if a.published_at)
         span = "" if not days else days[0] if days[0] == days[-1] else f"{days[0]} – {days[-1]}"
         rows.append(
             {
@@ -77,8 +77,8 @@ def explain_story(store: Store, story: str) -> str:
         article = store.article(article_id)
         reason = reasons.get(article_id)
         head = f"{article_id[:12]}  {article.outlet if article else '?'}"
-        if article is not None and article.published:
-            head += f"  {article.published[:10]}"
+        if article is not None and article.published_at:
+            head += f"  {article.published_at.date().isoformat()}"
         if article is not None:
             head += f"  {title_of(article)}"
         lines.append(head)

@@ -255,6 +255,27 @@ def _verb_cue(token, text: str, quotes, sent_of, found: list[Found], learned: bo
     if not learned and lemma in WEAK_CUES and (content_head is None or content_head.dep_ != "ccomp") and not (
             lemma == "speak" and any(c.dep_ == "prep" and c.lower_ == "about" for c in token.children)):
         return None
+    spans = _verb_content(token, lemma, text, quotes, sent_of, content_head, learned, judged)
+    if spans is None:
+        return None
+    content, source, stance_only = spans
+    speaker = _verb_source(token, lemma, text, quotes, sent_of, found, source, stance_only, learned, judged)
+    if speaker is None:
+        return None
+    source, antecedent = speaker
+    trimmed = _trimmed_spans(text, content, source)
+    if trimmed is None:
+        return None
+    content, source = trimmed
+    return Found(source, _cue_extent(token), content, lemma in DENIAL, None,
+                 relative=token.dep_ == "relcl", strong=lemma in SPEECH or lemma in DENIAL,
+                 antecedent=antecedent, rule="learned" if learned else "verb", head=token.i)
+
+
+def _verb_content(token, lemma: str, text: str, quotes, sent_of, content_head, learned: bool, judged: bool):
+    """A cue verb's content span, with a source the content rules already fix ("quoted X as
+    saying that") and whether only a stance complement was found; None when the verb has none
+    or a rule vetoes it (a participle on a noun, a quote-only verb without a quotation)."""
     content: tuple[int, int] | None = None
     if content_head is not None:
         content = _subtree_chars(content_head)
@@ -271,7 +292,6 @@ def _verb_cue(token, text: str, quotes, sent_of, found: list[Found], learned: bo
         # "In his state, Christie said, offenders are sent to treatment": the clause after it
         content = _subtree_chars(token.head, exclude=[token])
     source = None
-    speaker_hint = None
     as_saying = any(c.dep_ == "prep" and c.lower_ == "as" for c in token.children)
     if lemma in ("quote", "cite") and content is None and not as_saying:
         obj = next((c for c in token.children if c.dep_ == "dobj"), None)
@@ -308,6 +328,14 @@ def _verb_cue(token, text: str, quotes, sent_of, found: list[Found], learned: bo
         stance_only = False
     if content is None:
         return None
+    return content, source, stance_only
+
+
+def _verb_source(token, lemma: str, text: str, quotes, sent_of, found: list[Found], source, stance_only: bool,
+                 learned: bool, judged: bool):
+    """A cue verb's source span (its subject, a late subject, the "by" agent, the previous
+    cue's source for "…, adding") and antecedent; None when a rule vetoes the verb (inside a
+    quotation, a stance or cognition verb without a speaker)."""
     subject, subject_of = _subject(token)
     antecedent = None
     passive = False
@@ -359,6 +387,12 @@ def _verb_cue(token, text: str, quotes, sent_of, found: list[Found], learned: bo
         return None
     if lemma in COGNITION and lemma not in SPEECH and source is None and not passive and not learned:
         return None
+    return source, antecedent
+
+
+def _trimmed_spans(text: str, content: tuple[int, int], source: tuple[int, int] | None):
+    """Content and source trimmed, a final full stop dropped and a source inside the content cut
+    out of it; None when no content is left."""
     content = _trim(text, *content)
     if content[1] > content[0] and text[content[1] - 1] == ".":
         content = (content[0], content[1] - 1)
@@ -374,9 +408,7 @@ def _verb_cue(token, text: str, quotes, sent_of, found: list[Found], learned: bo
                 content = _trim(text, source[1], content[1])
             if content[1] <= content[0]:
                 return None
-    return Found(source, _cue_extent(token), content, lemma in DENIAL, speaker_hint,
-                 relative=token.dep_ == "relcl", strong=lemma in SPEECH or lemma in DENIAL,
-                 antecedent=antecedent, rule="learned" if learned else "verb", head=token.i)
+    return content, source
 
 
 RULES_ONLY = "rules"  # find_attributions(doc, cue_model=RULES_ONLY): the lexicon rules without the classifier

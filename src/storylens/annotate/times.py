@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from storylens.lexicon.cues import REPORTED_BEFORE_TIME
 from storylens.lexicon.numbers import ONES, ORDINALS, RELATIVE_TIME_COUNTS, TEENS, TENS
+from storylens.records import parse_published
 
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
@@ -70,15 +72,8 @@ def parse_anchor(published: str | date | datetime | None) -> date | None:
         return published.date()
     if isinstance(published, date):
         return published
-    text = str(published).strip()
-    try:
-        return date.fromisoformat(text[:10])
-    except ValueError:
-        pass
-    try:
-        return datetime.fromisoformat(text.replace("Z", "+00:00")).date()
-    except ValueError:
-        return None
+    moment = parse_published(str(published).strip())  # the one parse of an ISO string
+    return moment.date() if moment is not None else None
 
 
 def _month_end(year: int, month: int) -> date:
@@ -456,127 +451,193 @@ def _quarter(year: int, quarter: int) -> Resolved:
     return Resolved(f"{year}-Q{quarter}", start, _month_end(year, 3 * quarter))
 
 
+# Rules of _relative, tried in order: (pattern over the whole expression, what it means).
+# A rule that matches but cannot resolve (a date that does not exist) returns None and
+# the next rule is tried, as the if-chain these rules replace fell through.
+_RELATIVE_RULES: list[tuple[re.Pattern[str], Callable[..., Resolved | None]]] = []
+
+
+def _rule(pattern: str):
+    """Register the function below as the meaning of ``pattern`` (a whole relative expression)."""
+    def register(resolve: Callable[..., Resolved | None]) -> Callable[..., Resolved | None]:
+        _RELATIVE_RULES.append((re.compile(pattern), resolve))
+        return resolve
+    return register
+
+
 def _relative(raw: str, anchor: date, future: bool, context: str = "") -> Resolved | None:
-    """Expressions that only make sense against the publication day."""
-    m = re.fullmatch(r"(today|tonight|this (morning|afternoon|evening)|(today|this) ?(morning|afternoon|evening|night)?)", raw)
-    if m:
-        part = next((PARTS_OF_DAY[w] for w in raw.split() if w in PARTS_OF_DAY), None)
-        return _day(anchor, part)
-    m = re.fullmatch(r"(yesterday|last night)(?: (morning|afternoon|evening|night))?", raw)
-    if m:
-        part = PARTS_OF_DAY.get(m[2] or ("night" if m[1] == "last night" else ""), None)
-        return _day(anchor - timedelta(days=1), part)
-    m = re.fullmatch(r"tomorrow(?: (morning|afternoon|evening|night))?", raw)
-    if m:
-        return _day(anchor + timedelta(days=1), PARTS_OF_DAY.get(m[1] or ""))
-    m = re.fullmatch(r"the day (before|after) (yesterday|tomorrow)", raw)
-    if m:
-        delta = {"before yesterday": -2, "after tomorrow": 2}.get(f"{m[1]} {m[2]}", 0)
-        return _day(anchor + timedelta(days=delta))
-    m = re.fullmatch(r"(?:(last|this|next|past|coming|previous) )?" + WEEKDAY_RE +
-                     r"(?:'s)?(?: (morning|afternoon|evening|night))?", raw)
-    if m:
-        return _weekday(m[1], WEEKDAYS[m[2]], anchor, future, PARTS_OF_DAY.get(m[3] or ""))
-    m = re.fullmatch(r"(?:the )?(?:latest|most recent|recent|just-ended|just ended|latest fiscal|fiscal|"
-                     r"year's|same) ?(?:quarter|period|three months)|the quarter|the period", raw)
-    if m:  # the quarter a financial report is about: the last one completed
-        year, month = _shift_months(anchor, -3)
-        return _quarter(year, (month - 1) // 3 + 1)
-    m = re.fullmatch(r"(?:the )?(?:a year (?:ago|earlier|before)|year-(?:earlier|ago)|year earlier|"
-                     r"(?:the )?year-(?:ago|earlier) (?:quarter|period)|(?:the )?same (?:quarter|period) "
-                     r"(?:a|last) year|a year-earlier (?:quarter|period)|last year's (?:quarter|period))", raw)
-    if m:
-        if "quarter" in context:  # "profit rose from a year earlier": the same quarter last year
-            year, month = _shift_months(anchor, -15)
-            return _quarter(year, (month - 1) // 3 + 1)
-        return _year(anchor.year - 1)
-    m = re.fullmatch(r"(?:last|this|next) (" + "|".join(n.lower() for n in calendar.month_name if n) + r")", raw)
-    if m:
-        month = MONTHS[m[1]]
-        modifier = raw.split()[0]
-        if modifier == "last":
-            year = anchor.year if month < anchor.month else anchor.year - 1
-        elif modifier == "next":
-            year = anchor.year if month > anchor.month else anchor.year + 1
-        else:
-            year = anchor.year
-        return _month(year, month)
-    m = re.fullmatch(MONTH_RE + r",? (this|last|next) year", raw)
-    if m:
-        return _month(anchor.year + {"this": 0, "last": -1, "next": 1}[m[2]], MONTHS[m[1]])
-    m = re.fullmatch(r"(?:the )?(?:last|past|previous) decade", raw)
-    if m:
-        return Resolved(str(anchor.year // 10 - 1))
-    m = re.fullmatch(r"(?:the )?weekend", raw)
-    if m and not future:
-        saturday = anchor - timedelta(days=(anchor.weekday() - 5) % 7)
-        return Resolved(_week_timex(saturday) + "-WE", saturday, saturday + timedelta(days=1))
-    m = re.fullmatch(r"(?:the )?(?:(this|last|next|past|previous|coming|following) )?(week|month|year|weekend|quarter)"
-                     r"(?:'s)?(?: end)?", raw)
-    if m and (m[1] or raw.startswith("the ")):
-        return _calendar_unit(m[1] or "this", m[2], anchor)
-    m = re.fullmatch(r"(?:the )?(week|month|year) (?:before|earlier|prior)", raw)
-    if m:
-        return _calendar_unit("last", m[1], anchor)
-    m = re.fullmatch(r"(?:the )?(spring|summer|fall|autumn|winter)", raw)
-    if m:
-        return Resolved(f"{anchor.year}-{SEASONS[m[1]]}")
-    m = re.fullmatch(r"(?:(this|last|next|the coming|the past) )(spring|summer|fall|autumn|winter)", raw)
-    if m:
-        year = anchor.year + {"last": -1, "next": 1}.get(m[1], 0)
-        return Resolved(f"{year}-{SEASONS[m[2]]}")
-    m = re.fullmatch(r"(\w+|\d+|a few|a couple of) (day|week|month|year|decade)s? (ago|earlier|before|later|from now|hence)", raw)
-    if m:
-        count = _number(m[1]) or (2 if m[1] == "a couple of" else None)
-        if count is None:
-            return Resolved("PAST_REF" if m[3] in ("ago", "earlier", "before") else "FUTURE_REF")
-        sign = -1 if m[3] in ("ago", "earlier", "before") else 1
-        return _offset(m[2], sign * count, anchor)
-    m = re.fullmatch(r"(?:the )?(first|second|third|fourth|1st|2nd|3rd|4th|last) quarter", raw)
-    if m:
-        quarter = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3,
-                   "4th": 4, "last": 4}[m[1]]
-        return _quarter(anchor.year, quarter)
-    m = re.fullmatch(r"(?:from )?(?:the )?" + DAY_NUM + r" (?:to|until|through|and|-) (?:the )?" + DAY_NUM +
-                     r"(?: of)? (this|next|last) month", raw)
-    if m:
-        year, month = _shift_months(anchor, {"this": 0, "next": 1, "last": -1}[m[3]])
-        first, last = _safe_date(year, month, int(m[1])), _safe_date(year, month, int(m[2]))
-        if first and last:
-            return Resolved(f"{year:04d}-{month:02d}", first, last)
-    m = re.fullmatch(r"(?:from )?(?:the )?" + DAY_NUM + r" (?:to|until|through|and|-) (?:the )?" + DAY_NUM +
-                     r"(?: of)? " + MONTH_RE, raw)
-    if m:
-        month = MONTHS[m[3]]
-        year = _year_for_month(month, anchor, future, int(m[1]))
-        first, last = _safe_date(year, month, int(m[1])), _safe_date(year, month, int(m[2]))
-        if first and last:
-            return Resolved(f"{year:04d}-{month:02d}", first, last)
-    m = re.fullmatch(MONTH_RE + r" " + DAY_NUM + r" ?(?:to|until|through|and|-|–) ?" + DAY_NUM, raw)
-    if m:
-        month = MONTHS[m[1]]
-        year = _year_for_month(month, anchor, future, int(m[2]))
-        first, last = _safe_date(year, month, int(m[2])), _safe_date(year, month, int(m[3]))
-        if first and last:
-            return Resolved(f"{year:04d}-{month:02d}", first, last)
-    m = re.fullmatch(r"the " + DAY_NUM + r"(?: of (this|the) month)?", raw)
-    if m:
-        day = _safe_date(anchor.year, anchor.month, int(m[1]))
-        if day:
-            return _day(day)
-    m = re.fullmatch(r"(?:the )?(end|beginning|start|middle|rest) of (?:the |this )?(week|month|year)", raw)
-    if m:
-        unit = _calendar_unit("this", m[2], anchor)
-        if m[1] == "end" and unit.end:
-            return Resolved(unit.timex, unit.end, unit.end)
-        return unit
-    m = re.fullmatch(r"(early|late|mid-?|earlier|later) (this|last|next) (week|month|year)", raw)
-    if m:
-        return _calendar_unit(m[2], m[3], anchor)
-    m = re.fullmatch(r"(?:the )?(?:same|that) (day|week|month|year)", raw)
-    if m:
-        return None
+    """Expressions that only make sense against the publication day: the first rule that resolves them."""
+    for pattern, resolve in _RELATIVE_RULES:
+        m = pattern.fullmatch(raw)
+        if m:
+            resolved = resolve(m, raw, anchor, future, context)
+            if resolved is not None:
+                return resolved
     return None
+
+
+@_rule(r"(today|tonight|this (morning|afternoon|evening)|(today|this) ?(morning|afternoon|evening|night)?)")
+def _today(m, raw, anchor, future, context):
+    part = next((PARTS_OF_DAY[w] for w in raw.split() if w in PARTS_OF_DAY), None)
+    return _day(anchor, part)
+
+
+@_rule(r"(yesterday|last night)(?: (morning|afternoon|evening|night))?")
+def _yesterday(m, raw, anchor, future, context):
+    part = PARTS_OF_DAY.get(m[2] or ("night" if m[1] == "last night" else ""), None)
+    return _day(anchor - timedelta(days=1), part)
+
+
+@_rule(r"tomorrow(?: (morning|afternoon|evening|night))?")
+def _tomorrow(m, raw, anchor, future, context):
+    return _day(anchor + timedelta(days=1), PARTS_OF_DAY.get(m[1] or ""))
+
+
+@_rule(r"the day (before|after) (yesterday|tomorrow)")
+def _two_days_off(m, raw, anchor, future, context):
+    delta = {"before yesterday": -2, "after tomorrow": 2}.get(f"{m[1]} {m[2]}", 0)
+    return _day(anchor + timedelta(days=delta))
+
+
+@_rule(r"(?:(last|this|next|past|coming|previous) )?" + WEEKDAY_RE + r"(?:'s)?(?: (morning|afternoon|evening|night))?")
+def _named_weekday(m, raw, anchor, future, context):
+    return _weekday(m[1], WEEKDAYS[m[2]], anchor, future, PARTS_OF_DAY.get(m[3] or ""))
+
+
+@_rule(r"(?:the )?(?:latest|most recent|recent|just-ended|just ended|latest fiscal|fiscal|"
+       r"year's|same) ?(?:quarter|period|three months)|the quarter|the period")
+def _reported_quarter(m, raw, anchor, future, context):
+    """The quarter a financial report is about: the last one completed."""
+    year, month = _shift_months(anchor, -3)
+    return _quarter(year, (month - 1) // 3 + 1)
+
+
+@_rule(r"(?:the )?(?:a year (?:ago|earlier|before)|year-(?:earlier|ago)|year earlier|"
+       r"(?:the )?year-(?:ago|earlier) (?:quarter|period)|(?:the )?same (?:quarter|period) "
+       r"(?:a|last) year|a year-earlier (?:quarter|period)|last year's (?:quarter|period))")
+def _year_earlier(m, raw, anchor, future, context):
+    if "quarter" in context:  # "profit rose from a year earlier": the same quarter last year
+        year, month = _shift_months(anchor, -15)
+        return _quarter(year, (month - 1) // 3 + 1)
+    return _year(anchor.year - 1)
+
+
+@_rule(r"(?:last|this|next) (" + "|".join(n.lower() for n in calendar.month_name if n) + r")")
+def _month_of_a_near_year(m, raw, anchor, future, context):
+    month = MONTHS[m[1]]
+    modifier = raw.split()[0]
+    if modifier == "last":
+        year = anchor.year if month < anchor.month else anchor.year - 1
+    elif modifier == "next":
+        year = anchor.year if month > anchor.month else anchor.year + 1
+    else:
+        year = anchor.year
+    return _month(year, month)
+
+
+@_rule(MONTH_RE + r",? (this|last|next) year")
+def _month_this_year(m, raw, anchor, future, context):
+    return _month(anchor.year + {"this": 0, "last": -1, "next": 1}[m[2]], MONTHS[m[1]])
+
+
+@_rule(r"(?:the )?(?:last|past|previous) decade")
+def _last_decade(m, raw, anchor, future, context):
+    return Resolved(str(anchor.year // 10 - 1))
+
+
+@_rule(r"(?:the )?weekend")
+def _past_weekend(m, raw, anchor, future, context):
+    if future:
+        return None
+    saturday = anchor - timedelta(days=(anchor.weekday() - 5) % 7)
+    return Resolved(_week_timex(saturday) + "-WE", saturday, saturday + timedelta(days=1))
+
+
+@_rule(r"(?:the )?(?:(this|last|next|past|previous|coming|following) )?(week|month|year|weekend|quarter)"
+       r"(?:'s)?(?: end)?")
+def _near_calendar_unit(m, raw, anchor, future, context):
+    if not (m[1] or raw.startswith("the ")):
+        return None
+    return _calendar_unit(m[1] or "this", m[2], anchor)
+
+
+@_rule(r"(?:the )?(week|month|year) (?:before|earlier|prior)")
+def _unit_before(m, raw, anchor, future, context):
+    return _calendar_unit("last", m[1], anchor)
+
+
+@_rule(r"(?:the )?(spring|summer|fall|autumn|winter)")
+def _season(m, raw, anchor, future, context):
+    return Resolved(f"{anchor.year}-{SEASONS[m[1]]}")
+
+
+@_rule(r"(?:(this|last|next|the coming|the past) )(spring|summer|fall|autumn|winter)")
+def _near_season(m, raw, anchor, future, context):
+    year = anchor.year + {"last": -1, "next": 1}.get(m[1], 0)
+    return Resolved(f"{year}-{SEASONS[m[2]]}")
+
+
+@_rule(r"(\w+|\d+|a few|a couple of) (day|week|month|year|decade)s? (ago|earlier|before|later|from now|hence)")
+def _units_ago(m, raw, anchor, future, context):
+    count = _number(m[1]) or (2 if m[1] == "a couple of" else None)
+    if count is None:
+        return Resolved("PAST_REF" if m[3] in ("ago", "earlier", "before") else "FUTURE_REF")
+    sign = -1 if m[3] in ("ago", "earlier", "before") else 1
+    return _offset(m[2], sign * count, anchor)
+
+
+@_rule(r"(?:the )?(first|second|third|fourth|1st|2nd|3rd|4th|last) quarter")
+def _named_quarter(m, raw, anchor, future, context):
+    quarter = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3,
+               "4th": 4, "last": 4}[m[1]]
+    return _quarter(anchor.year, quarter)
+
+
+@_rule(r"(?:from )?(?:the )?" + DAY_NUM + r" (?:to|until|through|and|-) (?:the )?" + DAY_NUM +
+       r"(?: of)? (this|next|last) month")
+def _days_of_a_near_month(m, raw, anchor, future, context):
+    year, month = _shift_months(anchor, {"this": 0, "next": 1, "last": -1}[m[3]])
+    first, last = _safe_date(year, month, int(m[1])), _safe_date(year, month, int(m[2]))
+    return Resolved(f"{year:04d}-{month:02d}", first, last) if first and last else None
+
+
+@_rule(r"(?:from )?(?:the )?" + DAY_NUM + r" (?:to|until|through|and|-) (?:the )?" + DAY_NUM +
+       r"(?: of)? " + MONTH_RE)
+def _days_of_a_named_month(m, raw, anchor, future, context):
+    month = MONTHS[m[3]]
+    year = _year_for_month(month, anchor, future, int(m[1]))
+    first, last = _safe_date(year, month, int(m[1])), _safe_date(year, month, int(m[2]))
+    return Resolved(f"{year:04d}-{month:02d}", first, last) if first and last else None
+
+
+@_rule(MONTH_RE + r" " + DAY_NUM + r" ?(?:to|until|through|and|-|–) ?" + DAY_NUM)
+def _named_month_days(m, raw, anchor, future, context):
+    month = MONTHS[m[1]]
+    year = _year_for_month(month, anchor, future, int(m[2]))
+    first, last = _safe_date(year, month, int(m[2])), _safe_date(year, month, int(m[3]))
+    return Resolved(f"{year:04d}-{month:02d}", first, last) if first and last else None
+
+
+@_rule(r"the " + DAY_NUM + r"(?: of (this|the) month)?")
+def _day_of_this_month(m, raw, anchor, future, context):
+    day = _safe_date(anchor.year, anchor.month, int(m[1]))
+    return _day(day) if day else None
+
+
+@_rule(r"(?:the )?(end|beginning|start|middle|rest) of (?:the |this )?(week|month|year)")
+def _part_of_this_unit(m, raw, anchor, future, context):
+    unit = _calendar_unit("this", m[2], anchor)
+    if m[1] == "end" and unit.end:
+        return Resolved(unit.timex, unit.end, unit.end)
+    return unit
+
+
+@_rule(r"(early|late|mid-?|earlier|later) (this|last|next) (week|month|year)")
+def _early_or_late_unit(m, raw, anchor, future, context):
+    return _calendar_unit(m[2], m[3], anchor)
+
+
+# "the same day", "that week": the day of an event the text names elsewhere, not resolved here.
 
 
 def _weekday(modifier: str | None, weekday: int, anchor: date, future: bool, part: str | None) -> Resolved:

@@ -265,7 +265,7 @@ class _Page:
             pieces.append(f'<mark id="{_e(_mark_id(citation))}">{_e(text[start:end])}</mark>')
             cursor = end
         pieces.append(_e(text[cursor:]))
-        when = human_date(article.published[:10]) if article.published else "date unknown"
+        when = human_date(article.published_at.date().isoformat()) if article.published_at else "date unknown"
         link = f' · <span class="small">{_e(article.url)}</span>' if article.url else ""
         removed = ""
         if article.removed:
@@ -311,7 +311,7 @@ def to_html(report: Report) -> str:
         ) + "</nav>"
     outlets = sorted({a.outlet for a in report.articles})
     meta = f"{len(report.articles)} articles · {len(outlets)} outlets"
-    dates = sorted(a.published[:10] for a in report.articles if a.published)
+    dates = sorted(a.published_at.date().isoformat() for a in report.articles if a.published_at)
     if dates:
         meta += " · published " + (
             human_date(dates[0]) if dates[0] == dates[-1] else f"{human_date(dates[0])} – {human_date(dates[-1])}"

@@ -151,7 +151,7 @@ def to_markdown(report: Report) -> str:
         lines += story_markdown(story, articles)
     lines += ["## Articles", ""]
     for article in report.articles:
-        published = human_date(article.published[:10]) if article.published else "date unknown"
+        published = human_date(article.published_at.date().isoformat()) if article.published_at else "date unknown"
         title = _md(article.title or article.source)
         lines.append(f"- **{_md(article.outlet)}**, {published}: {title} — {_md(article.source)}")
     if report.errors:

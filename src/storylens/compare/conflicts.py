@@ -1,0 +1,327 @@
+"""Conflicts between claims of one fact: numbers, dates, places, negation, and which claim a denial targets."""
+
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from storylens.align import (
+    Alignment,
+    counted_key,
+    is_country,
+    same_counted,
+    speaker_key,
+)
+from storylens.lexicon.words import claim_stems
+from storylens.records import (
+    Citation,
+    Claim,
+    Conflict,
+    Place,
+    Quantity,
+)
+
+__all__ = [
+    "CompareSettings",
+    "DEFAULT_SETTINGS",
+    "GENERIC_COUNTED",
+    "NEGATION",
+    "denial_content",
+]
+
+NEGATION = re.compile(r"\b(not|no|never|n't|none|nobody|neither|nor|without)\b|n't\b", re.I)
+
+
+@dataclass(frozen=True)
+class CompareSettings:
+    """The tunable numbers of comparison, today's values as defaults.
+
+    Passed down as ``settings=`` (compare_story, the fact builder, the conflict
+    checks); before/after runs change fields with dataclasses.replace.
+    """
+
+    # claims must be this surely aligned (pair probability) before they can conflict
+    conflict_min_prob: float = 0.6
+    # share of the shorter claim's content words the other must hold for dates,
+    # places and negation to be compared (otherwise they may belong to side events)
+    contradiction_min_lex: float = 0.5
+    # content words after "not"/"never"/… that say what is negated
+    negated_scope: int = 3
+    # a denial names the asserting claim that scores best above this (words, counts, nearness)
+    denial_min_score: float = 0.35
+
+
+DEFAULT_SETTINGS = CompareSettings()
+
+# ---------------------------------------------------------------- conflicts
+
+
+def _interval(quantity: Quantity) -> tuple[float, float] | None:
+    if quantity.value is None:
+        return None
+    low = quantity.value
+    high = quantity.value_max if quantity.value_max is not None else quantity.value
+    qualifier = (quantity.qualifier or "").lower()
+    if any(q in qualifier for q in ("at least", "more than", "over", "above", "upwards")):
+        high = math.inf
+    elif any(q in qualifier for q in ("up to", "at most", "less than", "fewer than", "under", "below")):
+        low = 0.0
+    elif any(q in qualifier for q in ("about", "around", "nearly", "almost", "approximately", "some", "roughly")):
+        low, high = low * 0.85, high * 1.15
+    return low, high
+
+
+# Too vague to make two numbers contradict: "nine people [confirmed dead]" and
+# "four people [missing]" count different things the annotator both calls people.
+GENERIC_COUNTED = frozenset({"people"})
+
+
+def _number_conflict(a: Claim, b: Claim) -> str | None:
+    """Same, specific counted thing, incompatible values - and a value that the
+    other claim also states is not contradicted by it ("50 million lei ($10.9
+    million)" in two copies of one sentence)."""
+    values_a = {q.value for q in a.quantities}
+    values_b = {q.value for q in b.quantities}
+    for qa in a.quantities:
+        if qa.value in values_b:
+            continue
+        for qb in b.quantities:
+            if qb.value in values_a:
+                continue
+            key_a, key_b = counted_key(qa.counted), counted_key(qb.counted)
+            if key_a <= GENERIC_COUNTED and key_b <= GENERIC_COUNTED:
+                continue
+            if not same_counted(key_a, key_b):
+                continue
+            if qa.ordinal != qb.ordinal and qa.whole is None and qb.whole is None:
+                continue
+            ia, ib = _interval(qa), _interval(qb)
+            if ia is None or ib is None:
+                continue
+            if ia[1] < ib[0] or ib[1] < ia[0]:
+                return f"{qa.text} {qa.counted or ''} vs {qb.text} {qb.counted or ''}".replace("  ", " ").strip()
+    return None
+
+
+def _date_conflict(a: Claim, b: Claim) -> str | None:
+    da = [t for t in a.times if t.value]
+    db = [t for t in b.times if t.value]
+    if len(da) != 1 or len(db) != 1:
+        return None
+    ta, tb = da[0], db[0]
+    a0, a1 = ta.value[:10], (ta.end_value or ta.value)[:10]
+    b0, b1 = tb.value[:10], (tb.end_value or tb.value)[:10]
+    if len(a0) < 10 or len(b0) < 10:
+        return None
+    if a1 < b0 or b1 < a0:
+        return f"{ta.text} ({a0}) vs {tb.text} ({b0})"
+    return None
+
+
+def _place_conflict(a: Claim, b: Claim, places: Mapping[str, Place]) -> str | None:
+    if len(a.places) != 1 or len(b.places) != 1 or a.places == b.places:
+        return None
+    pa, pb = places.get(a.places[0]), places.get(b.places[0])
+    if pa is None or pb is None or is_country(pa) or is_country(pb):
+        return None
+    distance = _km(pa, pb)
+    if distance > 150 and pa.country == pb.country or distance > 400:
+        return f"{a.places[0]} vs {b.places[0]}"
+    return None
+
+
+def _km(a: Place, b: Place) -> float:
+    la1, lo1, la2, lo2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
+    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    return 2 * 6371 * math.asin(min(1.0, math.sqrt(h)))
+
+
+@lru_cache(maxsize=20000)
+def _content_words(text: str) -> frozenset[str]:
+    return frozenset(claim_stems(text))
+
+
+@lru_cache(maxsize=20000)
+def _negated(text: str) -> bool:
+    return bool(NEGATION.search(text))
+
+
+def _closely_worded(a: Claim, b: Claim, settings: CompareSettings = DEFAULT_SETTINGS) -> bool:
+    """Most content words of the shorter claim recur in the other."""
+    wa, wb = _content_words(a.text), _content_words(b.text)
+    if not wa or not wb:
+        return False
+    return len(wa & wb) / min(len(wa), len(wb)) >= settings.contradiction_min_lex
+
+
+@lru_cache(maxsize=20000)
+def _negated_words(text: str, scope: int) -> frozenset[str]:
+    """The content words each negation governs: the few that follow it."""
+    words: set[str] = set()
+    for match in NEGATION.finditer(text):
+        words.update(claim_stems(text[match.end():match.end() + 80])[:scope])
+    return frozenset(words)
+
+
+def _contradiction(a: Claim, b: Claim, settings: CompareSettings = DEFAULT_SETTINGS) -> str | None:
+    """One claim negates what another, closely worded one states.
+
+    The other must state what is negated ("did not endanger the dam" against
+    "endangered the dam"), not merely share the names around it: "Bălan said the
+    seepage did not endanger the dam" does not contradict "Bălan was suspended".
+    """
+    na, nb = _negated(a.text), _negated(b.text)
+    if na == nb:
+        return None
+    negated, stated = (a, b) if na else (b, a)
+    if not _negated_words(negated.text, settings.negated_scope) & _content_words(stated.text):
+        return None
+    return f"one report negates it: \"{_shortened(negated.text)}\""
+
+
+def _shortened(text: str, limit: int = 100) -> str:
+    """A quotation for a conflict's detail, cut at a word boundary."""
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+def _citation(claim: Claim) -> Citation:
+    return Citation(article_id=claim.article_id, start=claim.start, end=claim.end)
+
+
+def _asserts(claim: Claim) -> bool:
+    return claim.attribution is None or claim.attribution.polarity == "asserts"
+
+
+_ANAPHORIC = re.compile(
+    r"^(?:it|this|that|these|those|them|such\s+\w+|(?:the|this|that|these|those|his|her|their|its)\s+"
+    r"(?:\w+\s+)?(?:claims?|reports?|figures?|allegations?|accusations?|charges?|account|accounts|assurances?|"
+    r"statements?|suggestions?|assertions?|toll|numbers?|estimates?|version|story|idea|rumou?rs?))\b",
+    re.I,
+)
+
+
+def denial_content(claim: Claim) -> str:
+    """What a denial denies: the words after its cue ("denied that 150 were killed")."""
+    cue = claim.attribution.cue if claim.attribution else ""
+    text = claim.text
+    match = re.search(r"\b" + re.escape(cue) + r"\b", text, re.I) if cue else None
+    content = text[match.end() :] if match else text
+    content = re.sub(r"^\s*(?:(?:the\s+)?(?:claims?|reports?|allegations?|suggestions?)\s+)?that\s+", "", content, flags=re.I)
+    return content.strip(" ,.;:\"“”")
+
+
+def _same_side(denial: Claim, other: Claim) -> bool:
+    """The other claim is the denier's own: the same speaker, or one the
+    denier's name introduces ("police commander Charles Mutua said ...")."""
+    if not other.attribution or not denial.attribution:
+        return False
+    if other.attribution.speaker == denial.attribution.speaker:
+        return True
+    side = speaker_key(denial)
+    if side is None:
+        return False
+    # the speaker with the words that introduce it in its clause ("police commander Charles
+    # Mutua"), not the content of "a dockworker was shot when police broke up a protest, the union said"
+    speaker = other.attribution.speaker or ""
+    at = other.text.find(speaker) if speaker else -1
+    lead = re.split(r"[,;:\"“”]|\bthat\b", other.text[:at])[-1] if at > 0 else ""
+    return side in {_entity_word(w) for w in f"{lead} {speaker}".split()}
+
+
+def _entity_word(word: str) -> str:
+    return re.sub(r"[^\w\-]", "", word).lower()
+
+
+def _shares_a_count(ours: Sequence[Quantity], theirs: Sequence[Quantity]) -> bool:
+    """The same number of the same thing, or of something one side leaves unsaid: "the
+    figure of 150" matches "150 militants were killed"; two bare "three"s prove nothing."""
+    for a in ours:
+        key_a = counted_key(a.counted)
+        for b in theirs:
+            key_b = counted_key(b.counted)
+            if a.value == b.value and (key_a & key_b or bool(key_a) != bool(key_b)):
+                return True
+    return False
+
+
+def _denial_target(i: int, alignment: Alignment, settings: CompareSettings = DEFAULT_SETTINGS) -> int | None:
+    """The claim a denial negates.
+
+    An anaphoric denial ("denied the claim", "police deny it") names the
+    statement just before it in the same article; an explicit one ("denied
+    that 150 were killed") names its content, matched by words and numbers
+    against every asserting claim of the story, nearby ones first.
+    """
+    claims = alignment.claims
+    denial = claims[i]
+    content = denial_content(denial)
+    content_words = _content_words(content)
+    anaphoric = bool(_ANAPHORIC.match(content)) or len(content_words) < 2
+    content_counts = [q for q in denial.quantities if q.value is not None and q.start >= denial.end - len(content)]
+    same_article = sorted(
+        (j for j, c in enumerate(claims) if c.article_id == denial.article_id and c.end <= denial.start and j != i),
+        key=lambda j: -claims[j].end,
+    )
+    distance = {j: rank for rank, j in enumerate(same_article)}
+    best, best_score = None, settings.denial_min_score
+    for j, other in enumerate(claims):
+        if j == i or not _asserts(other):
+            continue
+        if _same_side(denial, other):
+            continue  # nobody denies their own (side's) statement
+        proximity = {0: 0.6, 1: 0.4, 2: 0.2}.get(distance.get(j, 99), 0.0)
+        if anaphoric:
+            score = proximity
+        else:
+            words = _content_words(other.text)
+            overlap = len(content_words & words) / len(content_words) if content_words else 0.0
+            score = overlap + (0.5 if _shares_a_count(content_counts, other.quantities) else 0.0) + 0.5 * proximity
+            score += 0.3 * alignment.pair_prob(i, j)
+        if score > best_score:
+            best, best_score = j, score
+    return best
+
+
+def _pair_conflicts(
+    members: Sequence[int],
+    alignment: Alignment,
+    places: Mapping[str, Place],
+    settings: CompareSettings = DEFAULT_SETTINGS,
+) -> list[Conflict]:
+    """Disagreements between claims that closely state the same thing.
+
+    Only pairs aligned with high confidence are compared: a fact's looser
+    members may mention other days or places without contradicting it.
+    """
+    claims = alignment.claims
+    found: dict[str, tuple[str, list[Claim]]] = {}  # kind -> (first detail, claims involved)
+    for x in range(len(members)):
+        for y in range(x + 1, len(members)):
+            a, b = claims[members[x]], claims[members[y]]
+            if a.article_id == b.article_id:
+                continue
+            if alignment.pair_prob(members[x], members[y]) < settings.conflict_min_prob:
+                continue
+            checks = [("number", _number_conflict(a, b))]
+            if _closely_worded(a, b, settings):  # dates and places may belong to side events otherwise
+                checks += [
+                    ("date", _date_conflict(a, b)),
+                    ("place", _place_conflict(a, b, places)),
+                    ("contradiction", _contradiction(a, b, settings)),
+                ]
+            for kind, detail in checks:
+                if detail:
+                    _, involved = found.setdefault(kind, (detail, []))
+                    involved.extend(c for c in (a, b) if c not in involved)
+                    break
+    return [
+        Conflict(kind=kind, detail=detail, claims=tuple(_citation(c) for c in involved))
+        for kind, (detail, involved) in found.items()
+    ]
+

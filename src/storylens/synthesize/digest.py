@@ -1,0 +1,217 @@
+"""The digest: citations of each chosen sentence, dispute and conflict templates, build_summary."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+from storylens.lexicon.datelines import DATELINE
+from storylens.lexicon.words import token_count
+from storylens.records import (
+    Annotation,
+    Article,
+    Citation,
+    Claim,
+    Conflict,
+    Fact,
+    SummarySentence,
+)
+from storylens.synthesize.candidates import Candidate, collect_candidates, tight_fact_ids
+from storylens.synthesize.ranking import Ranker, score_candidates, select_candidates
+from storylens.synthesize.settings import DEFAULT_SETTINGS, SynthSettings
+
+# --------------------------------------------------------------------------- citations and templates
+
+
+__all__ = [
+    "build_summary",
+    "conflict_template",
+]
+
+
+def _fact_citations(
+    cand: Candidate, facts_by_id: Mapping[str, Fact]
+) -> tuple[Citation, ...]:
+    """The sentence's own span first, then one claim per other article carrying its facts."""
+    citations = [cand.citation]
+    cited_articles = {cand.article_id}
+    for fact_id in cand.fact_ids:
+        fact = facts_by_id.get(fact_id)
+        if fact is None:
+            continue
+        for claim in fact.claims:
+            if claim.article_id in cited_articles:
+                continue
+            cited_articles.add(claim.article_id)
+            citations.append(
+                Citation(article_id=claim.article_id, start=claim.start, end=claim.end)
+            )
+    return tuple(citations)
+
+
+def _who(claim: Claim | None, article: Article | None) -> str:
+    outlet = article.outlet if article else "an outlet"
+    speaker = claim.attribution.speaker if claim and claim.attribution else None
+    return f"{speaker} (per {outlet})" if speaker else outlet
+
+
+_KIND_WORDS = {
+    "number": "the numbers",
+    "date": "the dates",
+    "place": "the places",
+    "contradiction": "the facts",
+    "denial": "the facts",
+}
+
+
+def conflict_template(
+    fact: Fact, conflict: Conflict, articles: Mapping[str, Article]
+) -> SummarySentence | None:
+    """A marked sentence naming who says what, quoting and citing the claims it names."""
+    claims_by_span = {(c.article_id, c.start, c.end): c for c in fact.claims}
+    parts: list[tuple[str, str, Citation, Claim | None]] = []
+    seen: set[tuple[str, int, int]] = set()
+    for citation in conflict.claims:
+        key = (citation.article_id, citation.start, citation.end)
+        article = articles.get(citation.article_id)
+        if key in seen or article is None:
+            continue
+        text = article.text[citation.start : citation.end].strip()
+        if not text:
+            continue
+        lead = article.text[citation.start : citation.end].find(text)
+        citation = Citation(
+            article_id=citation.article_id,
+            start=citation.start + lead,
+            end=citation.start + lead + len(text),
+        )
+        seen.add(key)
+        claim = claims_by_span.get(key)
+        parts.append((_who(claim, article), _unquoted(text), citation, claim))
+    if not parts:
+        return None
+    if conflict.kind == "denial" and len(parts) >= 2:
+        asserting = [p for p in parts if not (p[3] and p[3].attribution and p[3].attribution.polarity == "denies")]
+        denying = [p for p in parts if p not in asserting]
+        if asserting and denying:
+            first, second = asserting[0], denying[0]
+            text = f"Disputed: {first[0]} says “{first[1]}”; {second[0]} denies it: “{second[1]}”"
+            return SummarySentence(
+                text=text, citations=(first[2], second[2]), template=True, fact_ids=(fact.id,)
+            )
+    if len(parts) == 1:
+        who, quoted, citation, _ = parts[0]
+        label = "Disputed" if conflict.kind == "denial" else "Conflicting"
+        text = f"{label} ({conflict.detail}): {who} reports “{quoted}”"
+        return SummarySentence(text=text, citations=(citation,), template=True, fact_ids=(fact.id,))
+    shown = parts[:3]
+    body = "; ".join(f"{who} reports “{quoted}”" for who, quoted, _, _ in shown)
+    label = "Disputed" if conflict.kind == "denial" else "Accounts differ on " + _KIND_WORDS[conflict.kind]
+    text = f"{label}: {body}"
+    return SummarySentence(
+        text=text, citations=tuple(p[2] for p in shown), template=True, fact_ids=(fact.id,)
+    )
+
+
+def _without_dateline(text: str) -> str:
+    """"BUCHAREST - An earth dam burst …" reads "An earth dam burst …" (its citation keeps the whole span)."""
+    dateline = DATELINE.match(text)
+    if dateline and len(text[dateline.end() :].split()) >= 4:
+        return text[dateline.end() :]
+    return text
+
+
+def _unquoted(text: str) -> str:
+    """A claim that is itself one quotation, without its marks: the template adds its own."""
+    if len(text) > 2 and text[0] in "\"“" and text[-1] in "\"”" and not re.search("[\"“”]", text[1:-1]):
+        return text[1:-1]
+    return text
+
+
+def _template_for(fact: Fact, articles: Mapping[str, Article]) -> SummarySentence | None:
+    for conflict in fact.conflicts:
+        template = conflict_template(fact, conflict, articles)
+        if template is not None:
+            return template
+    return None
+
+
+# --------------------------------------------------------------------------- digest
+
+
+def build_summary(
+    article_ids: Sequence[str],
+    articles: Mapping[str, Article],
+    annotations: Mapping[str, Annotation],
+    facts: Sequence[Fact],
+    summary_words: int,
+    *,
+    ranker: Ranker | None | bool = True,
+    settings: SynthSettings = DEFAULT_SETTINGS,
+) -> tuple[SummarySentence, ...]:
+    """The cited digest: ranked, non-redundant source sentences in reading order.
+
+    A chosen sentence whose fact is disputed or conflicting is shown as the marked
+    template that quotes both sides (it quotes the sentence itself), never bare.
+    """
+    if summary_words <= 0:
+        return ()
+    facts_by_id = {f.id: f for f in facts}
+    candidates = collect_candidates(article_ids, articles, annotations, facts, settings)
+    if not candidates:
+        return ()
+    vectors = settings.embed([c.text for c in candidates])
+    score_candidates(candidates, vectors, articles, facts_by_id, annotations, ranker, settings)
+    # Only a tight fact (one statement, told by several) can be stated as "A says X; B says Y";
+    # a loose topic cluster flagged as conflicting would swallow the digest.
+    tight = tight_fact_ids(facts)
+    templates: dict[int, SummarySentence] = {}
+    for i, cand in enumerate(candidates):
+        for fact_id in cand.fact_ids:
+            fact = facts_by_id.get(fact_id)
+            if fact is not None and fact_id in tight and fact.status in ("disputed", "conflicting"):
+                template = _template_for(fact, articles)
+                if template is not None:
+                    templates[i] = template
+                    break
+    # A reader must learn of the main disagreement even when it is not the most central
+    # sentence: the best-ranked dispute goes in first, within the budget, if it fits.
+    forced = []
+    forceable = [
+        i for i in templates
+        if settings.force_main_dispute == "any"
+        or (settings.force_main_dispute == "denial" and any(facts_by_id[f].status == "disputed" for f in templates[i].fact_ids))
+    ]
+    if forceable:
+        top = max(forceable, key=lambda i: (candidates[i].score, -i))
+        if token_count(templates[top].text) <= summary_words:
+            forced.append(top)
+    chosen = select_candidates(candidates, vectors, summary_words, facts_by_id, templates, forced, settings)
+    # Reading order: where the sentence sits in its article (news is written top-down),
+    # ties broken by rank, so the story's lead comes first.
+    rank = {i: r for r, i in enumerate(chosen)}
+    ordered = sorted(chosen, key=lambda i: (candidates[i].index / max(1, candidates[i].total), rank[i]))
+
+    summary: list[SummarySentence] = []
+    shown_templates: set[str] = set()
+    for i in ordered:
+        template = templates.get(i)
+        if template is not None and len(shown_templates) < settings.max_templates:
+            if template.text not in shown_templates:
+                shown_templates.add(template.text)
+                summary.append(template)
+            continue
+        cand = candidates[i]
+        text = _without_dateline(cand.text)
+        own, *others = _fact_citations(cand, facts_by_id)
+        own = own.model_copy(update={"start": own.start + len(cand.text) - len(text)})
+        summary.append(
+            SummarySentence(
+                text=text,
+                citations=(own, *others),
+                fact_ids=tuple(cand.fact_ids),
+            )
+        )
+    return tuple(summary)
+
+
