@@ -1,0 +1,1 @@
+"""Small learned models that storylens runs at analysis time (no torch needed)."""
