@@ -140,7 +140,9 @@ def newsfacts(model: PairModel, symmetric: bool, limit: int) -> tuple[str, np.nd
     seconds = time.time() - started
     lines = [f"newsfacts dev: {clusters} clusters, {len(pairs)} cross-article pairs of non-junk sentences, "
              f"{int(gold.sum())} same-fact ({seconds:.0f} s to score)"]
-    for name, score in (("cross-encoder P(same)", probs[:, SAME]), ("TF-IDF cosine", tfidf)):
+    combined = np.sqrt(np.clip(tfidf, 0, 1) * probs[:, SAME])  # not fitted: a geometric mean
+    for name, score in (("cross-encoder P(same)", probs[:, SAME]), ("TF-IDF cosine", tfidf),
+                        ("sqrt(TF-IDF x P(same))", combined)):
         f1, threshold = best_f1(score, gold)
         lines.append(f"  {name}: ROC AUC {roc_auc_score(gold, score):.3f}, best F1 {f1:.3f} at {threshold:.3f}, "
                      f"precision at recall 0.5 {precision_at_recall(score, gold):.3f}")
