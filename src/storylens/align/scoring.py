@@ -286,7 +286,11 @@ class PairScorer:
         self.places = _incidence([[p.lower() for p in c.places] for c in claims])
         self.place_count = np.asarray(self.places.sum(1)).ravel()
         days = [set().union(*(_date_days(t) for t in c.times)) if c.times else set() for c in claims]
-        self.far = _far_places(claims, places or {}, self.settings.far_place_km)
+        self._places_by_name = places or {}
+        self.has_far_places = any(
+            (place := self._places_by_name.get(name)) is not None and not is_country(place)
+            for c in claims for name in c.places
+        )
         speakers = [speaker_key(c) for c in claims]
         self.speakers = _incidence([[k] if k else [] for k in speakers])
         self.has_speaker = np.array([k is not None for k in speakers])
@@ -409,6 +413,12 @@ class PairScorer:
         yield (no_shared_name & ~ent_none).astype(np.float32)
         yield (no_shared_name & (ninter == 0) & (lex < NO_EVIDENCE_LEX)).astype(np.float32)
 
+    def far(self, idx: np.ndarray) -> np.ndarray | None:
+        """1 where both claims of ``idx`` name specific places and none are near (k x k, never claims^2)."""
+        if not self.has_far_places:
+            return None
+        return _far_places([self.claims[i] for i in idx], self._places_by_name, self.settings.far_place_km)
+
     def features(self, idx: np.ndarray) -> np.ndarray:
         """(len(FEATURES), k, k) feature stack over claims ``idx`` (for fitting)."""
         return np.stack(list(self._feature_matrices(idx))).astype(np.float32)
@@ -437,8 +447,9 @@ class PairScorer:
         art = self.claim_article[idx]
         same_article = art[:, None] == art[None, :]
         logit -= settings.same_article_penalty * same_article
-        if self.far is not None:
-            logit -= settings.far_place_penalty * self.far[np.ix_(idx, idx)]
+        far = self.far(idx)
+        if far is not None:
+            logit -= settings.far_place_penalty * far
         if settings.other_event_penalty and self.other_event.any():
             logit -= settings.other_event_penalty * self.other_event[np.ix_(art, art)]
         same_speaker = _gram(self.speakers, idx) > 0
