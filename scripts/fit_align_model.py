@@ -34,11 +34,13 @@ TREES, DEPTH, RATE, MIN_LEAF, SEED = 200, 3, 0.05, 50, 0
 
 
 def fit_trees(x: np.ndarray, y: np.ndarray, *, trees: int = TREES, depth: int = DEPTH, rate: float = RATE,
-              min_leaf: int = MIN_LEAF, seed: int = SEED) -> dict:
+              min_leaf: int = MIN_LEAF, seed: int = SEED, features: tuple[str, ...] | None = None) -> dict:
     """A model dict in the JSON format ``models.TreeModel.from_json`` reads (raw log-odds)."""
     from sklearn.ensemble import GradientBoostingClassifier
 
     from storylens.align import FEATURES
+
+    FEATURES = features or FEATURES  # noqa: N806 - the fitted model's feature names
 
     model = GradientBoostingClassifier(
         n_estimators=trees, max_depth=depth, learning_rate=rate, min_samples_leaf=min_leaf, random_state=seed,

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from storylens.clean import is_furniture
 from storylens.lexicon.cues import CLAIM_CUE_WORDS, DENIAL_FORMS
 from storylens.lexicon.datelines import DATELINE
 from storylens.lexicon.numbers import CLAIM_NUMBER_WORDS
@@ -302,6 +303,8 @@ def extract_claims(
     for sentence in annotation.sentences:
         if sentence.heading:
             continue  # a section title inside the body labels what follows; it states nothing
+        if is_furniture(text[sentence.start : sentence.end]):
+            continue  # a caption, credit, player text or share prompt inside a prose line
         for start, end in _split_sentence(sentence):
             claim_text = text[start:end]
             if not _is_claim_text(claim_text):

@@ -25,12 +25,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from storylens.align import AlignSettings, EntityIndex, align_claims, extract_claims
+from storylens.align.propositions import (
+    DEFAULT_PROPOSITIONS,
+    PropositionSettings,
+    align_propositions,
+)
 from storylens.compare.conflicts import (
     DEFAULT_SETTINGS,
     GENERIC_COUNTED,
     NEGATION,
     CompareSettings,
     denial_content,
+    judged_conflicts,
+    merge_conflicting,
 )
 
 # private helpers stay importable from the package (the tests check them one by one)
@@ -71,6 +78,7 @@ def compare_story(
     sub_events: Mapping[str, int] | None = None,
     align_settings: AlignSettings | None = None,
     settings: CompareSettings | None = None,
+    propositions: PropositionSettings = DEFAULT_PROPOSITIONS,
 ) -> Comparison:
     """Align the story's claims into facts and compare its outlets.
 
@@ -86,10 +94,15 @@ def compare_story(
     for article in story_articles:
         claims.extend(extract_claims(article, story_annotations[article.id], entity_index))
     places = {p.name: p for ann in story_annotations.values() for p in ann.places}
-    alignment = align_claims(
-        claims, articles, embedder=embedder, places=places, events=sub_events, settings=align_settings
-    )
-    facts = _facts(alignment, articles, places, DEFAULT_SETTINGS if settings is None else settings)
+    settings = DEFAULT_SETTINGS if settings is None else settings
+    if settings.facts == "propositions":
+        alignment = align_propositions(claims, articles, places=places, embedder=embedder, settings=propositions)
+        merge_conflicting(alignment, judged_conflicts(alignment, places, settings))
+    else:
+        alignment = align_claims(
+            claims, articles, embedder=embedder, places=places, events=sub_events, settings=align_settings
+        )
+    facts = _facts(alignment, articles, places, settings)
     quotes = _quotes(story_articles, story_annotations)
     entities = _entities(story_articles, story_annotations, entity_index)
     outlets = _outlet_views(story_articles, facts, claims, story_annotations, entity_index)

@@ -53,6 +53,15 @@ class CompareSettings:
     negated_scope: int = 3
     # a denial names the asserting claim that scores best above this (words, counts, nearness)
     denial_min_score: float = 0.35
+    # How facts are formed: "propositions" (one proposition per fact: a pair judge, complete
+    # linkage; align.propositions) or "events" (the average-linkage claim clusters of issue 5,
+    # kept as the named baseline and for the ECB+ benchmark).
+    facts: str = "propositions"
+    # Proposition facts: two claims speak of one thing when their pair score (the fact
+    # model's) reaches this; only such pairs are compared slot by slot (count, day, place).
+    conflict_related: float = 0.5
+    # ... and they contradict outright when P(contradiction) reaches this and beats P(same).
+    conflict_contradiction: float = 0.8
 
 
 DEFAULT_SETTINGS = CompareSettings()
@@ -107,14 +116,34 @@ def _number_conflict(a: Claim, b: Claim) -> str | None:
     return None
 
 
+_DAY_NAMED = re.compile(r"\d{1,2}(?:st|nd|rd|th)?\b|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day|\b(?:today|yesterday|tonight|tomorrow)\b", re.I)
+_MONTH_NAMED = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.I)
+
+
+def _time_interval(time) -> tuple[str, str]:
+    """The days an expression covers: "1960" is the whole year, "January 2015" the month.
+
+    Resolution writes a bare year or month as its first day; read as one day, "in 1960"
+    would contradict "on December 15, 1960".
+    """
+    start, end = time.value[:10], (time.end_value or time.value)[:10]
+    if time.end_value or len(start) < 10 or _DAY_NAMED.search(time.text.replace(start[:4], "")):
+        return start, end
+    if re.search(r"\d{3}0s\b", time.text):  # "the 1970s"
+        return start[:3] + "0-01-01", start[:3] + "9-12-31"
+    if _MONTH_NAMED.search(time.text):
+        return start[:7] + "-01", start[:7] + "-31"
+    return start[:4] + "-01-01", start[:4] + "-12-31"
+
+
 def _date_conflict(a: Claim, b: Claim) -> str | None:
     da = [t for t in a.times if t.value]
     db = [t for t in b.times if t.value]
     if len(da) != 1 or len(db) != 1:
         return None
     ta, tb = da[0], db[0]
-    a0, a1 = ta.value[:10], (ta.end_value or ta.value)[:10]
-    b0, b1 = tb.value[:10], (tb.end_value or tb.value)[:10]
+    a0, a1 = _time_interval(ta)
+    b0, b1 = _time_interval(tb)
     if len(a0) < 10 or len(b0) < 10:
         return None
     if a1 < b0 or b1 < a0:
@@ -325,3 +354,92 @@ def _pair_conflicts(
         for kind, (detail, involved) in found.items()
     ]
 
+
+
+def judged_conflicts(alignment, places: Mapping[str, Place], settings: CompareSettings = DEFAULT_SETTINGS):
+    """Pairs of judged claims from different sources that speak of one thing and disagree.
+
+    A count, a day or a place is compared slot by slot (the same counted thing, one
+    date each, places far apart); precision and rounding are not conflicts ("at
+    least 10" / "12"). Denials are left to the denial check, which names what they deny.
+    Returns (i, j, kind, detail) with i < j.
+    """
+    claims = alignment.claims
+    found: list[tuple[int, int, str, str]] = []
+    for i, j, link, p_same, p_contradiction in alignment.judged_pairs():
+        if alignment.source[i] == alignment.source[j] or link < settings.conflict_related:
+            continue
+        a, b = claims[i], claims[j]
+        if not (_asserts(a) and _asserts(b)):
+            continue
+        slot = _slot_conflict(a, b, places)
+        if slot is not None:
+            found.append((i, j, *slot))
+        elif p_contradiction >= settings.conflict_contradiction and p_contradiction > p_same:
+            found.append((i, j, "contradiction", f"the reports disagree: \"{_shortened(b.text)}\""))
+    return found
+
+
+def _slot_conflict(a: Claim, b: Claim, places: Mapping[str, Place]) -> tuple[str, str] | None:
+    """The first slot (count, day, place) on which two claims about one thing disagree."""
+    for kind, detail in (
+        ("number", _number_conflict(a, b)),
+        ("date", _date_conflict(a, b)),
+        ("place", _place_conflict(a, b, places)),
+    ):
+        if detail:
+            return kind, detail
+    return None
+
+
+def recorded_conflicts(members: Sequence[int], alignment) -> list[Conflict]:
+    """The judged conflicts between a fact's own members, one entry per kind."""
+    inside = set(members)
+    found: dict[str, tuple[str, list[Claim]]] = {}
+    for i, j, kind, detail in getattr(alignment, "conflicts", ()):
+        if i in inside and j in inside:
+            _, involved = found.setdefault(kind, (detail, []))
+            involved.extend(c for c in (alignment.claims[i], alignment.claims[j]) if c not in involved)
+    return [
+        Conflict(kind=kind, detail=detail, claims=tuple(_citation(c) for c in involved))
+        for kind, (detail, involved) in found.items()
+    ]
+
+
+def merge_conflicting(alignment, conflicts: Sequence[tuple[int, int, str, str]], max_claims: int = 6) -> None:
+    """Two facts that disagree about one thing become one conflicting fact, both sides as evidence.
+
+    Sets ``alignment.conflicts`` (read by the fact builder) and rewrites its clusters.
+    """
+    parent = list(range(len(alignment.clusters)))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    size = {c: len(members) for c, members in enumerate(alignment.clusters)}
+    kept = []
+    for i, j, kind, detail in conflicts:
+        a, b = find(alignment.cluster_of[i]), find(alignment.cluster_of[j])
+        if a != b:
+            if size[a] + size[b] > max_claims:
+                continue  # a disagreement links two statements, it does not chain whole topics together
+            parent[max(a, b)] = min(a, b)
+            size[min(a, b)] = size[a] + size[b]
+        kept.append((i, j, kind, detail))
+    roots = sorted({find(c) for c in range(len(alignment.clusters))})
+    new_index = {root: k for k, root in enumerate(roots)}
+    clusters: list[list[int]] = [[] for _ in roots]
+    secondary: list[set[int]] = [set() for _ in roots]
+    for c, members in enumerate(alignment.clusters):
+        clusters[new_index[find(c)]].extend(members)
+    for c, extra in enumerate(alignment.secondary):
+        secondary[new_index[find(c)]].update(extra)
+    alignment.clusters = [sorted(g) for g in clusters]
+    for k, group in enumerate(alignment.clusters):
+        for i in group:
+            alignment.cluster_of[i] = k
+    alignment.secondary = [sorted(s - set(alignment.clusters[k])) for k, s in enumerate(secondary)]
+    alignment.conflicts = kept

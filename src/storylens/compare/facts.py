@@ -20,7 +20,10 @@ from storylens.compare.conflicts import (
     _citation,
     _denial_target,
     _pair_conflicts,
+    denial_content,
+    recorded_conflicts,
 )
+from storylens.lexicon.cues import denies_a_statement
 from storylens.records import (
     Article,
     Claim,
@@ -63,6 +66,8 @@ def _facts(
     for i, claim in enumerate(claims):
         if not claim.attribution or claim.attribution.polarity != "denies":
             continue
+        if hasattr(alignment, "conflicts") and not denies_a_statement(claim.attribution.cue, denial_content(claim)):
+            continue  # proposition facts: turning down a request disputes no one's report
         own = cluster_of[i]
         denied_claim = _denial_target(i, alignment, settings)
         if denied_claim is None:
@@ -116,7 +121,10 @@ def _facts(
                     claims=tuple(_citation(x) for x in [*denied, claims[d]]),
                 )
             )
-        conflicts.extend(_pair_conflicts([i for i in primary if _asserts(claims[i])], alignment, places, settings))
+        if hasattr(alignment, "conflicts"):  # proposition facts: the judged conflicts between its members
+            conflicts.extend(recorded_conflicts(primary, alignment))
+        else:
+            conflicts.extend(_pair_conflicts([i for i in primary if _asserts(claims[i])], alignment, places, settings))
         if any(k.kind == "denial" for k in conflicts):
             status = "disputed"
         elif conflicts:

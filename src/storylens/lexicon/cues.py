@@ -158,3 +158,23 @@ def is_speech_cue(cue: str | None) -> bool:
     """The cue reports what someone said or denied, not what data showed or what someone
     wants, expects or opposes."""
     return cue_kind(cue) != "other"
+
+
+# Denying a statement, as opposed to turning down a request or an offer: "rejected the
+# appeal" and "dismissed the case" deny no one's claim. Rejecting or dismissing counts
+# only when what is rejected is a statement ("rejected claims that ...", "dismissed the
+# report as ...").
+STATEMENT_DENIAL = frozenset({"deny", "refute", "dispute", "contest", "disavow", "rebut", "contradict"})
+STATEMENT_NOUNS = re.compile(
+    r"\b(?:that|claims?|reports?|allegations?|accusations?|charges?|suggestions?|assertions?|"
+    r"accounts?|rumou?rs?|stor(?:y|ies)|figures?|toll)\b",
+    re.I,
+)
+
+
+def denies_a_statement(cue: str, content: str) -> bool:
+    """Whether a denial cue with this content disputes a statement (see STATEMENT_DENIAL)."""
+    word = cue.lower().split()[-1] if cue.strip() else ""
+    if any(word.startswith(lemma[:5]) for lemma in STATEMENT_DENIAL) or word.startswith("deni"):
+        return True
+    return bool(STATEMENT_NOUNS.search(content[:60]))
