@@ -1,7 +1,10 @@
 """Align claims across articles into facts (issue 5, SPEC 2.5).
 
 The package: ``claims`` (extraction), ``scoring`` (pair features and scores),
-``clusters`` (grouping claims into facts); each public name is re-exported here.
+``propositions`` (facts as single propositions: a pair judge over index-proposed
+candidates, complete linkage - what compare uses by default, see its module
+docstring), ``clusters`` (the event-level average-linkage clusters of issue 5, kept
+as the named baseline and for the ECB+ benchmark); each public name is re-exported here.
 
 Contract:
 
