@@ -16,6 +16,7 @@ from storylens.align import (
     same_counted,
     speaker_key,
 )
+from storylens.lexicon.cues import REPORTED_AROUND_TIME
 from storylens.lexicon.words import claim_stems
 from storylens.records import (
     Citation,
@@ -61,7 +62,7 @@ class CompareSettings:
     # model's) reaches this; only such pairs are compared slot by slot (count, day, place).
     conflict_related: float = 0.5
     # ... and they contradict outright when P(contradiction) reaches this and beats P(same).
-    conflict_contradiction: float = 0.8
+    conflict_contradiction: float = 0.95
 
 
 DEFAULT_SETTINGS = CompareSettings()
@@ -136,9 +137,23 @@ def _time_interval(time) -> tuple[str, str]:
     return start[:4] + "-01-01", start[:4] + "-12-31"
 
 
+_SAID_AROUND = re.compile(
+    r"\b(?:" + "|".join(sorted(REPORTED_AROUND_TIME)) + r")\b", re.I
+)
+
+
+def _when_said(claim: Claim, time) -> bool:
+    """The time dates the report, not what it reports: "police said on Tuesday", "on Tuesday, X told"."""
+    start, end = time.start - claim.start, time.end - claim.start
+    before = claim.text[max(0, start - 30) : max(0, start)]
+    after = claim.text[end : end + 25]
+    return bool(re.search(r"\b(?:" + _SAID_AROUND.pattern[5:-3] + r")\b\W*(?:on|late|early|this)?\W*$", before, re.I)
+                or start <= 3 and re.match(r"\W*(?:\w+\W+){0,3}?(?:" + _SAID_AROUND.pattern[5:-3] + r")\b", after, re.I))
+
+
 def _date_conflict(a: Claim, b: Claim) -> str | None:
-    da = [t for t in a.times if t.value]
-    db = [t for t in b.times if t.value]
+    da = [t for t in a.times if t.value and not _when_said(a, t)]
+    db = [t for t in b.times if t.value and not _when_said(b, t)]
     if len(da) != 1 or len(db) != 1:
         return None
     ta, tb = da[0], db[0]

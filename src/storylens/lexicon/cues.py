@@ -133,6 +133,9 @@ CLAIM_CUE_WORDS = (
 # future tense before the verb is not the expression's ("said Friday that he would").
 REPORTED_BEFORE_TIME = inflect("say", "tell", "announce", "report", "add", "state", "predict",
                                tenses=("past",)) | {"says"}
+# Verbs around a time that dates the report itself ("police said on Tuesday", "on Tuesday,
+# the ministry confirmed"): that day is when it was told, not when it happened.
+REPORTED_AROUND_TIME = REPORTED_BEFORE_TIME | inflect("confirm", "deny", "tell", "write", tenses=("past",))
 
 _LETTERS = re.compile(r"[a-z]+")
 
