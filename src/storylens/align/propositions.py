@@ -104,28 +104,32 @@ def candidate_pairs(
     n = len(texts)
     if n < 2:
         return []
-    eligible = np.ones(n, dtype=bool) if eligible is None else eligible
+    keep = np.arange(n) if eligible is None else np.flatnonzero(eligible)
     lexical = _tfidf(texts)
+    vectors, source = vectors[keep], source[keep]
+    if lexical is not None:
+        lexical = lexical[keep]
+    m = len(keep)
     found: set[tuple[int, int]] = set()
-    for begin in range(0, n, 256):
-        rows = np.arange(begin, min(n, begin + 256))
-        blocked = (source[rows][:, None] == source[None, :]) | ~eligible[None, :] | ~eligible[rows][:, None]
+    for begin in range(0, m, 256):
+        rows = np.arange(begin, min(m, begin + 256))
+        blocked = source[rows][:, None] == source[None, :]
         for k, floor, matrix in (
             (settings.neighbours, settings.min_cosine, lambda r=rows: vectors[r] @ vectors.T),
             (settings.lexical_neighbours, 0.1,
              lambda r=rows: None if lexical is None else (lexical[r] @ lexical.T).toarray()),
         ):
-            k = min(k, n - 1)
+            k = min(k, m - 1)
             scores = matrix() if k > 0 else None
             if scores is None:
                 continue
             scores = np.where(blocked, -1.0, scores)
             top = np.argpartition(-scores, k - 1, axis=1)[:, :k]
             for r, partners in enumerate(top):
-                i = int(rows[r])
-                for j in partners:
-                    j = int(j)
-                    if scores[r, j] >= floor:
+                i = int(keep[rows[r]])
+                for col in partners:
+                    if scores[r, col] >= floor:
+                        j = int(keep[col])
                         found.add((min(i, j), max(i, j)))
     return sorted(found)
 
