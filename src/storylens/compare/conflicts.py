@@ -145,10 +145,13 @@ _SAID_AROUND = re.compile(
 def _when_said(claim: Claim, time) -> bool:
     """The time dates the report, not what it reports: "police said on Tuesday", "on Tuesday, X told"."""
     start, end = time.start - claim.start, time.end - claim.start
-    before = claim.text[max(0, start - 30) : max(0, start)]
+    before = claim.text[max(0, start - 45) : max(0, start)]
     after = claim.text[end : end + 25]
-    return bool(re.search(r"\b(?:" + _SAID_AROUND.pattern[5:-3] + r")\b\W*(?:on|late|early|this)?\W*$", before, re.I)
-                or start <= 3 and re.match(r"\W*(?:\w+\W+){0,3}?(?:" + _SAID_AROUND.pattern[5:-3] + r")\b", after, re.I))
+    said = _SAID_AROUND.pattern[5:-3]
+    # "said on Tuesday", "said in a statement on Tuesday", "told reporters late Monday"
+    return bool(re.search(r"\b(?:" + said + r")\b(?:\W+\w+){0,4}?\W+(?:on|late|early|this|last)\W*$"
+                          r"|\b(?:" + said + r")\W*$", before, re.I)
+                or start <= 3 and re.match(r"\W*(?:\w+\W+){0,3}?(?:" + said + r")\b", after, re.I))
 
 
 def _date_conflict(a: Claim, b: Claim) -> str | None:
