@@ -27,6 +27,7 @@ states a second fact as well as that fact's own members do is listed there too
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -214,6 +215,37 @@ class PropositionAlignment(Alignment):
 
     def pair_prob(self, i: int, j: int) -> float:
         return self.scores.score(i, j)
+
+    def partners(self, i: int) -> list[int]:
+        """The claims scored with claim i (the index's candidates and on-demand pairs)."""
+        if not hasattr(self, "_partners"):
+            table: dict[int, list[int]] = {}
+            for a, b in self.scores.link:
+                table.setdefault(a, []).append(b)
+                table.setdefault(b, []).append(a)
+            self._partners = table
+        return self._partners.get(i, [])
+
+    def preceding(self, i: int, count: int) -> list[int]:
+        """Up to ``count`` claims of the same article ending before claim i starts, nearest first."""
+        if not hasattr(self, "_by_article"):
+            table: dict[str, list[int]] = {}
+            for k, claim in enumerate(self.claims):
+                table.setdefault(claim.article_id, []).append(k)
+            for members in table.values():
+                members.sort(key=lambda k: self.claims[k].start)
+            self._by_article = table
+            self._starts = {a: [self.claims[k].start for k in members] for a, members in table.items()}
+        claim = self.claims[i]
+        members = self._by_article[claim.article_id]
+        position = bisect.bisect_left(self._starts[claim.article_id], claim.start)
+        before: list[int] = []
+        for k in reversed(members[:position]):
+            if k != i and self.claims[k].end <= claim.start:
+                before.append(k)
+                if len(before) == count:
+                    break
+        return before
 
     def judged_pairs(self) -> list[tuple[int, int, float, float, float]]:
         """(i, j, link, P(same), P(contradiction)) for every scored pair, i < j."""

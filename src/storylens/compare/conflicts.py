@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -314,13 +314,20 @@ def _denial_target(i: int, alignment: Alignment, settings: CompareSettings = DEF
     content_words = _content_words(content)
     anaphoric = bool(_ANAPHORIC.match(content)) or len(content_words) < 2
     content_counts = [q for q in denial.quantities if q.value is not None and q.start >= denial.end - len(content)]
-    same_article = sorted(
-        (j for j, c in enumerate(claims) if c.article_id == denial.article_id and c.end <= denial.start and j != i),
-        key=lambda j: -claims[j].end,
-    )
+    partners = getattr(alignment, "partners", None)
+    if partners is None:  # event clusters: every claim of the story is a candidate
+        same_article = sorted(
+            (j for j, c in enumerate(claims) if c.article_id == denial.article_id and c.end <= denial.start and j != i),
+            key=lambda j: -claims[j].end,
+        )
+        pool: Iterable[int] = range(len(claims))
+    else:  # proposition facts: the claims just before it and those the index paired it with
+        same_article = alignment.preceding(i, 3)
+        pool = sorted(set(partners(i)) | set(same_article))
     distance = {j: rank for rank, j in enumerate(same_article)}
     best, best_score = None, settings.denial_min_score
-    for j, other in enumerate(claims):
+    for j in pool:
+        other = claims[j]
         if j == i or not _asserts(other):
             continue
         if _same_side(denial, other):
