@@ -321,9 +321,10 @@ class PairScorer:
         doc /= np.clip(np.linalg.norm(doc, axis=1, keepdims=True), 1e-9, None)
         self.doc_sim = doc @ doc.T
         # how alike the two whole articles are: words and names
-        doc_texts = [""] * len(self.article_index)
+        doc_parts: list[list[str]] = [[] for _ in self.article_index]
         for c, text in zip(claims, texts, strict=True):
-            doc_texts[self.article_index[c.article_id]] += " " + text
+            doc_parts[self.article_index[c.article_id]].append(text)
+        doc_texts = [" " + " ".join(parts) if parts else "" for parts in doc_parts]  # joined once, not grown
         try:
             dt = TfidfVectorizer(analyzer=claim_stems, sublinear_tf=True).fit_transform(doc_texts)
             self.doc_lex = (dt @ dt.T).toarray().astype(np.float32)
