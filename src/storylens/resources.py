@@ -68,21 +68,34 @@ class MiniLMEmbedder:
         return vectors
 
     def _encode(self, texts: list[str], batch_size: int) -> np.ndarray:
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        # Sort by length so each batch pads little; restore order at the end.
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        return self.encode_inputs([t or " " for t in texts], batch_size)
+
+    def encode_pairs(self, pairs: list[tuple[str, str]], batch_size: int = 64) -> np.ndarray:
+        """One vector per sentence pair read together ([CLS] a [SEP] b [SEP]): a cross-encoding."""
+        return self.encode_inputs([(a or " ", b or " ") for a, b in pairs], batch_size)
+
+    def encode_inputs(self, inputs: list, batch_size: int = 64) -> np.ndarray:
+        """Mean-pooled, L2-normalised vectors of texts or (text, text) pairs."""
+        out = np.zeros((len(inputs), self.dim), dtype=np.float32)
+        if not inputs:
+            return out
+        # Sort by length so each batch pads little; restore order at the end. (The int8 model
+        # scales activations per batch, so the batches, and this order, are part of the result.)
+        order = sorted(range(len(inputs)), key=lambda i: len("".join(inputs[i])))
         for begin in range(0, len(order), batch_size):
             idx = order[begin : begin + batch_size]
-            encodings = self.tokenizer.encode_batch([texts[i] or " " for i in idx])
-            width = max(len(e.ids) for e in encodings)
+            encodings = dict(zip(idx, self.tokenizer.encode_batch([inputs[i] for i in idx]), strict=True))
+            width = max(len(encodings[i].ids) for i in idx)
             ids = np.zeros((len(idx), width), dtype=np.int64)
             mask = np.zeros((len(idx), width), dtype=np.int64)
-            for row, enc in enumerate(encodings):
+            types = np.zeros((len(idx), width), dtype=np.int64)
+            for row, i in enumerate(idx):
+                enc = encodings[i]
                 ids[row, : len(enc.ids)] = enc.ids
                 mask[row, : len(enc.ids)] = 1
+                types[row, : len(enc.ids)] = enc.type_ids
             hidden = self.session.run(
-                ["last_hidden_state"],
-                {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)},
+                ["last_hidden_state"], {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
             )[0]
             summed = (hidden * mask[:, :, None]).sum(axis=1)
             pooled = summed / np.clip(mask.sum(axis=1, keepdims=True), 1, None)
