@@ -98,7 +98,6 @@ def cluster_pairs(folder: Path, cache: Path | None, judge):
         _eligible,
         candidate_pairs,
         pair_features,
-        source_keys,
     )
     from storylens.align.scoring import PairScorer, embed_claims
     from storylens.compare import analysed_articles
@@ -111,11 +110,13 @@ def cluster_pairs(folder: Path, cache: Path | None, judge):
     claims = [c for a in story for c in extract_claims(a, annotations[a.id], index)]
     places = {p.name: p for a in story for p in annotations[a.id].places}
     vectors = embed_claims(claims)
-    source = source_keys(claims, by_id)
+    scorer = PairScorer(claims, by_id, vectors, places=places)
     texts = [c.text for c in claims]
-    pairs = candidate_pairs(vectors, texts, source, DEFAULT_PROPOSITIONS, _eligible(claims, DEFAULT_PROPOSITIONS))
+    pairs = candidate_pairs(
+        vectors, texts, scorer.claim_source, DEFAULT_PROPOSITIONS, _eligible(claims, DEFAULT_PROPOSITIONS)
+    )
     judged = np.asarray(judge.predict([(texts[i], texts[j]) for i, j in pairs]), dtype=np.float32).reshape(-1, 3)
-    x = pair_features(PairScorer(claims, by_id, vectors, places=places), pairs, judged)
+    x = pair_features(scorer, pairs, judged)
     spans, fact_of, junk = gold_sentence_spans(folder, articles)
 
     def gold_of(claim) -> set[str]:

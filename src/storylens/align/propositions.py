@@ -84,16 +84,6 @@ def fact_model(path: Path = FACT_MODEL_FILE) -> TreeModel | None:
     return TreeModel.from_json(data, features=FACT_FEATURES) if data else None
 
 
-def source_keys(claims: Sequence[Claim], articles: Mapping[str, Article]) -> np.ndarray:
-    """One key per independent source: syndicated copies are one source."""
-    keys = []
-    for claim in claims:
-        article = articles.get(claim.article_id)
-        group = article.syndication_group if article is not None else None
-        keys.append(f"syn:{group}" if group else claim.article_id)
-    return np.array(keys, dtype=object)
-
-
 def candidate_pairs(
     vectors: np.ndarray, texts: Sequence[str], source: np.ndarray, settings: PropositionSettings,
     eligible: np.ndarray | None = None,
@@ -269,9 +259,9 @@ def align_propositions(
 
         judge = load_pair_model()
     vectors = embed_claims(claims, embedder)
-    source = source_keys(claims, articles)
     texts = [c.text for c in claims]
     scorer = PairScorer(claims, articles, vectors, places=places)
+    source = scorer.claim_source  # one key per independent source: syndicated copies are one
     model = fact_model(settings.model_file or FACT_MODEL_FILE)
     scores = PairScores(scorer, texts, judge, model, source)
     scores.ensure(candidate_pairs(vectors, texts, source, settings, _eligible(claims, settings)))
