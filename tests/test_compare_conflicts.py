@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from storylens.compare import _contradiction
 from storylens.records import Claim
 
@@ -71,3 +73,20 @@ def test_a_shared_number_must_count_a_shared_thing() -> None:
     assert _shares_a_count([q(150, None)], [q(150, "militants killed")])  # "denied the figure of 150"
     assert not _shares_a_count([q(3, None)], [q(3, None)])  # a "three-day strike" and "three of them"
     assert not _shares_a_count([q(3, "days")], [q(3, "people hurt")])
+
+
+@pytest.mark.parametrize("text,day,dates_the_report", [
+    ("Prosecutors said on Tuesday they had opened an inquiry.", "Tuesday", True),
+    ("The ministry confirmed in a statement on Monday that talks would resume.", "Monday", True),
+    ("On Tuesday, the ministry told reporters that the bridge was closed.", "Tuesday", True),
+    ("The dam burst on Monday after three days of rain.", "Monday", False),
+    ("He flew to the area on Monday afternoon and said aid would follow.", "Monday", False),
+])
+def test_a_day_that_dates_the_report_is_not_the_day_of_the_event(text, day, dates_the_report):
+    from storylens.compare.conflicts import _when_said
+    from storylens.records import Claim, TimeExpr
+
+    start = text.index(day)
+    claim = Claim(id="c", article_id="a", start=0, end=len(text), text=text)
+    time = TimeExpr(start=start, end=start + len(day), text=day, value="2026-03-10")
+    assert _when_said(claim, time) is dates_the_report

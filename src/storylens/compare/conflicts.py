@@ -140,9 +140,13 @@ def _time_interval(time) -> tuple[str, str]:
     return start[:4] + "-01-01", start[:4] + "-12-31"
 
 
-_SAID_AROUND = re.compile(
-    r"\b(?:" + "|".join(sorted(REPORTED_AROUND_TIME)) + r")\b", re.I
+_SAID = "|".join(sorted(REPORTED_AROUND_TIME))
+# "said on Tuesday", "said in a statement on Tuesday", "told reporters late Monday", "said Tuesday"
+_SAID_BEFORE = re.compile(
+    rf"\b(?:{_SAID})\b(?:\W+\w+){{0,4}}?\W+(?:on|late|early|this|last)\W*$|\b(?:{_SAID})\W*$", re.I
 )
+# "On Tuesday, the ministry told ..." (a time that opens the claim)
+_SAID_AFTER = re.compile(rf"\W*(?:\w+\W+){{0,3}}?(?:{_SAID})\b", re.I)
 
 
 def _when_said(claim: Claim, time) -> bool:
@@ -150,11 +154,7 @@ def _when_said(claim: Claim, time) -> bool:
     start, end = time.start - claim.start, time.end - claim.start
     before = claim.text[max(0, start - 45) : max(0, start)]
     after = claim.text[end : end + 25]
-    said = _SAID_AROUND.pattern[5:-3]
-    # "said on Tuesday", "said in a statement on Tuesday", "told reporters late Monday"
-    return bool(re.search(r"\b(?:" + said + r")\b(?:\W+\w+){0,4}?\W+(?:on|late|early|this|last)\W*$"
-                          r"|\b(?:" + said + r")\W*$", before, re.I)
-                or start <= 3 and re.match(r"\W*(?:\w+\W+){0,3}?(?:" + said + r")\b", after, re.I))
+    return bool(_SAID_BEFORE.search(before) or start <= 3 and _SAID_AFTER.match(after))
 
 
 def _date_conflict(a: Claim, b: Claim) -> str | None:
