@@ -2,12 +2,18 @@
 who says so, how many independent outlets confirm it, and where they disagree.
 
 The public API is imported lazily so that ``storylens --help`` and usage
-errors answer without loading the NLP models.
+errors answer without loading the NLP models. An exported name always means the
+exported function, even where a submodule has the same name (``annotate``): the
+import system binds a submodule on its package when it is first imported, which
+would otherwise replace ``storylens.annotate`` (the function) by the stage package
+(``from storylens.annotate import ...`` still reaches the stage).
 """
 
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
@@ -75,3 +81,15 @@ def __getattr__(name: str):
     value = getattr(importlib.import_module(module), name)
     globals()[name] = value
     return value
+
+
+class _Package(types.ModuleType):
+    """The storylens module: a submodule import never rebinds an exported name."""
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if name in _EXPORTS and isinstance(value, types.ModuleType):
+            return  # the submodule stays in sys.modules; the name keeps meaning the function
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
