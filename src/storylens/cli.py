@@ -19,7 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 
 from storylens.errors import InputFailure, NotFound, StorylensError, UsageError
-from storylens.records import InputError, Report
+from storylens.records import InputError, Report, iso_published
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
 
@@ -81,10 +81,22 @@ def cli() -> None:
     how many independent outlets confirm it, and where they disagree."""
 
 
+def check_published(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """--published is ISO 8601 or the call is wrong (exit 2) -- checked before any work."""
+    if value is None:
+        return None
+    try:
+        return iso_published(value)
+    except ValueError as exc:
+        raise UsageError(f"--published: {exc}") from None
+
+
 def ingest_options(fn):
     fn = click.option("--outlet", help="Outlet name for single inputs (else from URL/file name).")(fn)
     fn = click.option(
-        "--published", help="Publication date/time (ISO 8601) for inputs that lack one."
+        "--published",
+        callback=check_published,
+        help="Publication date/time in ISO 8601 (2021-08-10, 2021-08-10T09:30+02:00) for every input.",
     )(fn)
     fn = click.option(
         "--manifest",

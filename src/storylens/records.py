@@ -45,6 +45,24 @@ def parse_published(value: str | None) -> datetime | None:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
+def iso_published(value: str) -> str:
+    """A date the user typed, checked to be ISO 8601 (``2021-08-10``, ``2021-08-10T09:30+02:00``).
+
+    Why strict: ``10/08/2021`` is 8 October to one reader and 10 August to another;
+    a date the user gives for every article must not be guessed. Returns the value
+    normalised (``Z`` kept as ``+00:00``); raises ValueError saying what is wrong.
+    """
+    text = value.strip()
+    try:
+        if len(text) in (8, 10) and "T" not in text and " " not in text:
+            return date.fromisoformat(text).isoformat()
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).isoformat()
+    except ValueError:
+        raise ValueError(
+            f"{value!r} is not an ISO 8601 date or date-time (e.g. 2021-08-10 or 2021-08-10T09:30+02:00)"
+        ) from None
+
+
 class Record(BaseModel):
     """Base of every record: immutable, no unknown fields."""
 

@@ -122,12 +122,18 @@ def read_file(path: Path, options: IngestOptions, flags: dict[str, str] | None =
               manifest: Manifest | None = None) -> Iterator[Document | InputError]:
     """All articles of one file, with its sidecar and manifest metadata applied."""
     flags = flag_meta(options) if flags is None else flags
+    problems: list[InputFailure] = []
     try:
-        sidecar = read_sidecar(path)
+        sidecar = read_sidecar(path, problems)
     except InputFailure as exc:
-        yield InputError(source=exc.source, message=exc.message)
+        problems.append(exc)
         sidecar = {}
     row = manifest.lookup(path) if manifest is not None else {}
+    row_problem = manifest.problem(path) if manifest is not None else None
+    if row_problem:
+        problems.append(InputFailure(str(path), row_problem))
+    for problem in problems:  # metadata the user wrote and we could not use: said, not dropped silently
+        yield InputError(source=problem.source, message=problem.message)
     try:
         yield from _finish(_read_path(path, options), flags, sidecar=sidecar, manifest=row,
                            fallback_outlet=outlet_from_path(path))

@@ -48,8 +48,12 @@ _ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 
-def normalize_meta(raw: Mapping[str, Any]) -> dict[str, str]:
-    """Map the many spellings of metadata fields onto ours, as clean strings."""
+def normalize_meta(raw: Mapping[str, Any], problems: list[str] | None = None) -> dict[str, str]:
+    """Map the many spellings of metadata fields onto ours, as clean strings.
+
+    A date that cannot be read is left out; ``problems`` (when given) gets a note
+    saying so, for metadata the user wrote (sidecars, manifests).
+    """
     out: dict[str, str] = {}
     for field, names in _ALIASES.items():
         for name in names:
@@ -71,6 +75,8 @@ def normalize_meta(raw: Mapping[str, Any]) -> dict[str, str]:
             if text:
                 out[field] = text
                 break
+            if field == "published" and problems is not None:
+                problems.append(f"{name} {str(value)!r} is not a date; ignored")
     return out
 
 
@@ -152,8 +158,12 @@ def sidecar_path(path: Path) -> Path | None:
     return None
 
 
-def read_sidecar(path: Path) -> dict[str, str]:
-    """Metadata from the file's sidecar, {} when there is none."""
+def read_sidecar(path: Path, problems: list[InputFailure] | None = None) -> dict[str, str]:
+    """Metadata from the file's sidecar, {} when there is none.
+
+    An unreadable sidecar raises; a readable one with an unusable date gives the
+    rest of its fields and, in ``problems``, what was left out.
+    """
     meta_path = sidecar_path(path)
     if meta_path is None:
         return {}
@@ -163,7 +173,11 @@ def read_sidecar(path: Path) -> dict[str, str]:
         raise InputFailure(str(meta_path), f"unreadable sidecar metadata: {exc}") from exc
     if not isinstance(raw, dict):
         raise InputFailure(str(meta_path), "sidecar metadata must be a JSON object")
-    return normalize_meta(raw)
+    notes: list[str] = []
+    meta = normalize_meta(raw, notes)
+    if notes and problems is not None:
+        problems.append(InputFailure(str(meta_path), "; ".join(notes)))
+    return meta
 
 
 def is_manifest(path: Path) -> bool:
@@ -185,22 +199,30 @@ class Manifest:
     def __init__(self, path: Path):
         self.path = path
         self.rows: dict[Path, dict[str, str]] = {}
+        self.problems: dict[Path, str] = {}  # a row whose metadata was partly unusable
         self.order: list[Path] = []
         base = path.parent
         try:
             with path.open(encoding="utf-8-sig", newline="") as handle:
-                for row in csv.DictReader(handle):
+                for line, row in enumerate(csv.DictReader(handle), 2):
                     clean = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
                     if not clean.get("path"):
                         continue
                     target = (base / clean["path"]).resolve()
-                    self.rows[target] = normalize_meta({k: v for k, v in clean.items() if k != "path"})
+                    problems: list[str] = []
+                    self.rows[target] = normalize_meta({k: v for k, v in clean.items() if k != "path"}, problems)
+                    if problems:
+                        self.problems[target] = f"{path} line {line}: " + "; ".join(problems)
                     self.order.append(base / clean["path"])
         except (OSError, UnicodeDecodeError, csv.Error) as exc:
             raise InputFailure(str(path), f"unreadable manifest: {exc}") from exc
 
     def lookup(self, file: Path) -> dict[str, str]:
         return self.rows.get(file.resolve(), {})
+
+    def problem(self, file: Path) -> str | None:
+        """What was wrong with the file's row (its other fields still apply)."""
+        return self.problems.get(file.resolve())
 
 
 def flag_meta(options: IngestOptions) -> dict[str, str]:
