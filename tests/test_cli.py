@@ -64,3 +64,59 @@ def test_unreadable_sidecar_or_manifest_date_is_named_and_the_article_kept(tmp_p
     assert len(errors) == 2
     assert errors[0].source == str(tmp_path / "a.meta.json") and "13/45/2021" in errors[0].message
     assert "list.csv line 2" in errors[1].message and "not a date" in errors[1].message
+
+
+def two_reports(folder: Path) -> list[Path]:
+    folder.mkdir(exist_ok=True)
+    paths = [folder / "isle-post.txt", folder / "harbour-news.txt"]
+    paths[0].write_text(REPORT, encoding="utf-8")
+    paths[1].write_text(REPORT.replace("Per Odde", "Kari Lund").replace("a week", "ten days"), encoding="utf-8")
+    return paths
+
+
+def warnings_of(err: str) -> list[str]:
+    return [line for line in err.splitlines() if line.startswith("warning:")]
+
+
+def test_a_batch_without_dates_is_warned_once_naming_the_inputs(tmp_path: Path) -> None:
+    paths = two_reports(tmp_path / "in")
+    code, _, err = invoke("ingest", str(tmp_path / "in"), "--db", str(tmp_path / "s.db"), "-q")
+    assert code == 0, err
+    (undated,) = [w for w in warnings_of(err) if "publication date" in w]
+    assert all(str(p) in undated for p in paths)
+    assert "--published" in undated and "manifest" in undated and "sidecar" in undated
+    code, _, err = invoke("ingest", str(tmp_path / "in"), "--published", "2021-08-10",
+                          "--db", str(tmp_path / "s.db"), "-q")
+    assert code == 0 and not [w for w in warnings_of(err) if "publication date" in w], err
+    (tmp_path / "in" / "isle-post.meta.json").write_text(json.dumps({"published": "2021-08-10"}))
+    code, _, err = invoke("ingest", str(tmp_path / "in"), "--db", str(tmp_path / "s.db"), "-q")
+    assert code == 0 and not [w for w in warnings_of(err) if "publication date" in w], err
+
+
+def test_outlet_flag_is_refused_for_more_than_one_article(tmp_path: Path) -> None:
+    from storylens.store import Store
+
+    paths = two_reports(tmp_path / "in")
+    db = str(tmp_path / "s.db")
+    for inputs in ([str(tmp_path / "in")], [str(p) for p in paths]):
+        code, _, err = invoke("ingest", *inputs, "--outlet", "Isle Post", "--db", db, "-q")
+        assert code == 2, err
+        assert len(err.strip().splitlines()) == 1 and "--outlet" in err and "manifest" in err
+    with Store(db) as store:
+        assert store.article_count() == 0  # refused before anything was stored
+    code, _, err = invoke("ingest", str(paths[0]), "--outlet", "Isle Post", "--db", db, "-q")
+    assert code == 0, err
+    assert not [w for w in warnings_of(err) if "file names" in w], err
+
+
+def test_outlets_only_from_file_names_are_warned(tmp_path: Path) -> None:
+    two_reports(tmp_path / "in")
+    db = str(tmp_path / "s.db")
+    code, _, err = invoke("ingest", str(tmp_path / "in"), "--db", db, "-q")
+    assert code == 0, err
+    (named,) = [w for w in warnings_of(err) if "file names" in w]
+    assert "'isle-post'" in named and "'harbour-news'" in named and "manifest" in named
+    (tmp_path / "in" / "list.csv").write_text(
+        "path,outlet\nisle-post.txt,Isle Post\nharbour-news.txt,Harbour News\n", encoding="utf-8")
+    code, _, err = invoke("ingest", str(tmp_path / "in"), "--db", db, "-q")
+    assert code == 0 and not [w for w in warnings_of(err) if "file names" in w], err

@@ -19,7 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 
 from storylens.errors import InputFailure, NotFound, StorylensError, UsageError
-from storylens.records import InputError, Report, iso_published
+from storylens.records import InputError, InputWarning, Report, iso_published
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
 
@@ -27,10 +27,12 @@ err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 out_console = Console(highlight=False, soft_wrap=True)
 
 
-def report_input_errors(errors: Sequence[InputError]) -> None:
+def report_input_errors(errors: Sequence[InputError], warnings: Sequence[InputWarning] = ()) -> None:
     for error in errors:
         # markup=False: the message names user paths, which may contain [brackets].
         err_console.print(f"error: {error}", markup=False)
+    for warning in warnings:
+        err_console.print(f"warning: {warning}", markup=False)
 
 
 @contextmanager
@@ -92,7 +94,11 @@ def check_published(ctx: click.Context, param: click.Parameter, value: str | Non
 
 
 def ingest_options(fn):
-    fn = click.option("--outlet", help="Outlet name for single inputs (else from URL/file name).")(fn)
+    fn = click.option(
+        "--outlet",
+        help="Outlet name of a single article (refused for more; else from the document, URL, "
+        "manifest, sidecar or, last, the file name).",
+    )(fn)
     fn = click.option(
         "--published",
         callback=check_published,
@@ -155,7 +161,7 @@ def analyze(
             allow_private=allow_private,
             progress=progress,
         )
-    report_input_errors(report.errors)
+    report_input_errors(report.errors, report.warnings)
     if outputs:
         for output in outputs:
             path = write_report(report, output)
@@ -201,7 +207,7 @@ def ingest(
     with Store(db) as store, progress_reporter(not quiet) as progress:
         result = run_ingest(inputs, store, options, progress=progress)
         total = store.article_count()
-    report_input_errors(result.errors)
+    report_input_errors(result.errors, result.warnings)
     err_console.print(
         f"{len(result.article_ids)} articles read ({result.new} new), {total} in {db}; "
         f"{len(result.errors)} failed inputs",

@@ -15,10 +15,18 @@ from pathlib import Path
 from storylens.annotate import annotate_articles
 from storylens.clean import assign_syndication, clean_document
 from storylens.compare import analysed_articles, compare_story
-from storylens.errors import InputFailure
+from storylens.errors import InputFailure, UsageError
 from storylens.group import group_articles, one_story, sub_events
 from storylens.ingest import IngestOptions, iter_documents
-from storylens.records import Annotation, Article, InputError, Report, StoryGroup
+from storylens.records import (
+    Annotation,
+    Article,
+    Document,
+    InputError,
+    InputWarning,
+    Report,
+    StoryGroup,
+)
 from storylens.store import Store
 from storylens.synthesize import synthesize_story
 
@@ -35,7 +43,58 @@ PARALLEL_MIN_ARTICLES = 200
 class IngestResult:
     article_ids: list[str] = field(default_factory=list)
     errors: list[InputError] = field(default_factory=list)
+    warnings: list[InputWarning] = field(default_factory=list)
     new: int = 0
+
+
+def name_some(sources: Sequence[str], limit: int = 3) -> str:
+    """'a.txt, b.txt, c.txt and 12 more': inputs named without flooding the terminal."""
+    shown = ", ".join(sources[:limit])
+    return shown + (f" and {len(sources) - limit} more" if len(sources) > limit else "")
+
+
+class BatchMetadata:
+    """What the batch's metadata lacks, said once per batch instead of silently worked around."""
+
+    def __init__(self, options: IngestOptions) -> None:
+        self.outlet_flag = options.outlet
+        self.sources: list[str] = []
+        self.dated = 0
+        self.guessed: list[tuple[str, str]] = []  # (source, outlet named after it)
+
+    def observe(self, doc: Document) -> None:
+        if self.outlet_flag and self.sources and doc.source not in self.sources:
+            raise UsageError(
+                f"--outlet {self.outlet_flag!r} names the outlet of one article, but the inputs hold "
+                f"more than one ({name_some([*self.sources, doc.source])}); every article would get that "
+                "outlet and none could corroborate another. Name outlets per article with a manifest "
+                "CSV (path,outlet,...) or NAME.meta.json sidecars"
+            )
+        self.sources.append(doc.source)
+        self.dated += doc.published is not None
+        if doc.outlet_guessed and doc.outlet:
+            self.guessed.append((doc.source, doc.outlet))
+
+    def warnings(self) -> list[InputWarning]:
+        found: list[InputWarning] = []
+        if self.sources and not self.dated:
+            found.append(InputWarning(
+                message=f"no article has a publication date ({name_some(self.sources)}): days such as "
+                "'on Monday' cannot be placed and stories are grouped without dates; give dates with "
+                "--published DATE (one date for all), a manifest CSV with a published column, or "
+                "NAME.meta.json sidecars with \"published\"",
+                sources=tuple(self.sources),
+            ))
+        if self.guessed:
+            named = [f"{source} -> {outlet!r}" for source, outlet in self.guessed]
+            found.append(InputWarning(
+                message=f"{len(self.guessed)} article(s) have no outlet, so their file names stand in "
+                f"({name_some(named)}); outlets decide what counts as independent confirmation: name "
+                "them with a manifest CSV (path,outlet,...), NAME.meta.json sidecars, or --outlet for "
+                "a single article",
+                sources=tuple(source for source, _ in self.guessed),
+            ))
+        return found
 
 
 def ingest(
@@ -51,6 +110,7 @@ def ingest(
     """
     result = IngestResult()
     batch: list[Article] = []
+    metadata = BatchMetadata(options or IngestOptions())
 
     def flush() -> None:
         if batch:
@@ -61,6 +121,7 @@ def ingest(
         if isinstance(item, InputError):
             result.errors.append(item)
             continue
+        metadata.observe(item)
         try:
             article = clean_document(item)
         except InputFailure as exc:
@@ -73,6 +134,7 @@ def ingest(
         if len(batch) >= INGEST_BATCH:
             flush()
     flush()
+    result.warnings = metadata.warnings()
     return result
 
 
@@ -90,6 +152,7 @@ def build_report(
     one_story_only: bool = False,
     summary_words: int = 120,
     errors: Sequence[InputError] = (),
+    warnings: Sequence[InputWarning] = (),
     progress: Progress | None = None,
 ) -> Report:
     """Annotate, group, compare and synthesise already-cleaned articles."""
@@ -116,7 +179,8 @@ def build_report(
         )
         if progress:
             progress("stories", n, len(groups))
-    return Report(articles=tuple(articles), stories=tuple(stories), errors=tuple(errors))
+    return Report(articles=tuple(articles), stories=tuple(stories), errors=tuple(errors),
+                  warnings=tuple(warnings))
 
 
 def analyze(
@@ -152,5 +216,6 @@ def analyze(
             one_story_only=one_story,
             summary_words=summary_words,
             errors=result.errors,
+            warnings=result.warnings,
             progress=progress,
         )

@@ -102,6 +102,7 @@ class Document(Record):
     language: str | None = None
     author: str | None = None
     site_name: str | None = None
+    outlet_guessed: bool = False  # no source named the outlet: the file's name (or "stdin") stands in
 
 
 class InputError(Record):
@@ -112,6 +113,16 @@ class InputError(Record):
 
     def __str__(self) -> str:
         return f"{self.source}: {self.message}"
+
+
+class InputWarning(Record):
+    """Something the user should know about inputs that were still used (exit code unchanged)."""
+
+    message: str
+    sources: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        return self.message
 
 
 # --------------------------------------------------------------------------- clean
@@ -377,6 +388,7 @@ class Report(Record):
     articles: tuple[Article, ...] = ()
     stories: tuple[Story, ...] = ()
     errors: tuple[InputError, ...] = ()
+    warnings: tuple[InputWarning, ...] = ()
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 

@@ -36,6 +36,7 @@ from storylens.ingest.metadata import (
     is_manifest,
     merge_meta,
     outlet_from_path,
+    outlet_from_url,
     read_sidecar,
 )
 from storylens.ingest.options import IngestOptions
@@ -248,4 +249,6 @@ def _finish(raws: Iterable[RawDoc | InputError], flags: dict[str, str], *,
             continue
         meta = merge_meta(document=raw.meta, manifest=manifest, sidecar=sidecar, flags=flags,
                           container=raw.container, fallback_outlet=fallback_outlet)
-        yield Document(source=raw.source, text=text, kind=raw.kind, **meta)
+        named = any(layer and layer.get("outlet") for layer in (raw.meta, manifest, sidecar, flags))
+        guessed = not named and not outlet_from_url(meta["url"]) and meta["outlet"] == fallback_outlet
+        yield Document(source=raw.source, text=text, kind=raw.kind, outlet_guessed=guessed, **meta)
