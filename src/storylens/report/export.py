@@ -2,6 +2,7 @@
 
 One row per item with its story id, so the tables of many stories stack and
 join (``claims.fact_id`` -> ``facts.fact_id``, ``*.article_id`` -> ``articles``).
+CSV text cells that a spreadsheet would run as formulas are neutralised.
 """
 
 from __future__ import annotations
@@ -14,6 +15,20 @@ from storylens.errors import UsageError
 from storylens.records import Report
 
 FORMATS = ("csv", "parquet")
+
+# Cells a spreadsheet reads as a formula (OWASP "CSV Injection"): article text is untrusted.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """A text cell that would start a formula gets a leading single quote (OWASP's advice).
+
+    Only text: numbers (a negative longitude) stay numbers. Parquet keeps the raw text,
+    since no spreadsheet evaluates it.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def report_tables(report: Report) -> dict[str, list[dict]]:
@@ -99,7 +114,7 @@ def export_tables(report: Report, out_dir: str | Path, fmt: str = "csv") -> list
             with path.open("w", encoding="utf-8", newline="") as handle:
                 writer = csv.DictWriter(handle, fieldnames=columns)
                 writer.writeheader()
-                writer.writerows(rows)
+                writer.writerows({k: spreadsheet_safe(v) for k, v in row.items()} for row in rows)
         else:
             import pyarrow as pa
             import pyarrow.parquet as pq
