@@ -120,3 +120,16 @@ def test_outlets_only_from_file_names_are_warned(tmp_path: Path) -> None:
         "path,outlet\nisle-post.txt,Isle Post\nharbour-news.txt,Harbour News\n", encoding="utf-8")
     code, _, err = invoke("ingest", str(tmp_path / "in"), "--db", db, "-q")
     assert code == 0 and not [w for w in warnings_of(err) if "file names" in w], err
+
+
+def test_reingest_without_published_keeps_the_stored_dates(tmp_path: Path) -> None:
+    from storylens.store import Store
+
+    two_reports(tmp_path / "in")
+    db = str(tmp_path / "s.db")
+    code, _, err = invoke("ingest", str(tmp_path / "in"), "--published", "2021-08-10", "--db", db, "-q")
+    assert code == 0, err
+    code, _, err = invoke("ingest", str(tmp_path / "in"), "--db", db, "-q")
+    assert code == 0 and "(0 new)" in err, err
+    with Store(db) as store:
+        assert [a.published for a in store.articles()] == ["2021-08-10", "2021-08-10"]

@@ -43,6 +43,23 @@ def test_upsert_is_idempotent(tmp_path: Path) -> None:
         assert store.article(articles[2].id) == articles[2]
 
 
+def test_reupsert_without_metadata_keeps_what_is_stored(tmp_path: Path) -> None:
+    full = make_article(1).model_copy(update={
+        "published": "2021-08-10", "title": "Containers delayed", "url": "https://gazette.example/1",
+        "language": "en", "author": "K. Lund"})
+    bare = make_article(1)
+    with Store(tmp_path / "s.db") as store:
+        assert store.upsert_articles([full]) == 1
+        assert store.upsert_articles([bare]) == 0  # the same article again, its metadata unsaid
+        assert store.article(full.id) == full
+        assert store.conn.execute("SELECT published FROM articles").fetchone()[0] == "2021-08-10"
+        newer = bare.model_copy(update={"published": "2021-08-11T09:00:00+00:00", "title": ""})
+        store.upsert_articles([newer])  # a value given again wins; an empty one never erases
+        kept = store.article(full.id)
+        assert (kept.published, kept.title, kept.url) == ("2021-08-11T09:00:00+00:00", "Containers delayed",
+                                                           "https://gazette.example/1")
+
+
 def test_failed_batch_rolls_back_whole(tmp_path: Path) -> None:
     good = [make_article(n) for n in range(3)]
 

@@ -134,6 +134,8 @@ def ingest(
         if len(batch) >= INGEST_BATCH:
             flush()
     flush()
+    if not metadata.dated and result.article_ids:  # dates kept from an earlier ingest count
+        metadata.dated = store.dated_count(list(dict.fromkeys(result.article_ids)))
     result.warnings = metadata.warnings()
     return result
 

@@ -97,6 +97,16 @@ def _execute_script(conn: sqlite3.Connection, script: str) -> None:
             conn.execute(statement)
 
 
+# What a source says about an article; syndication and duplicates are recomputed per batch.
+MERGED_FIELDS = ("title", "url", "published", "language", "author")
+
+
+def merge_metadata(stored: Article, incoming: Article) -> Article:
+    """``incoming`` with every metadata field it leaves empty filled from ``stored``."""
+    kept = {f: getattr(stored, f) for f in MERGED_FIELDS if not getattr(incoming, f) and getattr(stored, f)}
+    return incoming.model_copy(update=kept) if kept else incoming
+
+
 class Store:
     """A storylens database. Use as a context manager, or call ``close()``."""
 
@@ -161,13 +171,18 @@ class Store:
     # ------------------------------------------------------------------ articles
 
     def upsert_articles(self, articles: Iterable[Article]) -> int:
-        """Insert or replace articles in one transaction; returns how many were new."""
+        """Insert or update articles in one transaction; returns how many were new.
+
+        Metadata merges: an article stored again (same id) takes every value it
+        now carries, but an empty one never erases what the store holds (re-ingesting
+        files without ``--published`` keeps their dates).
+        """
         new = 0
         with self.transaction() as conn:
             seq = conn.execute("SELECT COALESCE(MAX(seq), 0) FROM articles").fetchone()[0]
             for article in articles:
                 exists = conn.execute(
-                    "SELECT seq FROM articles WHERE id = ?", (article.id,)
+                    "SELECT seq, record FROM articles WHERE id = ?", (article.id,)
                 ).fetchone()
                 if exists is None:
                     seq += 1
@@ -175,6 +190,7 @@ class Store:
                     order = seq
                 else:
                     order = exists[0]
+                    article = merge_metadata(Article.model_validate_json(exists[1]), article)
                 conn.execute(
                     "INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
@@ -205,6 +221,17 @@ class Store:
             article = self.article(article_id)
             if article is not None:
                 yield article
+
+    def dated_count(self, ids: Sequence[str]) -> int:
+        """How many of the stored articles ``ids`` have a publication date."""
+        found = 0
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start:start + 500])
+            marks = ",".join("?" * len(chunk))
+            found += self.conn.execute(
+                f"SELECT COUNT(*) FROM articles WHERE published IS NOT NULL AND id IN ({marks})", chunk
+            ).fetchone()[0]
+        return int(found)
 
     def article_count(self) -> int:
         return int(self.conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
