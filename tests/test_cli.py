@@ -133,3 +133,32 @@ def test_reingest_without_published_keeps_the_stored_dates(tmp_path: Path) -> No
     assert code == 0 and "(0 new)" in err, err
     with Store(db) as store:
         assert [a.published for a in store.articles()] == ["2021-08-10", "2021-08-10"]
+
+
+@pytest.mark.parametrize("where", ["/proc/r.html", "FILE/r.html", "FILE/deeper/r.html"])
+def test_unwritable_report_path_is_refused_before_any_work(tmp_path: Path, where: str) -> None:
+    (tmp_path / "a.txt").write_text(REPORT, encoding="utf-8")
+    (tmp_path / "FILE").write_text("a file, not a folder")
+    output = where if where.startswith("/") else str(tmp_path / where)
+    db = tmp_path / "s.db"
+    code, out, err = invoke("analyze", str(tmp_path / "a.txt"), "-o", str(tmp_path / "ok.json"),
+                            "-o", output, "--db", str(db), "-q")
+    assert code == 1, err
+    assert err.strip().startswith("error:") and len(err.strip().splitlines()) == 1 and output in err
+    assert "Traceback" not in err + out
+    assert not db.exists() and not (tmp_path / "ok.json").exists()  # nothing was done
+
+
+@pytest.mark.parametrize("where", ["/proc/nope", "FILE/sub"])
+def test_unwritable_export_folder_is_one_line(tmp_path: Path, where: str) -> None:
+    from storylens.records import Report
+    from storylens.report import to_json
+
+    (tmp_path / "r.json").write_text(to_json(Report()), encoding="utf-8")
+    (tmp_path / "FILE").write_text("a file, not a folder")
+    output = where if where.startswith("/") else str(tmp_path / where)
+    code, out, err = invoke("export", str(tmp_path / "r.json"), "-o", output)
+    assert code == 1, err
+    assert len(err.strip().splitlines()) == 1 and output in err and "Traceback" not in err + out
+    code, out, err = invoke("export", str(tmp_path / "r.json"), "-o", str(tmp_path / "new" / "tables"))
+    assert code == 0 and (tmp_path / "new" / "tables" / "facts.csv").is_file(), err

@@ -8,7 +8,9 @@ translated here and nowhere else.
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,7 +20,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
-from storylens.errors import InputFailure, NotFound, StorylensError, UsageError
+from storylens.errors import InputFailure, NotFound, OutputError, StorylensError, UsageError
 from storylens.records import InputError, InputWarning, Report, iso_published
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
@@ -51,6 +53,31 @@ def progress_reporter(enabled: bool) -> Iterator[Callable[[str, int, int | None]
             bar.update(tasks[stage], completed=done, total=total)
 
         yield update
+
+
+def check_writable(output: str, *, folder: bool = False) -> None:
+    """Refuse an output that cannot be written before any work is done (one line, exit 1).
+
+    A probe file is created and removed in the folder that will hold the output (or in
+    its nearest existing ancestor, when the folders are still to be made).
+    """
+    path = Path(output)
+    if path.exists() and path.is_dir() != folder:
+        raise OutputError(f"{output}: cannot write there: it is {'not ' if folder else ''}a folder")
+    holder = path if folder else path.parent
+    while not holder.exists() and holder != holder.parent:
+        holder = holder.parent
+    if not holder.is_dir():
+        raise OutputError(f"{output}: cannot write there: {holder} is not a folder")
+    try:
+        handle, probe = tempfile.mkstemp(dir=holder, prefix=".storylens-probe-")
+        os.close(handle)
+        os.unlink(probe)
+        if path.is_file():
+            with path.open("ab"):
+                pass
+    except OSError as exc:
+        raise OutputError(f"{output}: cannot write there ({exc.strerror or exc})") from None
 
 
 class StorylensGroup(click.Group):
@@ -146,6 +173,8 @@ def analyze(
     for output in outputs:  # check the call before loading any model
         if Path(output).suffix.lower() not in {".json", ".md", ".html", ".htm"}:
             raise UsageError(f"{output}: unknown report format (use .json, .md or .html)")
+    for output in outputs:
+        check_writable(output)
     from storylens.pipeline import analyze as run_analyze
     from storylens.report import to_json, write_report
 
@@ -164,7 +193,10 @@ def analyze(
     report_input_errors(report.errors, report.warnings)
     if outputs:
         for output in outputs:
-            path = write_report(report, output)
+            try:
+                path = write_report(report, output)
+            except OSError as exc:  # e.g. the disk filled up during the run
+                raise OutputError(f"{output}: cannot write the report ({exc.strerror or exc})") from None
             err_console.print(f"wrote {path}", markup=False)
     else:
         click.echo(to_json(report))
@@ -287,7 +319,11 @@ def export(report_json: str, output_dir: str, fmt: str) -> None:
     """Write facts, quotes, entities and places of REPORT_JSON as CSV or Parquet tables."""
     from storylens.report import export_tables, read_report
 
-    paths = export_tables(read_report(report_json), output_dir, fmt)
+    check_writable(output_dir, folder=True)
+    try:
+        paths = export_tables(read_report(report_json), output_dir, fmt)
+    except OSError as exc:
+        raise OutputError(f"{output_dir}: cannot write the tables ({exc.strerror or exc})") from None
     for path in paths:
         click.echo(str(path))
 

@@ -26,3 +26,7 @@ class StoreError(StorylensError):
 
 class NotFound(StorylensError):
     """A story or article named by the user does not exist."""
+
+
+class OutputError(StorylensError):
+    """An output (report file, table folder) cannot be written (exit code 1)."""
