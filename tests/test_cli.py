@@ -162,3 +162,36 @@ def test_unwritable_export_folder_is_one_line(tmp_path: Path, where: str) -> Non
     assert len(err.strip().splitlines()) == 1 and output in err and "Traceback" not in err + out
     code, out, err = invoke("export", str(tmp_path / "r.json"), "-o", str(tmp_path / "new" / "tables"))
     assert code == 0 and (tmp_path / "new" / "tables" / "facts.csv").is_file(), err
+
+
+@pytest.mark.parametrize("command", [["stories"], ["show", "abc"], ["merge", "abc", "abd"], ["split", "abc", "x"]])
+def test_commands_over_a_store_refuse_a_missing_one(tmp_path: Path, command: list[str]) -> None:
+    db = tmp_path / "mistyped.db"
+    code, _, err = invoke(*command, "--db", str(db))
+    assert code == 1, err
+    assert len(err.strip().splitlines()) == 1 and str(db) in err and "no such store" in err
+    assert not db.exists()
+
+
+def test_show_takes_a_unique_id_prefix_and_names_an_ambiguous_one(tmp_path: Path) -> None:
+    from storylens.records import StoryGroup
+    from storylens.store import Store
+
+    db = str(tmp_path / "s.db")
+    with Store(db) as store:
+        store.save_stories([StoryGroup(id=i, title=f"Story {i}", article_ids=(f"art-{i}",))
+                            for i in ("s-abc1", "s-abc2", "s-b_c1")])
+    code, out, err = invoke("show", "s-abc2", "--db", db)
+    assert code == 0 and "Story s-abc2" in out and "1 article\n" in out + "\n", err
+    code, out, err = invoke("show", "s-abc", "--db", db)
+    assert code == 1 and "ambiguous" in err and "s-abc1" in err and "s-abc2" in err, err
+    code, out, err = invoke("show", "s-b", "--db", db)
+    assert code == 0 and "Story s-b_c1" in out, err
+    code, out, err = invoke("show", "s-a_c", "--db", db)  # LIKE wildcards are plain characters
+    assert code == 1 and "no story" in err, err
+
+
+def test_counts_are_pluralised(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(REPORT, encoding="utf-8")
+    code, _, err = invoke("ingest", str(tmp_path / "a.txt"), "--db", str(tmp_path / "s.db"), "-q")
+    assert code == 0 and "1 article read (1 new)" in err and "0 failed inputs" in err, err

@@ -55,6 +55,13 @@ def progress_reporter(enabled: bool) -> Iterator[Callable[[str, int, int | None]
         yield update
 
 
+def plural(count: int, noun: str) -> str:
+    """'1 article', '2 articles', '1 story', '2 stories'."""
+    if count == 1:
+        return f"{count} {noun}"
+    return f"{count} {noun[:-1]}ies" if noun.endswith("y") else f"{count} {noun}s"
+
+
 def check_writable(output: str, *, folder: bool = False) -> None:
     """Refuse an output that cannot be written before any work is done (one line, exit 1).
 
@@ -202,8 +209,8 @@ def analyze(
         click.echo(to_json(report))
     if not quiet:
         err_console.print(
-            f"{len(report.articles)} articles, {len(report.stories)} stories, "
-            f"{len(report.errors)} failed inputs",
+            f"{plural(len(report.articles), 'article')}, {plural(len(report.stories), 'story')}, "
+            f"{plural(len(report.errors), 'failed input')}",
             markup=False,
         )
     if not report.articles and not report.errors:
@@ -241,8 +248,8 @@ def ingest(
         total = store.article_count()
     report_input_errors(result.errors, result.warnings)
     err_console.print(
-        f"{len(result.article_ids)} articles read ({result.new} new), {total} in {db}; "
-        f"{len(result.errors)} failed inputs",
+        f"{plural(len(result.article_ids), 'article')} read ({result.new} new), {total} in {db}; "
+        f"{plural(len(result.errors), 'failed input')}",
         markup=False,
     )
     sys.exit(EXIT_PARTIAL if result.errors else EXIT_OK)
@@ -255,7 +262,7 @@ def stories(db: str) -> None:
     from storylens.store import Store
     from storylens.stories import list_stories
 
-    with Store(db) as store:
+    with Store(db, create=False) as store:
         rows = list_stories(store)
     table = Table("story", "articles", "outlets", "dates", "title")
     for row in rows:
@@ -277,7 +284,7 @@ def show(story: str, db: str) -> None:
     from storylens.store import Store
     from storylens.stories import explain_story
 
-    with Store(db) as store:
+    with Store(db, create=False) as store:
         text = explain_story(store, story)
     click.echo(text)
 
@@ -292,9 +299,9 @@ def merge(story_ids: tuple[str, ...], db: str) -> None:
 
     if len(story_ids) < 2:
         raise UsageError("merge needs at least two stories")
-    with Store(db) as store:
+    with Store(db, create=False) as store:
         group = merge_stories(store, story_ids)
-    click.echo(f"merged into {group.id} ({len(group.article_ids)} articles)")
+    click.echo(f"merged into {group.id} ({plural(len(group.article_ids), 'article')})")
 
 
 @cli.command()
@@ -306,7 +313,7 @@ def split(story: str, article_ids: tuple[str, ...], db: str) -> None:
     from storylens.store import Store
     from storylens.stories import split_story
 
-    with Store(db) as store:
+    with Store(db, create=False) as store:
         groups = split_story(store, story, article_ids)
     click.echo("split into " + ", ".join(f"{g.id} ({len(g.article_ids)})" for g in groups))
 

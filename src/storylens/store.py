@@ -110,8 +110,13 @@ def merge_metadata(stored: Article, incoming: Article) -> Article:
 class Store:
     """A storylens database. Use as a context manager, or call ``close()``."""
 
-    def __init__(self, path: str | Path = DEFAULT_DB):
+    def __init__(self, path: str | Path = DEFAULT_DB, *, create: bool = True):
+        """Open (and by default create) the store; ``create=False`` refuses a missing file,
+        so a mistyped ``--db`` of a command that only reads is an error, not a new empty store."""
         self.path = Path(path)
+        if not create and str(path) != ":memory:" and not self.path.is_file():
+            raise StoreError(f"{self.path}: no such store (check --db; `storylens ingest` or "
+                             "`storylens analyze` create one)")
         try:
             if str(path) != ":memory:":
                 self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -318,6 +323,14 @@ class Store:
     def stories(self) -> list[StoryGroup]:
         rows = self.conn.execute("SELECT record FROM stories ORDER BY id")
         return [StoryGroup.model_validate_json(r[0]) for r in rows]
+
+    def story_ids(self, prefix: str = "") -> list[str]:
+        """Ids of the stored stories starting with ``prefix`` (users type short ids)."""
+        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        rows = self.conn.execute(
+            "SELECT id FROM stories WHERE id LIKE ? ESCAPE '\\' ORDER BY id", (escaped + "%",)
+        )
+        return [r[0] for r in rows]
 
     def story(self, story_id: str) -> StoryGroup | None:
         row = self.conn.execute("SELECT record FROM stories WHERE id = ?", (story_id,)).fetchone()

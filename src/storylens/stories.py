@@ -23,7 +23,14 @@ from storylens.store import Store
 
 
 def _resolve(store: Store, story: str) -> StoryGroup:
-    group = store.story(story)
+    """The story named by its id or a unique start of it."""
+    matches = store.story_ids(story) if story else []
+    chosen = story if story in matches else matches[0] if len(matches) == 1 else None
+    if len(matches) > 1 and chosen is None:
+        shown = ", ".join(matches[:5]) + (f" and {len(matches) - 5} more" if len(matches) > 5 else "")
+        raise NotFound(f"story {story!r} is ambiguous: {len(matches)} story ids start with it "
+                       f"({shown}); type more of the id")
+    group = store.story(chosen) if chosen else None
     if group is None:
         raise NotFound(f"no story {story!r} (see `storylens stories`)")
     return group
@@ -72,7 +79,7 @@ def explain_story(store: Store, story: str) -> str:
     """`storylens show STORY`: each article, its score, and what it shares with the rest."""
     group = _resolve(store, story)
     reasons = {r.article_id: r for r in group.reasons}
-    lines = [f"{group.id}  {group.title}", f"{len(group.article_ids)} article(s)", ""]
+    lines = [f"{group.id}  {group.title}", f"{len(group.article_ids)} article" + ("" if len(group.article_ids) == 1 else "s"), ""]
     for article_id in group.article_ids:
         article = store.article(article_id)
         reason = reasons.get(article_id)
