@@ -377,3 +377,26 @@ def test_manifest_row_for_a_missing_file_is_named(tmp_path: Path) -> None:
     doc, error = docs([str(manifest)])
     assert isinstance(doc, Document) and doc.outlet == "Herald"
     assert isinstance(error, InputError) and error.source.endswith("gone.txt")
+
+
+def test_manifest_paths_stay_inside_its_folder(tmp_path: Path) -> None:
+    secret = tmp_path / "private" / "diary.txt"
+    secret.parent.mkdir()
+    secret.write_text(BODY.replace("Granvik", "Hemvik"), encoding="utf-8")
+    folder = tmp_path / "articles"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "sub" / "a.txt").write_text(BODY, encoding="utf-8")
+    (folder / "escape.txt").symlink_to(secret)
+    manifest = folder / "list.csv"
+    manifest.write_text(
+        "path,outlet\nsub/a.txt,Listed Times\n../private/diary.txt,Diary\n"
+        f"{secret},Diary\nescape.txt,Diary\n", encoding="utf-8")
+    for items in (docs([str(manifest)]), list(iter_documents([], IngestOptions(manifest=manifest)))):
+        found = [i for i in items if isinstance(i, Document)]
+        errors = [i for i in items if isinstance(i, InputError)]
+        assert [d.outlet for d in found] == ["Listed Times"]
+        assert [e.source for e in errors] == [f"{manifest} line {n}" for n in (3, 4, 5)]
+        assert all("outside the manifest's folder" in e.message and "--allow-outside-paths" in e.message
+                   for e in errors)
+    allowed = only_docs(docs([str(manifest)], allow_outside_paths=True))
+    assert [d.outlet for d in allowed] == ["Listed Times", "Diary", "Diary", "Diary"]

@@ -146,6 +146,11 @@ def ingest_options(fn):
     fn = click.option(
         "--allow-private", is_flag=True, help="Allow fetching URLs on private/loopback addresses."
     )(fn)
+    fn = click.option(
+        "--allow-outside-paths",
+        is_flag=True,
+        help="Let a manifest CSV name files outside its own folder (refused by default).",
+    )(fn)
     return fn
 
 
@@ -171,6 +176,7 @@ def analyze(
     published: str | None,
     manifest: str | None,
     allow_private: bool,
+    allow_outside_paths: bool,
     db: str,
     one_story: bool,
     summary_words: int,
@@ -195,6 +201,7 @@ def analyze(
             db=db,
             summary_words=summary_words,
             allow_private=allow_private,
+            allow_outside_paths=allow_outside_paths,
             progress=progress,
         )
     report_input_errors(report.errors, report.warnings)
@@ -229,6 +236,7 @@ def ingest(
     published: str | None,
     manifest: str | None,
     allow_private: bool,
+    allow_outside_paths: bool,
     db: str,
     quiet: bool,
 ) -> None:
@@ -242,6 +250,7 @@ def ingest(
         published=published,
         manifest=Path(manifest) if manifest else None,
         allow_private=allow_private,
+        allow_outside_paths=allow_outside_paths,
     )
     with Store(db) as store, progress_reporter(not quiet) as progress:
         result = run_ingest(inputs, store, options, progress=progress)

@@ -195,6 +195,7 @@ def analyze(
     db: str | Path | None = None,
     summary_words: int = 120,
     allow_private: bool = False,
+    allow_outside_paths: bool = False,
     progress: Progress | None = None,
 ) -> Report:
     """Analyse inputs end to end and return the report.
@@ -207,6 +208,7 @@ def analyze(
         published=published,
         manifest=Path(manifest) if manifest else None,
         allow_private=allow_private,
+        allow_outside_paths=allow_outside_paths,
     )
     with Store(db if db is not None else ":memory:") as store:
         result = ingest([str(i) for i in inputs], store, options, progress=progress)

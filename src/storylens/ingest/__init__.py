@@ -70,11 +70,12 @@ def iter_documents(
     manifest: Manifest | None = None
     if options.manifest is not None:
         try:
-            manifest = Manifest(Path(options.manifest))
+            manifest = Manifest(Path(options.manifest), options.allow_outside_paths)
         except InputFailure as exc:
             yield InputError(source=exc.source, message=exc.message)
     inputs = list(inputs) if not isinstance(inputs, Iterator) else inputs
-    if not inputs and manifest is not None:
+    if not inputs and manifest is not None:  # the manifest is the list of files to read
+        yield from (InputError(source=e.source, message=e.message) for e in manifest.refused)
         inputs = [str(p) for p in manifest.order]
     for item in inputs:
         item = str(item)
@@ -107,11 +108,13 @@ def _read_input(item: str, options: IngestOptions, flags: dict[str, str],
         return
     if is_manifest(path):
         try:
-            listed = Manifest(path)
+            listed = Manifest(path, options.allow_outside_paths)
         except InputFailure as exc:
             yield InputError(source=exc.source, message=exc.message)
             return
-        if not listed.order:
+        for refused in listed.refused:
+            yield InputError(source=refused.source, message=refused.message)
+        if not listed.order and not listed.refused:
             yield InputError(source=item, message="manifest lists no files")
         for file in listed.order:
             yield from _read_input(str(file), options, flags, manifest or listed)

@@ -194,14 +194,21 @@ def is_manifest(path: Path) -> bool:
 
 
 class Manifest:
-    """Rows of a manifest CSV keyed by the resolved path of each listed file."""
+    """Rows of a manifest CSV keyed by the resolved path of each listed file.
 
-    def __init__(self, path: Path):
+    A listed path must resolve (links followed) inside the manifest's folder: a
+    manifest from elsewhere must not pull in ``/etc/passwd`` or ``../../secrets`` and
+    embed it in a report. ``allow_outside`` (``--allow-outside-paths``) lifts that.
+    """
+
+    def __init__(self, path: Path, allow_outside: bool = False):
         self.path = path
         self.rows: dict[Path, dict[str, str]] = {}
         self.problems: dict[Path, str] = {}  # a row whose metadata was partly unusable
+        self.refused: list[InputFailure] = []  # rows naming a file outside the folder
         self.order: list[Path] = []
         base = path.parent
+        inside = base.resolve()
         try:
             with path.open(encoding="utf-8-sig", newline="") as handle:
                 for line, row in enumerate(csv.DictReader(handle), 2):
@@ -209,6 +216,12 @@ class Manifest:
                     if not clean.get("path"):
                         continue
                     target = (base / clean["path"]).resolve()
+                    if not allow_outside and not target.is_relative_to(inside):
+                        self.refused.append(InputFailure(
+                            f"{path} line {line}",
+                            f"{clean['path']!r} is outside the manifest's folder; refused "
+                            "(use --allow-outside-paths to read it)"))
+                        continue
                     problems: list[str] = []
                     self.rows[target] = normalize_meta({k: v for k, v in clean.items() if k != "path"}, problems)
                     if problems:

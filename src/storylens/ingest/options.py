@@ -28,6 +28,7 @@ class IngestOptions:
     language: str | None = None
     manifest: Path | None = None
     allow_private: bool = False
+    allow_outside_paths: bool = False  # manifest rows may name files outside its folder
     timeout: float = 20.0
     max_bytes: int = 20_000_000
     user_agent: str = USER_AGENT
