@@ -38,9 +38,12 @@ class Handler(BaseHTTPRequestHandler):
             "/feed.xml": (200, "application/rss+xml", feed(base)),
             "/big": (200, "text/html", b"<html><body>" + b"<p>word</p>" * 20000 + b"</body></html>"),
         }
-        if self.path == "/moved":
+        redirects = {"/moved": "/bridge", "/to-metadata": "http://169.254.169.254/latest/meta-data/",
+                     "/to-metadata-name": "http://metadata.google.internal/computeMetadata/v1/",
+                     "/to-link-local6": "http://[fe80::1]/"}
+        if self.path in redirects:
             self.send_response(302)
-            self.send_header("Location", "/bridge")
+            self.send_header("Location", redirects[self.path])
             self.end_headers()
             return
         status, ctype, body = routes.get(self.path, (404, "text/plain", b"not found"))
@@ -124,3 +127,39 @@ def test_unreachable_url_and_size_cap(server: str) -> None:
 def test_unsupported_scheme() -> None:
     (error,) = fetch_all("file:///etc/passwd")
     assert isinstance(error, InputError)
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://ftp.example.org/article.txt",
+                                 "gopher://gopher.example.org/0/news", "FILE:///tmp/x.txt"])
+def test_other_url_schemes_are_named_unsupported(url: str) -> None:
+    (error,) = fetch_all(url)
+    assert isinstance(error, InputError) and error.source == url
+    assert "unsupported URL scheme" in error.message and "no such file" not in error.message
+
+
+@pytest.fixture
+def metadata_name_resolves_link_local(monkeypatch: pytest.MonkeyPatch) -> None:
+    """DNS (the network edge) answers the cloud metadata name as clouds do; nothing else changes."""
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        if host == "metadata.google.internal":
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("169.254.169.254", port))]
+        return real(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+
+
+@pytest.mark.parametrize("path", ["/to-metadata", "/to-metadata-name", "/to-link-local6"])
+def test_metadata_addresses_stay_refused_after_redirects_with_allow_private(
+        server: str, path: str, metadata_name_resolves_link_local: None) -> None:
+    (error,) = fetch_all(f"{server}{path}", allow_private=True)
+    assert isinstance(error, InputError) and error.source == f"{server}{path}"
+    assert "link-local or cloud metadata" in error.message and "even with --allow-private" in error.message
+
+
+@pytest.mark.parametrize("url", ["http://169.254.169.254/latest/meta-data/", "http://[fe80::1]/",
+                                 "http://100.100.100.200/latest/meta-data/"])
+def test_metadata_addresses_are_refused_directly_with_allow_private(url: str) -> None:
+    (error,) = fetch_all(url, allow_private=True)
+    assert isinstance(error, InputError) and "cloud metadata" in error.message

@@ -53,7 +53,14 @@ from storylens.ingest.walk import (
     walk,
 )
 from storylens.ingest.warc import read_warc
-from storylens.ingest.web import is_url, looks_like_feed, parse_feed, read_feed_entries, read_url
+from storylens.ingest.web import (
+    is_url,
+    looks_like_feed,
+    parse_feed,
+    read_feed_entries,
+    read_url,
+    url_scheme,
+)
 from storylens.records import Document, InputError
 
 __all__ = ["IngestOptions", "iter_documents", "read_file"]
@@ -92,6 +99,10 @@ def _read_input(item: str, options: IngestOptions, flags: dict[str, str],
         return
     if is_url(item):
         yield from _finish(read_url(item, options), flags, fallback_outlet=None)
+        return
+    scheme = url_scheme(item)
+    if scheme is not None and not Path(item).exists():
+        yield InputError(source=item, message=f"unsupported URL scheme {scheme!r}; only http and https")
         return
     path = Path(item)
     if path.is_dir():

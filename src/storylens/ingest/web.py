@@ -3,7 +3,8 @@
 Fetching is guarded because article text and links are untrusted: http(s)
 only, a timeout, a size cap, an honest User-Agent, and every host (also after
 each redirect) resolved and refused when any address is private, loopback,
-link-local, multicast or reserved -- unless ``allow_private`` is set.
+link-local, multicast or reserved -- unless ``allow_private`` is set; link-local
+and cloud metadata addresses stay refused even then.
 Known limit: the address is checked before connecting, so a DNS answer that
 changes between check and connect (rebinding) is not caught.
 """
@@ -11,6 +12,7 @@ changes between check and connect (rebinding) is not caught.
 from __future__ import annotations
 
 import ipaddress
+import re
 import socket
 import urllib.error
 import urllib.request
@@ -31,16 +33,40 @@ from storylens.records import InputError
 MIN_FEED_CONTENT_WORDS = 50  # a feed entry's own content this long stands in for the page
 
 
+# Refused even with --allow-private: link-local addresses, where clouds serve instance
+# metadata and credentials (169.254.169.254 on AWS, GCP, Azure, Oracle), and the other
+# clouds' metadata addresses. A local test server never needs them.
+ALWAYS_REFUSED = tuple(ipaddress.ip_network(n) for n in (
+    "169.254.0.0/16", "fe80::/10", "fd00:ec2::254/128", "100.100.100.200/32",
+))
+
+
 def is_url(item: str) -> bool:
     return item.lower().startswith(("http://", "https://"))
 
 
-def _blocked(address: str) -> bool:
+def url_scheme(item: str) -> str | None:
+    """The scheme of anything written as a URL ('file:///x' -> 'file'), else None."""
+    match = re.match(r"([a-zA-Z][a-zA-Z0-9+.-]*)://", item)
+    return match.group(1).lower() if match else None
+
+
+def _address(address: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
     ip = ipaddress.ip_address(address.split("%", 1)[0])
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
         ip = ip.ipv4_mapped
+    return ip
+
+
+def _blocked(address: str) -> bool:
+    ip = _address(address)
     return (ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_multicast
-            or ip.is_reserved or ip.is_unspecified)
+            or ip.is_reserved or ip.is_unspecified or _always_refused(address))
+
+
+def _always_refused(address: str) -> bool:
+    ip = _address(address)
+    return any(ip.version == net.version and ip in net for net in ALWAYS_REFUSED)
 
 
 def check_url(url: str, allow_private: bool) -> bool:
@@ -57,6 +83,10 @@ def check_url(url: str, allow_private: bool) -> bool:
     except (socket.gaierror, UnicodeError, ValueError) as exc:
         raise InputFailure(url, f"unreachable: cannot resolve host {host!r} ({exc})") from exc
     addresses = sorted({info[4][0] for info in infos})
+    metadata = [a for a in addresses if _always_refused(a)]
+    if metadata:
+        raise InputFailure(url, f"refused: {host} resolves to a link-local or cloud metadata address "
+                                f"({metadata[0]}); never fetched, even with --allow-private")
     private = [a for a in addresses if _blocked(a)]
     if private and not allow_private:
         raise InputFailure(url, f"refused: {host} resolves to a private/loopback address "
@@ -107,6 +137,10 @@ def fetch(url: str, options: IngestOptions) -> Fetched:
                 raise InputFailure(url, f"response is over the {human_size(options.max_bytes)} size limit; refused")
             return Fetched(url=response.geturl(), content_type=headers.get_content_type(),
                            charset=headers.get_content_charset(), body=body)
+    except InputFailure as exc:
+        if exc.source != url:  # a redirect target was refused: the error names the input
+            raise InputFailure(url, f"redirected to {exc.source}: {exc.message}") from exc
+        raise
     except urllib.error.HTTPError as exc:
         raise InputFailure(url, f"HTTP {exc.code} {exc.reason}") from exc
     except urllib.error.URLError as exc:
