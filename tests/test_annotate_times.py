@@ -6,7 +6,13 @@ from datetime import date
 
 import pytest
 
-from storylens.annotate.times import as_iso, is_future_context, parse_anchor, resolve
+from storylens.annotate.times import (
+    as_iso,
+    is_future_context,
+    parse_anchor,
+    resolve,
+    year_in_context,
+)
 
 ANCHOR = parse_anchor("2021-08-10T09:30:00Z")  # a Tuesday
 
@@ -82,3 +88,31 @@ def test_general_period_rules(text, published, future, expected):
 )
 def test_invitations_and_postponements_point_ahead(sentence, day, future):
     assert is_future_context(sentence, sentence.index(day)) is future
+
+
+@pytest.mark.parametrize(("sentence", "number", "is_year"), [
+    ("1222 1238 1471", "1238", False),
+    ("Totals: 1222, 1238 and 1471.", "1471", False),
+    ("The council counted 1222 votes.", "1222", False),
+    ("A total of 1471 people were moved.", "1471", False),
+    ("Some 1238 more were registered.", "1238", False),
+    ("The mill was built in 1998.", "1998", True),
+    ("Prices have doubled since 2001.", "2001", True),
+    ("It opened in June 1998 after a delay.", "1998", True),
+    ("Output fell from 1991 to 1997.", "1991", True),
+    ("The plant closed at the end of 1989.", "1989", True),
+    ("He lost the 1996 election.", "1996", True),
+    ("in 320 cases", "320", False),
+])
+def test_bare_numbers_are_years_only_in_context(sentence: str, number: str, is_year: bool) -> None:
+    start = sentence.index(number)
+    assert year_in_context(sentence, start, start + len(number)) is is_year
+
+
+def test_a_text_of_numbers_puts_nothing_on_the_timeline() -> None:
+    from storylens.annotate import annotate
+
+    numbers = "\n".join(f"{n} {n + 16} {n + 249}" for n in range(1222, 1300, 7))
+    assert [t.text for t in annotate(numbers, published="2021-08-10").times if t.value] == []
+    dated = annotate("The bridge was built in 1998, the council said on Monday.", published="2021-08-10")
+    assert {t.value for t in dated.times} >= {"1998-01-01", "2021-08-09"}

@@ -37,10 +37,11 @@ from storylens.annotate.times import (
     is_future_context,
     parse_anchor,
     resolve,
+    year_in_context,
 )
 from storylens.records import Annotation, Article, Entity, Place, Sentence, TimeExpr
 
-ANNOTATOR_VERSION = "annotate-10"  # 10: Attribution.kind; polarity read off the cue words too
+ANNOTATOR_VERSION = "annotate-11"  # 11: a bare number is a time only when its context makes it a year
 BATCH_SIZE = 32
 MAX_CHARS = 1_000_000  # spaCy's default max_length
 log = logging.getLogger(__name__)
@@ -89,7 +90,7 @@ def _mentions(doc) -> list[Mention]:
 def _times(doc, mentions: list[Mention], sentences: list[tuple[int, int]], published: str | None) -> list[TimeExpr]:
     text = doc_text(doc)
     anchor = parse_anchor(published)
-    spans = [(m.start, m.end) for m in mentions if m.label == "DATE"]
+    spans = [(m.start, m.end) for m in mentions if m.label == "DATE" and year_in_context(text, m.start, m.end)]
     for match in EXTRA_TIME_PATTERNS.finditer(text):
         if match.group()[0].islower() and match.group().lower() in ("may", "march"):
             continue

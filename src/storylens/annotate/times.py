@@ -17,7 +17,17 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from storylens.lexicon.cues import REPORTED_BEFORE_TIME
-from storylens.lexicon.numbers import ONES, ORDINALS, RELATIVE_TIME_COUNTS, TEENS, TENS
+from storylens.lexicon.numbers import (
+    COUNT_NOUNS_AFTER,
+    COUNT_WORDS_AFTER,
+    ONES,
+    ORDINALS,
+    RELATIVE_TIME_COUNTS,
+    TEENS,
+    TENS,
+    YEAR_LEAD_WORDS,
+    YEAR_OF_WORDS,
+)
 from storylens.records import parse_published
 
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
@@ -748,6 +758,61 @@ def is_future_context(sentence: str, position: int | None = None) -> bool:
         before = before[reported[-1].end():]
     return bool(FUTURETENSE.search(before) or re.search(r"\b(plans?|planned|planning) to\b", before, re.I)
                 or _ARRANGED.search(before))
+
+
+_WORD_BEFORE = re.compile(r"([A-Za-z]+)\.?[\s,]*$")
+_WORD_AFTER = re.compile(r"[ \t]*([A-Za-z]+)")
+_RANGE_BEFORE = re.compile(r"\b(\d{4})\s*(?:-|–|—|to|and|or|through|until|,)\s*$")
+_RANGE_AFTER = re.compile(r"\s*(?:-|–|—|to|and|or|through|until|,)\s*(\d{4})\b")
+
+
+def _other_year_of_a_range(text: str, start: int, end: int, back: bool, ahead: bool) -> bool:
+    """'from 1991 to 1997', 'in 1994, 1995 and 1997': a neighbour in the list is a year by context."""
+    window = max(0, start - 40)
+    before = _RANGE_BEFORE.search(text, window, start) if back else None
+    if before and before.end() == start and year_in_context(text, before.start(1), before.end(1), True, False):
+        return True
+    after = _RANGE_AFTER.match(text, end) if ahead else None
+    return bool(after) and year_in_context(text, after.start(1), after.end(1), False, True)
+_OF_BEFORE = re.compile(r"\b([a-z]+) of\s*$")
+
+
+def year_in_context(text: str, start: int, end: int, back: bool = True, ahead: bool = True) -> bool:
+    """Whether ``text[start:end]`` may be a time: a bare number must be a year by its context.
+
+    Why: the entity model labels lone numbers ("1222", "1471") as dates; a page of
+    figures then fills the timeline with the 13th century. A bare number counts as
+    a year only when it is 1000-2199 and the words around say so: a month or season
+    beside it, a lead word ("in 1998", "since 2001", "the year 2000", "early 1990"),
+    "the end of 1998", a list or range of years ("1998 to 2001"), or a year used as a
+    modifier ("the 1998 election", "1996 Olympic"): a word after it that is not a
+    plural, since a count of 1000 or more is followed by a plural ("1222 workers").
+    Anything that is not a bare number is left to the resolver.
+    """
+    surface = text[start:end]
+    if not re.fullmatch(r"\d{1,4}", surface):
+        return True
+    if not 1000 <= int(surface) <= 2199:
+        return False
+    before, after = text[max(0, start - 40):start], text[end:end + 40]
+    previous = _WORD_BEFORE.search(before)
+    following = _WORD_AFTER.match(after)
+    word_before = previous[1].lower() if previous else ""
+    word_after = following[1] if following else ""
+    if word_before in MONTHS or word_before in SEASONS or word_after.lower() in MONTHS:
+        return True
+    counted = word_after.lower() in COUNT_NOUNS_AFTER or bool(re.match(r"\s*%", after)) or (
+        word_after.islower() and word_after.endswith("s") and not word_after.endswith("ss"))
+    if counted:
+        return False
+    of_before = _OF_BEFORE.search(before.lower())
+    if word_before in YEAR_LEAD_WORDS or (of_before and of_before[1] in YEAR_OF_WORDS):
+        return True
+    if _other_year_of_a_range(text, start, end, back, ahead):
+        return True
+    if word_after.lower() in COUNT_WORDS_AFTER:
+        return False
+    return bool(word_after) and bool(previous)  # a modifier inside a sentence: "the 1998 election"
 
 
 # Patterns for spans spaCy's DATE entities tend to miss or cut short.

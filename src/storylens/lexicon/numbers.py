@@ -40,3 +40,24 @@ CLAIM_NUMBER_WORDS: dict[str, int] = (
     | {"hundred": SCALES["hundred"], "dozen": 12}
     | {word: value for word, value in ORDINALS.items() if value <= 10}
 )
+
+
+# Words before a bare four-digit number that make it a year ("in 1998", "since 2001",
+# "the year 1998", "early 2001"); a month or season name beside it does too (annotate/times.py).
+YEAR_LEAD_WORDS = frozenset({
+    "in", "since", "by", "until", "till", "before", "after", "during", "through", "throughout",
+    "from", "between", "around", "circa", "year", "fiscal", "calendar", "early", "late", "mid",
+    "for", "into", "due", "both",
+})
+# Nouns after a number that make it a count, not a year ("1222 people"; plurals in -s too).
+COUNT_NOUNS_AFTER = frozenset({
+    "people", "men", "women", "children", "police", "staff", "personnel", "cattle", "sheep", "fish",
+    "percent", "per",
+})
+# Words after a number that read as a count unless a lead word made it a year ("1471 more").
+COUNT_WORDS_AFTER = frozenset({"more", "less", "fewer", "other", "others", "of", "to", "out", "each", "in"})
+# "the end of 1998", "the summer of 2001": these nouns before "of" make the number a year.
+YEAR_OF_WORDS = frozenset({
+    "end", "beginning", "start", "middle", "half", "quarter", "part", "spring", "summer",
+    "autumn", "fall", "winter", "year", "years", "course", "rest", "months", "weeks", "act",
+})
