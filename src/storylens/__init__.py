@@ -2,25 +2,26 @@
 who says so, how many independent outlets confirm it, and where they disagree.
 
 The public API is imported lazily so that ``storylens --help`` and usage
-errors answer without loading the NLP models. An exported name always means the
-exported function, even where a submodule has the same name (``annotate``): the
-import system binds a submodule on its package when it is first imported, which
-would otherwise replace ``storylens.annotate`` (the function) by the stage package
-(``from storylens.annotate import ...`` still reaches the stage).
+errors answer without loading the NLP models.
+
+``storylens.annotate`` names both the annotate stage (a package) and its one-text
+function. Importing a submodule binds it on its package, so whichever was touched
+first would win; instead the stage package itself is callable
+(``storylens.annotate(text, published=...)`` runs the function) and is what the
+name always means, in any import order, and ``import storylens.annotate as stage``
+keeps working.
 """
 
 from __future__ import annotations
 
 import importlib
-import sys
-import types
 from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
 
 _EXPORTS = {
     "analyze": "storylens.pipeline",
-    "annotate": "storylens.annotate",
+    "annotate": "storylens.annotate",  # the callable stage package (see above)
     "Annotation": "storylens.records",
     "Article": "storylens.records",
     "Attribution": "storylens.records",
@@ -78,18 +79,9 @@ def __getattr__(name: str):
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'storylens' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
+    value = importlib.import_module(module) if module == f"storylens.{name}" else getattr(
+        importlib.import_module(module), name
+    )
     globals()[name] = value
     return value
 
-
-class _Package(types.ModuleType):
-    """The storylens module: a submodule import never rebinds an exported name."""
-
-    def __setattr__(self, name: str, value: object) -> None:
-        if name in _EXPORTS and isinstance(value, types.ModuleType):
-            return  # the submodule stays in sys.modules; the name keeps meaning the function
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package

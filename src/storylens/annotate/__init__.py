@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import sys
+import types
 from collections.abc import Sequence
 
 from storylens.annotate.attributions import build_attributions
@@ -312,3 +313,18 @@ def _safe(article: Article, work) -> Annotation:
         print(f"{article.source}: annotation failed ({type(exc).__name__}: {exc}); sentences only",
               file=sys.stderr)
         return _sentences_only(article.text)
+
+
+class _CallableStage(types.ModuleType):
+    """This package, callable as its one-text function: ``storylens.annotate(text, ...)``.
+
+    Why: the package and the public function share the name ``storylens.annotate``;
+    importing the stage (as ``storylens.analyze`` does) binds the package under that
+    name, so the package must do what the function does.
+    """
+
+    def __call__(self, text: str, *, published: str | None = None, language: str | None = None) -> Annotation:
+        return annotate(text, published=published, language=language)
+
+
+sys.modules[__name__].__class__ = _CallableStage
