@@ -26,8 +26,10 @@ from storylens.lexicon.numbers import (
     TEENS,
     TENS,
     YEAR_LEAD_WORDS,
+    YEAR_MODIFIER_LEADS,
     YEAR_OF_WORDS,
 )
+from storylens.lexicon.words import stop_words
 from storylens.records import parse_published
 
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
@@ -801,8 +803,14 @@ def year_in_context(text: str, start: int, end: int, back: bool = True, ahead: b
     word_after = following[1] if following else ""
     if word_before in MONTHS or word_before in SEASONS or word_after.lower() in MONTHS:
         return True
-    counted = word_after.lower() in COUNT_NOUNS_AFTER or bool(re.match(r"\s*%", after)) or (
-        word_after.islower() and word_after.endswith("s") and not word_after.endswith("ss"))
+    if after.startswith(("'s", "’s", " 's", " ’s")) or (before.endswith("(") and after.startswith(")")):
+        return True  # "the 1980's", "1998's hurricane", "The Golden Compass (2007)"
+    plural = word_after.islower() and len(word_after) > 3 and word_after.endswith("s") \
+        and not word_after.endswith("ss") and word_after not in stop_words()
+    modern = 1900 <= int(surface) <= 2099
+    if plural and modern and word_before in YEAR_MODIFIER_LEADS:
+        return True  # "the 1967 killings", "its 2012 playoffs" (a count would rarely follow "the")
+    counted = word_after.lower() in COUNT_NOUNS_AFTER or bool(re.match(r"\s*%", after)) or plural
     if counted:
         return False
     of_before = _OF_BEFORE.search(before.lower())

@@ -49,10 +49,12 @@ YEAR_LEAD_WORDS = frozenset({
     "from", "between", "around", "circa", "year", "fiscal", "calendar", "early", "late", "mid",
     "for", "into", "due", "both",
 })
+# Determiners before a modern year used as a modifier of a plural ("the 1967 killings").
+YEAR_MODIFIER_LEADS = frozenset({"the", "its", "his", "her", "their", "our", "whose"})
 # Nouns after a number that make it a count, not a year ("1222 people"; plurals in -s too).
 COUNT_NOUNS_AFTER = frozenset({
     "people", "men", "women", "children", "police", "staff", "personnel", "cattle", "sheep", "fish",
-    "percent", "per",
+    "percent", "per", "gmt", "utc", "hours", "hrs", "local",
 })
 # Words after a number that read as a count unless a lead word made it a year ("1471 more").
 COUNT_WORDS_AFTER = frozenset({"more", "less", "fewer", "other", "others", "of", "to", "out", "each", "in"})
