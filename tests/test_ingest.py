@@ -400,3 +400,56 @@ def test_manifest_paths_stay_inside_its_folder(tmp_path: Path) -> None:
                    for e in errors)
     allowed = only_docs(docs([str(manifest)], allow_outside_paths=True))
     assert [d.outlet for d in allowed] == ["Listed Times", "Diary", "Diary", "Diary"]
+
+
+# ----------------------------------------------------------------------------- encodings
+
+
+def test_stray_bytes_in_utf8_text_are_replaced_not_mojibake(tmp_path: Path) -> None:
+    path = tmp_path / "stray.txt"
+    path.write_bytes(BODY.encode().replace(b"Granvik", b"Gozo\xff\xfe\xc3(\x80", 1))
+    (doc,) = only_docs(docs([str(path)]))
+    assert "Gozo" in doc.text and not set("ÿþÃ€") & set(doc.text)
+    assert "\ufffd" in doc.text and doc.text.replace("\ufffd", "").count("Granvik") == BODY.count("Granvik") - 1
+    (note,) = doc.notes
+    assert "UTF-8" in note and "replaced" in note
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom_is_read_and_said(tmp_path: Path, codec: str) -> None:
+    path = tmp_path / "wide.txt"
+    path.write_bytes(BODY.replace("Anna", "Åsa").encode(codec))
+    (doc,) = only_docs(docs([str(path)]))
+    assert "Åsa Lindqvist" in doc.text and doc.text.startswith("GRANVIK - Fire crews")
+    assert doc.notes == (f"no byte-order mark; read as {codec.upper()}",)
+
+
+def test_other_encodings_are_detected_and_said(tmp_path: Path) -> None:
+    russian = ("Паромное сообщение между Ардо и Лиском приостановлено в пятницу после того, как шторм "
+               "повредил причал, сообщил островной совет. Ремонт займёт неделю.")
+    path = tmp_path / "ru.txt"
+    path.write_bytes(russian.encode("koi8-r"))
+    (doc,) = only_docs(docs([str(path)]))
+    assert doc.text == russian and doc.notes and "koi8" in doc.notes[0]
+    western = tmp_path / "west.txt"
+    western.write_bytes(BODY.replace("Anna", "Zoë").replace("\"", "\u201c", 1).encode("cp1252"))
+    (doc,) = only_docs(docs([str(western)]))
+    assert "Zoë" in doc.text and doc.notes == ("not UTF-8; read as Windows-1252",)
+    (plain,) = only_docs(docs([str(FIXTURES / "harbour-bridge.html")]))
+    assert plain.notes == ()
+    garbage = tmp_path / "garbage.txt"
+    garbage.write_bytes(b"caf\xc3 \x81\x8d\x90 \xff\xfe")
+    (error,) = docs([str(garbage)])
+    assert isinstance(error, InputError) and "re-save the file as UTF-8" in error.message
+
+
+def test_assumed_encodings_are_warnings_naming_the_input(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from storylens.cli import cli
+
+    path = tmp_path / "wide.txt"
+    path.write_bytes(BODY.encode("utf-16-le"))
+    result = CliRunner().invoke(cli, ["ingest", str(path), "--db", str(tmp_path / "s.db"), "-q"])
+    assert result.exit_code == 0, result.stderr
+    assert f"warning: {path}: no byte-order mark; read as UTF-16-LE" in result.stderr

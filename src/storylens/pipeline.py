@@ -122,6 +122,8 @@ def ingest(
             result.errors.append(item)
             continue
         metadata.observe(item)
+        result.warnings.extend(InputWarning(message=f"{item.source}: {note}", sources=(item.source,))
+                               for note in item.notes)
         try:
             article = clean_document(item)
         except InputFailure as exc:
@@ -136,7 +138,7 @@ def ingest(
     flush()
     if not metadata.dated and result.article_ids:  # dates kept from an earlier ingest count
         metadata.dated = store.dated_count(list(dict.fromkeys(result.article_ids)))
-    result.warnings = metadata.warnings()
+    result.warnings.extend(metadata.warnings())
     return result
 
 

@@ -103,6 +103,7 @@ class Document(Record):
     author: str | None = None
     site_name: str | None = None
     outlet_guessed: bool = False  # no source named the outlet: the file's name (or "stdin") stands in
+    notes: tuple[str, ...] = ()  # what reading assumed, e.g. "no byte-order mark; read as UTF-16-LE"
 
 
 class InputError(Record):

@@ -24,6 +24,7 @@ from storylens.ingest.base import RawDoc
 from storylens.ingest.decode import (
     binary_kind,
     check_text,
+    decode_bytes,
     decode_text,
     read_capped,
     read_stream_capped,
@@ -184,12 +185,13 @@ def _read_path(path: Path, options: IngestOptions) -> Iterator[RawDoc | InputErr
     else:
         assert ext in TEXT_EXTENSIONS
         try:
-            meta, text = parse_text(decode_text(data, source), markdown=ext in (".md", ".markdown"))
+            decoded = decode_bytes(data, source)
+            meta, text = parse_text(decoded.text, markdown=ext in (".md", ".markdown"))
         except InputFailure as exc:
             yield InputError(source=exc.source, message=exc.message)
             return
         kind = "md" if ext in (".md", ".markdown") else "txt"
-        yield RawDoc(source=source, text=text, kind=kind, meta=meta)
+        yield RawDoc(source=source, text=text, kind=kind, meta=meta, notes=_notes(decoded.note))
 
 
 def _read_html_bytes(data: bytes, source: str, kind: str) -> Iterator[RawDoc | InputError]:
@@ -241,11 +243,16 @@ def _read_stdin(options: IngestOptions) -> Iterator[RawDoc | InputError]:
         yield from read_jsonl_stream(io.BytesIO(data), source, options.max_bytes)
     else:
         try:
-            meta, text = parse_text(decode_text(data, source))
+            decoded = decode_bytes(data, source)
+            meta, text = parse_text(decoded.text)
         except InputFailure as exc:
             yield InputError(source=exc.source, message=exc.message)
             return
-        yield RawDoc(source=source, text=text, kind="stdin", meta=meta)
+        yield RawDoc(source=source, text=text, kind="stdin", meta=meta, notes=_notes(decoded.note))
+
+
+def _notes(note: str | None) -> tuple[str, ...]:
+    return (note,) if note else ()
 
 
 def _finish(raws: Iterable[RawDoc | InputError], flags: dict[str, str], *,
@@ -265,4 +272,5 @@ def _finish(raws: Iterable[RawDoc | InputError], flags: dict[str, str], *,
                           container=raw.container, fallback_outlet=fallback_outlet)
         named = any(layer and layer.get("outlet") for layer in (raw.meta, manifest, sidecar, flags))
         guessed = not named and not outlet_from_url(meta["url"]) and meta["outlet"] == fallback_outlet
-        yield Document(source=raw.source, text=text, kind=raw.kind, outlet_guessed=guessed, **meta)
+        yield Document(source=raw.source, text=text, kind=raw.kind, outlet_guessed=guessed,
+                       notes=raw.notes, **meta)

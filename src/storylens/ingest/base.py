@@ -18,3 +18,4 @@ class RawDoc:
     kind: str
     meta: dict[str, str] = field(default_factory=dict)
     container: bool = False
+    notes: tuple[str, ...] = ()  # what reading had to assume (an encoding), said to the user

@@ -23,7 +23,7 @@ from urllib.parse import urljoin, urlsplit
 
 from storylens.errors import InputFailure
 from storylens.ingest.base import RawDoc
-from storylens.ingest.decode import decode_text, human_size
+from storylens.ingest.decode import decode_bytes, human_size
 from storylens.ingest.html import extract_html, looks_like_html
 from storylens.ingest.metadata import normalize_language, normalize_published
 from storylens.ingest.options import IngestOptions
@@ -274,9 +274,10 @@ def read_url(url: str, options: IngestOptions) -> Iterator[RawDoc | InputError]:
             yield RawDoc(source=url, text=text, kind="url", meta=meta)
             return
         elif page.content_type.startswith("text/"):
-            meta, text = parse_text(decode_text(page.body, url))
+            decoded = decode_bytes(page.body, url)
+            meta, text = parse_text(decoded.text)
             meta.setdefault("url", page.url)
-            yield RawDoc(source=url, text=text, kind="url", meta=meta)
+            yield RawDoc(source=url, text=text, kind="url", meta=meta, notes=(decoded.note,) if decoded.note else ())
             return
         else:
             raise InputFailure(url, f"unsupported content type {page.content_type!r}")
