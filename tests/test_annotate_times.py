@@ -103,6 +103,12 @@ def test_invitations_and_postponements_point_ahead(sentence, day, future):
     ("The plant closed at the end of 1989.", "1989", True),
     ("He lost the 1996 election.", "1996", True),
     ("in 320 cases", "320", False),
+    ("Prices rose to 1238 on Monday.", "1238", False),
+    ("The quake struck at 1353 (1023 GMT).", "1023", False),
+    ("Gangs ruled the city in the 1980's.", "1980", True),
+    ("He was charged in the 1967 killings.", "1967", True),
+    ("The Golden Compass (2007) was nominated.", "2007", True),
+    ("The custom dates back to 1935.", "1935", True),
 ])
 def test_bare_numbers_are_years_only_in_context(sentence: str, number: str, is_year: bool) -> None:
     start = sentence.index(number)

@@ -803,8 +803,10 @@ def year_in_context(text: str, start: int, end: int, back: bool = True, ahead: b
     word_after = following[1] if following else ""
     if word_before in MONTHS or word_before in SEASONS or word_after.lower() in MONTHS:
         return True
-    if after.startswith(("'s", "’s", " 's", " ’s")) or (before.endswith("(") and after.startswith(")")):
-        return True  # "the 1980's", "1998's hurricane", "The Golden Compass (2007)"
+    if after.startswith(("'s", "’s", " 's", " ’s")) or (before.endswith("(") and after[:1] in (")", ",")):
+        return True  # "the 1980's", "1998's hurricane", "The Golden Compass (2007)", "(1983, '86)"
+    if re.search(r"(?:\b(?:dat(?:es|ed|ing)|back) to|[A-Za-z]['’]) ?$", before):
+        return True  # "dating back to 1986", "the Sixers' 1983 title team"
     plural = word_after.islower() and len(word_after) > 3 and word_after.endswith("s") \
         and not word_after.endswith("ss") and word_after not in stop_words()
     modern = 1900 <= int(surface) <= 2099
@@ -820,7 +822,8 @@ def year_in_context(text: str, start: int, end: int, back: bool = True, ahead: b
         return True
     if word_after.lower() in COUNT_WORDS_AFTER:
         return False
-    return bool(word_after) and bool(previous)  # a modifier inside a sentence: "the 1998 election"
+    # a modifier inside a sentence: "the 1998 election" (not "rose to 1238 on Monday")
+    return bool(word_after) and bool(previous) and word_after.lower() not in stop_words()
 
 
 # Patterns for spans spaCy's DATE entities tend to miss or cut short.
