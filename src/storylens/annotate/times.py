@@ -20,6 +20,7 @@ from storylens.lexicon.cues import REPORTED_BEFORE_TIME
 from storylens.lexicon.numbers import (
     COUNT_NOUNS_AFTER,
     COUNT_WORDS_AFTER,
+    FUNCTION_WORDS,
     ONES,
     ORDINALS,
     RELATIVE_TIME_COUNTS,
@@ -29,7 +30,6 @@ from storylens.lexicon.numbers import (
     YEAR_MODIFIER_LEADS,
     YEAR_OF_WORDS,
 )
-from storylens.lexicon.words import stop_words
 from storylens.records import parse_published
 
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
@@ -808,7 +808,7 @@ def year_in_context(text: str, start: int, end: int, back: bool = True, ahead: b
     if re.search(r"(?:\b(?:dat(?:es|ed|ing)|back) to|[A-Za-z]['’]) ?$", before):
         return True  # "dating back to 1986", "the Sixers' 1983 title team"
     plural = word_after.islower() and len(word_after) > 3 and word_after.endswith("s") \
-        and not word_after.endswith("ss") and word_after not in stop_words()
+        and not word_after.endswith("ss") and word_after not in FUNCTION_WORDS
     modern = 1900 <= int(surface) <= 2099
     if plural and modern and word_before in YEAR_MODIFIER_LEADS:
         return True  # "the 1967 killings", "its 2012 playoffs" (a count would rarely follow "the")
@@ -823,7 +823,7 @@ def year_in_context(text: str, start: int, end: int, back: bool = True, ahead: b
     if word_after.lower() in COUNT_WORDS_AFTER:
         return False
     # a modifier inside a sentence: "the 1998 election" (not "rose to 1238 on Monday")
-    return bool(word_after) and bool(previous) and word_after.lower() not in stop_words()
+    return bool(word_after) and bool(previous) and word_after.lower() not in FUNCTION_WORDS
 
 
 # Patterns for spans spaCy's DATE entities tend to miss or cut short.

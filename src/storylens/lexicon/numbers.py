@@ -63,3 +63,10 @@ YEAR_OF_WORDS = frozenset({
     "end", "beginning", "start", "middle", "half", "quarter", "part", "spring", "summer",
     "autumn", "fall", "winter", "year", "years", "course", "rest", "months", "weeks", "act",
 })
+# Function words: after a number they make it neither a counted plural nor a year modifier.
+FUNCTION_WORDS = frozenset({
+    "on", "in", "at", "to", "for", "from", "by", "with", "and", "or", "but", "as", "of", "the", "a",
+    "an", "is", "was", "were", "are", "be", "been", "will", "would", "has", "had", "have", "after",
+    "before", "than", "when", "while", "if", "that", "which", "who", "this", "these", "those", "its",
+    "his", "hers", "thus", "plus", "us", "does", "whereas", "always", "perhaps", "besides", "yes",
+})
