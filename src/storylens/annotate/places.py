@@ -81,13 +81,15 @@ def resolve_places(mention_candidates: list[tuple[GeoPlace, ...]]) -> list[GeoPl
             chosen.append(candidates[0])
             continue
 
-        def score(place: GeoPlace) -> float:
+        ambiguous_region = len({_region(c) for c in candidates}) > 1
+
+        def score(place: GeoPlace, ambiguous_region: bool = ambiguous_region) -> float:
             value = math.log10(max(place.population, 10))
             if place.kind == "country":
                 value += 2.0
             value += 4.0 * countries.get(place.country or "", 0) / total
             region = _region(place)
-            if region is not None and len({_region(c) for c in candidates}) > 1:
+            if region is not None and ambiguous_region:
                 value += 2.0 * regions.get(region, 0) / region_total
             if anchors:
                 nearest = min(_distance_km(place, a) for a in anchors if a.geonameid != place.geonameid) \
