@@ -162,11 +162,14 @@ class _Page:
         if not story.summary:
             return '<p class="small">No summary: the articles had no usable sentences.</p>'
         out = []
+        facts = {f.id: f for f in story.facts}
         for sentence in story.summary:
             if sentence.template:
+                disputed = [facts[i] for i in sentence.fact_ids if i in facts and facts[i].status == "disputed"]
+                roles = self.conflict_roles(disputed[0], sentence.citations) if disputed else None
                 out.append(
                     f'<p class="template"><span class="flag">Disagreement</span>{_e(sentence.text)}'
-                    f"{self.cite(sentence.citations)}</p>"
+                    f"{self.cite(sentence.citations, roles)}</p>"
                 )
             else:
                 lang = self.lang(sentence.citations[0].article_id) if sentence.citations else ""
@@ -281,10 +284,13 @@ class _Page:
         notes = ""
         if view.off_map:
             notes += f'<p class="small map-note">Also mentioned, not on this map: {_e(", ".join(view.off_map))}.</p>'
-        if view.unlabelled:
+        if view.unlabelled or view.unlabelled_narrow:
+            missing = ", ".join(view.unlabelled)
+            if view.unlabelled_narrow:
+                missing += ("; " if missing else "") + "on a small screen also " + ", ".join(view.unlabelled_narrow)
             notes += (
-                '<p class="small map-note">Markers without a label on a small screen are listed below; '
-                "tap a marker for its name and facts.</p>"
+                '<p class="small map-note">Where names would overlap, a marker goes without its label '
+                f"({_e(missing)}); every place is listed below, and each marker opens the facts that mention it.</p>"
             )
         return (
             f'<div class="mapbox">{view.svg}</div>{notes}'
@@ -481,6 +487,9 @@ class _Page:
             links += [f'<a href="#s-{_e(sid)}-{key}">{label}</a>' for key, label in SECTIONS]
         elif self.report.stories:
             links.append('<a href="#stories">Stories</a>')
+            for n, story in enumerate(self.report.stories, 1):
+                short = story.title if len(story.title) <= 28 else story.title[:26].rstrip() + "…"
+                links.append(f'<a href="#s-{_e(story.id)}" title="{_e(story.title)}">{n}. {_e(short)}</a>')
         if self.report.language_notices:
             links.append('<a href="#languages">Languages</a>')
         links.append('<a href="#articles">Articles</a>')

@@ -116,7 +116,8 @@ class MapView:
 
     svg: str
     off_map: tuple[str, ...] = ()
-    unlabelled: tuple[str, ...] = ()
+    unlabelled: tuple[str, ...] = ()  # no label on a wide screen (nor on a narrow one)
+    unlabelled_narrow: tuple[str, ...] = ()  # labelled on a wide screen only
 
 
 # Label sizes in SVG units: the map is 800 units wide, shown at up to ~830 px on a wide
@@ -139,7 +140,8 @@ class _LabelLayout:
         self.taken: list[tuple[float, float, float, float]] = [(x - r, y - r, x + r, y + r) for x, y, r in dots]
 
     def box(self, x: float, y: float, text: str) -> tuple[float, float, float, float]:
-        return (x, y - 0.8 * self.size, x + CHAR_WIDTH * self.size * len(text), y + 0.25 * self.size)
+        # the font's full line box (ascender to descender), as the browser measures the text
+        return (x, y - 0.95 * self.size, x + CHAR_WIDTH * self.size * len(text), y + 0.3 * self.size)
 
     def place(self, x: float, y: float, text: str) -> bool:
         box = self.box(x, y, text)
@@ -194,7 +196,7 @@ def render_map(
     layouts = {cls: _LabelLayout(size, [(x, y, r + 1) for _, x, y, r in point_xy], height) for cls, size in LABEL_SIZES}
 
     circles, place_labels = [], []
-    unlabelled: list[str] = []
+    unlabelled: dict[str, list[str]] = {cls: [] for cls, _ in LABEL_SIZES}
     for rank, (place, x, y, radius) in enumerate(point_xy):
         mentions = f"{place.mentions} mention{'s' if place.mentions != 1 else ''}"
         tip = f"{place.name} ({place.lat:.2f}, {place.lon:.2f}), {mentions}"
@@ -220,13 +222,13 @@ def render_map(
                 (x - 0.7 * gap - width, y + 0.7 * gap + 0.7 * size),  # below left
             )
             if rank < MAX_LABELS and any(layout.place(lx, ly, place.name) for lx, ly in spots):
-                lx, ly = layout.taken[-1][0], layout.taken[-1][3] - 0.25 * size
+                lx, ly = layout.taken[-1][0], layout.taken[-1][3] - 0.3 * size
                 place_labels.append(
                     f'<text class="place-label {cls}" x="{lx:.1f}" y="{ly:.1f}" data-name="{escape(place.name)}">'
                     f"{escape(place.name)}</text>"
                 )
-            elif place.name not in unlabelled:
-                unlabelled.append(place.name)
+            elif place.name not in unlabelled[cls]:
+                unlabelled[cls].append(place.name)
     country_labels = []
     drawn: set[str] = set()
     for name, iso, label, rings in outlines:
@@ -263,4 +265,6 @@ def render_map(
     parts.append("</svg>")
     not_drawn = [p.name for p in places if p.name.lower() in shaded and p.name.lower() not in drawn and p not in points]
     off_map = tuple(dict.fromkeys([p.name for p in far] + not_drawn))
-    return MapView("".join(parts), off_map=off_map, unlabelled=tuple(unlabelled))
+    wide = tuple(unlabelled["wide"])
+    narrow = tuple(n for n in unlabelled["narrow"] if n not in wide)
+    return MapView("".join(parts), off_map=off_map, unlabelled=wide, unlabelled_narrow=narrow)
