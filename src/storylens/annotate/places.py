@@ -2,10 +2,10 @@
 
 Each mention has gazetteer candidates; we prefer (1) places in the countries
 the article is about (countries it names, and the countries of unambiguous
-places it names), (2) places in the regions (states, provinces) it names or
-whose places it names unambiguously ("Lewiston" in a story that names Idaho or
-Boise is Lewiston, Idaho, not the larger Lewiston, Maine), (3) places near other
-places it names, (4) larger places.
+places it names), (2) places in the regions it names (US states: "Lewiston" in a
+story that names Idaho is Lewiston, Idaho, not the larger Lewiston, Maine), (3) places
+near other places it names (a story that names Boise), (4) larger places. A named
+region weighs at most a tenfold population, so it breaks near-ties only.
 """
 
 from __future__ import annotations
@@ -15,6 +15,13 @@ from collections import Counter
 from functools import lru_cache
 
 from storylens.annotate.gazetteer import GeoPlace, load_gazetteer
+
+
+# At most this much (log10 of population: a tenfold size) for being in a region the article
+# names: enough to pick Lewiston, Idaho (32,500) over Lewiston, Maine (36,200) in an Idaho
+# story; a city's region is not counted (a film review naming Chicago would otherwise, with
+# the nearness bonus, move "Washington" to Washington, Illinois).
+REGION_WEIGHT = 1.0
 
 
 def candidates_for(name: str) -> tuple[GeoPlace, ...]:
@@ -60,14 +67,13 @@ def resolve_places(mention_candidates: list[tuple[GeoPlace, ...]]) -> list[GeoPl
     for candidates in mention_candidates:
         if not candidates:
             continue
-        if len({_region(c) for c in candidates}) == 1 and _region(candidates[0]):
-            regions[_region(candidates[0])] += 2 if candidates[0].kind == "admin1" else 1
+        if candidates[0].kind == "admin1" and len({_region(c) for c in candidates}) == 1 and _region(candidates[0]):
+            regions[_region(candidates[0])] += 1  # a state the article names ("Idaho")
         if candidates[0].kind == "country" and candidates[0].country:
             countries[candidates[0].country] += 2
         elif len({c.country for c in candidates}) == 1 and candidates[0].country:
             countries[candidates[0].country] += 1
-            if candidates[0].kind != "admin1":  # a state's entry has no coordinates
-                anchors.append(candidates[0])
+            anchors.append(candidates[0])
         elif candidates[0].population >= 10 * max(1, candidates[1].population if len(candidates) > 1 else 0):
             anchors.append(candidates[0])
     total = sum(countries.values()) or 1
@@ -90,7 +96,7 @@ def resolve_places(mention_candidates: list[tuple[GeoPlace, ...]]) -> list[GeoPl
             value += 4.0 * countries.get(place.country or "", 0) / total
             region = _region(place)
             if region is not None and ambiguous_region:
-                value += 2.0 * regions.get(region, 0) / region_total
+                value += REGION_WEIGHT * regions.get(region, 0) / region_total
             if anchors:
                 nearest = min(_distance_km(place, a) for a in anchors if a.geonameid != place.geonameid) \
                     if any(a.geonameid != place.geonameid for a in anchors) else 1e4
