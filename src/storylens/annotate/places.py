@@ -16,7 +16,6 @@ from functools import lru_cache
 
 from storylens.annotate.gazetteer import GeoPlace, load_gazetteer
 
-
 # At most this much (log10 of population: a tenfold size) for being in a region the article
 # names: enough to pick Lewiston, Idaho (32,500) over Lewiston, Maine (36,200) in an Idaho
 # story; a city's region is not counted (a film review naming Chicago would otherwise, with

@@ -261,7 +261,10 @@ class _Page:
             names = {name for claim in fact.claims for name in claim.places}
             for name in names:
                 mentioned_in[name].append(fact)
-        anchors = {p.name: f"p-{story.id}-{_slug(p.name)}" for p in story.places}
+        anchors: dict[str, str] = {}
+        for n, place in enumerate(story.places):  # one anchor per name, unique even when slugs meet
+            slug = f"p-{story.id}-{_slug(place.name)}"
+            anchors.setdefault(place.name, slug if slug not in anchors.values() else f"{slug}-{n}")
         view = render_map(
             story.places,
             title=f"Places in: {story.title}",
@@ -402,7 +405,7 @@ class _Page:
         if len(self.report.stories) > 1:  # one story: the page title already says it
             outlets = sorted({outlet_of(self.articles, a) for a in story.article_ids})
             head = (
-                f"<h2>{_e(story.title)}</h2><p class=\"meta\">{len(story.article_ids)} articles · "
+                f"<h2><bdi>{_e(story.title)}</bdi></h2><p class=\"meta\">{len(story.article_ids)} articles · "
                 f"{len(outlets)} outlets: {_e(', '.join(outlets))}</p>{self.section_index(story)}"
             )
         bodies = {
@@ -489,7 +492,7 @@ class _Page:
             links.append('<a href="#stories">Stories</a>')
             for n, story in enumerate(self.report.stories, 1):
                 short = story.title if len(story.title) <= 28 else story.title[:26].rstrip() + "…"
-                links.append(f'<a href="#s-{_e(story.id)}" title="{_e(story.title)}">{n}. {_e(short)}</a>')
+                links.append(f'<a href="#s-{_e(story.id)}" title="{_e(story.title)}">{n}. <bdi>{_e(short)}</bdi></a>')
         if self.report.language_notices:
             links.append('<a href="#languages">Languages</a>')
         links.append('<a href="#articles">Articles</a>')
@@ -508,7 +511,7 @@ def to_html(report: Report) -> str:
     nav = ""
     if len(report.stories) > 1:
         nav = '<nav class="stories" id="stories" aria-label="Stories"><ol>' + "".join(
-            f'<li><a href="#s-{_e(s.id)}">{_e(s.title)}</a></li>' for s in report.stories
+            f'<li><a href="#s-{_e(s.id)}"><bdi>{_e(s.title)}</bdi></a></li>' for s in report.stories
         ) + "</ol></nav>"
     outlets = sorted({a.outlet for a in report.articles})
     meta = f"{len(report.articles)} articles · {len(outlets)} outlets"
