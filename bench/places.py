@@ -5,7 +5,8 @@ place mention of real news texts (newsfacts, every split; the first two document
 first Multi-News validation rows) goes through annotate once, the candidate lists each
 article hands ``annotate.places.resolve_places`` are kept, and both this checkout's resolver
 and the one at ``--baseline`` (a git revision, read with ``git show``) choose from them.
-Each mention resolved differently is printed with a stretch of its text, to be read.
+Each mention resolved differently is printed with a stretch of its text, to be read (the
+stretch is not written to RESULTS.md: it is third-party text).
 
     nice -n 10 .venv/bin/python bench/places.py [--baseline REV] [--multinews N] [--write]
 """
@@ -85,10 +86,10 @@ def main() -> int:
     lines = [f"{len(corpus)} texts, {mentions} place mentions, {len(changed)} resolved differently "
              f"from {args.baseline}:"]
     for n, old, new in changed:
+        lines.append(f"- {old.name} ({old.country}-{old.admin1}) -> {new.name} ({new.country}-{new.admin1})")
         name = new.name if new else old.name
-        at = corpus[n].find(name)
-        context = " ".join(corpus[n][max(0, at - 90): at + 60].split())
-        lines.append(f"- {old.name} ({old.country}-{old.admin1}) -> {new.name} ({new.country}-{new.admin1}): …{context}…")
+        at = corpus[n].find(name)  # the context is printed to be read, never written (third-party text)
+        print("    …" + " ".join(corpus[n][max(0, at - 90): at + 60].split()) + "…")
     report = "\n".join(lines)
     print(report)
     if args.write:
