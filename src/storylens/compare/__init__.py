@@ -38,6 +38,7 @@ from storylens.compare.conflicts import (
     denial_content,
     judged_conflicts,
     merge_conflicting,
+    story_slot_conflicts,
 )
 
 # private helpers stay importable from the package (the tests check them one by one)
@@ -99,7 +100,10 @@ def compare_story(
         facts = []
     elif settings.facts == "propositions":
         alignment = align_propositions(claims, articles, places=places, embedder=embedder, settings=propositions)
-        merge_conflicting(alignment, judged_conflicts(alignment, places, settings))
+        # a story's slots (the dead, the displaced, an age) first: they are one thing by definition
+        conflicts = story_slot_conflicts(alignment, sub_events, settings)
+        conflicts += judged_conflicts(alignment, places, settings)
+        merge_conflicting(alignment, conflicts)
         facts = _facts(alignment, articles, places, settings)
     else:
         alignment = align_claims(
