@@ -94,7 +94,7 @@ def language_notice(article: Article) -> LanguageNotice | None:
         unavailable=UNAVAILABLE_ANALYSES,
         message=(
             f"{name} ({base_code(article.language)}) is read as sentences only: people and organisations, "
-            "who said what, numbers, dates and places are analysed in English only, and its claims "
+            "quotes and their speakers, numbers, dates and places are analysed in English only, and its claims "
             "are compared with other articles by English-trained models"
         ),
     )
