@@ -145,7 +145,7 @@ def person_ages(doc, text: str) -> list[Quantity]:
     for ent in doc.ents:
         if ent.label_ != "PERSON":
             continue
-        surname = ent[-1].text
+        name = ent.text.removesuffix("'s").strip()
         after = _AGE_AFTER_NAME.match(text, ent.end_char)
         before = _AGE_BEFORE_NAME.search(text[max(0, ent.start_char - 16):ent.start_char])
         if after:
@@ -158,7 +158,7 @@ def person_ages(doc, text: str) -> list[Quantity]:
         if not 0 < value < 120:
             continue
         out.append(Quantity(start=start, end=end, text=text[start:end], value=float(value), value_max=None,
-                            counted=AGE_PREFIX + surname, qualifier=None, ordinal=False, whole=None, unit=None))
+                            counted=AGE_PREFIX + name, qualifier=None, ordinal=False, whole=None, unit=None))
     return out
 
 

@@ -17,6 +17,7 @@ from storylens.align import (
     speaker_key,
 )
 from storylens.lexicon.counted import (
+    AGE_PREFIX,
     COUNT_CLASSES,
     DISPLACING_VERBS,
     HOME_WORDS,
@@ -436,8 +437,8 @@ _GENERIC_HEADS = frozenset({"people", "peopl", "person", "other", "total"})
 
 def _counted_head(counted: str | None, slot: str) -> frozenset[str]:
     """What a count of a class counts besides the class itself ("officers injured" -> officer)."""
-    if slot.startswith("age:"):
-        return frozenset()
+    if slot.startswith("age:"):  # the given names: "Salah Ali" and "Rahman Ali" are two people
+        return frozenset(w.lower() for w in (counted or "")[len(AGE_PREFIX):].split()[:-1])
     members = COUNT_CLASSES.get(slot, frozenset()) | DISPLACING_VERBS | HOME_WORDS
     return frozenset(claim_stems(counted or "")) - members - _GENERIC_HEADS - HOW_KNOWN_STEMS
 
@@ -464,6 +465,11 @@ def story_slot_conflicts(
                 by_slot.setdefault(slot, []).append((i, q))
     found: list[tuple[int, int, str, str]] = []
     for slot, said in sorted(by_slot.items()):
+        # a number an outlet gives anywhere for the slot is not one it disputes ("fewer than
+        # the 12 reported earlier"; a caption's age beside the text's)
+        values_of: dict = {}
+        for i, q in said:
+            values_of.setdefault(alignment.source[i], set()).add(q.value)
         seen_sources: set[tuple] = set()
         for x, (i, qa) in enumerate(said):
             for j, qb in said[x + 1:]:
@@ -475,6 +481,8 @@ def story_slot_conflicts(
                     continue
                 if {q.value for q in a.quantities} & {qb.value} or {q.value for q in b.quantities} & {qa.value}:
                     continue  # the other report gives this number too ("fewer than the 12 reported")
+                if qa.value in values_of[alignment.source[j]] or qb.value in values_of[alignment.source[i]]:
+                    continue
                 heads_a, heads_b = _counted_head(qa.counted, slot), _counted_head(qb.counted, slot)
                 if heads_a and heads_b and not heads_a & heads_b:
                     continue

@@ -20,7 +20,8 @@ COUNT_CLASSES: dict[str, frozenset[str]] = {
 # "forced 3,000 from their homes", "fled their homes"
 DISPLACING_VERBS = frozenset({"forc", "fled", "flee", "driv", "drove"})
 HOME_WORDS = frozenset({"hom", "home", "house"})
-# The counted phrase of a person's age ("Jennifer Alcorn, 29," -> "age of Alcorn").
+# The counted phrase of a person's age ("Jennifer Alcorn, 29," -> "age of Jennifer Alcorn"); its
+# slot is the surname's, so "Alcorn, 28," meets it.
 AGE_PREFIX = "age of "
 # Words that say the number is a state of the people counted ("nine people confirmed dead").
 STATE_WORDS = frozenset({"dead", "injured", "wounded", "missing", "hurt", "killed", "homeless", "displaced"})
@@ -36,7 +37,8 @@ def count_class(counted: str | None) -> str | None:
     if not counted:
         return None
     if counted.lower().startswith(AGE_PREFIX):
-        return "age:" + counted[len(AGE_PREFIX):].strip().lower()
+        name = counted[len(AGE_PREFIX):].split()
+        return "age:" + name[-1].lower() if name else None
     stems = set(claim_stems(counted))
     found = {name for name, members in COUNT_CLASSES.items() if stems & members}
     if stems & DISPLACING_VERBS and stems & HOME_WORDS:
