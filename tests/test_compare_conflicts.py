@@ -144,3 +144,25 @@ def test_an_age_is_one_persons():
         _slot_claim("b", "Rahman Ali, 77, said.", "77", 77, "age of Rahman Ali"),
     ]
     assert story_slot_conflicts(_Claims(brothers)) == []
+
+
+def test_two_rungs_of_one_ladder_for_one_person_conflict():
+    from storylens.compare.conflicts import story_title_conflicts
+    from storylens.records import Claim
+
+    def claim(article, text):
+        return Claim(id=f"{article}-{len(text)}", article_id=article, start=0, end=len(text), text=text)
+
+    claims = [
+        claim("a", "said Matthew Kanan, an assistant professor of chemistry at Stanford."),
+        claim("b", "says Matthew Kanan, an associate professor of chemistry."),
+        claim("c", "Kanan, an associate professor, led the work."),
+        claim("a", "U.S. District Judge Jane Roe ruled on Tuesday."),
+        claim("b", "In March, Colonel Smith said the base would close."),
+        claim("c", "Roe, a federal judge, ruled."),
+    ]
+    found = story_title_conflicts(_Claims(claims))
+    assert [(i, j, d) for i, j, _, d in found] == [
+        (0, 1, "Kanan's academic rank: assistant professor vs associate professor"),
+        (0, 2, "Kanan's academic rank: assistant professor vs associate professor"),
+    ]

@@ -39,6 +39,7 @@ from storylens.compare.conflicts import (
     judged_conflicts,
     merge_conflicting,
     story_slot_conflicts,
+    story_title_conflicts,
 )
 
 # private helpers stay importable from the package (the tests check them one by one)
@@ -102,6 +103,7 @@ def compare_story(
         alignment = align_propositions(claims, articles, places=places, embedder=embedder, settings=propositions)
         # a story's slots (the dead, the displaced, an age) first: they are one thing by definition
         conflicts = story_slot_conflicts(alignment, sub_events, settings)
+        conflicts += story_title_conflicts(alignment, sub_events)
         conflicts += judged_conflicts(alignment, places, settings)
         merge_conflicting(alignment, conflicts)
         facts = _facts(alignment, articles, places, settings)

@@ -25,6 +25,7 @@ from storylens.lexicon.counted import (
     count_class,
 )
 from storylens.lexicon.cues import REPORTED_AROUND_TIME
+from storylens.lexicon.titles import person_titles
 from storylens.lexicon.words import claim_stems
 from storylens.records import (
     Citation,
@@ -495,6 +496,39 @@ def story_slot_conflicts(
     return found
 
 
+def story_title_conflicts(alignment, events: Mapping[str, int] | None = None) -> list[tuple[int, int, str, str]]:
+    """Two outlets giving one person two rungs of one ladder: "Matthew Kanan, an assistant
+    professor" / "an associate professor"; "U.S. District Judge" / "state District Judge".
+
+    A person is a surname within the story; an outlet that also gives the other rung
+    anywhere does not dispute it. Returns (i, j, "title", detail) with i < j.
+    """
+    claims = alignment.claims
+    by_person: dict[tuple[str, str], list[tuple[int, str]]] = {}
+    for i, claim in enumerate(claims):
+        for surname, ladder, rung, _, _ in person_titles(claim.text):
+            by_person.setdefault((surname, ladder), []).append((i, rung))
+    found: list[tuple[int, int, str, str]] = []
+    for (surname, ladder), said in sorted(by_person.items()):
+        rungs_of: dict = {}
+        for i, rung in said:
+            rungs_of.setdefault(alignment.source[i], set()).add(rung)
+        seen_sources: set[tuple] = set()
+        for x, (i, rung_a) in enumerate(said):
+            for j, rung_b in said[x + 1 :]:
+                sources = (alignment.source[min(i, j)], alignment.source[max(i, j)])
+                if rung_a == rung_b or sources[0] == sources[1] or sources in seen_sources:
+                    continue
+                if events and events.get(claims[i].article_id) != events.get(claims[j].article_id):
+                    continue
+                if rung_a in rungs_of[alignment.source[j]] or rung_b in rungs_of[alignment.source[i]]:
+                    continue
+                seen_sources.add(sources)
+                first, second = (rung_a, rung_b) if i < j else (rung_b, rung_a)
+                found.append((min(i, j), max(i, j), "title", f"{surname.title()}'s {ladder}: {first} vs {second}"))
+    return found
+
+
 def _slot_label(slot: str) -> str:
     """How a reader names a story slot ("age:alcorn" -> "Alcorn's age")."""
     if slot.startswith("age:"):
@@ -506,7 +540,7 @@ def _slot_label(slot: str) -> str:
 def _conflict_topic(kind: str, detail: str) -> tuple[str, str]:
     """One entry per kind of disagreement in a fact, and per slot for a story slot's numbers."""
     label, sep, _ = detail.partition(": ")
-    return (kind, label) if kind == "number" and sep and " vs " not in label else (kind, "")
+    return (kind, label) if kind in ("number", "title") and sep and " vs " not in label else (kind, "")
 
 
 def _slot_conflict(
