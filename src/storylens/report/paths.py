@@ -32,7 +32,8 @@ def _strip_directories(text: str, directories: list[str]) -> str:
 
 def hide_paths(report: Report) -> Report:
     """The same report with every local path cut to its file name."""
-    sources = [a.source for a in report.articles] + [e.source for e in report.errors]
+    sources = ([a.source for a in report.articles] + [e.source for e in report.errors]
+               + [s for w in report.warnings for s in w.sources])
     directories = sorted(
         {str(PurePath(s.partition("#")[0]).parent) + "/" for s in sources if is_local_path(s)} - {"./"},
         key=len,
@@ -44,4 +45,10 @@ def hide_paths(report: Report) -> Report:
         for e in report.errors
     )
     notices = tuple(n.model_copy(update={"source": _file_name(n.source)}) for n in report.language_notices)
-    return report.model_copy(update={"articles": articles, "errors": errors, "language_notices": notices})
+    warnings = tuple(
+        w.model_copy(update={"sources": tuple(_file_name(s) for s in w.sources),
+                             "message": _strip_directories(w.message, directories)})
+        for w in report.warnings
+    )
+    return report.model_copy(update={"articles": articles, "errors": errors, "language_notices": notices,
+                                      "warnings": warnings})
