@@ -166,3 +166,17 @@ def test_two_rungs_of_one_ladder_for_one_person_conflict():
         (0, 1, "Kanan's academic rank: assistant professor vs associate professor"),
         (0, 2, "Kanan's academic rank: assistant professor vs associate professor"),
     ]
+
+
+def test_a_number_an_outlet_gives_outside_its_claims_is_not_disputed_by_it():
+    from storylens.compare.conflicts import story_slot_conflicts
+    from storylens.records import Quantity
+
+    claims = [
+        _slot_claim("a", "Salah Ali, 70, the grandfather, spoke.", "70", 70, "age of Salah Ali"),
+        _slot_claim("b", "Salah Ali, 77, talks about the accident.", "77", 77, "age of Salah Ali"),
+    ]
+    assert len(story_slot_conflicts(_Claims(claims))) == 1
+    # b's text also says "said a devastated Salah Ali, 70," around a quotation (no claim of its own)
+    around_a_quote = {"b": [Quantity(start=0, end=2, text="70", value=70, counted="age of Salah Ali")]}
+    assert story_slot_conflicts(_Claims(claims), quantities=around_a_quote) == []

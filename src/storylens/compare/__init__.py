@@ -102,7 +102,8 @@ def compare_story(
     elif settings.facts == "propositions":
         alignment = align_propositions(claims, articles, places=places, embedder=embedder, settings=propositions)
         # a story's slots (the dead, the displaced, an age) first: they are one thing by definition
-        conflicts = story_slot_conflicts(alignment, sub_events, settings)
+        quantities = {a: ann.quantities for a, ann in story_annotations.items()}
+        conflicts = story_slot_conflicts(alignment, sub_events, settings, quantities)
         conflicts += story_title_conflicts(alignment, sub_events)
         conflicts += judged_conflicts(alignment, places, settings)
         merge_conflicting(alignment, conflicts)

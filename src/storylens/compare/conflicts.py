@@ -127,7 +127,7 @@ def _number_conflict(a: Claim, b: Claim) -> str | None:
                 continue
             if not (same_slot or same_counted(key_a, key_b)):
                 continue
-            if qa.ordinal != qb.ordinal and qa.whole is None and qb.whole is None:
+            if qa.ordinal != qb.ordinal:  # "the sixth capital to fall" counts another way than "5 of the nine"
                 continue
             ia, ib = _interval(qa), _interval(qb)
             if ia is None or ib is None:
@@ -445,7 +445,10 @@ def _counted_head(counted: str | None, slot: str) -> frozenset[str]:
 
 
 def story_slot_conflicts(
-    alignment, events: Mapping[str, int] | None = None, settings: CompareSettings = DEFAULT_SETTINGS
+    alignment,
+    events: Mapping[str, int] | None = None,
+    settings: CompareSettings = DEFAULT_SETTINGS,
+    quantities: Mapping[str, Sequence[Quantity]] | None = None,
 ) -> list[tuple[int, int, str, str]]:
     """Two outlets' incompatible numbers for one slot of the story: the dead, the missing,
     the displaced, one person's age - wherever in their reports they give them.
@@ -453,9 +456,12 @@ def story_slot_conflicts(
     Such a number is one thing whatever sentence carries it, so these pairs need no judge;
     two counts of one class with different heads ("14 workers" / "seven officers") are two
     things, and articles labelled as different events (``events``) are not compared.
+    ``quantities`` (article id -> its annotation's quantities) lets an outlet's numbers outside
+    its claims count as given ("said a devastated Salah Ali, 70," around a quotation).
     Returns (i, j, kind, detail) with i < j.
     """
     claims = alignment.claims
+    source_of = {claim.article_id: alignment.source[i] for i, claim in enumerate(claims)}
     by_slot: dict[str, list[tuple[int, Quantity]]] = {}
     for i, claim in enumerate(claims):
         if not _asserts(claim):
@@ -471,6 +477,10 @@ def story_slot_conflicts(
         values_of: dict = {}
         for i, q in said:
             values_of.setdefault(alignment.source[i], set()).add(q.value)
+        for article_id, source in source_of.items():
+            for q in (quantities or {}).get(article_id, ()):
+                if count_class(q.counted) == slot:
+                    values_of.setdefault(source, set()).add(q.value)
         seen_sources: set[tuple] = set()
         for x, (i, qa) in enumerate(said):
             for j, qb in said[x + 1:]:
