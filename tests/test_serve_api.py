@@ -8,9 +8,9 @@ import time
 
 import pytest
 from click.testing import CliRunner
-from conftest import EXAMPLES, store_copy
 from starlette.testclient import TestClient
 
+from conftest import EXAMPLES, store_copy
 from storylens.records import Article
 from storylens.report import validate_report_dict
 from storylens.serve import ServeSettings, create_app
