@@ -50,7 +50,10 @@ def examples_store(tmp_path_factory) -> Path:
     """
     from filelock import FileLock
 
-    shared = tmp_path_factory.getbasetemp().parent
+    import os
+
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base  # this run's own folder
     path = shared / "serve-examples.db"
     done = shared / "serve-examples.done"
     with FileLock(str(shared / "serve-examples.lock")):
