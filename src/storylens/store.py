@@ -445,6 +445,33 @@ class StoryIndex:
         rows = self.conn.execute("SELECT story_id FROM fact_index WHERE fact_id = ? ORDER BY story_id", (fact_id,))
         return [r[0] for r in rows]
 
+    def story_choices(self, limit: int = 500) -> list[tuple[str, str, int]]:
+        """(id, title, articles) of stored stories by title: what a merge can pick from."""
+        rows = self.conn.execute(
+            """SELECT s.id, s.title, COUNT(sa.article_id) FROM stories s
+               LEFT JOIN story_articles sa ON sa.story_id = s.id
+               GROUP BY s.id ORDER BY s.title, s.id LIMIT ?""",
+            (limit,),
+        )
+        return [(r[0], r[1], int(r[2])) for r in rows]
+
+    def story_of_article(self, article_id: str) -> str | None:
+        row = self.conn.execute(
+            "SELECT story_id FROM story_articles WHERE article_id = ? ORDER BY story_id LIMIT 1", (article_id,)
+        ).fetchone()
+        return row[0] if row else None
+
+    def article_heads(self, story_id: str) -> list[dict]:
+        """id, outlet, title, source of a story's articles, without reading their texts."""
+        rows = self.conn.execute(
+            """SELECT a.id, a.outlet, json_extract(a.record, '$.title'), a.source, a.published
+               FROM story_articles sa JOIN articles a ON a.id = sa.article_id
+               WHERE sa.story_id = ? ORDER BY COALESCE(a.published, '9999'), a.id""",
+            (story_id,),
+        )
+        keys = ("id", "outlet", "title", "source", "published")
+        return [dict(zip(keys, r, strict=True)) for r in rows]
+
     def outlets(self) -> list[str]:
         return [r[0] for r in self.conn.execute("SELECT DISTINCT outlet FROM story_outlets ORDER BY outlet")]
 

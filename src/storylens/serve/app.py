@@ -334,10 +334,9 @@ def create_app(settings: ServeSettings | None = None) -> SafetyMiddleware:
             body = report_body(report)
             index.put_page(group.id, body)
         story_meta = _story_meta(store, group.id)
-        others = [g for g in store.stories() if g.id != group.id]
-        articles = [a for a in store.articles(list(group.article_ids))]
+        others = [c for c in index.story_choices() if c[0] != group.id]
         return page(request, "story.html", group=group, body=body, meta=story_meta,
-                    others=sorted(others, key=lambda g: g.title)[:500], articles=articles, exports=EXPORTS)
+                    others=others, articles=index.article_heads(group.id), exports=EXPORTS)
 
     def _story_meta(store: Store, sid: str) -> dict:
         rows, _ = StoryIndex(store).query(story_id=sid, limit=1)

@@ -109,10 +109,8 @@ def article_of(store: Store, article_id: str) -> Article:
 
 
 def story_of_article(store: Store, article_id: str) -> StoryGroup | None:
-    for group in store.stories():
-        if article_id in group.article_ids:
-            return group
-    return None
+    story_id = StoryIndex(store).story_of_article(article_id)
+    return store.story(story_id) if story_id else None
 
 
 def context_of(article: Article, start: int, end: int, width: int = 160) -> tuple[str, str, str]:
