@@ -246,3 +246,22 @@ def test_serve_command_warns_off_loopback(monkeypatch, tmp_path):
     loud = CliRunner().invoke(cli, ["serve", "--db", db, "--host", "0.0.0.0", "--port", "8123"])
     assert loud.exit_code == 0 and re.search(r"warning: .*anyone who can reach", loud.output)
     assert calls[-1]["host"] == "0.0.0.0" and calls[-1]["port"] == 8123
+
+
+def test_outlet_and_entity_pages(client):
+    from urllib.parse import quote
+
+    ids = story_ids(client)
+    report = client.get(f"/api/stories/{ids['port']}").json()
+    story = report["stories"][0]
+    view = story["outlets"][0]
+    got = client.get(f"/api/stories/{ids['port']}/outlets/{quote(view['outlet'])}").json()
+    assert [f["id"] for f in got["exclusive"]] == list(view["exclusive_fact_ids"])
+    assert [f["id"] for f in got["omitted"]] == list(view["omitted_fact_ids"])
+    assert client.get(f"/stories/{ids['port']}/outlets/{quote(view['outlet'])}").status_code == 200
+    assert client.get(f"/api/stories/{ids['port']}/outlets/Nobody").status_code == 404
+    names = [e["name"] for e in client.get(f"/api/stories/{ids['port']}/entities").json()["entities"]]
+    assert names == [e["name"] for e in story["entities"]]
+    entity = client.get(f"/api/stories/{ids['port']}/entities/{quote(names[0])}").json()
+    assert entity["mentions_by_outlet"] == story["entities"][0]["mentions_by_outlet"]
+    assert client.get(f"/stories/{ids['port']}/entities/{quote(names[0])}").status_code == 200

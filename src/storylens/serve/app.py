@@ -407,6 +407,39 @@ def create_app(settings: ServeSettings | None = None) -> SafetyMiddleware:
         return Response(buffer.getvalue(), media_type="application/zip",
                         headers={"content-disposition": f'attachment; filename="{name}-{fmt}.zip"'})
 
+    def outlet_data(request: Request) -> dict:
+        report = library.report_of(stores.get(), story_id_of(request))
+        return library.outlet_view(report, request.path_params["outlet"])
+
+    def api_outlet(request: Request) -> Response:
+        return JSONResponse(outlet_data(request))
+
+    def outlet_page(request: Request) -> Response:
+        return page(request, "outlet.html", view=outlet_data(request))
+
+    def entities_data(request: Request) -> dict:
+        report = library.report_of(stores.get(), story_id_of(request))
+        story = report.stories[0]
+        return {"story_id": story.id, "story_title": story.title,
+                "entities": [{"name": e.name, "type": e.type, "mentions": sum(e.mentions_by_outlet.values()),
+                              "outlets": len(e.mentions_by_outlet)} for e in story.entities]}
+
+    def api_entities(request: Request) -> Response:
+        return JSONResponse(entities_data(request))
+
+    def entities_page(request: Request) -> Response:
+        return page(request, "entities.html", data=entities_data(request))
+
+    def entity_data(request: Request) -> dict:
+        report = library.report_of(stores.get(), story_id_of(request))
+        return library.entity_view(report, request.path_params["name"])
+
+    def api_entity(request: Request) -> Response:
+        return JSONResponse(entity_data(request))
+
+    def entity_page(request: Request) -> Response:
+        return page(request, "entity.html", view=entity_data(request))
+
     # ---------------------------------------------------------------- facts, articles
 
     def fact_data(request: Request) -> tuple[Report, Any, dict]:
@@ -609,6 +642,9 @@ def create_app(settings: ServeSettings | None = None) -> SafetyMiddleware:
         Route("/stories/{story_id}/side-by-side", side_by_side),
         Route("/stories/{story_id}/export.{fmt}", export),
         Route("/stories/{story_id}/split", split_page, methods=["POST"]),
+        Route("/stories/{story_id}/outlets/{outlet}", outlet_page),
+        Route("/stories/{story_id}/entities", entities_page),
+        Route("/stories/{story_id}/entities/{name}", entity_page),
         Route("/facts/{fact_id}", fact_page),
         Route("/articles/{article_id}", article_page),
         Route("/add", add_form),
@@ -622,6 +658,9 @@ def create_app(settings: ServeSettings | None = None) -> SafetyMiddleware:
         Route("/api/stories/{story_id}", api_story),
         Route("/api/stories/{story_id}/side-by-side", api_side_by_side),
         Route("/api/stories/{story_id}/split", split_api, methods=["POST"]),
+        Route("/api/stories/{story_id}/outlets/{outlet}", api_outlet),
+        Route("/api/stories/{story_id}/entities", api_entities),
+        Route("/api/stories/{story_id}/entities/{name}", api_entity),
         Route("/api/facts/{fact_id}", api_fact),
         Route("/api/articles/{article_id}", api_article),
         Route("/api/search", api_search),

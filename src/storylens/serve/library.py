@@ -150,3 +150,45 @@ def marked_segments(report: Report, article_id: str) -> list[dict]:
     if cursor < len(article.text):
         pieces.append({"text": article.text[cursor:]})
     return pieces
+
+
+def outlet_view(report: Report, outlet: str) -> dict:
+    """What one outlet says in a story: its facts, exclusives, omissions, wording, habits."""
+    story = report.stories[0]
+    view = next((o for o in story.outlets if o.outlet == outlet), None)
+    if view is None:
+        raise NotFound(f"no outlet {outlet!r} in story {story.id}")
+    facts = {f.id: f for f in story.facts}
+
+    def rows(ids) -> list[dict]:
+        return [{"id": i, "text": facts[i].text, "status": facts[i].status} for i in ids if i in facts]
+
+    return {
+        "story_id": story.id, "story_title": story.title, "outlet": outlet,
+        "articles": [{"id": a.id, "title": a.title or a.source} for a in report.articles if a.outlet == outlet],
+        "facts": rows(view.fact_ids), "exclusive": rows(view.exclusive_fact_ids),
+        "omitted": rows(view.omitted_fact_ids), "wording": {k: list(v) for k, v in view.wording.items()},
+        "attributed_share": view.attributed_share, "cue_verbs": dict(view.cue_verbs),
+    }
+
+
+def entity_view(report: Report, name: str) -> dict:
+    """One person, organisation or place of a story: mentions per outlet, what it said, its facts."""
+    from storylens.report.views import quotes_by_entity
+
+    story = report.stories[0]
+    entity = next((e for e in story.entities if e.name == name), None)
+    if entity is None:
+        raise NotFound(f"no entity {name!r} in story {story.id}")
+    outlets = {a.id: a.outlet for a in report.articles}
+    quotes = next((q for e, q in quotes_by_entity(story, limit=len(story.entities)) if e.name == name), [])
+    names = {entity.name, *entity.aliases}
+    facts = [{"id": f.id, "text": f.text, "status": f.status} for f in story.facts
+             if any(names & set(c.entities) for c in f.claims)]
+    return {
+        "story_id": story.id, "story_title": story.title, "name": entity.name, "type": entity.type,
+        "aliases": list(entity.aliases), "mentions_by_outlet": dict(entity.mentions_by_outlet),
+        "quotes": [{"text": q.text, "cue": q.cue, "direct": q.direct, "polarity": q.polarity,
+                    "article_id": q.article_id, "outlet": outlets.get(q.article_id, "?")} for q in quotes],
+        "facts": facts,
+    }

@@ -131,6 +131,18 @@ def _document() -> dict:
                 "parameters": [_path_param("story_id"), {"name": "a", "in": "query", "schema": {"type": "array", "items": {"type": "string"}},
                                                           "style": "form", "explode": True}],
                 "responses": {"200": _json({"type": "object"}), **_errors(404)}}},
+            "/api/stories/{story_id}/outlets/{outlet}": {"get": {
+                "summary": "What one outlet says in a story: facts, exclusives, omissions, wording",
+                "operationId": "getOutlet", "parameters": [_path_param("story_id"), _path_param("outlet")],
+                "responses": {"200": _json({"type": "object"}), **_errors(404)}}},
+            "/api/stories/{story_id}/entities": {"get": {
+                "summary": "The people, organisations and places of a story", "operationId": "listEntities",
+                "parameters": [_path_param("story_id")],
+                "responses": {"200": _json({"type": "object"}), **_errors(404)}}},
+            "/api/stories/{story_id}/entities/{name}": {"get": {
+                "summary": "One entity of a story: mentions per outlet, quotes, facts", "operationId": "getEntity",
+                "parameters": [_path_param("story_id"), _path_param("name")],
+                "responses": {"200": _json({"type": "object"}), **_errors(404)}}},
             "/api/facts/{fact_id}": {"get": {"summary": "One fact with its claims and conflicts", "operationId": "getFact",
                                              "parameters": [_path_param("fact_id")],
                                              "responses": {"200": _json({"type": "object", "required": ["fact", "story_id"], "properties": {
