@@ -48,9 +48,9 @@ def examples_store(tmp_path_factory) -> Path:
     Built under a file lock in the run's shared temp folder, so parallel workers
     share it; tests that write copy it first (:func:`store_copy`).
     """
-    from filelock import FileLock
-
     import os
+
+    from filelock import FileLock
 
     base = tmp_path_factory.getbasetemp()
     shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base  # this run's own folder

@@ -11,8 +11,8 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import store_copy
 
+from conftest import store_copy
 from storylens.serve import ServeSettings, create_app
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from conftest import store_copy
 from hypothesis import HealthCheck, given, settings
 
+from conftest import store_copy
 from storylens.serve import ServeSettings, create_app
 
 EXAMPLES_PER_OPERATION = 12
