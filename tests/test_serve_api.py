@@ -31,7 +31,11 @@ def story_ids(client) -> dict[str, str]:
     rows = client.get("/api/stories").json()["stories"]
     found = {}
     for row in rows:
-        found["dam" if "dam" in row["title"].lower() else "port"] = row["id"]
+        title = row["title"].lower()
+        if "dam" in title:
+            found["dam"] = row["id"]
+        elif "mombasa" in title or "dockworkers" in title:
+            found["port"] = row["id"]
     return found
 
 
