@@ -148,6 +148,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--store", type=Path, default=DEFAULT_STORE)
     parser.add_argument("--build-only", action="store_true")
+    parser.add_argument("--partial", action="store_true",
+                        help="measure a store whose build was stopped part way (the stories analysed so far)")
     parser.add_argument("--requests", type=int, default=2000, help="requests per endpoint")
     parser.add_argument("--clients", type=int, default=200)
     parser.add_argument("--light-clients", type=int, default=10,
@@ -158,7 +160,7 @@ def main() -> int:
         print(f"skip: {DATA} not present")
         return 0
     marker = args.store.with_suffix(".built")
-    if not marker.exists():
+    if not marker.exists() and not (args.partial and args.store.exists()):
         build_store(args.store)
         marker.write_text(time.strftime("%Y-%m-%d %H:%M:%S"))
     if args.build_only:
@@ -227,7 +229,7 @@ def main() -> int:
     table += ["| {} | {} | {} | {:.0f} | {:.0f} | {:.0f} | {} | {:.0f} |".format(*r) for r in results]
     load_avg = os.getloadavg()[0]
     cmd = (f"nice -n 10 .venv/bin/python bench/serve.py --requests {args.requests} --clients {args.clients} "
-           f"--light-clients {args.light_clients}")
+           f"--light-clients {args.light_clients}" + (" --partial" if args.partial else ""))
     body = (
         f"Command: `{cmd}` ({time.strftime('%Y-%m-%d')}, 2 shared cores). Store: {n_articles} Multi-News "
         f"articles, {n_stories} stories ({len(story_ids)} analysed). {args.clients} concurrent loopback "
