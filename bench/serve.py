@@ -78,6 +78,9 @@ def build_store(path: Path) -> None:
         print(f"{done} stories analysed in {time.time() - t0:.0f} s", flush=True)
 
 
+ERROR_KINDS: dict[str, int] = {}
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -99,7 +102,10 @@ def wait_up(url: str, timeout: float = 60.0) -> None:
 
 
 async def load(urls: list[str], clients: int) -> tuple[list[float], int]:
-    """``clients`` concurrent clients work through ``urls``; returns latencies (ms) and errors."""
+    """``clients`` concurrent clients work through ``urls``; returns latencies (ms) and errors.
+
+    Each error's kind (status code or exception) is counted in ERROR_KINDS.
+    """
     import httpx
 
     queue: asyncio.Queue[str] = asyncio.Queue()
@@ -122,8 +128,10 @@ async def load(urls: list[str], clients: int) -> tuple[list[float], int]:
                     await response.aread()
                     if response.status_code != 200:
                         errors[0] += 1
-                except httpx.HTTPError:
+                        ERROR_KINDS[f"HTTP {response.status_code}"] = ERROR_KINDS.get(f"HTTP {response.status_code}", 0) + 1
+                except httpx.HTTPError as exc:
                     errors[0] += 1
+                    ERROR_KINDS[type(exc).__name__] = ERROR_KINDS.get(type(exc).__name__, 0) + 1
                 latencies.append((time.perf_counter() - t0) * 1000)
 
         await asyncio.gather(*(worker() for _ in range(clients)))
@@ -237,6 +245,7 @@ def main() -> int:
         f"{'in the same run, one process' if ds else 'not installed (baseline missing)'}; the load "
         f"generator (httpx, asyncio) shares the machine (1-minute load average {load_avg:.1f} at the end).\n\n"
         + "\n".join(table)
+        + f"\n\nErrors by kind: {ERROR_KINDS or 'none'}."
         + "\n\nTarget: story page p95 < 100 ms with 0 errors. "
         + verdict(results, args.clients)
     )
