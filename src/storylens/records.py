@@ -257,7 +257,7 @@ class Claim(Record):
 
 
 FactStatus = Literal["corroborated", "single_source", "disputed", "conflicting"]
-ConflictKind = Literal["number", "date", "place", "denial", "contradiction"]
+ConflictKind = Literal["number", "date", "place", "denial", "contradiction", "title"]
 
 
 class Conflict(Record):

@@ -38,6 +38,8 @@ from storylens.compare.conflicts import (
     denial_content,
     judged_conflicts,
     merge_conflicting,
+    story_slot_conflicts,
+    story_title_conflicts,
 )
 
 # private helpers stay importable from the package (the tests check them one by one)
@@ -97,7 +99,11 @@ def compare_story(
     settings = DEFAULT_SETTINGS if settings is None else settings
     if settings.facts == "propositions":
         alignment = align_propositions(claims, articles, places=places, embedder=embedder, settings=propositions)
-        merge_conflicting(alignment, judged_conflicts(alignment, places, settings))
+        # a story's slots (the dead, the displaced, an age) first: they are one thing by definition
+        conflicts = story_slot_conflicts(alignment, sub_events, settings)
+        conflicts += story_title_conflicts(alignment, sub_events)
+        conflicts += judged_conflicts(alignment, places, settings)
+        merge_conflicting(alignment, conflicts)
     else:
         alignment = align_claims(
             claims, articles, embedder=embedder, places=places, events=sub_events, settings=align_settings
