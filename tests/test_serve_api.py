@@ -165,6 +165,9 @@ def test_security_headers_and_csrf(client):
     assert client.post("/api/ingest", data={"text": "x"}).status_code == 403
     assert client.post("/api/stories/merge", json={"stories": ["a", "b"]}).status_code == 403
     assert client.post("/stories/merge", data={"story": ["a", "b"], "csrf": "wrong-token-123456789012"}).status_code == 403
+    # a non-ASCII token (found by the schemathesis run) is refused, not a crash
+    odd = client.post("/api/ingest", data={"text": "x"}, headers={"x-csrf-token": "é".encode() * 20})
+    assert odd.status_code == 403
     other_site = client.post("/api/ingest", data={"text": "x"}, headers={"x-csrf-token": token, "origin": "http://evil.example"})
     assert other_site.status_code == 403
 

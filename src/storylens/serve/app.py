@@ -270,7 +270,8 @@ def create_app(settings: ServeSettings | None = None) -> SafetyMiddleware:
                 raise ApiError(400, "bad_request", f"unreadable form: {exc}") from None
         sent = request.headers.get(CSRF_HEADER) or (form.get("csrf") if form is not None else None)
         cookie = request.cookies.get(CSRF_COOKIE)
-        if not cookie or not isinstance(sent, str) or not hmac.compare_digest(sent, cookie):
+        # bytes: compare_digest refuses non-ASCII str, and either side may be anything a client sent
+        if not cookie or not isinstance(sent, str) or not hmac.compare_digest(sent.encode(), cookie.encode()):
             raise ApiError(403, "csrf", "missing or wrong CSRF token (reload the page and try again)")
         return form
 
