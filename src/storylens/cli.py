@@ -294,6 +294,35 @@ def export(report_json: str, output_dir: str, fmt: str, hide_paths: bool) -> Non
         click.echo(str(path))
 
 
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+@cli.command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--max-upload-mb", default=20, show_default=True, type=click.IntRange(1, 1024),
+              help="Largest upload (all files of one request together).")
+@click.option("--allow-private", is_flag=True, help="Allow fetching URLs on private/loopback addresses.")
+def serve(db: str, host: str, port: int, max_upload_mb: int, allow_private: bool) -> None:
+    """The local web app and JSON API over the store (http://127.0.0.1:8000/)."""
+    import uvicorn
+
+    from storylens.serve import ServeSettings, create_app
+
+    if host not in LOOPBACK:
+        err_console.print(
+            f"warning: listening on {host}: anyone who can reach this address can read the store "
+            "and add articles to it",
+            markup=False,
+        )
+    app = create_app(ServeSettings(db=db, max_upload_bytes=max_upload_mb * 1024 * 1024,
+                                   allow_private=allow_private))
+    shown = f"[{host}]" if ":" in host else host
+    err_console.print(f"storylens: serving {db} on http://{shown}:{port}/ (Ctrl-C stops)", markup=False)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
 def main() -> None:
     cli(prog_name="storylens")
 
