@@ -27,8 +27,8 @@ BRIDGE = [
     "Survivors described hearing a loud crack before the Halvard Bridge deck fell into the Sorrel River.",
 ]
 BRIDGE_TOLLS = [
-    "At least 12 people were killed when the Halvard Bridge collapsed, Mayor Ilse Brantova said.",
-    "Nine people were killed when the Halvard Bridge collapsed, police in Port Velmora said.",
+    "Twelve people were killed when the Halvard Bridge collapsed on Monday, Mayor Ilse Brantova said.",
+    "Nine people were killed when the Halvard Bridge collapsed on Monday, police in Port Velmora said.",
 ]
 RECOUNT = [
     "Election officials in Kestrel County began a hand recount of the mayoral vote between Dara Whitlock and Emil Sandoval.",

@@ -26,6 +26,7 @@ from storylens.batch.inputs import InputUnit, expand_inputs
 from storylens.batch.output import Layout
 from storylens.batch.plan import stitch, story_key
 from storylens.batch.settings import ENGINES, BatchSettings
+from storylens.batch.tables import TABLES, arrow_schema
 from storylens.errors import UsageError
 from storylens.ingest import IngestOptions
 from storylens.records import InputError
@@ -133,6 +134,8 @@ def run_batch(
         finished = {k for k in keys.values() if k in layout.ledger.stories}
         current = sorted({layout.ledger.stories[k] for k in finished})
         summary.facts, summary.capped_stories = engine.write_tables(current, finished, layout)
+        for name in TABLES:
+            layout.ensure_table(name, arrow_schema(name))
         layout.prune_reports(set(keys))
         lap("tables")
     _write_errors(layout, summary.errors)

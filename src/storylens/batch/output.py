@@ -95,6 +95,15 @@ class Layout:
         shutil.rmtree(self.tables, ignore_errors=True)
         self.tables.mkdir(parents=True, exist_ok=True)
 
+    def ensure_table(self, name: str, schema) -> None:
+        """A table with no rows is still a readable (empty) table, with its columns."""
+        import pyarrow.parquet as pq
+
+        folder = self.tables / name
+        folder.mkdir(parents=True, exist_ok=True)
+        if not any(folder.rglob("*.parquet")):
+            pq.write_table(schema.empty_table(), folder / "part-0.parquet")
+
     def prune_reports(self, keep: set[str]) -> None:
         """Reports of stories that no longer exist (regrouped with new articles) go."""
         for path in self.reports.glob("*.json"):

@@ -17,6 +17,7 @@ tables). DIR must be a path every worker can write (local, NFS or a mount).
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import sys
@@ -147,16 +148,14 @@ def _compare(max_story: int, summary_words: int, reports: str):
     return run
 
 
-def _tables(name: str):
-    from storylens.batch.tables import COLUMNS
-
-    def run(batches: Iterator) -> Iterator:
-        for pdf in batches:
-            rows = []
-            for story in _records(pdf):
-                rows.extend(story_tables(story["report"], story["day"], bool(story["capped"]))[name])
-            yield _frame(rows, (*COLUMNS[name], PARTITION))
-    return run
+def _table_rows(batches: Iterator) -> Iterator:
+    """Every table's rows of each story, in one Python pass: (table, day, row as JSON)."""
+    for pdf in batches:
+        rows = []
+        for story in _records(pdf):
+            for name, found in story_tables(story["report"], story["day"], bool(story["capped"])).items():
+                rows.extend({"table": name, PARTITION: r[PARTITION], "row": json.dumps(r)} for r in found)
+        yield _frame(rows, ("table", PARTITION, "row"))
 
 
 # --------------------------------------------------------------------------- the engine
@@ -328,12 +327,13 @@ class SparkEngine:
             stories = stories.filter(F.col("key").isin(sorted(keys)) & F.col("error").isNull()).persist()
         else:
             stories = self.spark.createDataFrame([], ddl((*STORY_COLUMNS, "error")))
-        facts = 0
+        long = stories.mapInPandas(_table_rows, f"table string, {PARTITION} string, row string").persist()
         for name in TABLES:
-            table = stories.mapInPandas(_tables(name), spark_schema(name))
+            table = long.filter(F.col("table") == name).select(
+                F.from_json("row", spark_schema(name)).alias("r")).select("r.*")
             table.write.mode("overwrite").partitionBy(PARTITION).parquet(str(layout.tables / name))
-            if name == "facts":
-                facts = self.spark.read.parquet(str(layout.tables / name)).count() if staged else 0
+        facts = long.filter(F.col("table") == "facts").count()
+        long.unpersist()
         capped = sorted(r.story_id for r in stories.filter("capped").select("story_id").collect())
         stories.unpersist()
         return facts, capped
