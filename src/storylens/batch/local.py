@@ -42,19 +42,16 @@ def _chunks(items: Sequence, size: int) -> Iterator[Sequence]:
         yield items[begin : begin + size]
 
 
-def read_and_annotate_unit(unit: InputUnit, options: IngestOptions, per_task: int) -> list[dict]:
-    """Worker task: one input unit read, cleaned and annotated."""
+def read_input(unit: InputUnit, options: IngestOptions) -> list[dict]:
+    """Worker task: one input unit read and cleaned (article rows and error rows)."""
     if unit.kind == "table":
         records = pq.read_table(unit.path).to_pylist()
-        rows = read_table_rows(records, unit.path, unit.key, options)
-    else:
-        rows = read_unit(unit.path, unit.key, unit.manifest, options)
-    articles = [r for r in rows if r["kind"] == "article"]
-    annotated = []
-    for chunk in _chunks(articles, per_task):
-        annotated.extend(annotate_rows(chunk))
-    errors = [{**r, "annotation": None, "credits": None, "vector": None} for r in rows if r["kind"] == "error"]
-    return annotated + errors
+        return read_table_rows(records, unit.path, unit.key, options)
+    return read_unit(unit.path, unit.key, unit.manifest, options)
+
+
+def _error_rows(rows: Sequence[dict]) -> list[dict]:
+    return [{**r, "annotation": None, "credits": None, "vector": None} for r in rows if r["kind"] == "error"]
 
 
 def compare_task(rows: list[dict], max_story: int, summary_words: int, reports: str) -> dict:
@@ -101,14 +98,18 @@ class LocalEngine:
 
     # ------------------------------------------------------------------ read + annotate
     def read_and_annotate(self, units: Sequence[InputUnit], layout: Layout, options: IngestOptions) -> None:
-        futures = {
-            self.pool.submit(read_and_annotate_unit, unit, options, self.settings.articles_per_task): unit
-            for unit in units
-        }
-        for future, unit in futures.items():  # in input order: the ledger grows in order
-            rows = future.result()
+        """Inputs read in the pool, their articles annotated in chunks across the pool
+        (one big JSONL file keeps every worker busy); staged and recorded per input."""
+        reads = [self.pool.submit(read_input, unit, options) for unit in units]
+        per_task = max(1, self.settings.articles_per_task)
+        for unit, read in zip(units, reads, strict=True):  # in input order: the ledger grows in order
+            rows = read.result()
+            articles = [r for r in rows if r["kind"] == "article"]
+            chunks = [self.pool.submit(annotate_rows, chunk) for chunk in _chunks(articles, per_task)]
+            annotated = [row for chunk in chunks for row in chunk.result()]
             path = layout.staged_inputs / f"{unit.key}.parquet"
-            pq.write_table(pa.Table.from_pylist(rows, schema=staged_schema(ANNOTATED_COLUMNS)), path)
+            table = pa.Table.from_pylist(annotated + _error_rows(rows), schema=staged_schema(ANNOTATED_COLUMNS))
+            pq.write_table(table, path)
             layout.record(inputs={unit.key: layout.relative(path)})
 
     def load(self, staged: Sequence[str], keys: Sequence[str], layout: Layout) -> None:

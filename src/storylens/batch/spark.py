@@ -169,9 +169,29 @@ def spark_available() -> str | None:
         import pyspark  # noqa: F401
     except ImportError:
         return "pyspark is not installed (pip install 'storylens[spark]')"
-    if not (os.environ.get("JAVA_HOME") or shutil.which("java")):
+    java = os.path.join(os.environ["JAVA_HOME"], "bin", "java") if os.environ.get("JAVA_HOME") else shutil.which("java")
+    if not java:
         return "no Java runtime (Spark needs Java 17+: apt-get install openjdk-17-jre-headless)"
+    major = java_major(java)
+    if major is not None and major < 17:
+        return f"Java {major} found; Spark 4 needs Java 17+"
     return None
+
+
+def java_major(java: str) -> int | None:
+    """The runtime's major version from `java -version` ("17.0.15" -> 17, "1.8.0" -> 8)."""
+    import re
+    import subprocess
+
+    try:
+        shown = subprocess.run([java, "-version"], capture_output=True, text=True, timeout=30).stderr
+    except (OSError, subprocess.SubprocessError):
+        return None
+    match = re.search(r'version "(\d+)(?:\.(\d+))?', shown)
+    if not match:
+        return None
+    first = int(match.group(1))
+    return int(match.group(2) or 0) if first == 1 else first
 
 
 class SparkEngine:
