@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from batch_fixture import write_corpus
 from click.testing import CliRunner
 
+from batch_fixture import write_corpus
 from storylens.batch import BatchSettings, run_batch
 from storylens.batch.plan import windows_of
 from storylens.batch.tables import COLUMNS, PARTITION, TABLES
@@ -163,3 +163,55 @@ def test_spark_and_local_engines_agree(local_run, spark_run):
         assert _rows(spark_out, table, columns) == _rows(local_out, table, columns), table
     for path in (local_out / "reports").glob("*.json"):
         assert json.loads((spark_out / "reports" / path.name).read_text()) == json.loads(path.read_text())
+
+
+def test_windows_overlap_so_close_articles_share_one():
+    days = [date(2024, 1, 1).fromordinal(date(2024, 1, 1).toordinal() + d) for d in range(30)]
+    for a in days:
+        for b in days:
+            close = abs((a - b).days) < 7
+            shared = set(windows_of(a.isoformat(), 7)) & set(windows_of(b.isoformat(), 7))
+            assert bool(shared) or not close, (a, b)
+    assert windows_of(None, 7) == windows_of("undated", 7) == ["undated"]
+
+
+def test_stitch_joins_groups_across_windows_and_names_wire_copies():
+    from storylens.batch.plan import stitch
+
+    meta = [{"id": i, "published": f"2024-01-{d:02d}", "day": f"2024-01-{d:02d}", "credits": c}
+            for i, d, c in (("a", 1, "[]"), ("b", 5, '["reuters"]'), ("c", 9, "[]"), ("d", 9, "[]"))]
+    edges = [
+        {"kind": "story", "window": "w1", "a": "a", "b": "a", "title": "early", "reason": None},
+        {"kind": "story", "window": "w1", "a": "b", "b": "a", "title": "early", "reason": None},
+        {"kind": "story", "window": "w2", "a": "b", "b": "b", "title": "late", "reason": None},
+        {"kind": "story", "window": "w2", "a": "c", "b": "b", "title": "late", "reason": None},
+        {"kind": "story", "window": "w2", "a": "d", "b": "d", "title": "alone", "reason": None},
+        {"kind": "syn", "window": "w2", "a": "b", "b": "c", "title": None, "reason": None},
+        {"kind": "dup", "window": "w2", "a": "b", "b": "c", "title": None, "reason": None},
+    ]
+    rows = {r["id"]: r for r in stitch(edges, meta)}
+    assert rows["a"]["story_id"] == rows["b"]["story_id"] == rows["c"]["story_id"] != rows["d"]["story_id"]
+    assert rows["a"]["story_day"] == "2024-01-01"
+    assert rows["b"]["syndication_group"] == rows["c"]["syndication_group"] == "wire:reuters"
+    assert rows["c"]["duplicate_of"] == "b" and rows["b"]["duplicate_of"] is None
+    assert stitch(list(reversed(edges)), list(reversed(meta))) == stitch(edges, meta)  # order-free
+
+
+def test_table_rows_with_html_or_text_and_a_row_without_either(tmp_path):
+    from storylens.batch.plan import read_table_rows
+
+    body = "The Marrow Creek ferry resumed service on Friday after a three-week suspension for repairs."
+    records = [
+        {"text": body, "outlet": "creek-news", "published": "2024-02-02", "url": None},
+        {"html": f"<html><head><title>Ferry back</title></head><body><article><p>{body}</p>"
+                 f"<p>{body.replace('Friday', 'Saturday')}</p></article></body></html>",
+         "url": "https://harbour.example/ferry", "published": "2024-02-03"},
+        {"title": "no body at all", "url": "https://empty.example/x"},
+    ]
+    rows = read_table_rows(records, str(tmp_path / "t.parquet"), "key")
+    kinds = [r["kind"] for r in rows]
+    assert kinds.count("article") == 2 and kinds.count("error") == 1
+    error = next(r for r in rows if r["kind"] == "error")
+    assert error["source"] == "https://empty.example/x" and "no article text" in error["message"]
+    first = next(r for r in rows if r["kind"] == "article" and r["outlet"] == "creek-news")
+    assert first["day"] == "2024-02-02" and first["source"].startswith(str(tmp_path / "t.parquet") + "#")

@@ -280,7 +280,8 @@ def export(report_json: str, output_dir: str, fmt: str) -> None:
               help="Output folder: Parquet tables, one JSON report per story, summary.json.")
 @click.option("--engine", type=click.Choice(["local", "spark"]), default="local", show_default=True,
               help="local: a process pool on this machine; spark: Apache Spark (needs Java 17+).")
-@click.option("--master", default="local[2]", show_default=True, help="Spark master (--engine spark).")
+@click.option("--master", default=None,
+              help="Spark master (--engine spark); default: spark-submit's, else local[2].")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 256),
               help="Worker processes (--engine local).")
 @click.option("--window-days", default=7, show_default=True, type=click.IntRange(1, 3650),
@@ -290,7 +291,7 @@ def export(report_json: str, output_dir: str, fmt: str) -> None:
 @click.option("--summary-words", default=120, show_default=True, type=click.IntRange(10, 5000))
 @click.option("--conf", "conf", multiple=True, metavar="KEY=VALUE", help="Extra Spark setting (repeatable).")
 @ingest_options
-def batch(inputs: tuple[str, ...], out_dir: str, engine: str, master: str, workers: int, window_days: int,
+def batch(inputs: tuple[str, ...], out_dir: str, engine: str, master: str | None, workers: int, window_days: int,
           max_story: int, summary_words: int, conf: tuple[str, ...], outlet: str | None, published: str | None,
           manifest: str | None, allow_private: bool) -> None:
     """Analyse a corpus (files, folders, JSONL, WARC, Parquet, s3a:// with Spark) into OUT:

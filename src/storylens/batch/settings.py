@@ -22,7 +22,7 @@ class BatchSettings:
 
     engine: str = "local"
     window_days: int = 7
-    master: str = "local[2]"
+    master: str | None = None  # None: spark-submit's master, else local[2]
     workers: int = 2
     max_story: int = 200
     summary_words: int = 120

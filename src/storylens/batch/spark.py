@@ -202,11 +202,17 @@ class SparkEngine:
         from pyspark.sql import SparkSession
 
         self.settings = settings
-        if settings.master.startswith("local"):
-            os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # workers see our packages
+        submitted = settings.master is None and bool(os.environ.get("PYSPARK_GATEWAY_PORT"))
+        master = None if submitted else (settings.master or "local[2]")
         self.owned = SparkSession.getActiveSession() is None
-        builder = SparkSession.builder.master(settings.master).appName("storylens-batch")
-        for key, value in default_conf(settings) + settings.spark_conf:
+        builder = SparkSession.builder.appName("storylens-batch")
+        conf = settings.spark_conf
+        if master is not None:  # under spark-submit its --master and --conf decide
+            builder = builder.master(master)
+        if master is not None and master.startswith("local"):
+            os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # workers see our packages
+            conf = default_conf(settings) + conf
+        for key, value in conf:
             builder = builder.config(key, value)
         self.spark = builder.getOrCreate()
         self.spark.sparkContext.setLogLevel("ERROR")
