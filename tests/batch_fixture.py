@@ -1,11 +1,13 @@
 """A small corpus for the batch engines, written by us (fictional places and people).
 
 Three stories and two unrelated reports (24 articles) in three input formats:
-- the Velmora bridge collapse (8 articles, 4-5 March 2024), two of them the same
-  Reuters wire copy from different outlets, and a disputed death toll;
+- the Velmora bridge collapse (8 articles, 4-5 March 2024): six outlets in their own
+  words (facts corroborated, a death toll that disagrees) and one Reuters wire copy
+  carried unchanged by two more outlets;
 - the Kestrel County recount (8 articles over 16 days) that crosses time-window
-  boundaries: with 7-day windows its first and last reports share no window;
-- the Ardent Valley wildfire (6 articles);
+  boundaries: with 7-day windows its first and last reports share no window; its
+  reports reuse one text, so syndication counts them as one source;
+- the Ardent Valley wildfire (6 articles, the same kind of reuse);
 plus two bad inputs (an article too short to keep, a JSON file that does not parse).
 
 Text files with sidecars, a JSON Lines file and a Parquet table with article columns.
@@ -17,18 +19,38 @@ import json
 from datetime import date, timedelta
 from pathlib import Path
 
+# each fact of the bridge story in three wordings: outlets that report it themselves
+# share facts, not text (shared text is syndication and counts once)
 BRIDGE = [
-    "The Halvard Bridge in Port Velmora collapsed into the Sorrel River on Monday evening during rush hour.",
-    "Mayor Ilse Brantova said rescue divers from the Velmora Fire Brigade had pulled survivors from the water.",
-    "Engineers from the Northern Rail Authority inspected the bridge in January and found corrosion in two support piers.",
-    "Chief inspector Tomas Reyvik said the Halvard Bridge had been scheduled for repairs in June.",
-    "Traffic across the Sorrel River was diverted to the Weller Crossing, causing long delays in Port Velmora.",
-    "Governor Anika Solberg declared a state of emergency in the Velmora region on Tuesday morning.",
-    "Survivors described hearing a loud crack before the Halvard Bridge deck fell into the Sorrel River.",
+    ("The Halvard Bridge in Port Velmora collapsed into the Sorrel River on Monday evening during rush hour.",
+     "During Monday's evening rush hour, Port Velmora's Halvard Bridge fell into the Sorrel River.",
+     "A span of the Halvard Bridge gave way on Monday evening, dropping rush-hour traffic into the Sorrel River in Port Velmora."),
+    ("Mayor Ilse Brantova said rescue divers from the Velmora Fire Brigade had pulled survivors from the water.",
+     "Divers of the Velmora Fire Brigade rescued survivors from the river, according to Mayor Ilse Brantova.",
+     "Survivors were hauled out of the water by Velmora Fire Brigade divers, Mayor Ilse Brantova told reporters."),
+    ("Engineers from the Northern Rail Authority inspected the bridge in January and found corrosion in two support piers.",
+     "A January inspection by Northern Rail Authority engineers had found two of the bridge's support piers corroded.",
+     "Northern Rail Authority engineers reported corrosion in two support piers after examining the bridge in January."),
+    ("Chief inspector Tomas Reyvik said the Halvard Bridge had been scheduled for repairs in June.",
+     "Repairs to the Halvard Bridge were planned for June, according to chief inspector Tomas Reyvik.",
+     "The bridge was due to be repaired in June, chief inspector Tomas Reyvik told the city council."),
+    ("Traffic across the Sorrel River was diverted to the Weller Crossing, causing long delays in Port Velmora.",
+     "Police sent cars to the Weller Crossing instead, and drivers in Port Velmora faced long delays.",
+     "With the bridge gone, Port Velmora traffic was rerouted over the Weller Crossing and queues stretched for hours."),
+    ("Governor Anika Solberg declared a state of emergency in the Velmora region on Tuesday morning.",
+     "On Tuesday morning Governor Anika Solberg put the Velmora region under a state of emergency.",
+     "A state of emergency for the Velmora region was announced by Governor Anika Solberg early on Tuesday."),
+    ("Survivors described hearing a loud crack before the Halvard Bridge deck fell into the Sorrel River.",
+     "People who escaped said a loud crack rang out just before the deck dropped into the river.",
+     "Witnesses on the bridge recalled a sharp cracking sound moments before the deck plunged into the Sorrel River."),
 ]
 BRIDGE_TOLLS = [
-    "Twelve people were killed when the Halvard Bridge collapsed on Monday, Mayor Ilse Brantova said.",
-    "Nine people were killed when the Halvard Bridge collapsed on Monday, police in Port Velmora said.",
+    ("Twelve people were killed when the Halvard Bridge collapsed on Monday, Mayor Ilse Brantova said.",
+     "The collapse killed twelve people, Mayor Ilse Brantova said on Tuesday.",
+     "Mayor Ilse Brantova put the death toll from Monday's collapse at twelve."),
+    ("Nine people were killed when the Halvard Bridge collapsed on Monday, police in Port Velmora said.",
+     "Police in Port Velmora said nine people died in the collapse.",
+     "The Port Velmora police gave the number of dead as nine."),
 ]
 RECOUNT = [
     "Election officials in Kestrel County began a hand recount of the mayoral vote between Dara Whitlock and Emil Sandoval.",
@@ -80,15 +102,19 @@ def write_corpus(root: Path) -> dict[str, list[str]]:
     texts.mkdir(parents=True)
     outlets = ["harbor-times", "velmora-post", "river-daily", "north-ledger", "civic-wire", "evening-star",
                "coast-herald", "valley-news"]
-    wire = (
-        "PORT VELMORA (Reuters) - " + BRIDGE[0] + "\n\n" + BRIDGE_TOLLS[0] + "\n\n"
-        + "\n\n".join(BRIDGE[1:5])
-    )
+    wire = "\n\n".join([  # the agency's own wording, carried unchanged by two outlets
+        "PORT VELMORA (Reuters) - The Halvard Bridge, a steel span over the Sorrel River, buckled and "
+        "fell on Monday evening as commuters were heading home.",
+        "Mayor Ilse Brantova said twelve people had died and that divers were still searching the river "
+        "near the broken piers.",
+        "Records seen by Reuters show Northern Rail Authority engineers flagged rust in two piers in January.",
+        "Chief inspector Tomas Reyvik said work on the bridge had been booked for June.",
+        "Drivers were sent across the Weller Crossing, where traffic backed up well into the night.",
+    ])
     bridge_picks = [[1, 2, 3], [2, 4, 5], [1, 5, 6], [3, 4, 6], [1, 2, 6], [4, 5, 3]]
     for n, picks in enumerate(bridge_picks):
-        toll = BRIDGE_TOLLS[n % 2]
-        lead = f"Reporting for {outlets[n]}: " + BRIDGE[0]
-        text = _article(BRIDGE, picks, lead) + "\n\n" + toll
+        wording = [b[n % 3] for b in BRIDGE]
+        text = _article(wording, picks, wording[0]) + "\n\n" + BRIDGE_TOLLS[n % 2][n % 3]
         name = f"bridge-{n}.txt"
         (texts / name).write_text(text + "\n", encoding="utf-8")
         (texts / (name + ".meta.json")).write_text(json.dumps({
@@ -125,7 +151,7 @@ def write_corpus(root: Path) -> dict[str, list[str]]:
         })
     for n, (title, text) in enumerate(OTHERS):
         rows.append({"text": text, "url": f"https://culture-{n}.example/item", "outlet": f"culture-{n}",
-                     "published": "2024-06-0{}T10:00:00Z".format(5 + n), "title": title, "language": "en"})
+                     "published": f"2024-06-0{5 + n}T10:00:00Z", "title": title, "language": "en"})
     pq.write_table(pa.Table.from_pylist(rows), root / "articles.parquet")
     return {
         "inputs": [str(texts), str(root / "recount.jsonl"), str(root / "articles.parquet"),

@@ -98,6 +98,16 @@ def test_wire_copy_counts_once(local_run):
     assert wire[0]["syndication_group"] == wire[1]["syndication_group"] == "wire:reuters"
     assert sorted(bool(a["duplicate_of"]) for a in wire) == [False, True]
     assert wire[0]["story_id"] == wire[1]["story_id"]
+    story = [a for a in articles if a["story_id"] == wire[0]["story_id"]]
+    assert len(story) == 8  # the wire copies and the six outlets' own reports are one story
+    independent = {a["syndication_group"] or a["article_id"] for a in story}
+    assert len(independent) == 7
+    facts = [f for f in pq.read_table(out / "tables" / "facts").to_pylist() if f["story_id"] == wire[0]["story_id"]]
+    statuses = {f["status"] for f in facts}
+    assert {"corroborated", "conflicting"} <= statuses
+    assert max(f["independent_outlets"] for f in facts) <= 7
+    conflicts = pq.read_table(out / "tables" / "conflicts").to_pylist()
+    assert any(c["story_id"] == wire[0]["story_id"] for c in conflicts)
 
 
 def test_tables_read_back_with_pyarrow_partitioned_by_day(local_run):
