@@ -14,8 +14,9 @@ DIR/summary.json), peak memory, the 1 -> 2 core speed-up, and what drives cost:
 staged bytes (what the window shuffle moves, each article twice), the largest
 window and the largest story.
 
-    nice -n 10 .venv/bin/python bench/batch.py [--corpora multinews,gen-1200]
-        [--engines spark1,spark2,local] [--json results.json]
+    nice -n 10 .venv/bin/python bench/batch.py [--corpora multinews,gen-5000]
+        [--engines spark1,spark2,local] [--json results.json] [--keep DIR]
+    nice -n 10 .venv/bin/python bench/batch.py --growth DIR/out-multinews-local
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ ENGINES = {
 }
 
 
-def multinews(folder: Path) -> Path | None:
+def multinews(folder: Path, limit: int | None = None) -> Path | None:
     source = DATA / "multinews" / "validation.csv"
     if not source.exists():
         return None
@@ -62,6 +63,7 @@ def multinews(folder: Path) -> Path | None:
                 lines.append({"maintext": doc.replace(" \n ", "\n"), "source_domain": f"outlet-{(i + j) % 37}",
                               "date_publish": f"{day.isoformat()} {8 + j:02d}:00:00",
                               "url": f"https://outlet-{(i + j) % 37}.example/mn-{i}-{j}"})
+    lines = lines[:limit] if limit else lines  # whole clusters first: the first N in file order
     path = folder / "multinews.jsonl"
     path.write_text("\n".join(json.dumps(x) for x in lines) + "\n", encoding="utf-8")
     return path
@@ -79,11 +81,12 @@ def generated(folder: Path, size: int) -> Path:
     return path
 
 
-def run(input_path: Path, engine: str, out: Path) -> dict:
+def run(input_path: Path, engine: str, out: Path, until: str = "all") -> dict:
     """One fresh batch process; wall time, summary and peak RSS per kind of process."""
     import psutil
 
-    command = [sys.executable, "-m", "storylens", "batch", str(input_path), "--out", str(out), *ENGINES[engine]]
+    command = [sys.executable, "-m", "storylens", "batch", str(input_path), "--out", str(out), *ENGINES[engine],
+               "--until", until]
     env = {"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin", "HOME": "/tmp"}
     start = time.perf_counter()
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -139,22 +142,67 @@ def shape(out: Path) -> dict:
             "largest_story": sizes[0] if sizes else 0, "stories_over_10": sum(1 for s in sizes if s > 10)}
 
 
+def growth(out: Path) -> list[dict]:
+    """Cost of the two stages that are not per article, on a finished run's staged rows:
+    one window's grouping at growing window sizes, one story's compare at growing story sizes."""
+    import pyarrow.parquet as pq
+
+    from storylens.batch.plan import compare_story_rows, group_window
+
+    rows = [r for p in sorted((out / "_work" / "inputs").rglob("*.parquet"))
+            for r in pq.read_table(p).to_pylist() if r["kind"] == "article"]
+    rows.sort(key=lambda r: (r["published"] or "", r["id"]))
+    found = []
+    group_window("warm", rows[:8])  # models loaded before the clock starts
+    for size in (40, 80, 160, 320, 640):
+        if size > len(rows):
+            break
+        start = time.perf_counter()
+        edges = group_window("w", rows[:size])
+        found.append({"stage": "group one window", "articles": size, "seconds": round(time.perf_counter() - start, 2),
+                      "edges": len(edges)})
+        print(json.dumps(found[-1]), flush=True)
+    for size in (3, 6, 12, 24):
+        if size > len(rows):
+            break
+        story = [{**r, "story_id": "s-bench", "story_title": None, "story_day": r["day"], "reason": None,
+                  "syndication_group": None, "duplicate_of": None} for r in rows[:size]]
+        start = time.perf_counter()
+        result = compare_story_rows(story, max_story=200, summary_words=120)
+        facts = len(json.loads(result["report"])["stories"][0]["facts"])
+        found.append({"stage": "compare one story", "articles": size,
+                      "seconds": round(time.perf_counter() - start, 2), "facts": facts})
+        print(json.dumps(found[-1]), flush=True)
+    return found
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpora", default="multinews,gen-1200")
+    parser.add_argument("--corpora", default="multinews,gen-5000")
     parser.add_argument("--engines", default="spark1,spark2,local")
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--until", default="all", help="stop the runs after annotate or group")
+    parser.add_argument("--keep", type=Path, help="write corpora and outputs here (kept)")
+    parser.add_argument("--growth", type=Path, help="only time window and story growth on a finished DIR")
     args = parser.parse_args()
+    if args.growth:
+        growth(args.growth)
+        return
     results = []
     with tempfile.TemporaryDirectory(prefix="storylens-batch-bench-") as tmp:
-        folder = Path(tmp)
+        folder = args.keep or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
         for name in args.corpora.split(","):
-            path = multinews(folder) if name == "multinews" else generated(folder, int(name.split("-")[1]))
+            if name.startswith("multinews"):  # multinews or multinews-N (its first N articles)
+                path = multinews(folder, int(name.split("-")[1]) if "-" in name else None)
+            else:
+                path = generated(folder, int(name.split("-")[1]))
             if path is None:
                 print(f"{name}: ../shared/data/multinews is missing; skipped")
                 continue
             for engine in args.engines.split(","):
-                result = {"corpus": name, **run(path, engine, folder / f"out-{name}-{engine}")}
+                result = {"corpus": name, "until": args.until,
+                          **run(path, engine, folder / f"out-{name}-{engine}", args.until)}
                 results.append(result)
                 print(json.dumps(result), flush=True)
                 if args.json:

@@ -289,10 +289,12 @@ def export(report_json: str, output_dir: str, fmt: str) -> None:
 @click.option("--max-story", default=200, show_default=True, type=click.IntRange(2, 100_000),
               help="Larger stories are compared on their earliest N articles.")
 @click.option("--summary-words", default=120, show_default=True, type=click.IntRange(10, 5000))
+@click.option("--until", type=click.Choice(["annotate", "group", "all"]), default="all", show_default=True,
+              help="Stop after this stage (the work done is kept; a later run goes on from it).")
 @click.option("--conf", "conf", multiple=True, metavar="KEY=VALUE", help="Extra Spark setting (repeatable).")
 @ingest_options
 def batch(inputs: tuple[str, ...], out_dir: str, engine: str, master: str | None, workers: int, window_days: int,
-          max_story: int, summary_words: int, conf: tuple[str, ...], outlet: str | None, published: str | None,
+          max_story: int, summary_words: int, until: str, conf: tuple[str, ...], outlet: str | None, published: str | None,
           manifest: str | None, allow_private: bool) -> None:
     """Analyse a corpus (files, folders, JSONL, WARC, Parquet, s3a:// with Spark) into OUT:
     Parquet tables by publication day, one JSON report per story and a summary line.
@@ -307,7 +309,8 @@ def batch(inputs: tuple[str, ...], out_dir: str, engine: str, master: str | None
             raise UsageError(f"--conf {item!r}: expected KEY=VALUE")
         pairs.append((key.strip(), value.strip()))
     settings = BatchSettings(engine=engine, master=master, workers=workers, window_days=window_days,
-                             max_story=max_story, summary_words=summary_words, spark_conf=tuple(pairs))
+                             max_story=max_story, summary_words=summary_words, spark_conf=tuple(pairs),
+                             until=until)
     options = IngestOptions(outlet=outlet, published=published,
                             manifest=Path(manifest) if manifest else None, allow_private=allow_private)
     summary = run_batch(list(inputs), out_dir, settings, options)

@@ -25,7 +25,7 @@ from pathlib import Path
 from storylens.batch.inputs import InputUnit, expand_inputs
 from storylens.batch.output import Layout
 from storylens.batch.plan import stitch, story_key
-from storylens.batch.settings import ENGINES, BatchSettings
+from storylens.batch.settings import ENGINES, STAGES, BatchSettings
 from storylens.batch.tables import TABLES, arrow_schema
 from storylens.errors import UsageError
 from storylens.ingest import IngestOptions
@@ -90,6 +90,8 @@ def run_batch(
     settings = settings or BatchSettings()
     if settings.window_days < 1:
         raise UsageError("--window-days must be at least 1")
+    if settings.until not in STAGES:
+        raise UsageError(f"--until {settings.until!r}: use one of {', '.join(STAGES)}")
     if settings.max_story < 2:
         raise UsageError("--max-story must be at least 2")
     options = options or IngestOptions()
@@ -116,6 +118,8 @@ def run_batch(
         engine.load([layout.ledger.inputs[k] for k in finished_units], finished_units, layout)
         summary.articles, summary.duplicates_dropped = engine.article_counts()
         summary.errors = expand_errors + engine.errors()
+        if settings.until == "annotate":
+            return _finish(layout, summary)
         edges, meta, summary.windows = engine.windows(settings.window_days)
         lap("group")
         assignment = stitch(edges, meta)
@@ -129,6 +133,8 @@ def run_batch(
         todo = {k for k in keys.values() if k not in layout.ledger.stories}
         summary.stories = len(keys)
         summary.stories_reused = len(keys) - len(todo)
+        if settings.until == "group":
+            return _finish(layout, summary)
         engine.compare(assignment, todo, layout)
         lap("compare")
         finished = {k for k in keys.values() if k in layout.ledger.stories}
@@ -138,6 +144,10 @@ def run_batch(
             layout.ensure_table(name, arrow_schema(name))
         layout.prune_reports(set(keys))
         lap("tables")
+    return _finish(layout, summary)
+
+
+def _finish(layout: Layout, summary: BatchSummary) -> BatchSummary:
     _write_errors(layout, summary.errors)
     (layout.root / "summary.json").write_text(json.dumps(summary.to_dict(), indent=2), encoding="utf-8")
     return summary

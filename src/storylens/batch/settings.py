@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 ENGINES = ("local", "spark")
+STAGES = ("annotate", "group", "all")
 
 
 @dataclass(frozen=True)
@@ -29,3 +30,4 @@ class BatchSettings:
     inputs_per_job: int = 256
     articles_per_task: int = 64
     spark_conf: tuple[tuple[str, str], ...] = ()
+    until: str = "all"  # "annotate" or "group": stop after that stage (resumable pre-processing)
