@@ -286,7 +286,7 @@ def export(report_json: str, output_dir: str, fmt: str) -> None:
               help="Worker processes (--engine local).")
 @click.option("--window-days", default=7, show_default=True, type=click.IntRange(1, 3650),
               help="Stories are looked for among articles this many days apart.")
-@click.option("--max-story", default=200, show_default=True, type=click.IntRange(2, 100_000),
+@click.option("--max-story", default=50, show_default=True, type=click.IntRange(2, 100_000),
               help="Larger stories are compared on their earliest N articles.")
 @click.option("--summary-words", default=120, show_default=True, type=click.IntRange(10, 5000))
 @click.option("--until", type=click.Choice(["annotate", "group", "all"]), default="all", show_default=True,

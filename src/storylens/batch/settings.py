@@ -25,7 +25,7 @@ class BatchSettings:
     window_days: int = 7
     master: str | None = None  # None: spark-submit's master, else local[2]
     workers: int = 2
-    max_story: int = 200
+    max_story: int = 50
     summary_words: int = 120
     inputs_per_job: int = 256
     articles_per_task: int = 64
