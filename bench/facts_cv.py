@@ -146,6 +146,9 @@ def score(folders, summary=True, verbose=False, cache=None):
             )
             T["corr_ok"] += ok
             T["junk_shown"] += len(ss & junk)
+            if verbose:
+                for s in sorted(ss & junk):
+                    print("  JUNK in fact", s, sents[s][:100])
         gold_conf_pairs = []
         for c in gold.get("conflicts", []):
             sides = [x["s"] for x in c["sides"]]
@@ -181,6 +184,9 @@ def score(folders, summary=True, verbose=False, cache=None):
                 for c in x.get("citations", []):
                     ss = sents_of(c)
                     T["junk_shown"] += len(ss & junk)
+                    if verbose:
+                        for s in sorted(ss & junk):
+                            print("  JUNK in summary", s, sents[s][:100])
                     if (
                         own is None
                         and ss

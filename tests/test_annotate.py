@@ -54,6 +54,21 @@ def test_places_resolved_in_the_article_country(ann):
         assert abs(places[name].lat - lat) < 0.5 and abs(places[name].lon - lon) < 0.5
 
 
+@pytest.mark.parametrize(
+    ("context", "state", "lon"),
+    [("Idaho", "ID", -117.0), ("Boise", "ID", -117.0), ("Maine", "ME", -70.2)],
+)
+def test_an_ambiguous_town_is_placed_in_the_region_the_article_names(context, state, lon):
+    """Lewiston, Maine is the larger town; an article that names Idaho (or Boise) means Lewiston, Idaho."""
+    from storylens.annotate.places import _region, candidates_for, resolve_places
+
+    text = f"Firefighters in Lewiston worked through the night, officials in {context} said on Monday."
+    places = {p.text: p for p in annotate(text).places}
+    assert abs(places["Lewiston"].lon - lon) < 0.5, places["Lewiston"]
+    chosen = resolve_places([candidates_for(context), candidates_for("Lewiston")])[1]
+    assert _region(chosen) == ("US", state)
+
+
 def test_times_resolved_against_publication_date(ann):
     times = {t.text: (t.value, t.end_value) for t in ann.times}
     assert times["Monday"] == ("2024-03-11", None)

@@ -90,3 +90,79 @@ def test_a_day_that_dates_the_report_is_not_the_day_of_the_event(text, day, date
     claim = Claim(id="c", article_id="a", start=0, end=len(text), text=text)
     time = TimeExpr(start=start, end=start + len(day), text=day, value="2026-03-10")
     assert _when_said(claim, time) is dates_the_report
+
+
+def _slot_claim(article: str, text: str, number: str, value: float, counted: str, qualifier=None):
+    from storylens.records import Claim, Quantity
+
+    start = text.index(number)
+    quantity = Quantity(start=start, end=start + len(number), text=number, value=value, counted=counted,
+                        qualifier=qualifier)
+    return Claim(id=f"{article}-{start}", article_id=article, start=0, end=len(text), text=text,
+                 quantities=(quantity,))
+
+
+class _Claims:
+    """The two fields story_slot_conflicts reads of an alignment."""
+
+    def __init__(self, claims):
+        import numpy as np
+
+        self.claims = claims
+        self.source = np.array([c.article_id for c in claims])
+
+
+def test_story_slots_compare_every_pair_of_outlets():
+    from storylens.compare.conflicts import story_slot_conflicts
+
+    claims = [
+        _slot_claim("a", "The flood killed at least 12 people.", "at least 12", 12, "people killed", "at least"),
+        _slot_claim("b", "Nine deaths were confirmed by the ministry.", "Nine", 9, "deaths confirmed"),
+        _slot_claim("b", "Seven officers were injured.", "Seven", 7, "officers injured"),
+        _slot_claim("a", "Fourteen workers were injured.", "Fourteen", 14, "workers injured"),
+    ]
+    found = story_slot_conflicts(_Claims(claims))
+    assert [(i, j, kind) for i, j, kind, _ in found] == [(0, 1, "number")]
+    assert found[0][3] == "the dead: at least 12 vs Nine"
+    # an outlet that also gives the other number anywhere does not dispute it
+    claims.append(_slot_claim("b", "Local officials had reported 12 deaths.", "12", 12, "deaths reported"))
+    assert story_slot_conflicts(_Claims(claims)) == []
+    # articles labelled as different events are not compared
+    assert story_slot_conflicts(_Claims(claims[:2]), events={"a": 0, "b": 1}) == []
+
+
+def test_an_age_is_one_persons():
+    from storylens.compare.conflicts import story_slot_conflicts
+
+    alcorn = [
+        _slot_claim("a", "Jennifer Alcorn, 29, was arraigned.", "29", 29, "age of Jennifer Alcorn"),
+        _slot_claim("b", "Alcorn, 28, is accused.", "28", 28, "age of Alcorn"),
+    ]
+    assert [d for *_, d in story_slot_conflicts(_Claims(alcorn))] == ["Alcorn's age: 29 vs 28"]
+    brothers = [
+        _slot_claim("a", "Salah Ali, 70, said.", "70", 70, "age of Salah Ali"),
+        _slot_claim("b", "Rahman Ali, 77, said.", "77", 77, "age of Rahman Ali"),
+    ]
+    assert story_slot_conflicts(_Claims(brothers)) == []
+
+
+def test_two_rungs_of_one_ladder_for_one_person_conflict():
+    from storylens.compare.conflicts import story_title_conflicts
+    from storylens.records import Claim
+
+    def claim(article, text):
+        return Claim(id=f"{article}-{len(text)}", article_id=article, start=0, end=len(text), text=text)
+
+    claims = [
+        claim("a", "said Matthew Kanan, an assistant professor of chemistry at Stanford."),
+        claim("b", "says Matthew Kanan, an associate professor of chemistry."),
+        claim("c", "Kanan, an associate professor, led the work."),
+        claim("a", "U.S. District Judge Jane Roe ruled on Tuesday."),
+        claim("b", "In March, Colonel Smith said the base would close."),
+        claim("c", "Roe, a federal judge, ruled."),
+    ]
+    found = story_title_conflicts(_Claims(claims))
+    assert [(i, j, d) for i, j, _, d in found] == [
+        (0, 1, "Kanan's academic rank: assistant professor vs associate professor"),
+        (0, 2, "Kanan's academic rank: assistant professor vs associate professor"),
+    ]

@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 
 from storylens.errors import UsageError
-from storylens.records import Report
+from storylens.records import Citation, Report
 from storylens.report import (
     export_tables,
     to_html,
@@ -84,7 +84,7 @@ def test_html_is_self_contained_and_escapes_article_text(report):
     assert not re.search(r"""(src|href)\s*=\s*["'](?!#)""", page)
     assert "<link" not in page and "@import" not in page and "url(" not in page
     for section in ("Summary", "Facts", "Timeline", "Map", "People and organisations", "Outlets compared"):
-        assert f"<h3>{section}</h3>" in page
+        assert re.search(rf'<h3 id="s-[\w-]+">{section}</h3>', page), section
     assert "13 May 2031" in page and "<svg" in page and "Velmora" in page
 
 
@@ -99,9 +99,9 @@ def test_html_citations_link_to_marked_spans(report):
 def test_map_draws_country_outlines_offline():
     from storylens.records import PlaceSummary
 
-    svg = render_map([PlaceSummary(name="Kabul", lat=34.53, lon=69.17, country="AF", mentions=3)])
+    svg = render_map([PlaceSummary(name="Kabul", lat=34.53, lon=69.17, country="AF", mentions=3)]).svg
     assert svg.startswith("<svg") and "<path" in svg and "Afghanistan" in svg and "Kabul" in svg
-    assert render_map([]) == ""
+    assert render_map([]).svg == ""
 
 
 @pytest.mark.parametrize("suffix", [".json", ".md", ".html"])
@@ -178,3 +178,107 @@ def test_cli_export_writes_tables_from_a_json_report(report, tmp_path):
     bad.write_text('{"schema": "something else"}', encoding="utf-8")
     result = CliRunner().invoke(cli, ["export", str(bad), "-o", str(tmp_path / "t2")])
     assert result.exit_code != 0 and "not a storylens report" in result.output
+
+
+def test_html_contents_bar_links_every_section_and_the_articles(report):
+    page = to_html(report)
+    bar = re.search(r'<nav class="toc"[^>]*>(.*?)</nav>', page).group(1)
+    targets = re.findall(r'href="#([^"]+)"', bar)
+    assert len(targets) == 7 and targets[-1] == "articles"
+    assert all(f'id="{t}"' in page for t in targets)
+
+
+def test_article_urls_are_links_only_for_the_web():
+    from storylens.report.html import external_link
+
+    link = external_link("https://example.org/a?b=1&c=2")
+    assert link.startswith('<a href="https://example.org/a?b=1&amp;c=2" rel="noopener noreferrer"')
+    for hostile in ("javascript:alert(1)", "file:///etc/passwd", "data:text/html,x", "//evil.example/x"):
+        assert "<a" not in external_link(hostile), hostile
+
+
+def test_lang_and_direction_attributes():
+    from storylens.report.html import lang_attrs
+
+    assert lang_attrs("ar") == ' lang="ar" dir="rtl"' and lang_attrs("fa-IR") == ' lang="fa" dir="rtl"'
+    assert lang_attrs("zh") == ' lang="zh"' and lang_attrs(None) == "" and lang_attrs('"><x') == ""
+
+
+def _with_outlets(report: Report, views) -> Report:
+    story = report.stories[0].model_copy(update={"outlets": tuple(views)})
+    return report.model_copy(update={"stories": (story,)})
+
+
+def test_outlet_lists_show_everything_and_omissions_only_when_they_mean_something(report):
+    from storylens.records import OutletView
+
+    facts = report.stories[0].facts
+    many = tuple(f.id for f in facts) * 3  # more than the shown dozen
+    page = to_html(_with_outlets(report, [OutletView(outlet="north-gazette", exclusive_fact_ids=many),
+                                          OutletView(outlet="river-times")]))
+    shown = len(many)
+    assert f"Only here ({shown})" in page
+    assert f"<summary>{shown - 12} more</summary>" in page
+    assert "0 left out" not in page and "Leaves out" not in page and "With 2 outlets no fact can be left out" in page
+    page = to_html(_with_outlets(report, [OutletView(outlet=o, omitted_fact_ids=(facts[0].id,) if o == "a" else ())
+                                          for o in ("a", "b", "c")]))
+    assert "1 left out" in page and "0 left out" in page and "An outlet leaves out a fact when" in page
+
+
+def test_outlets_named_after_file_names_are_marked(report):
+    page = to_html(report)  # the fixture's articles are named by file: north-gazette.txt -> north-gazette
+    assert "from file name" in page and "are file names: no outlet was given" in page
+    named = report.model_copy(update={"articles": tuple(
+        a.model_copy(update={"outlet": "North Gazette"}) for a in report.articles)})
+    assert "from file name" not in to_html(named)
+
+
+def test_disputed_evidence_says_who_claims_and_who_denies():
+    from storylens.records import Claim, ClaimAttribution, Conflict, Fact
+    from storylens.report.html import _Page
+
+    claims = (
+        Claim(id="c1", article_id="a", start=0, end=5, text="x", attribution=ClaimAttribution(speaker="Union", cue="said")),
+        Claim(id="c2", article_id="a", start=6, end=9, text="y",
+              attribution=ClaimAttribution(speaker="Police", cue="denied", polarity="denies")),
+    )
+    fact = Fact(id="f", text="x", status="disputed", outlets=("Wire",), independent_outlets=1, claims=claims,
+                conflicts=(Conflict(kind="denial", detail="Police denied it",
+                                    claims=tuple(Citation(article_id="a", start=c.start, end=c.end) for c in claims)),))
+    html = _Page(Report()).fact_item(fact)
+    chips = re.findall(r'class="role-(\w+)"[^>]*>([^<]+)</a>', html)
+    assert chips == [("claim", "a · claim by Union"), ("denial", "a · denial by Police")]
+
+
+def test_hide_paths_cuts_local_paths_to_file_names(report):
+    from storylens.records import InputError
+    from storylens.report import hide_paths
+
+    local = report.model_copy(update={
+        "articles": tuple(a.model_copy(update={"source": f"/home/ana/leaks/{a.source}"}) for a in report.articles),
+        "errors": (InputError(source="/home/ana/leaks/bad.bin", message="unreadable sidecar /home/ana/leaks/bad.meta.json"),),
+    })
+    hidden = hide_paths(local)
+    for render in (to_json, to_markdown, to_html):
+        assert "/home/ana" not in render(hidden) and "/home/ana" in render(local)
+    assert hidden.errors[0].source == "bad.bin" and "bad.meta.json" in hidden.errors[0].message
+
+
+def test_map_labels_never_overlap_and_unlabelled_markers_are_reported():
+    from storylens.records import PlaceSummary
+    from storylens.report.mapsvg import CHAR_WIDTH, LABEL_SIZES
+
+    crowd = [PlaceSummary(name=f"Town {n}", lat=34.5 + 0.05 * n, lon=69.1 + 0.05 * n, country="AF", mentions=1)
+             for n in range(8)]
+    view = render_map(crowd, links={p.name: f"#p-{n}" for n, p in enumerate(crowd)})
+    sizes = dict(LABEL_SIZES)
+    for cls, size in sizes.items():
+        boxes = [
+            (float(x), float(y) - 0.95 * size, float(x) + CHAR_WIDTH * size * len(t), float(y) + 0.3 * size)
+            for x, y, t in re.findall(rf'<text class="place-label {cls}" x="([\d.-]+)" y="([\d.-]+)"[^>]*>([^<]+)<', view.svg)
+        ]
+        assert boxes
+        for i, a in enumerate(boxes):
+            assert all(a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1] for b in boxes[i + 1:])
+    assert view.unlabelled_narrow  # eight towns in a few kilometres: some go without a label on a phone
+    assert view.svg.count("<a href=") == 8

@@ -83,3 +83,22 @@ def test_a_furniture_headline_is_passed_over() -> None:
 
 def test_no_prose_at_all_falls_back() -> None:
     assert story_title([article("___\n\nAdvertisement")]) == "Story"
+
+
+@pytest.mark.parametrize(
+    ("lead", "title"),
+    [
+        (
+            "Ambassador Halvorsen will be in Geneva for several rounds of meetings to address the rapidly "
+            "worsening situation on the border, the ministry said.",
+            "Ambassador Halvorsen will be in Geneva for several rounds of meetings",
+        ),
+        (
+            "A suburban teacher accused of having a secret relationship with a student sent him more than "
+            "2,400 text messages over several months according to court papers",
+            "A suburban teacher accused of having a secret relationship",
+        ),
+    ],
+)
+def test_a_long_lead_is_cut_where_a_phrase_begins(lead, title):
+    assert shorten(lead) == title

@@ -33,6 +33,12 @@ def report_input_errors(errors: Sequence[InputError]) -> None:
         err_console.print(f"error: {error}", markup=False)
 
 
+def report_language_notices(report: Report) -> None:
+    """One warning per article whose language is only partly analysed."""
+    for notice in report.language_notices:
+        err_console.print(f"warning: {notice.source}: {notice.message}", markup=False)
+
+
 @contextmanager
 def progress_reporter(enabled: bool) -> Iterator[Callable[[str, int, int | None], None] | None]:
     """A rich progress bar per stage, on stderr, only for interactive use."""
@@ -111,6 +117,11 @@ def ingest_options(fn):
 @db_option
 @click.option("--one-story", is_flag=True, help="Treat all inputs as one story (skip grouping).")
 @click.option("--summary-words", default=120, show_default=True, type=click.IntRange(10, 5000))
+@click.option(
+    "--hide-paths",
+    is_flag=True,
+    help="Keep local file paths out of the report (each input is named by its file name only).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars.")
 def analyze(
     inputs: tuple[str, ...],
@@ -122,6 +133,7 @@ def analyze(
     db: str,
     one_story: bool,
     summary_words: int,
+    hide_paths: bool,
     quiet: bool,
 ) -> None:
     """Ingest INPUTS (files, folders, '-', URLs, feeds), group, compare, write the report."""
@@ -144,6 +156,11 @@ def analyze(
             progress=progress,
         )
     report_input_errors(report.errors)
+    report_language_notices(report)
+    if hide_paths:
+        from storylens.report import hide_paths as without_paths
+
+        report = without_paths(report)
     if outputs:
         for output in outputs:
             path = write_report(report, output)
@@ -265,11 +282,14 @@ def split(story: str, article_ids: tuple[str, ...], db: str) -> None:
 @click.argument("report_json", type=click.Path(exists=True, dir_okay=False))
 @click.option("-o", "--output-dir", required=True, type=click.Path(file_okay=False))
 @click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv")
-def export(report_json: str, output_dir: str, fmt: str) -> None:
+@click.option("--hide-paths", is_flag=True, help="Keep local file paths out of the tables.")
+def export(report_json: str, output_dir: str, fmt: str, hide_paths: bool) -> None:
     """Write facts, quotes, entities and places of REPORT_JSON as CSV or Parquet tables."""
     from storylens.report import export_tables, read_report
+    from storylens.report import hide_paths as without_paths
 
-    paths = export_tables(read_report(report_json), output_dir, fmt)
+    report = read_report(report_json)
+    paths = export_tables(without_paths(report) if hide_paths else report, output_dir, fmt)
     for path in paths:
         click.echo(str(path))
 

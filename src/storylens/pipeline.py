@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from storylens.annotate import annotate_articles
+from storylens.annotate import annotate_articles, language_notice
 from storylens.clean import assign_syndication, clean_document
 from storylens.compare import analysed_articles, compare_story
 from storylens.errors import InputFailure
@@ -116,7 +116,8 @@ def build_report(
         )
         if progress:
             progress("stories", n, len(groups))
-    return Report(articles=tuple(articles), stories=tuple(stories), errors=tuple(errors))
+    notices = tuple(n for n in map(language_notice, articles) if n is not None)
+    return Report(articles=tuple(articles), stories=tuple(stories), errors=tuple(errors), language_notices=notices)
 
 
 def analyze(

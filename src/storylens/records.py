@@ -257,7 +257,7 @@ class Claim(Record):
 
 
 FactStatus = Literal["corroborated", "single_source", "disputed", "conflicting"]
-ConflictKind = Literal["number", "date", "place", "denial", "contradiction"]
+ConflictKind = Literal["number", "date", "place", "denial", "contradiction", "title"]
 
 
 class Conflict(Record):
@@ -353,12 +353,27 @@ class Story(Record):
     grouping: tuple[GroupingReason, ...] = ()
 
 
+class LanguageNotice(Record):
+    """An article in a language the analysis does not cover, and what was left undone.
+
+    Until multilingual models ship, such an article keeps its sentences (so it is read,
+    cited and shown) but gets no entities, attributions, numbers, dates or places."""
+
+    article_id: str
+    source: str
+    language: str | None
+    direction: Literal["ltr", "rtl"] = "ltr"
+    unavailable: tuple[str, ...] = ()
+    message: str
+
+
 class Report(Record):
     schema_: str = Field(default=SCHEMA_ID, alias="schema")
     generated_by: str = "storylens"
     articles: tuple[Article, ...] = ()
     stories: tuple[Story, ...] = ()
     errors: tuple[InputError, ...] = ()
+    language_notices: tuple[LanguageNotice, ...] = ()  # optional: articles only partly analysed
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 

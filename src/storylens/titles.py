@@ -55,6 +55,12 @@ _DANGLING = frozenset(
     "had do does did will would can could may might shall should not no very".split()
 )
 _PAIRS = (("(", ")"), ("“", "”"), ("‘", "’"), ("[", "]"))
+_COMPARATIVES = frozenset({"more", "less", "fewer", "rather", "other"})  # "... more [than]"
+# Words that open a phrase a cut title may end before (prepositions, "to", conjunctions).
+_PHRASE_OPENERS = frozenset(
+    "to of in on at by for from with without into onto over under about after before as than that which "
+    "who whose when where while because since and or but".split()
+)
 
 
 def story_title(articles: Iterable[Article]) -> str:
@@ -111,6 +117,20 @@ def shorten(sentence: str, limit: int = TITLE_CHARS) -> str:
     if best:
         return best
     words = sentence[: limit + 1].split()[:-1] or sentence.split()[:1]
+    # the cut falls inside a phrase: end before the function word that opened it ("... for
+    # several rounds of meeting to address" -> "... for several rounds of meeting")
+    opener = max(
+        (
+            k
+            for k, word in enumerate(words)
+            if k > MIN_TITLE_WORDS
+            and word.lower() in _PHRASE_OPENERS
+            and words[k - 1].lower().strip(",;:") not in _DANGLING | _COMPARATIVES
+        ),
+        default=None,
+    )
+    if opener is not None:
+        words = words[:opener]
     while len(words) > MIN_TITLE_WORDS and (
         words[-1].lower().strip(",;:") in _DANGLING or words[-1].lower().endswith("ly")
     ):

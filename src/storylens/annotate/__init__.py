@@ -5,6 +5,8 @@ Owned by the annotation work (issue 3). Contract:
     annotate(text, *, published=None, language=None) -> Annotation
     annotate_articles(articles, store=None) -> dict[article_id, Annotation]
         (cached in the store by content hash when a store is given)
+    language_notice(article) -> LanguageNotice | None
+        (what is not analysed for an article's language: the models read English)
 
 Every span's offsets index the given text (end exclusive) and its ``text`` is
 that slice. Times are resolved against ``published`` (ISO date/datetime);
@@ -38,9 +40,13 @@ from storylens.annotate.times import (
     parse_anchor,
     resolve,
 )
-from storylens.records import Annotation, Article, Entity, Place, Sentence, TimeExpr
+from storylens.lexicon.languages import base_code, language_name, text_direction
+from storylens.records import Annotation, Article, Entity, LanguageNotice, Place, Sentence, TimeExpr
 
-ANNOTATOR_VERSION = "annotate-10"  # 10: Attribution.kind; polarity read off the cue words too
+ANNOTATOR_VERSION = "annotate-11"  # 11: sentences end at "。", "؟", "۔" too
+ANALYSED_LANGUAGES = frozenset({"en"})  # the spaCy pipeline and the cue lexicon are English
+# What an article outside ANALYSED_LANGUAGES does not get (it keeps its sentences).
+UNAVAILABLE_ANALYSES = ("entities", "attributions", "quantities", "dates", "places")
 BATCH_SIZE = 32
 MAX_CHARS = 1_000_000  # spaCy's default max_length
 log = logging.getLogger(__name__)
@@ -60,13 +66,38 @@ def annotate(text: str, *, published: str | None = None, language: str | None = 
     """Annotate one text (see the module docstring for the guarantees)."""
     if not text or not text.strip():
         return Annotation()
-    if language and not language.lower().startswith("en"):
+    if not is_analysed_language(language):
         return _sentences_only(text)
     nlp = _nlp()
     if len(text) > nlp.max_length:
         return _sentences_only(text)  # spaCy refuses texts this long; keep the sentences at least
     doc = nlp(text)
     return annotation_from_doc(doc, published)
+
+
+def is_analysed_language(language: str | None) -> bool:
+    """True when the full analysis reads this language (unknown is taken as English)."""
+    code = base_code(language)
+    return code is None or code in ANALYSED_LANGUAGES
+
+
+def language_notice(article: Article) -> LanguageNotice | None:
+    """What is not analysed for the article's language, or None when everything is."""
+    if is_analysed_language(article.language):
+        return None
+    name = language_name(article.language)
+    return LanguageNotice(
+        article_id=article.id,
+        source=article.source,
+        language=article.language,
+        direction=text_direction(article.language),
+        unavailable=UNAVAILABLE_ANALYSES,
+        message=(
+            f"{name} ({base_code(article.language)}) is read as sentences only: people and organisations, "
+            "quotes and their speakers, numbers, dates and places are analysed in English only, and its claims "
+            "are compared with other articles by English-trained models"
+        ),
+    )
 
 
 def _sentences_only(text: str) -> Annotation:
@@ -210,7 +241,7 @@ def annotate_articles(articles: Sequence[Article], store=None, *, n_process: int
             results[article.id] = cached
         else:
             todo.append(article)
-    english = [a for a in todo if not a.language or a.language.lower().startswith("en")]
+    english = [a for a in todo if is_analysed_language(a.language)]
     english_ids = {a.id for a in english}  # a set: `article in list` compares whole records
     fresh: dict[str, Annotation] = {}
     for article in todo:

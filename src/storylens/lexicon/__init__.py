@@ -6,6 +6,8 @@
 - ``quotes``: quotation marks, the quotation pattern, whether a place is inside one;
 - ``datelines``: where a wire story was filed ("KABUL, Aug 10 (Reuters) -");
 - ``numbers``: number words;
+- ``titles``: ranks and titles by ladder (academic, military, court), read beside a name;
+- ``counted``: what a count counts, in the classes a reader compares (dead, injured, displaced, ages);
 - ``agencies``: news agencies that syndicate copy;
 - ``words``: tokenisers, stop words and word counts.
 

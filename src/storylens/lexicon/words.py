@@ -12,6 +12,12 @@ import re
 from functools import lru_cache
 
 from storylens.lexicon.cues import CLAIM_CUE_WORDS
+from storylens.lexicon.languages import (
+    CJK_CHARACTER,
+    SOUTHEAST_ASIAN_LETTERS_PER_WORD,
+    SOUTHEAST_ASIAN_RUN,
+    UNSPACED_SCRIPT,
+)
 
 WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")  # "don't", "U.S.", "al-Qaeda" are one word each
 ALNUM_RUN = re.compile(r"\w+")
@@ -20,8 +26,18 @@ STEM_TOKEN = re.compile(r"[a-z0-9][a-z0-9\-]*")
 
 
 def word_count(text: str) -> int:
-    """Words as a reader counts them (a line's length for boilerplate rules)."""
-    return len(WORD.findall(text))
+    """Words as a reader counts them (a line's length for boilerplate rules).
+
+    Scripts written without spaces are counted as ``lexicon.languages`` says (a Chinese
+    article is hundreds of words, not the handful of runs between its commas)."""
+    if not UNSPACED_SCRIPT.search(text):
+        return len(WORD.findall(text))
+    characters = len(CJK_CHARACTER.findall(text))
+    rest = CJK_CHARACTER.sub(" ", text)
+    phrases = sum(
+        -(-len(run) // SOUTHEAST_ASIAN_LETTERS_PER_WORD) for run in SOUTHEAST_ASIAN_RUN.findall(rest)
+    )
+    return characters + phrases + len(WORD.findall(SOUTHEAST_ASIAN_RUN.sub(" ", rest)))
 
 
 def token_count(text: str) -> int:

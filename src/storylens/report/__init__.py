@@ -4,6 +4,7 @@
     read_report(path)                   a JSON report back into records (checked against the schema)
     export_tables(report, dir, fmt)     CSV or Parquet tables of facts, claims, quotes,
                                         entities, places, timeline and articles
+    hide_paths(report)                  the report with local paths cut to file names
 """
 
 from __future__ import annotations
@@ -16,11 +17,13 @@ from storylens.report.export import export_tables, report_tables
 from storylens.report.html import to_html
 from storylens.report.jsonio import read_report, report_schema, to_json, validate_report_dict
 from storylens.report.markdown import to_markdown
+from storylens.report.paths import hide_paths
 
 WRITERS = {".json": to_json, ".md": to_markdown, ".markdown": to_markdown, ".html": to_html, ".htm": to_html}
 
 __all__ = [
     "export_tables",
+    "hide_paths",
     "read_report",
     "report_schema",
     "report_tables",

@@ -10,7 +10,8 @@ shapes recognisable without any projection library.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
 
@@ -108,11 +109,64 @@ def focus_places(
     return near or points, far if near else [], countries
 
 
-def render_map(places: Sequence[PlaceSummary], *, title: str = "Places in this story") -> str:
-    """The SVG markup (safe to inline in HTML); an empty string when there are no places."""
+@dataclass(frozen=True)
+class MapView:
+    """The SVG and what it could not show: places off the map, countries not drawn,
+    and the places whose marker carries no label at each size (listed beside the map)."""
+
+    svg: str
+    off_map: tuple[str, ...] = ()
+    unlabelled: tuple[str, ...] = ()  # no label on a wide screen (nor on a narrow one)
+    unlabelled_narrow: tuple[str, ...] = ()  # labelled on a wide screen only
+
+
+# Label sizes in SVG units: the map is 800 units wide, shown at up to ~830 px on a wide
+# screen and ~360 px on a phone, where 13 units would be 6 px. Each size gets its own
+# collision-free layout; CSS shows the one that fits the screen.
+LABEL_SIZES = (("wide", 13.0), ("narrow", 26.0))
+CHAR_WIDTH = 0.7  # glyph width of the label font, in ems (measured: bold system-ui runs ~0.68)
+
+
+def _overlaps(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    return not (a[2] <= b[0] or a[0] >= b[2] or a[3] <= b[1] or a[1] >= b[3])
+
+
+class _LabelLayout:
+    """Greedy label placement: a label goes where it overlaps nothing already kept, or is dropped."""
+
+    def __init__(self, size: float, dots: list[tuple[float, float, float]], height: float):
+        self.size = size
+        self.height = height
+        self.taken: list[tuple[float, float, float, float]] = [(x - r, y - r, x + r, y + r) for x, y, r in dots]
+
+    def box(self, x: float, y: float, text: str) -> tuple[float, float, float, float]:
+        # the font's full line box (ascender to descender), as the browser measures the text
+        return (x, y - 0.95 * self.size, x + CHAR_WIDTH * self.size * len(text), y + 0.3 * self.size)
+
+    def place(self, x: float, y: float, text: str) -> bool:
+        box = self.box(x, y, text)
+        if box[0] < 0 or box[2] > WIDTH or box[1] < 0 or box[3] > self.height:
+            return False
+        if any(_overlaps(box, t) for t in self.taken):
+            return False
+        self.taken.append(box)
+        return True
+
+
+def render_map(
+    places: Sequence[PlaceSummary],
+    *,
+    title: str = "Places in this story",
+    links: Mapping[str, str] | None = None,
+    map_id: str = "map",
+) -> MapView:
+    """The SVG markup (safe to inline in HTML) and what it leaves out; an empty view
+    when there are no places. ``links`` maps a place name to the href its marker opens
+    (the facts that mention it): markers are links, so a tap or the keyboard reaches them."""
     places = [p for p in places if -90 <= p.lat <= 90 and -180 <= p.lon <= 180]
     if not places:
-        return ""
+        return MapView("")
+    links = links or {}
     outlines = country_outlines()
     names = {name.lower() for name, _, _, _ in outlines}
     points, far, shaded = focus_places(places, names)
@@ -125,48 +179,58 @@ def render_map(places: Sequence[PlaceSummary], *, title: str = "Places in this s
     def project(lon: float, lat: float) -> tuple[float, float]:
         return (lon - west) * x_scale * unit, (north - lat) * unit_y
 
+    title_id = f"{map_id}-title"
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="map" viewBox="0 0 {WIDTH} {height}" '
-        f'role="img" aria-labelledby="map-title">',
-        f'<title id="map-title">{escape(title)}</title>',
+        f'role="group" aria-labelledby="{escape(title_id)}">',
+        f'<title id="{escape(title_id)}">{escape(title)}</title>',
         f'<rect class="sea" x="0" y="0" width="{WIDTH}" height="{height}"/>',
     ]
     touched = {p.country for p in points if p.country}
-    labels = []
-    taken: list[tuple[float, float, float, float]] = []
-
-    def free(x: float, y: float, text: str, size: float) -> bool:
-        box = (x, y - size, x + 0.6 * size * len(text), y + 2)
-        if box[2] > WIDTH or box[1] < 0 or any(
-            not (box[2] < t[0] or box[0] > t[2] or box[3] < t[1] or box[1] > t[3]) for t in taken
-        ):
-            return False
-        taken.append(box)
-        return True
-
+    biggest = max(p.mentions for p in points) or 1
     point_xy = []
     for place in sorted(points, key=lambda p: (-p.mentions, p.name)):
         x, y = project(place.lon, place.lat)
-        point_xy.append((place, x, y))
-    for _place, x, y in point_xy:  # reserve the dots themselves before any label
-        taken.append((x - 5, y - 5, x + 5, y + 5))
-    place_labels, circles = [], []
-    biggest = max(p.mentions for p in points) or 1
-    for rank, (place, x, y) in enumerate(point_xy):
         radius = 4 + 6 * math.sqrt(max(place.mentions, 1) / biggest)
+        point_xy.append((place, x, y, radius))
+    layouts = {cls: _LabelLayout(size, [(x, y, r + 1) for _, x, y, r in point_xy], height) for cls, size in LABEL_SIZES}
+
+    circles, place_labels = [], []
+    unlabelled: dict[str, list[str]] = {cls: [] for cls, _ in LABEL_SIZES}
+    for rank, (place, x, y, radius) in enumerate(point_xy):
         mentions = f"{place.mentions} mention{'s' if place.mentions != 1 else ''}"
-        circles.append(
-            f'<g class="place" data-name="{escape(place.name)}">'
-            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius:.1f}">'
-            f"<title>{escape(place.name)} ({place.lat:.2f}, {place.lon:.2f}), {mentions}</title></circle></g>"
-        )
-        if rank >= MAX_LABELS:
-            continue
-        for dx, dy, anchor in ((radius + 3, 4, "start"), (-radius - 3, 4, "end"), (-4, -radius - 3, "start"), (-4, radius + 13, "start")):
-            lx = x + dx if anchor == "start" else x + dx - 0.6 * 13 * len(place.name)
-            if free(lx, y + dy, place.name, 13):
-                place_labels.append(f'<text class="place-label" x="{lx:.1f}" y="{y + dy:.1f}">{escape(place.name)}</text>')
-                break
+        tip = f"{place.name} ({place.lat:.2f}, {place.lon:.2f}), {mentions}"
+        dot = f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius:.1f}"/>'
+        href = links.get(place.name)
+        if href:
+            dot = f'<a href="{escape(href)}" aria-label="{escape(tip)}"><title>{escape(tip)}</title>{dot}</a>'
+        else:
+            dot = f"<title>{escape(tip)}</title>{dot}"
+        circles.append(f'<g class="place" data-name="{escape(place.name)}">{dot}</g>')
+        for cls, size in LABEL_SIZES:
+            layout = layouts[cls]
+            gap = radius + 0.25 * size
+            width = CHAR_WIDTH * size * len(place.name)
+            spots = (
+                (x + gap, y + 0.3 * size),  # right
+                (x - gap - width, y + 0.3 * size),  # left
+                (x - width / 2, y - radius - 0.35 * size),  # above
+                (x - width / 2, y + radius + size),  # below
+                (x + 0.7 * gap, y - 0.7 * gap),  # above right
+                (x + 0.7 * gap, y + 0.7 * gap + 0.7 * size),  # below right
+                (x - 0.7 * gap - width, y - 0.7 * gap),  # above left
+                (x - 0.7 * gap - width, y + 0.7 * gap + 0.7 * size),  # below left
+            )
+            if rank < MAX_LABELS and any(layout.place(lx, ly, place.name) for lx, ly in spots):
+                lx, ly = layout.taken[-1][0], layout.taken[-1][3] - 0.3 * size
+                place_labels.append(
+                    f'<text class="place-label {cls}" x="{lx:.1f}" y="{ly:.1f}" data-name="{escape(place.name)}">'
+                    f"{escape(place.name)}</text>"
+                )
+            elif place.name not in unlabelled[cls]:
+                unlabelled[cls].append(place.name)
+    country_labels = []
+    drawn: set[str] = set()
     for name, iso, label, rings in outlines:
         visible = [
             ring
@@ -180,6 +244,7 @@ def render_map(places: Sequence[PlaceSummary], *, title: str = "Places in this s
         ]
         if not visible:
             continue
+        drawn.add(name.lower())
         path = " ".join(
             "M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in (project(lon, lat) for lon, lat in ring)) + "Z"
             for ring in visible
@@ -188,13 +253,18 @@ def render_map(places: Sequence[PlaceSummary], *, title: str = "Places in this s
         parts.append(f'<path class="{css}" d="{path}"><title>{escape(name)}</title></path>')
         if label and west <= label[1] <= east and south <= label[0] <= north:
             x, y = project(label[1], label[0])
-            if free(x - 0.3 * 13 * len(name), y, name, 13):
-                labels.append(f'<text class="country-label" x="{x:.1f}" y="{y:.1f}">{escape(name)}</text>')
-    parts.extend(labels)
+            for cls, size in LABEL_SIZES:
+                lx = x - CHAR_WIDTH * size * len(name) / 2
+                if layouts[cls].place(lx, y, name):
+                    country_labels.append(
+                        f'<text class="country-label {cls}" x="{lx:.1f}" y="{y:.1f}">{escape(name)}</text>'
+                    )
+    parts.extend(country_labels)
     parts.extend(circles)
     parts.extend(place_labels)
-    if far:
-        names_far = ", ".join(p.name for p in far[:8]) + (" …" if len(far) > 8 else "")
-        parts.append(f'<text class="map-note" x="8" y="{height - 8}">Also mentioned, off this map: {escape(names_far)}</text>')
     parts.append("</svg>")
-    return "".join(parts)
+    not_drawn = [p.name for p in places if p.name.lower() in shaded and p.name.lower() not in drawn and p not in points]
+    off_map = tuple(dict.fromkeys([p.name for p in far] + not_drawn))
+    wide = tuple(unlabelled["wide"])
+    narrow = tuple(n for n in unlabelled["narrow"] if n not in wide)
+    return MapView("".join(parts), off_map=off_map, unlabelled=wide, unlabelled_narrow=narrow)

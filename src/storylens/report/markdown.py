@@ -7,8 +7,10 @@ without the articles at hand.
 
 from __future__ import annotations
 
+from storylens.lexicon.languages import language_name
 from storylens.records import Article, Citation, Report, Story
 from storylens.report.views import (
+    OUTLET_FROM_FILE_NAME,
     STATUS_LABELS,
     STATUS_ORDER,
     article_map,
@@ -16,6 +18,7 @@ from storylens.report.views import (
     cited_text,
     human_date,
     human_interval,
+    outlet_is_file_name,
     outlet_of,
     quoted_text,
     quotes_by_entity,
@@ -153,7 +156,12 @@ def to_markdown(report: Report) -> str:
     for article in report.articles:
         published = human_date(article.published_at.date().isoformat()) if article.published_at else "date unknown"
         title = _md(article.title or article.source)
-        lines.append(f"- **{_md(article.outlet)}**, {published}: {title} — {_md(article.source)}")
+        derived = f" ({OUTLET_FROM_FILE_NAME})" if outlet_is_file_name(article) else ""
+        language = f" [{_md(language_name(article.language))}]" if article.language else ""
+        lines.append(f"- **{_md(article.outlet)}**{derived}, {published}{language}: {title} — {_md(article.source)}")
+    if report.language_notices:
+        lines += ["", "## Not fully analysed", ""]
+        lines += [f"- {_md(n.source)}: {_md(n.message)}." for n in report.language_notices]
     if report.errors:
         lines += ["", "## Inputs not used", ""]
         lines += [f"- {_md(str(e))}" for e in report.errors]

@@ -6,7 +6,10 @@ Both views show the same things in the same order; only the markup differs.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
+from pathlib import PurePath
+from urllib.parse import urlsplit
 
 from storylens.lexicon.quotes import DOUBLE_MARKS, DOUBLE_PRIME, QUOTE_CHARS
 from storylens.records import Article, Citation, EntitySummary, Quote, Report, Story
@@ -79,6 +82,39 @@ def as_excerpt(text: str) -> str:
     if depth > 0:
         text = text.rstrip() + (" …”" if "“" in text else ' …"')
     return text
+
+
+OUTLET_FROM_FILE_NAME = "from file name"
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
+
+
+def web_link(url: str | None) -> str | None:
+    """The URL when it is a web address a reader may follow (http or https), else None."""
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    return url.strip() if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+
+
+def is_local_path(source: str) -> bool:
+    """True for a file path (not a URL, not stdin)."""
+    return bool(source) and source != "-" and not _SCHEME.match(source)
+
+
+def outlet_is_file_name(article: Article) -> bool:
+    """True when nothing named the outlet and it was taken from the file name
+    ('reports/english-report.txt' -> 'english-report'): a label, not an outlet."""
+    if article.url or not is_local_path(article.source):
+        return False
+    path = PurePath(article.source.split("#", 1)[0])
+    stems = {path.stem, path.name}
+    for suffix in (".warc.gz", ".html.gz"):
+        if path.name.lower().endswith(suffix):
+            stems.add(path.name[: -len(suffix)])
+    return article.outlet in stems
 
 
 def article_map(report: Report) -> dict[str, Article]:
