@@ -321,6 +321,7 @@ def compare_story_rows(rows: Sequence[Mapping], *, max_story: int, summary_words
     The skew guard: past ``max_story`` articles only the earliest ``max_story`` are
     compared (the story still lists every article, and ``capped`` says so).
     """
+    from storylens.annotate import language_notice
     from storylens.compare import analysed_articles, compare_story
     from storylens.synthesize import synthesize_story
 
@@ -341,7 +342,8 @@ def compare_story_rows(rows: Sequence[Mapping], *, max_story: int, summary_words
     events = sub_events(analysed_articles(group, compared), annotations)
     comparison = compare_story(group, compared, annotations, sub_events=events)
     story = synthesize_story(group, compared, annotations, comparison, summary_words=summary_words)
-    report = Report(articles=tuple(articles), stories=(story,))
+    notices = tuple(n for n in map(language_notice, articles) if n is not None)
+    report = Report(articles=tuple(articles), stories=(story,), language_notices=notices)
     return dict(
         story_id=group.id, key=story_key(group.id, ids), day=first.get("story_day") or UNDATED,
         n_articles=len(ids), capped=capped, report=json.dumps(report.to_dict(), ensure_ascii=False),
