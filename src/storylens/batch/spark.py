@@ -90,6 +90,8 @@ def _read_uri_files(key: str, options: IngestOptions):
             rows = []
             for item in _records(pdf):
                 name = item["path"].rstrip("/").rsplit("/", 1)[-1]
+                if passed_over(name):
+                    continue
                 with tempfile.TemporaryDirectory() as folder:
                     local = os.path.join(folder, name)
                     with open(local, "wb") as handle:
@@ -100,6 +102,20 @@ def _read_uri_files(key: str, options: IngestOptions):
                         rows.append(row)
             yield _frame(rows, READ_COLUMNS)
     return run
+
+
+def passed_over(name: str) -> bool:
+    """What a folder walk passes over (sidecars, manifests, hidden files, folder documentation).
+
+    Over a URI the sidecars' and manifests' metadata are not applied: give table rows or
+    JSON Lines with the metadata fields instead.
+    """
+    from storylens.ingest.metadata import SIDECAR_SUFFIX
+    from storylens.ingest.walk import is_folder_documentation
+
+    lower = name.lower()
+    return (lower.startswith((".", "~", "#", "_")) or lower.endswith((SIDECAR_SUFFIX, ".csv", ".crc"))
+            or is_folder_documentation(Path(name)))
 
 
 def _read_tables(keys: dict[str, str], options: IngestOptions):
