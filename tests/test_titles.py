@@ -98,6 +98,11 @@ def test_no_prose_at_all_falls_back() -> None:
             "2,400 text messages over several months according to court papers",
             "A suburban teacher accused of having a secret relationship",
         ),
+        (
+            'A former elementary school teacher in Springfield is accused of being "obsessed" with one of her '
+            "pupils and sending him thousands of messages, police said.",
+            'A former elementary school teacher in Springfield is accused of being "obsessed"',
+        ),
     ],
 )
 def test_a_long_lead_is_cut_where_a_phrase_begins(lead, title):

@@ -55,7 +55,10 @@ _DANGLING = frozenset(
     "had do does did will would can could may might shall should not no very".split()
 )
 _PAIRS = (("(", ")"), ("“", "”"), ("‘", "’"), ("[", "]"))
-_COMPARATIVES = frozenset({"more", "less", "fewer", "rather", "other"})  # "... more [than]"
+_COMPARATIVES = frozenset({  # words that need what follows: "... more [than]", "... one [of]"
+    "more", "less", "fewer", "rather", "other", "one", "some", "many", "all", "each", "several", "most", "any",
+    "both", "few", "part", "none", "much", "out", "because", "instead", "ahead", "front",
+})
 # Words that open a phrase a cut title may end before (prepositions, "to", conjunctions).
 _PHRASE_OPENERS = frozenset(
     "to of in on at by for from with without into onto over under about after before as than that which "

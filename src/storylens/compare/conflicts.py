@@ -127,7 +127,7 @@ def _number_conflict(a: Claim, b: Claim) -> str | None:
                 continue
             if not (same_slot or same_counted(key_a, key_b)):
                 continue
-            if qa.ordinal != qb.ordinal and qa.whole is None and qb.whole is None:
+            if qa.ordinal != qb.ordinal:  # "the sixth capital to fall" counts another way than "5 of the nine"
                 continue
             ia, ib = _interval(qa), _interval(qb)
             if ia is None or ib is None:

@@ -60,6 +60,7 @@ _KIND_WORDS = {
     "date": "the dates",
     "place": "the places",
     "contradiction": "the facts",
+    "title": "a title",
     "denial": "the facts",
 }
 
@@ -107,6 +108,9 @@ def conflict_template(
     shown = parts[:3]
     body = "; ".join(f"{who} reports “{quoted}”" for who, quoted, _, _ in shown)
     label = "Disputed" if conflict.kind == "denial" else "Accounts differ on " + _KIND_WORDS[conflict.kind]
+    topic, named, values = conflict.detail.partition(": ")
+    if conflict.kind in ("number", "title") and named and " vs " in values and " vs " not in topic:
+        label = f"Accounts differ on {topic} ({values})"  # a story slot: "the dead (at least 12 vs nine)"
     text = f"{label}: {body}"
     return SummarySentence(
         text=text, citations=tuple(p[2] for p in shown), template=True, fact_ids=(fact.id,)
