@@ -5,12 +5,12 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 OUT := out
 
-.PHONY: run test lint bench browser clean
+.PHONY: run test lint bench browser java clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip wheel setuptools
-	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	$(BIN)/python -m pip install --quiet -e '.[test,bench,spark]'
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -27,7 +27,17 @@ browser:
 			|| echo "warning: could not install chromium; browser tests will skip"; \
 		else echo "note: chromium not installed; browser tests will skip"; fi; }
 
-test: $(STAMP) browser
+# A Java runtime for `storylens batch --engine spark` and its tests (root installs Debian's;
+# otherwise the Spark tests skip, saying why).
+java:
+	@command -v java >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+			(apt-get update -qq && (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null \
+				|| DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null)) \
+			|| echo "warning: could not install a Java runtime; Spark tests will skip"; \
+		else echo "note: java not installed; Spark tests will skip"; fi; }
+
+test: $(STAMP) browser java
 	$(BIN)/ruff check src tests bench
 	$(BIN)/python -m pytest -q
 

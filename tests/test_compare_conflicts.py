@@ -180,3 +180,12 @@ def test_a_number_an_outlet_gives_outside_its_claims_is_not_disputed_by_it():
     # b's text also says "said a devastated Salah Ali, 70," around a quotation (no claim of its own)
     around_a_quote = {"b": [Quantity(start=0, end=2, text="70", value=70, counted="age of Salah Ali")]}
     assert story_slot_conflicts(_Claims(claims), quantities=around_a_quote) == []
+
+
+def test_a_judged_pair_does_not_dispute_a_slot_number_its_outlet_also_gives():
+    from storylens.compare.conflicts import _number_conflict
+
+    a = _slot_claim("a", "Salah Ali, 70, the grandfather, spoke.", "70", 70, "age of Salah Ali")
+    b = _slot_claim("b", "Salah Ali, 77, talks about the accident.", "77", 77, "age of Salah Ali")
+    assert _number_conflict(a, b) == "Ali's age: 70 vs 77"
+    assert _number_conflict(a, b, frozenset(), frozenset({("age:ali", 70.0)})) is None

@@ -364,6 +364,82 @@ def export(report_json: str, output_dir: str, fmt: str, hide_paths: bool) -> Non
         click.echo(str(path))
 
 
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+@cli.command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--max-upload-mb", default=20, show_default=True, type=click.IntRange(1, 1024),
+              help="Largest upload (all files of one request together).")
+@click.option("--allow-private", is_flag=True, help="Allow fetching URLs on private/loopback addresses.")
+def serve(db: str, host: str, port: int, max_upload_mb: int, allow_private: bool) -> None:
+    """The local web app and JSON API over the store (http://127.0.0.1:8000/)."""
+    import uvicorn
+
+    from storylens.serve import ServeSettings, create_app
+
+    if host not in LOOPBACK:
+        err_console.print(
+            f"warning: listening on {host}: anyone who can reach this address can read the store "
+            "and add articles to it",
+            markup=False,
+        )
+    app = create_app(ServeSettings(db=db, max_upload_bytes=max_upload_mb * 1024 * 1024,
+                                   allow_private=allow_private))
+    shown = f"[{host}]" if ":" in host else host
+    err_console.print(f"storylens: serving {db} on http://{shown}:{port}/ (Ctrl-C stops)", markup=False)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="Output folder: Parquet tables, one JSON report per story, summary.json.")
+@click.option("--engine", type=click.Choice(["local", "spark"]), default="local", show_default=True,
+              help="local: a process pool on this machine; spark: Apache Spark (needs Java 17+).")
+@click.option("--master", default=None,
+              help="Spark master (--engine spark); default: spark-submit's, else local[2].")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 256),
+              help="Worker processes (--engine local).")
+@click.option("--window-days", default=7, show_default=True, type=click.IntRange(1, 3650),
+              help="Stories are looked for among articles this many days apart.")
+@click.option("--max-story", default=50, show_default=True, type=click.IntRange(2, 100_000),
+              help="Larger stories are compared on their earliest N articles.")
+@click.option("--summary-words", default=120, show_default=True, type=click.IntRange(10, 5000))
+@click.option("--until", type=click.Choice(["annotate", "group", "all"]), default="all", show_default=True,
+              help="Stop after this stage (the work done is kept; a later run goes on from it).")
+@click.option("--conf", "conf", multiple=True, metavar="KEY=VALUE", help="Extra Spark setting (repeatable).")
+@ingest_options
+def batch(inputs: tuple[str, ...], out_dir: str, engine: str, master: str | None, workers: int, window_days: int,
+          max_story: int, summary_words: int, until: str, conf: tuple[str, ...], outlet: str | None, published: str | None,
+          manifest: str | None, allow_private: bool) -> None:
+    """Analyse a corpus (files, folders, JSONL, WARC, Parquet, s3a:// with Spark) into OUT:
+    Parquet tables by publication day, one JSON report per story and a summary line.
+    A re-run with the same OUT skips the inputs and stories already finished."""
+    from storylens.batch import BatchSettings, run_batch
+    from storylens.ingest import IngestOptions
+
+    pairs = []
+    for item in conf:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise UsageError(f"--conf {item!r}: expected KEY=VALUE")
+        pairs.append((key.strip(), value.strip()))
+    settings = BatchSettings(engine=engine, master=master, workers=workers, window_days=window_days,
+                             max_story=max_story, summary_words=summary_words, spark_conf=tuple(pairs),
+                             until=until)
+    options = IngestOptions(outlet=outlet, published=published,
+                            manifest=Path(manifest) if manifest else None, allow_private=allow_private)
+    summary = run_batch(list(inputs), out_dir, settings, options)
+    report_input_errors(summary.errors)
+    click.echo(summary.line())
+    if not summary.articles and not summary.errors:
+        raise UsageError("no input produced an article")
+    sys.exit(EXIT_PARTIAL if summary.errors else EXIT_OK)
+
+
 def main() -> None:
     cli(prog_name="storylens")
 

@@ -226,3 +226,18 @@ def analyze(
             warnings=result.warnings,
             progress=progress,
         )
+
+
+def story_report(store: Store, group: StoryGroup, *, summary_words: int = 120) -> Report:
+    """The report of one stored story (the web app's story resource).
+
+    Annotations come from the store's cache; syndication is assessed within the
+    story, as ``analyze`` does for the articles it is given.
+    """
+    articles = assign_syndication(list(store.articles(list(group.article_ids))))
+    by_id = {a.id: a for a in articles}
+    annotations = annotate_articles(articles, store=store)
+    events = story_sub_events(group, by_id, annotations)
+    comparison = compare_story(group, by_id, annotations, sub_events=events)
+    story = synthesize_story(group, by_id, annotations, comparison, summary_words=summary_words)
+    return Report(articles=tuple(articles), stories=(story,))

@@ -342,3 +342,259 @@ class Store:
                 return None
             row = rows[0]
         return StoryGroup.model_validate_json(row[0])
+
+
+# ---------------------------------------------------------------------- the web app's index
+
+@migration(2, "story index, fact index, full-text search (FTS5) for the web app")
+def _story_index(conn: sqlite3.Connection) -> None:
+    _execute_script(
+        conn,
+        """
+        CREATE TABLE story_index (
+            story_id TEXT PRIMARY KEY,
+            title TEXT NOT NULL,
+            n_articles INTEGER NOT NULL,
+            n_outlets INTEGER NOT NULL,
+            outlets TEXT NOT NULL,
+            first_day TEXT,
+            last_day TEXT,
+            n_facts INTEGER NOT NULL,
+            n_corroborated INTEGER NOT NULL,
+            n_disputed INTEGER NOT NULL,
+            n_conflicting INTEGER NOT NULL,
+            report TEXT NOT NULL,
+            page TEXT,
+            indexed_at REAL NOT NULL
+        );
+        CREATE INDEX story_index_last_day ON story_index(last_day);
+        CREATE TABLE story_outlets (
+            story_id TEXT NOT NULL,
+            outlet TEXT NOT NULL,
+            PRIMARY KEY (story_id, outlet)
+        );
+        CREATE INDEX story_outlets_outlet ON story_outlets(outlet);
+        CREATE TABLE fact_index (
+            fact_id TEXT NOT NULL,
+            story_id TEXT NOT NULL,
+            PRIMARY KEY (fact_id, story_id)
+        );
+        CREATE VIRTUAL TABLE story_fts USING fts5(
+            story_id UNINDEXED, title, facts, body, tokenize = 'unicode61 remove_diacritics 2'
+        );
+        CREATE TABLE jobs (
+            id TEXT PRIMARY KEY,
+            state TEXT NOT NULL,
+            record TEXT NOT NULL,
+            updated_at REAL NOT NULL
+        );
+        """
+    )
+
+
+STORY_SORTS = {"newest": "COALESCE(i.last_day, '') DESC, s.id", "size": "i.n_articles DESC, s.id"}
+
+
+def fts_query(text: str) -> str:
+    """User words as an FTS5 query: each word a quoted prefix term, all required.
+
+    Quoting every word means no user text is read as FTS syntax (AND, NEAR, ``"``, ``*``).
+    """
+    words = [w for w in "".join(c if c.isalnum() else " " for c in text).split() if w]
+    return " ".join(f'"{w}"*' for w in words[:20])
+
+
+def _retrying(fn):
+    """Retry a write a few times when another connection holds the lock past the timeout."""
+
+    def wrapper(*args, **kwargs):
+        for attempt in range(5):
+            try:
+                return fn(*args, **kwargs)
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc) or attempt == 4:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+        raise AssertionError("unreachable")
+
+    return wrapper
+
+
+class StoryIndex:
+    """What the web app reads: one row per analysed story, its report JSON and page, FTS5.
+
+    Wraps a :class:`Store`; every statement is here so SQL stays in this module.
+    """
+
+    def __init__(self, store: Store):
+        self.store = store
+        self.conn = store.conn
+
+    def indexed_ids(self) -> dict[str, float]:
+        return dict(self.conn.execute("SELECT story_id, indexed_at FROM story_index"))
+
+    @_retrying
+    def put(self, row: dict, outlets: Sequence[str], fact_ids: Sequence[str], facts_text: str, body: str) -> None:
+        """Index one story (replacing what was there) in one short transaction."""
+        with self.store.transaction() as conn:
+            self._delete(conn, row["story_id"])
+            columns = ", ".join(row)
+            marks = ", ".join("?" for _ in row)
+            conn.execute(f"INSERT INTO story_index ({columns}) VALUES ({marks})", tuple(row.values()))
+            conn.executemany(
+                "INSERT OR IGNORE INTO story_outlets VALUES (?, ?)", ((row["story_id"], o) for o in outlets)
+            )
+            conn.executemany(
+                "INSERT OR IGNORE INTO fact_index VALUES (?, ?)", ((f, row["story_id"]) for f in fact_ids)
+            )
+            conn.execute(
+                "INSERT INTO story_fts (story_id, title, facts, body) VALUES (?, ?, ?, ?)",
+                (row["story_id"], row["title"], facts_text, body),
+            )
+
+    @staticmethod
+    def _delete(conn: sqlite3.Connection, story_id: str) -> None:
+        for table in ("story_index", "story_outlets", "fact_index", "story_fts"):
+            conn.execute(f"DELETE FROM {table} WHERE story_id = ?", (story_id,))
+
+    @_retrying
+    def prune(self) -> int:
+        """Drop index rows of stories the store no longer holds (after merge, split, regroup)."""
+        with self.store.transaction() as conn:
+            gone = [r[0] for r in conn.execute(
+                "SELECT story_id FROM story_index WHERE story_id NOT IN (SELECT id FROM stories)"
+            )]
+            for story_id in gone:
+                self._delete(conn, story_id)
+        return len(gone)
+
+    def report(self, story_id: str) -> str | None:
+        row = self.conn.execute("SELECT report FROM story_index WHERE story_id = ?", (story_id,)).fetchone()
+        return row[0] if row else None
+
+    def page(self, story_id: str) -> str | None:
+        row = self.conn.execute("SELECT page FROM story_index WHERE story_id = ?", (story_id,)).fetchone()
+        return row[0] if row else None
+
+    @_retrying
+    def put_page(self, story_id: str, page: str) -> None:
+        with self.store.transaction() as conn:
+            conn.execute("UPDATE story_index SET page = ? WHERE story_id = ?", (page, story_id))
+
+    def stories_of_fact(self, fact_id: str) -> list[str]:
+        rows = self.conn.execute("SELECT story_id FROM fact_index WHERE fact_id = ? ORDER BY story_id", (fact_id,))
+        return [r[0] for r in rows]
+
+    def story_choices(self, limit: int = 500) -> list[tuple[str, str, int]]:
+        """(id, title, articles) of stored stories by title: what a merge can pick from."""
+        rows = self.conn.execute(
+            """SELECT s.id, s.title, COUNT(sa.article_id) FROM stories s
+               LEFT JOIN story_articles sa ON sa.story_id = s.id
+               GROUP BY s.id ORDER BY s.title, s.id LIMIT ?""",
+            (limit,),
+        )
+        return [(r[0], r[1], int(r[2])) for r in rows]
+
+    def story_of_article(self, article_id: str) -> str | None:
+        row = self.conn.execute(
+            "SELECT story_id FROM story_articles WHERE article_id = ? ORDER BY story_id LIMIT 1", (article_id,)
+        ).fetchone()
+        return row[0] if row else None
+
+    def article_heads(self, story_id: str) -> list[dict]:
+        """id, outlet, title, source of a story's articles, without reading their texts."""
+        rows = self.conn.execute(
+            """SELECT a.id, a.outlet, json_extract(a.record, '$.title'), a.source, a.published
+               FROM story_articles sa JOIN articles a ON a.id = sa.article_id
+               WHERE sa.story_id = ? ORDER BY COALESCE(a.published, '9999'), a.id""",
+            (story_id,),
+        )
+        keys = ("id", "outlet", "title", "source", "published")
+        return [dict(zip(keys, r, strict=True)) for r in rows]
+
+    def outlets(self) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT DISTINCT outlet FROM story_outlets ORDER BY outlet")]
+
+    def query(
+        self,
+        *,
+        q: str = "",
+        story_id: str | None = None,
+        outlet: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        disputed: bool = False,
+        conflicting: bool = False,
+        min_articles: int = 0,
+        sort: str = "newest",
+        limit: int = 20,
+        offset: int = 0,
+    ) -> tuple[list[dict], int]:
+        """Stored stories (analysed or not yet), filtered and paginated; returns (rows, total).
+
+        A story not analysed yet has ``analysed = False`` and no counts.
+        """
+        where, params = ["1 = 1"], []
+        join_fts = ""
+        order = STORY_SORTS.get(sort, STORY_SORTS["newest"])
+        snippet = "NULL"
+        match = fts_query(q) if q else ""
+        if q and not match:
+            return [], 0
+        if match:
+            join_fts = "JOIN story_fts f ON f.story_id = s.id AND story_fts MATCH ?"
+            params.append(match)
+            order = "bm25(story_fts, 0, 10.0, 3.0, 1.0), s.id"
+            snippet = "snippet(story_fts, -1, '\x02', '\x03', ' … ', 12)"
+        if story_id:
+            where.append("s.id = ?")
+            params.append(story_id)
+        if outlet:
+            where.append("s.id IN (SELECT story_id FROM story_outlets WHERE outlet = ?)")
+            params.append(outlet)
+        if since:
+            where.append("i.last_day >= ?")
+            params.append(since)
+        if until:
+            where.append("i.first_day <= ?")
+            params.append(until)
+        if disputed:
+            where.append("i.n_disputed > 0")
+        if conflicting:
+            where.append("i.n_conflicting > 0")
+        if min_articles:
+            where.append("(SELECT COUNT(*) FROM story_articles sa WHERE sa.story_id = s.id) >= ?")
+            params.append(int(min_articles))
+        base = f"FROM stories s LEFT JOIN story_index i ON i.story_id = s.id {join_fts} WHERE {' AND '.join(where)}"
+        total = int(self.conn.execute(f"SELECT COUNT(*) {base}", params).fetchone()[0])
+        rows = self.conn.execute(
+            f"""SELECT s.id, s.title, i.story_id IS NOT NULL,
+                       (SELECT COUNT(*) FROM story_articles sa WHERE sa.story_id = s.id),
+                       i.n_outlets, i.outlets, i.first_day, i.last_day, i.n_facts, i.n_corroborated,
+                       i.n_disputed, i.n_conflicting, {snippet}
+                {base} ORDER BY {order} LIMIT ? OFFSET ?""",
+            [*params, int(limit), int(offset)],
+        )
+        keys = ("id", "title", "analysed", "n_articles", "n_outlets", "outlets", "first_day", "last_day",
+                "n_facts", "n_corroborated", "n_disputed", "n_conflicting", "snippet")
+        out = []
+        for row in rows:
+            item = dict(zip(keys, row, strict=True))
+            item["analysed"] = bool(item["analysed"])
+            item["outlets"] = json.loads(item["outlets"]) if item["outlets"] else []
+            out.append(item)
+        return out, total
+
+    # -- background jobs (the web app's ingest runs)
+
+    @_retrying
+    def put_job(self, job_id: str, state: str, record: dict) -> None:
+        with self.store.transaction() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO jobs VALUES (?, ?, ?, ?)",
+                (job_id, state, json.dumps(record, ensure_ascii=False), time.time()),
+            )
+
+    def job(self, job_id: str) -> dict | None:
+        row = self.conn.execute("SELECT record FROM jobs WHERE id = ?", (job_id,)).fetchone()
+        return json.loads(row[0]) if row else None

@@ -23,6 +23,9 @@ from storylens.clean.syndication import (
     RepeatedLines,
     agency_credits,
     assign_syndication,
+    seniority,
+    syndication_labels,
+    text_links,
 )
 from storylens.errors import InputFailure
 from storylens.lexicon.words import word_count
@@ -31,6 +34,9 @@ from storylens.records import Article, Document, Removed
 __all__ = [
     "MIN_WORDS",
     "RepeatedLines",
+    "seniority",
+    "syndication_labels",
+    "text_links",
     "agency_credits",
     "article_id",
     "assign_syndication",

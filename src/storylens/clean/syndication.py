@@ -232,7 +232,8 @@ def text_links(articles: Sequence[Article]) -> tuple[list[tuple[int, int]], list
     return syndicated, duplicates
 
 
-def _group_name(members: list[Article], credits: list[set[str]]) -> str | None:
+def _group_name(members: list[str], credits: list[set[str]]) -> str | None:
+    """The group's name from its members' credits; ``members`` are ids, most senior first."""
     counts = Counter(slug for slugs in credits for slug in slugs)
     specific = {slug: n for slug, n in counts.items() if slug != GENERIC}
     pool = specific or dict(counts)
@@ -240,8 +241,49 @@ def _group_name(members: list[Article], credits: list[set[str]]) -> str | None:
         best = min(pool, key=lambda slug: (-pool[slug], slug))
         return f"wire:{best}"
     if len(members) >= 2:
-        return f"syn-{min(members, key=_seniority).id}"
+        return f"syn-{members[0]}"
     return None
+
+
+def seniority(article: Article) -> tuple[bool, str, str]:
+    """Which copy is the original: earliest published first (unknown dates last), then id."""
+    return _seniority(article)
+
+
+def syndication_labels(
+    seniorities: Sequence[tuple[bool, str, str]],
+    credits: Sequence[set[str]],
+    syndicated: Sequence[tuple[int, int]],
+    duplicates: Sequence[tuple[int, int]],
+) -> tuple[list[str | None], list[str | None]]:
+    """(syndication group, duplicate_of) per article from its links, by index.
+
+    Works on ``seniority`` keys (their last item is the id) and agency credits
+    alone, so an engine that found the links block by block can name the groups
+    without holding the texts.
+    """
+    size = len(seniorities)
+    copies = _UnionFind(size)
+    for i, j in duplicates:
+        copies.union(i, j)
+    duplicate_of: list[str | None] = [None] * size
+    for component in copies.components():
+        original = min(seniorities[i] for i in component)[-1]
+        for i in component:
+            if seniorities[i][-1] != original:
+                duplicate_of[i] = original
+
+    shared = _UnionFind(size)
+    for i, j in [*syndicated, *duplicates]:
+        shared.union(i, j)
+    group: list[str | None] = [None] * size
+    for component in shared.components():
+        members = [seniorities[i][-1] for i in sorted(component, key=lambda i: seniorities[i])]
+        name = _group_name(members, [credits[i] for i in component])
+        if name:
+            for i in component:
+                group[i] = name
+    return group, duplicate_of
 
 
 def assign_syndication(articles: Sequence[Article]) -> list[Article]:
@@ -250,31 +292,11 @@ def assign_syndication(articles: Sequence[Article]) -> list[Article]:
     if not articles:
         return []
     syndicated, duplicates = text_links(articles)
-    credits = [agency_credits(a) for a in articles]
-
-    copies = _UnionFind(len(articles))
-    for i, j in duplicates:
-        copies.union(i, j)
-    duplicate_of: dict[int, str] = {}
-    for component in copies.components():
-        original = min((articles[i] for i in component), key=_seniority)
-        for i in component:
-            if articles[i].id != original.id:
-                duplicate_of[i] = original.id
-
-    shared = _UnionFind(len(articles))
-    for i, j in [*syndicated, *duplicates]:
-        shared.union(i, j)
-    group: dict[int, str] = {}
-    for component in shared.components():
-        name = _group_name([articles[i] for i in component], [credits[i] for i in component])
-        if name:
-            group.update(dict.fromkeys(component, name))
-
+    group, duplicate_of = syndication_labels(
+        [_seniority(a) for a in articles], [agency_credits(a) for a in articles], syndicated, duplicates
+    )
     return [
-        a.model_copy(
-            update={"syndication_group": group.get(i), "duplicate_of": duplicate_of.get(i)}
-        )
+        a.model_copy(update={"syndication_group": group[i], "duplicate_of": duplicate_of[i]})
         for i, a in enumerate(articles)
     ]
 

@@ -105,7 +105,7 @@ def compare_story(
         quantities = {a: ann.quantities for a, ann in story_annotations.items()}
         conflicts = story_slot_conflicts(alignment, sub_events, settings, quantities)
         conflicts += story_title_conflicts(alignment, sub_events)
-        conflicts += judged_conflicts(alignment, places, settings)
+        conflicts += judged_conflicts(alignment, places, settings, quantities)
         merge_conflicting(alignment, conflicts)
         facts = _facts(alignment, articles, places, settings)
     else:

@@ -108,10 +108,13 @@ def _interval(quantity: Quantity) -> tuple[float, float] | None:
 GENERIC_COUNTED = frozenset({"people"})
 
 
-def _number_conflict(a: Claim, b: Claim) -> str | None:
+def _number_conflict(
+    a: Claim, b: Claim, given_a: frozenset = frozenset(), given_b: frozenset = frozenset()
+) -> str | None:
     """Same, specific counted thing, incompatible values - and a value that the
     other claim also states is not contradicted by it ("50 million lei ($10.9
-    million)" in two copies of one sentence)."""
+    million)" in two copies of one sentence). ``given_a``/``given_b``: (slot, value)
+    pairs each side's outlet gives anywhere (story_slot_values): not disputed by it."""
     values_a = {q.value for q in a.quantities}
     values_b = {q.value for q in b.quantities}
     for qa in a.quantities:
@@ -133,6 +136,8 @@ def _number_conflict(a: Claim, b: Claim) -> str | None:
             if ia is None or ib is None:
                 continue
             if ia[1] < ib[0] or ib[1] < ia[0]:
+                if same_slot and ((slot, qa.value) in given_b or (slot, qb.value) in given_a):
+                    continue
                 if same_slot:  # named like the story-slot check names it: one entry per slot
                     return f"{_slot_label(slot)}: {qa.text} vs {qb.text}"
                 return f"{qa.text} {qa.counted or ''} vs {qb.text} {qb.counted or ''}".replace("  ", " ").strip()
@@ -403,15 +408,40 @@ def _pair_conflicts(
 
 
 
-def judged_conflicts(alignment, places: Mapping[str, Place], settings: CompareSettings = DEFAULT_SETTINGS):
+def story_slot_values(alignment, quantities: Mapping[str, Sequence[Quantity]] | None = None) -> dict:
+    """source -> the (slot, value) pairs its articles give anywhere, claims and annotation alike."""
+    source_of = {claim.article_id: alignment.source[i] for i, claim in enumerate(alignment.claims)}
+    given: dict = {}
+    for i, claim in enumerate(alignment.claims):
+        for q in claim.quantities:
+            slot = count_class(q.counted)
+            if slot is not None:
+                given.setdefault(alignment.source[i], set()).add((slot, q.value))
+    for article_id, source in source_of.items():
+        for q in (quantities or {}).get(article_id, ()):
+            slot = count_class(q.counted)
+            if slot is not None:
+                given.setdefault(source, set()).add((slot, q.value))
+    return {source: frozenset(pairs) for source, pairs in given.items()}
+
+
+def judged_conflicts(
+    alignment,
+    places: Mapping[str, Place],
+    settings: CompareSettings = DEFAULT_SETTINGS,
+    quantities: Mapping[str, Sequence[Quantity]] | None = None,
+):
     """Pairs of judged claims from different sources that speak of one thing and disagree.
 
     A count, a day or a place is compared slot by slot (the same counted thing, one
     date each, places far apart); precision and rounding are not conflicts ("at
     least 10" / "12"). Denials are left to the denial check, which names what they deny.
+    A slot's number an outlet gives anywhere (``quantities``: article id -> its annotation's
+    quantities) is not one it disputes.
     Returns (i, j, kind, detail) with i < j.
     """
     claims = alignment.claims
+    given = story_slot_values(alignment, quantities)
     found: list[tuple[int, int, str, str]] = []
     for i, j, link, p_same, p_contradiction in alignment.judged_pairs():
         if alignment.source[i] == alignment.source[j]:
@@ -424,7 +454,9 @@ def judged_conflicts(alignment, places: Mapping[str, Place], settings: CompareSe
         # two places in claims about one thing are most often two parts of it (where it
         # happened, where the reporter or the court is): only near-certain pairs compare them
         slot = _slot_conflict(a, b, places if link >= settings.place_conflict_link else {},
-                              dates=link >= settings.date_conflict_link)
+                              dates=link >= settings.date_conflict_link,
+                              given=(given.get(alignment.source[i], frozenset()),
+                                     given.get(alignment.source[j], frozenset())))
         if slot is not None:
             found.append((i, j, *slot))
         elif p_contradiction >= settings.conflict_contradiction and p_contradiction > p_same:
@@ -461,7 +493,7 @@ def story_slot_conflicts(
     Returns (i, j, kind, detail) with i < j.
     """
     claims = alignment.claims
-    source_of = {claim.article_id: alignment.source[i] for i, claim in enumerate(claims)}
+    given = story_slot_values(alignment, quantities)
     by_slot: dict[str, list[tuple[int, Quantity]]] = {}
     for i, claim in enumerate(claims):
         if not _asserts(claim):
@@ -474,13 +506,7 @@ def story_slot_conflicts(
     for slot, said in sorted(by_slot.items()):
         # a number an outlet gives anywhere for the slot is not one it disputes ("fewer than
         # the 12 reported earlier"; a caption's age beside the text's)
-        values_of: dict = {}
-        for i, q in said:
-            values_of.setdefault(alignment.source[i], set()).add(q.value)
-        for article_id, source in source_of.items():
-            for q in (quantities or {}).get(article_id, ()):
-                if count_class(q.counted) == slot:
-                    values_of.setdefault(source, set()).add(q.value)
+        values_of = {source: {value for named, value in pairs if named == slot} for source, pairs in given.items()}
         seen_sources: set[tuple] = set()
         for x, (i, qa) in enumerate(said):
             for j, qb in said[x + 1:]:
@@ -554,11 +580,12 @@ def _conflict_topic(kind: str, detail: str) -> tuple[str, str]:
 
 
 def _slot_conflict(
-    a: Claim, b: Claim, places: Mapping[str, Place], *, dates: bool = True
+    a: Claim, b: Claim, places: Mapping[str, Place], *, dates: bool = True,
+    given: tuple[frozenset, frozenset] = (frozenset(), frozenset()),
 ) -> tuple[str, str] | None:
     """The first slot (count, day, place) on which two claims about one thing disagree."""
     for kind, detail in (
-        ("number", _number_conflict(a, b)),
+        ("number", _number_conflict(a, b, *given)),
         ("date", _date_conflict(a, b) if dates else None),
         ("place", _place_conflict(a, b, places)),
     ):

@@ -30,12 +30,19 @@ from storylens.ingest.decode import (
     read_stream_capped,
 )
 from storylens.ingest.html import extract_html, looks_like_html
-from storylens.ingest.jsonl import parse_json_bytes, read_jsonl, read_jsonl_stream
+from storylens.ingest.jsonl import (
+    BODY_FIELDS,
+    parse_json_bytes,
+    read_jsonl,
+    read_jsonl_stream,
+    record_to_raw,
+)
 from storylens.ingest.metadata import (
     Manifest,
     flag_meta,
     is_manifest,
     merge_meta,
+    normalize_meta,
     outlet_from_path,
     outlet_from_url,
     read_sidecar,
@@ -64,7 +71,7 @@ from storylens.ingest.web import (
 )
 from storylens.records import Document, InputError
 
-__all__ = ["IngestOptions", "iter_documents", "read_file"]
+__all__ = ["IngestOptions", "iter_documents", "read_file", "read_records"]
 
 STDIN = "-"
 
@@ -155,6 +162,35 @@ def read_file(path: Path, options: IngestOptions, flags: dict[str, str] | None =
                            fallback_outlet=outlet_from_path(path))
     except Exception as exc:  # noqa: BLE001 - one file's reader bug must not end its folder
         yield InputError(source=str(path), message=f"unexpected error: {type(exc).__name__}: {exc}")
+
+
+def read_records(
+    records: Iterable[tuple[str, dict]], options: IngestOptions | None = None, kind: str = "parquet"
+) -> Iterator[Document | InputError]:
+    """Table rows with article columns (``text`` or ``html``, ``url``, ``outlet``,
+    ``published``, ``title``, ``language``) as Documents; each row is named by its source.
+
+    A row with ``html`` and no text goes through the HTML extractor; other rows
+    are read like a news-please JSON record (its field spellings are accepted).
+    """
+    flags = flag_meta(options or IngestOptions())
+
+    def raws() -> Iterator[RawDoc | InputError]:
+        for source, record in records:
+            record = {k: v for k, v in record.items() if v is not None and v == v}  # no nulls/NaN
+            html = record.pop("html", None)
+            try:
+                if html and not any(record.get(name) for name in BODY_FIELDS):
+                    data = html.encode("utf-8") if isinstance(html, str) else bytes(html)
+                    meta, text = extract_html(data, source, url=record.get("url"))
+                    meta = {**meta, **normalize_meta(record)}
+                    yield RawDoc(source=source, text=text, kind=kind, meta=meta, container=True)
+                else:
+                    yield record_to_raw(record, source, kind)
+            except InputFailure as exc:
+                yield InputError(source=exc.source, message=exc.message)
+
+    yield from _finish(raws(), flags, fallback_outlet=None)
 
 
 def _read_path(path: Path, options: IngestOptions) -> Iterator[RawDoc | InputError]:

@@ -14,7 +14,7 @@ from pathlib import Path
 from storylens.errors import UsageError
 from storylens.records import Report
 from storylens.report.export import export_tables, report_tables
-from storylens.report.html import to_html
+from storylens.report.html import report_body, to_html
 from storylens.report.jsonio import read_report, report_schema, to_json, validate_report_dict
 from storylens.report.markdown import to_markdown
 from storylens.report.paths import hide_paths
@@ -26,6 +26,7 @@ __all__ = [
     "hide_paths",
     "read_report",
     "report_schema",
+    "report_body",
     "report_tables",
     "render",
     "to_html",

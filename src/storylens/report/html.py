@@ -501,6 +501,11 @@ class _Page:
         return '<nav class="toc" aria-label="Contents">' + "".join(links) + "</nav>"
 
 
+def report_body(report: Report) -> str:
+    """The report's stories and articles as an HTML fragment (the web app's story page)."""
+    return _Page(report).render()
+
+
 def to_html(report: Report) -> str:
     page = _Page(report)
     body = page.render()

@@ -1,0 +1,261 @@
+"""The web app under load: p50/p95/p99 latency and errors, beside datasette on the same store.
+
+A benchmark, not a test. The store holds the real Multi-News validation sample
+(../shared/data/multinews, 250 clusters, >= 600 articles of >= 300 characters),
+ingested, grouped and analysed by storylens itself; building it takes many
+minutes, so it is built once (nice'd) and cached outside the repository
+(``--store``, default ~/.cache/storylens-bench/serve-multinews.db). Multi-News
+has no outlets or dates: each article gets ``outlet-<n>`` and its cluster a
+day, as bench/summary.py does.
+
+Load: ``--clients`` concurrent loopback clients (default 200) share a fixed
+number of requests per endpoint, against ``storylens serve`` (uvicorn, one
+process) and, in the same run, ``datasette serve`` (one process) answering a
+comparable page of the same store: one story's row page (``/db/story_index/<id>``),
+which holds the same stored report the story page shows.
+
+    nice -n 10 .venv/bin/python bench/serve.py [--requests 2000] [--clients 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import asyncio
+import csv
+import os
+import random
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT.parent / "shared" / "data" / "multinews" / "validation.csv"
+DEFAULT_STORE = Path.home() / ".cache" / "storylens-bench" / "serve-multinews.db"
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+
+def build_store(path: Path) -> None:
+    """Ingest, group and analyse the Multi-News sample into ``path`` (resumable)."""
+    from storylens.clean import clean_document
+    from storylens.errors import InputFailure
+    from storylens.records import Document
+    from storylens.serve.library import analyse_pending
+    from storylens.store import Store
+
+    csv.field_size_limit(1 << 30)
+    start = date(2024, 1, 1)
+    articles = []
+    with open(DATA, encoding="utf-8") as handle:
+        for index, row in enumerate(csv.DictReader(handle)):
+            try:
+                documents = ast.literal_eval(row["documents"])
+            except (ValueError, SyntaxError):
+                continue
+            day = (start + timedelta(days=index)).isoformat()
+            for j, text in enumerate(documents):
+                text = text.replace(" \n ", "\n")
+                if len(text) < 300:
+                    continue
+                doc = Document(source=f"multinews/{index}/{j}", text=text, kind="txt",
+                               outlet=f"outlet-{j}", published=day)
+                try:
+                    articles.append(clean_document(doc))
+                except InputFailure:
+                    continue
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with Store(path) as store:
+        store.upsert_articles(articles)
+        print(f"{store.article_count()} articles in {path}; analysing stories …", flush=True)
+        t0 = time.time()
+        done = analyse_pending(store, progress=lambda s, n, total: print(f"  {s} {n}/{total}", flush=True)
+                               if n % 25 == 0 or n == total else None)
+        print(f"{done} stories analysed in {time.time() - t0:.0f} s", flush=True)
+
+
+ERROR_KINDS: dict[str, int] = {}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_up(url: str, timeout: float = 60.0) -> None:
+    import httpx
+
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            if httpx.get(url, timeout=2).status_code < 500:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"{url} did not come up")
+
+
+async def load(urls: list[str], clients: int) -> tuple[list[float], int]:
+    """``clients`` concurrent clients work through ``urls``; returns latencies (ms) and errors.
+
+    Each error's kind (status code or exception) is counted in ERROR_KINDS.
+    """
+    import httpx
+
+    queue: asyncio.Queue[str] = asyncio.Queue()
+    for url in urls:
+        queue.put_nowait(url)
+    latencies: list[float] = []
+    errors = [0]
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(limits=limits, timeout=60) as client:
+
+        async def worker() -> None:
+            while True:
+                try:
+                    url = queue.get_nowait()
+                except asyncio.QueueEmpty:
+                    return
+                t0 = time.perf_counter()
+                try:
+                    response = await client.get(url)
+                    await response.aread()
+                    if response.status_code != 200:
+                        errors[0] += 1
+                        ERROR_KINDS[f"HTTP {response.status_code}"] = ERROR_KINDS.get(f"HTTP {response.status_code}", 0) + 1
+                except httpx.HTTPError as exc:
+                    errors[0] += 1
+                    ERROR_KINDS[type(exc).__name__] = ERROR_KINDS.get(type(exc).__name__, 0) + 1
+                latencies.append((time.perf_counter() - t0) * 1000)
+
+        await asyncio.gather(*(worker() for _ in range(clients)))
+    return latencies, errors[0]
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def verdict(results: list[tuple], clients: int) -> str:
+    """Whether the story page met the target under the full load, in words."""
+    row = next(r for r in results if r[0].startswith("story page") and r[1] == clients)
+    met = row[4] < 100 and row[6] == 0
+    return (f"Story page at {clients} clients: p95 {row[4]:.0f} ms, {row[6]} errors - "
+            + ("met." if met else f"not met (at {row[7]:.0f} req/s, {clients} waiting clients queue for "
+               f"about {clients / max(row[7], 1) * 1000:.0f} ms each: Little's law)."))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--store", type=Path, default=DEFAULT_STORE)
+    parser.add_argument("--build-only", action="store_true")
+    parser.add_argument("--partial", action="store_true",
+                        help="measure a store whose build was stopped part way (the stories analysed so far)")
+    parser.add_argument("--requests", type=int, default=2000, help="requests per endpoint")
+    parser.add_argument("--clients", type=int, default=200)
+    parser.add_argument("--light-clients", type=int, default=10,
+                        help="a second, light run (a quarter of the requests) for the latency of one request")
+    parser.add_argument("--no-record", action="store_true", help="do not write bench/RESULTS.md")
+    args = parser.parse_args()
+    if not DATA.is_file():
+        print(f"skip: {DATA} not present")
+        return 0
+    marker = args.store.with_suffix(".built")
+    if not marker.exists() and not (args.partial and args.store.exists()):
+        build_store(args.store)
+        marker.write_text(time.strftime("%Y-%m-%d %H:%M:%S"))
+    if args.build_only:
+        return 0
+
+    from storylens.store import Store, StoryIndex
+
+    with Store(args.store) as store:
+        n_articles = store.article_count()
+        rows, n_stories = StoryIndex(store).query(limit=100000)
+    story_ids = [r["id"] for r in rows if r["analysed"]]
+    rng = random.Random(7)
+    words = ["police", "election", "court", "school", "fire", "president", "company", "study", "storm", "team"]
+
+    port, ds_port = free_port(), free_port()
+    python = sys.executable
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    server = subprocess.Popen([python, "-m", "storylens", "serve", "--db", str(args.store), "--port", str(port)],
+                              env=env, stderr=subprocess.DEVNULL)
+    datasette = shutil.which("datasette", path=str(Path(python).parent))
+    ds = None
+    if datasette:
+        ds = subprocess.Popen([datasette, "serve", str(args.store), "--port", str(ds_port), "--setting",
+                               "num_sql_threads", "3"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base, ds_base = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{ds_port}"
+    results = []
+    try:
+        wait_up(base + "/api/stories")
+        if ds:
+            wait_up(ds_base + "/")
+        db_name = args.store.stem
+        n = args.requests
+        cases = {
+            "story list (/)": [f"{base}/?page={rng.randrange(1, 6)}" for _ in range(n)],
+            "story page (/stories/{id})": [f"{base}/stories/{rng.choice(story_ids)}" for _ in range(n)],
+            "search (/?q=)": [f"{base}/?q={rng.choice(words)}" for _ in range(n)],
+            "/api/stories/{id}": [f"{base}/api/stories/{rng.choice(story_ids)}" for _ in range(n)],
+        }
+        if ds:
+            cases["datasette: story row page"] = [
+                f"{ds_base}/{db_name}/story_index/{rng.choice(story_ids)}" for _ in range(n)
+            ]
+            cases["datasette: table page"] = [f"{ds_base}/{db_name}/story_index?_size=20" for _ in range(n)]
+        # warm each server's caches once (story pages render once, then come from the store)
+        asyncio.run(load([f"{base}/stories/{s}" for s in story_ids], 8))
+        for clients in (args.clients, args.light_clients):
+            for name, urls in cases.items():
+                urls = urls if clients == args.clients else urls[: max(1, len(urls) // 4)]
+                t0 = time.perf_counter()
+                latencies, errors = asyncio.run(load(urls, clients))
+                wall = time.perf_counter() - t0
+                row = (name, clients, len(urls), pct(latencies, 50), pct(latencies, 95), pct(latencies, 99),
+                       errors, len(urls) / wall)
+                results.append(row)
+                print("{:32} clients={} n={} p50={:.0f} ms p95={:.0f} ms p99={:.0f} ms errors={} {:.0f} req/s".format(*row),
+                      flush=True)
+    finally:
+        server.terminate()
+        if ds:
+            ds.terminate()
+        server.wait(10)
+        if ds:
+            ds.wait(10)
+    table = ["| endpoint | clients | requests | p50 ms | p95 ms | p99 ms | errors | req/s |",
+             "|---|---|---|---|---|---|---|---|"]
+    table += ["| {} | {} | {} | {:.0f} | {:.0f} | {:.0f} | {} | {:.0f} |".format(*r) for r in results]
+    load_avg = os.getloadavg()[0]
+    cmd = (f"nice -n 10 .venv/bin/python bench/serve.py --requests {args.requests} --clients {args.clients} "
+           f"--light-clients {args.light_clients}" + (" --partial" if args.partial else ""))
+    body = (
+        f"Command: `{cmd}` ({time.strftime('%Y-%m-%d')}, 2 shared cores). Store: {n_articles} Multi-News "
+        f"articles, {n_stories} stories ({len(story_ids)} analysed). {args.clients} concurrent loopback "
+        f"clients, {args.requests} requests per endpoint; one uvicorn process; datasette "
+        f"{'in the same run, one process' if ds else 'not installed (baseline missing)'}; the load "
+        f"generator (httpx, asyncio) shares the machine (1-minute load average {load_avg:.1f} at the end).\n\n"
+        + "\n".join(table)
+        + f"\n\nErrors by kind: {ERROR_KINDS or 'none'}."
+        + "\n\nTarget: story page p95 < 100 ms with 0 errors. "
+        + verdict(results, args.clients)
+    )
+    print(body)
+    if not args.no_record:
+        from _results import write_section
+
+        write_section("Web app under load (bench/serve.py)", body)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
