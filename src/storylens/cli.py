@@ -414,7 +414,7 @@ def serve(db: str, host: str, port: int, max_upload_mb: int, allow_private: bool
 @ingest_options
 def batch(inputs: tuple[str, ...], out_dir: str, engine: str, master: str | None, workers: int, window_days: int,
           max_story: int, summary_words: int, until: str, conf: tuple[str, ...], outlet: str | None, published: str | None,
-          manifest: str | None, allow_private: bool) -> None:
+          manifest: str | None, allow_private: bool, allow_outside_paths: bool = False) -> None:
     """Analyse a corpus (files, folders, JSONL, WARC, Parquet, s3a:// with Spark) into OUT:
     Parquet tables by publication day, one JSON report per story and a summary line.
     A re-run with the same OUT skips the inputs and stories already finished."""
@@ -431,7 +431,8 @@ def batch(inputs: tuple[str, ...], out_dir: str, engine: str, master: str | None
                              max_story=max_story, summary_words=summary_words, spark_conf=tuple(pairs),
                              until=until)
     options = IngestOptions(outlet=outlet, published=published,
-                            manifest=Path(manifest) if manifest else None, allow_private=allow_private)
+                            manifest=Path(manifest) if manifest else None, allow_private=allow_private,
+                            allow_outside_paths=allow_outside_paths)
     summary = run_batch(list(inputs), out_dir, settings, options)
     report_input_errors(summary.errors)
     click.echo(summary.line())
