@@ -140,6 +140,7 @@ SENTENCES = {
         "Image The mayor of Port Halden at a briefing on Tuesday.",
         "Flood warning: Residents of the lower town were told to leave their homes on Monday night",
         "CORRECTS SPELLING OF NAME Mayor Lena Moor at the terminal.",
+        "Actress Mira Solberg poses for photographers on the red carpet at the Harbour Film Festival.",
     ],
     "embed": ["#HarbourFest — Lena Moor (@lenamoor) June 3, 2023"],
     "pull-quote": ["— Harbour historian Ansel Varga"],
@@ -167,6 +168,8 @@ def test_furniture_sentences(kind: str, sentence: str) -> None:
         ".”",
         "“We will rebuild,” she said...",
         "The image of a flooded terminal reverberated around the region on Tuesday.",
+        "The mayor posed for photographers before the vote on Tuesday.",
+        "“I pose for pictures with every visitor,” the ferry captain said.",
         "Velmora coroner: Autopsies show both died of asphyxiation. https://t.example/x — "
         "Mira Solberg (@msolberg) September 27, 2016",
     ],

@@ -63,6 +63,10 @@ _CHECKS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
          r"^From\s+left\b|[A-Z][\w'’-]+,\s*(?:left|right|center|centre|second\s+(?:from\s+)?"
          r"(?:left|right)|top|bottom)\s*,\s+(?:\w+\s+){0,3}?(?:speaks|poses|pose|arrives|arrive|"
          r"walks|stands|sits|listens|looks|appears|waves|smiles|holds|attends|talks|gestures)\b"),
+        # "Actress Jane Doe poses for photographers on the red carpet ..." (captions speak in
+        # the present; prose says "posed")
+        ("caption: someone posing for the camera",
+         r"^(?!.*[\"“”]).{0,80}\b(?:poses|pose)\s+for\s+(?:photographers|photos|pictures|a\s+(?:photo|picture|portrait))\b"),
         ("caption: a wire correction note", r"^CORRECTS\b"),
         ("caption: an image label", r"^Image\s+(?:caption\s+|copyright\s+)?(?=[A-Z])"),
         # "Rings on show: While the couple ..." (a label, a colon, no full stop at the end)
