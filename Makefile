@@ -39,7 +39,7 @@ java:
 
 test: $(STAMP) browser java
 	$(BIN)/ruff check src tests bench
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2
 
 bench: $(STAMP)
 	for script in bench/*.py; do nice -n 10 $(BIN)/python $$script || exit 1; done

@@ -111,3 +111,10 @@ def test_quotes_numbers_words_and_datelines():
     assert words.word_count("Don't go to the U.S. now") == 6 and words.token_count("Don't go") == 3
     assert words.claim_stems("Police said the bridges were defended") == ["police", "bridg", "defend"]
     assert DATELINE.match("KABUL, Aug 10 (Reuters) - The Taliban").group(0) == "KABUL, Aug 10 (Reuters) - "
+
+
+def test_counts_read_right_in_every_output():
+    from storylens.lexicon.words import plural
+
+    assert [plural(1, "story"), plural(2, "story"), plural(1, "article"), plural(0, "outlet")] == [
+        "1 story", "2 stories", "1 article", "0 outlets"]

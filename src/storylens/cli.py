@@ -21,6 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 
 from storylens.errors import InputFailure, NotFound, OutputError, StorylensError, UsageError
+from storylens.lexicon.words import plural
 from storylens.records import InputError, InputWarning, Report, iso_published
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
@@ -59,13 +60,6 @@ def progress_reporter(enabled: bool) -> Iterator[Callable[[str, int, int | None]
             bar.update(tasks[stage], completed=done, total=total)
 
         yield update
-
-
-def plural(count: int, noun: str) -> str:
-    """'1 article', '2 articles', '1 story', '2 stories'."""
-    if count == 1:
-        return f"{count} {noun}"
-    return f"{count} {noun[:-1]}ies" if noun.endswith("y") else f"{count} {noun}s"
 
 
 def check_writable(output: str, *, folder: bool = False) -> None:

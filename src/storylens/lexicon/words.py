@@ -93,3 +93,10 @@ def claim_stems(text: str) -> list[str]:
     """Content-word stems of a claim, for lexical similarity (claim alignment's TF-IDF)."""
     stop = claim_stop_words()
     return [stem(w) for w in STEM_TOKEN.findall(text.lower().replace("’", "'")) if w not in stop and len(w) > 1]
+
+
+def plural(count: int, noun: str) -> str:
+    """'1 article', '2 articles', '1 story', '2 stories' (the CLI's and the reports' counts)."""
+    if count == 1:
+        return f"{count} {noun}"
+    return f"{count} {noun[:-1]}ies" if noun.endswith("y") else f"{count} {noun}s"

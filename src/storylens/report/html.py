@@ -16,6 +16,7 @@ from importlib import resources
 from string import Template
 
 from storylens.lexicon.languages import base_code, language_name, text_direction
+from storylens.lexicon.words import plural
 from storylens.records import Article, Citation, Fact, Quote, Report, Story
 from storylens.report.mapsvg import render_map
 from storylens.report.views import (
@@ -405,7 +406,7 @@ class _Page:
         if len(self.report.stories) > 1:  # one story: the page title already says it
             outlets = sorted({outlet_of(self.articles, a) for a in story.article_ids})
             head = (
-                f"<h2><bdi>{_e(story.title)}</bdi></h2><p class=\"meta\">{len(story.article_ids)} articles · "
+                f"<h2><bdi>{_e(story.title)}</bdi></h2><p class=\"meta\">{plural(len(story.article_ids), 'article')} · "
                 f"{len(outlets)} outlets: {_e(', '.join(outlets))}</p>{self.section_index(story)}"
             )
         bodies = {
@@ -512,14 +513,14 @@ def to_html(report: Report) -> str:
     if len(report.stories) == 1:
         title = report.stories[0].title
     else:
-        title = f"{len(report.stories)} stories from {len(report.articles)} articles"
+        title = f"{plural(len(report.stories), 'story')} from {plural(len(report.articles), 'article')}"
     nav = ""
     if len(report.stories) > 1:
         nav = '<nav class="stories" id="stories" aria-label="Stories"><ol>' + "".join(
             f'<li><a href="#s-{_e(s.id)}"><bdi>{_e(s.title)}</bdi></a></li>' for s in report.stories
         ) + "</ol></nav>"
     outlets = sorted({a.outlet for a in report.articles})
-    meta = f"{len(report.articles)} articles · {len(outlets)} outlets"
+    meta = f"{plural(len(report.articles), 'article')} · {plural(len(outlets), 'outlet')}"
     dates = sorted(a.published_at.date().isoformat() for a in report.articles if a.published_at)
     if dates:
         meta += " · published " + (

@@ -8,6 +8,7 @@ without the articles at hand.
 from __future__ import annotations
 
 from storylens.lexicon.languages import language_name
+from storylens.lexicon.words import plural
 from storylens.records import Article, Citation, Report, Story
 from storylens.report.views import (
     OUTLET_FROM_FILE_NAME,
@@ -64,7 +65,7 @@ def story_markdown(story: Story, articles: dict[str, Article]) -> list[str]:
     notes = _Notes(articles)
     outlets = sorted({outlet_of(articles, a) for a in story.article_ids})
     lines = [f"## {_md(story.title)}", ""]
-    lines.append(f"{len(story.article_ids)} articles from {len(outlets)} outlets: {_md(', '.join(outlets))}.")
+    lines.append(f"{plural(len(story.article_ids), 'article')} from {plural(len(outlets), 'outlet')}: {_md(', '.join(outlets))}.")
     lines += ["", "### Summary", ""]
     if not story.summary:
         lines.append("_No summary: no usable sentences._")
@@ -148,7 +149,7 @@ def _quote_line(quote, notes: _Notes, indent: str) -> str:
 def to_markdown(report: Report) -> str:
     articles = article_map(report)
     lines = ["# storylens report", ""]
-    lines.append(f"{len(report.articles)} articles, {len(report.stories)} stories. Schema `{report.schema_}`.")
+    lines.append(f"{plural(len(report.articles), 'article')}, {plural(len(report.stories), 'story')}. Schema `{report.schema_}`.")
     lines.append("")
     for story in report.stories:
         lines += story_markdown(story, articles)
