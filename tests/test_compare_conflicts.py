@@ -189,3 +189,21 @@ def test_a_judged_pair_does_not_dispute_a_slot_number_its_outlet_also_gives():
     b = _slot_claim("b", "Salah Ali, 77, talks about the accident.", "77", 77, "age of Salah Ali")
     assert _number_conflict(a, b) == "Ali's age: 70 vs 77"
     assert _number_conflict(a, b, frozenset(), frozenset({("age:ali", 70.0)})) is None
+
+
+def test_a_part_is_no_total():
+    from storylens.compare.conflicts import _number_conflict
+    from storylens.records import Quantity
+
+    def claim(article, text, number, value, counted, whole=None):
+        c = _slot_claim(article, text, number, value, counted)
+        q = c.quantities[0].model_copy(update={"whole": whole})
+        return c.model_copy(update={"quantities": (q,)})
+
+    total = claim("a", "The flood wave tore through about 60 houses.", "60", 60, "houses")
+    part = claim("b", "Roughly 40 of the village's houses will have to be demolished.", "40", 40, "houses")
+    assert _number_conflict(total, part) is None
+    six = claim("a", "The Taliban control 6 of the 34 capitals.", "6", 6, "capitals", whole=34)
+    five = claim("b", "The Taliban control 5 of the 34 capitals.", "5", 5, "capitals", whole=34)
+    assert _number_conflict(six, five) is not None
+    assert isinstance(six.quantities[0], Quantity)

@@ -88,6 +88,24 @@ DEFAULT_SETTINGS = CompareSettings()
 # ---------------------------------------------------------------- conflicts
 
 
+_PARTITIVE = re.compile(r"\s+of\s+(?:the|its|their|his|her|our|those|these|them)\b", re.I)
+
+
+def _partitive(claim: Claim, quantity: Quantity) -> bool:
+    """"40 of the village's houses", "12 of them", "6 of the 34": a part of something."""
+    at = quantity.end - claim.start
+    return quantity.whole is not None or (0 <= at <= len(claim.text) and bool(_PARTITIVE.match(claim.text, at)))
+
+
+def _parts_of_other_things(a: Claim, qa: Quantity, b: Claim, qb: Quantity) -> bool:
+    """A part is no total, and two parts are comparable only of one known whole ("6 of the
+    34 capitals" / "5 of the 34"): "40 of the village's houses" does not contradict "60 houses"."""
+    part_a, part_b = _partitive(a, qa), _partitive(b, qb)
+    if not (part_a or part_b):
+        return False
+    return not (part_a and part_b and qa.whole is not None and qa.whole == qb.whole)
+
+
 def _interval(quantity: Quantity) -> tuple[float, float] | None:
     if quantity.value is None:
         return None
@@ -122,6 +140,8 @@ def _number_conflict(
             continue
         for qb in b.quantities:
             if qb.value in values_a:
+                continue
+            if _parts_of_other_things(a, qa, b, qb):
                 continue
             key_a, key_b = counted_key(qa.counted), counted_key(qb.counted)
             slot = count_class(qa.counted)
@@ -518,6 +538,8 @@ def story_slot_conflicts(
                     continue
                 if {q.value for q in a.quantities} & {qb.value} or {q.value for q in b.quantities} & {qa.value}:
                     continue  # the other report gives this number too ("fewer than the 12 reported")
+                if _parts_of_other_things(a, qa, b, qb):
+                    continue
                 if qa.value in values_of[alignment.source[j]] or qb.value in values_of[alignment.source[i]]:
                     continue
                 heads_a, heads_b = _counted_head(qa.counted, slot), _counted_head(qb.counted, slot)
