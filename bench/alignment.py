@@ -142,6 +142,10 @@ def main() -> int:
     )
     parser.add_argument("--embedder", choices=["auto", "static", "minilm"], default="auto")
     parser.add_argument("--db", default="/tmp/storylens-bench-ecb.db", help="annotation cache")
+    parser.add_argument(
+        "--facts", choices=["propositions", "events"], default="propositions",
+        help="the fact builder: one proposition per fact (default) or the issue-5 event clusters",
+    )
     args = parser.parse_args()
     if not DATA.exists():
         print(f"skip: {DATA} not found")
@@ -151,7 +155,7 @@ def main() -> int:
 
     from storylens import align
     from storylens.annotate import annotate_articles
-    from storylens.compare import compare_story
+    from storylens.compare import CompareSettings, compare_story
     from storylens.group import one_story
     from storylens.pipeline import story_sub_events
     from storylens.records import Article, Comparison
@@ -210,7 +214,7 @@ def main() -> int:
             story = one_story(articles)
             comparison = compare_story(
                 story, by_id, annotations, embedder=embedder, sub_events=story_sub_events(story, by_id, annotations),
-                align_settings=settings,
+                align_settings=settings, settings=CompareSettings(facts=args.facts),
             )
         seconds_compare += time.perf_counter() - started
 
@@ -370,7 +374,7 @@ def cross_validate(args, held: dict, topic_samples: dict, fit_x: list, fit_y: li
     from sklearn.linear_model import LogisticRegression
 
     from storylens import align
-    from storylens.compare import compare_story
+    from storylens.compare import CompareSettings, compare_story
     from storylens.group import one_story
     from storylens.pipeline import story_sub_events
 
@@ -410,7 +414,8 @@ def cross_validate(args, held: dict, topic_samples: dict, fit_x: list, fit_y: li
                 story = one_story(articles)
                 events = story_sub_events(story, by_id, annotations)
                 comparison = compare_story(
-                    story, by_id, annotations, embedder=embedder, sub_events=events, align_settings=settings
+                    story, by_id, annotations, embedder=embedder, sub_events=events, align_settings=settings,
+                    settings=CompareSettings(facts=args.facts),
                 )
                 g, o = pair_labels(comparison, docs, items)
                 gold += g
