@@ -527,30 +527,52 @@ def story_slot_conflicts(
         # a number an outlet gives anywhere for the slot is not one it disputes ("fewer than
         # the 12 reported earlier"; a caption's age beside the text's)
         values_of = {source: {value for named, value in pairs if named == slot} for source, pairs in given.items()}
-        seen_sources: set[tuple] = set()
-        for x, (i, qa) in enumerate(said):
-            for j, qb in said[x + 1:]:
-                a, b = claims[i], claims[j]
-                sources = (alignment.source[min(i, j)], alignment.source[max(i, j)])
-                if sources[0] == sources[1] or sources in seen_sources:
-                    continue
-                if events and events.get(a.article_id) != events.get(b.article_id):
-                    continue
-                if {q.value for q in a.quantities} & {qb.value} or {q.value for q in b.quantities} & {qa.value}:
-                    continue  # the other report gives this number too ("fewer than the 12 reported")
-                if _parts_of_other_things(a, qa, b, qb):
-                    continue
-                if qa.value in values_of[alignment.source[j]] or qb.value in values_of[alignment.source[i]]:
-                    continue
-                heads_a, heads_b = _counted_head(qa.counted, slot), _counted_head(qb.counted, slot)
-                if heads_a and heads_b and not heads_a & heads_b:
-                    continue
-                ia, ib = _interval(qa), _interval(qb)
-                if ia is None or ib is None or not (ia[1] < ib[0] or ib[1] < ia[0]):
-                    continue
+
+        def disagree(i: int, qa: Quantity, j: int, qb: Quantity, slot: str = slot) -> str | None:
+            a, b = claims[i], claims[j]
+            if {q.value for q in a.quantities} & {qb.value} or {q.value for q in b.quantities} & {qa.value}:
+                return None  # the other report gives this number too ("fewer than the 12 reported")
+            if _parts_of_other_things(a, qa, b, qb):
+                return None
+            heads_a, heads_b = _counted_head(qa.counted, slot), _counted_head(qb.counted, slot)
+            if heads_a and heads_b and not heads_a & heads_b:
+                return None
+            ia, ib = _interval(qa), _interval(qb)
+            if ia is None or ib is None or not (ia[1] < ib[0] or ib[1] < ia[0]):
+                return None
+            first, second = (qa, qb) if i < j else (qb, qa)
+            return f"{_slot_label(slot)}: {first.text} vs {second.text}"
+
+        found += [
+            (i, j, "number", detail)
+            for i, j, detail in _cross_outlet_disagreements(
+                alignment, said, lambda source, q, values_of=values_of: q.value in values_of.get(source, ()),
+                events, disagree,
+            )
+        ]
+    return found
+
+
+def _cross_outlet_disagreements(alignment, said, gives, events, disagree) -> list[tuple[int, int, str]]:
+    """The walk both story checks share: pairs of (claim, value) from two sources, at most one
+    disagreement per pair of sources, articles of one event only, and never a value the other
+    source gives itself (``gives(source, value)``); ``disagree`` names what is left or None."""
+    claims, source = alignment.claims, alignment.source
+    found: list[tuple[int, int, str]] = []
+    seen_sources: set[tuple] = set()
+    for x, (i, value_a) in enumerate(said):
+        for j, value_b in said[x + 1 :]:
+            sources = (source[min(i, j)], source[max(i, j)])
+            if sources[0] == sources[1] or sources in seen_sources:
+                continue
+            if events and events.get(claims[i].article_id) != events.get(claims[j].article_id):
+                continue
+            if gives(source[j], value_a) or gives(source[i], value_b):
+                continue
+            detail = disagree(i, value_a, j, value_b)
+            if detail:
                 seen_sources.add(sources)
-                first, second = (qa, qb) if i < j else (qb, qa)
-                found.append((min(i, j), max(i, j), "number", f"{_slot_label(slot)}: {first.text} vs {second.text}"))
+                found.append((min(i, j), max(i, j), detail))
     return found
 
 
@@ -571,19 +593,19 @@ def story_title_conflicts(alignment, events: Mapping[str, int] | None = None) ->
         rungs_of: dict = {}
         for i, rung in said:
             rungs_of.setdefault(alignment.source[i], set()).add(rung)
-        seen_sources: set[tuple] = set()
-        for x, (i, rung_a) in enumerate(said):
-            for j, rung_b in said[x + 1 :]:
-                sources = (alignment.source[min(i, j)], alignment.source[max(i, j)])
-                if rung_a == rung_b or sources[0] == sources[1] or sources in seen_sources:
-                    continue
-                if events and events.get(claims[i].article_id) != events.get(claims[j].article_id):
-                    continue
-                if rung_a in rungs_of[alignment.source[j]] or rung_b in rungs_of[alignment.source[i]]:
-                    continue
-                seen_sources.add(sources)
-                first, second = (rung_a, rung_b) if i < j else (rung_b, rung_a)
-                found.append((min(i, j), max(i, j), "title", f"{surname.title()}'s {ladder}: {first} vs {second}"))
+
+        def disagree(i: int, rung_a: str, j: int, rung_b: str, surname: str = surname, ladder: str = ladder):
+            if rung_a == rung_b:
+                return None
+            first, second = (rung_a, rung_b) if i < j else (rung_b, rung_a)
+            return f"{surname.title()}'s {ladder}: {first} vs {second}"
+
+        found += [
+            (i, j, "title", detail)
+            for i, j, detail in _cross_outlet_disagreements(
+                alignment, said, lambda source, rung, rungs_of=rungs_of: rung in rungs_of[source], events, disagree
+            )
+        ]
     return found
 
 
@@ -595,10 +617,18 @@ def _slot_label(slot: str) -> str:
             "injured": "the injured", "arrested": "people arrested"}.get(slot, slot)
 
 
+def slot_detail(kind: str, detail: str) -> tuple[str, str] | None:
+    """(slot, values) of a story slot's conflict ("the dead", "at least 12 vs nine"), else None."""
+    label, sep, values = detail.partition(": ")
+    if kind in ("number", "title") and sep and " vs " in values and " vs " not in label:
+        return label, values
+    return None
+
+
 def _conflict_topic(kind: str, detail: str) -> tuple[str, str]:
     """One entry per kind of disagreement in a fact, and per slot for a story slot's numbers."""
-    label, sep, _ = detail.partition(": ")
-    return (kind, label) if kind in ("number", "title") and sep and " vs " not in label else (kind, "")
+    slot = slot_detail(kind, detail)
+    return (kind, slot[0] if slot else "")
 
 
 def _slot_conflict(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
+from storylens.compare.conflicts import slot_detail
 from storylens.lexicon.datelines import DATELINE
 from storylens.lexicon.words import token_count
 from storylens.records import (
@@ -108,9 +109,9 @@ def conflict_template(
     shown = parts[:3]
     body = "; ".join(f"{who} reports “{quoted}”" for who, quoted, _, _ in shown)
     label = "Disputed" if conflict.kind == "denial" else "Accounts differ on " + _KIND_WORDS[conflict.kind]
-    topic, named, values = conflict.detail.partition(": ")
-    if conflict.kind in ("number", "title") and named and " vs " in values and " vs " not in topic:
-        label = f"Accounts differ on {topic} ({values})"  # a story slot: "the dead (at least 12 vs nine)"
+    slot = slot_detail(conflict.kind, conflict.detail)
+    if slot is not None:
+        label = f"Accounts differ on {slot[0]} ({slot[1]})"  # a story slot: "the dead (at least 12 vs nine)"
     text = f"{label}: {body}"
     return SummarySentence(
         text=text, citations=tuple(p[2] for p in shown), template=True, fact_ids=(fact.id,)
