@@ -37,6 +37,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 GOLD = ROOT.parent / "shared" / "data" / "newsfacts" / "dev"
 MODELS: dict[str, Path] = {}  # cluster name -> the pair model that scores it (None: shipped)
+OVERRIDES: dict[str, float] = {}  # PropositionSettings fields set with --set NAME=VALUE
 E = None  # eval_facts, imported in main (it lives in ../shared)
 
 
@@ -53,7 +54,7 @@ def run(folder, summary=True, cache=None):
     from storylens.align.propositions import PropositionSettings
 
     comp = compare_story(
-        g, by_id, anns, propositions=PropositionSettings(model_file=MODELS.get(folder.name))
+        g, by_id, anns, propositions=PropositionSettings(model_file=MODELS.get(folder.name), **OVERRIDES)
     )
     if summary:
         story = synthesize_story(g, by_id, anns, comp)
@@ -204,7 +205,11 @@ def score(folders, summary=True, verbose=False, cache=None):
                     ):
                         continue
                     T["cit"] += 1
-                    T["cit_ok"] += any(fact_of[a] & fact_of[b] for a in own for b in ss)
+                    supported = any(fact_of[a] & fact_of[b] for a in own for b in ss)
+                    T["cit_ok"] += supported
+                    if verbose and not supported:
+                        print("  CITE BAD", sorted(own), "->", sorted(ss), "|", x["text"][:70], "|",
+                              " ".join(sents[s] for s in sorted(ss))[:90])
         per.append(
             f"{folder.name}: tp {tp} fp {fp} fn {fn}; facts {len(facts)} corr {sum(1 for f in facts if f['status'] == 'corroborated')}; conf pred {len(pred_conf)} ok {sum(okc)} gold {len(gold_conf_pairs)}"
         )
@@ -232,6 +237,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--cache", type=Path, help="keep annotated clusters here (scratch pickles)")
     parser.add_argument("--no-summary", action="store_true")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="a PropositionSettings field for this run (e.g. link=0.4)")
+    parser.add_argument("--models", type=Path,
+                        help="keep the two fitted models here and reuse them when present")
+    parser.add_argument(
+        "--write-model", action="store_true",
+        help="also fit on every cluster and write the shipped model (what scripts/fit_fact_model.py --write does)",
+    )
     parser.add_argument(
         "--shipped", action="store_true", help="score with the shipped model (in-sample)"
     )
@@ -244,17 +257,28 @@ def main() -> None:
     import fit_fact_model as fit
     from fit_align_model import fit_trees
 
-    from storylens.align.propositions import FACT_FEATURES
-    from storylens.models.cross_encoder import load_pair_model
+    from storylens.align.propositions import FACT_FEATURES, PropositionSettings
 
     E = eval_facts
     folders = fit.cluster_folders("all", GOLD)
     with tempfile.TemporaryDirectory() as tmp:
-        if not args.shipped:
-            judge = load_pair_model()
+        for assignment in args.set:
+            name, _, value = assignment.partition("=")
+            OVERRIDES[name] = type(getattr(PropositionSettings(), name))(value)
+        models_dir = args.models or Path(tmp)
+        models_dir.mkdir(parents=True, exist_ok=True)
+        reuse = args.models is not None and all(
+            (models_dir / f"fitted-on-{half}.json").exists() for half in ("odd", "even")
+        )
+        if reuse and not args.shipped:
             for half, other in (("odd", "even"), ("even", "odd")):
-                rows = [
-                    fit.cluster_pairs(f, args.cache, judge) for f in fit.cluster_folders(half, GOLD)
+                for f in fit.cluster_folders(other, GOLD):
+                    MODELS[f.name] = models_dir / f"fitted-on-{half}.json"
+        elif not args.shipped:
+            halves = {}
+            for half, other in (("odd", "even"), ("even", "odd")):
+                rows = halves[half] = [
+                    fit.cluster_pairs(f, args.cache) for f in fit.cluster_folders(half, GOLD)
                 ]
                 x = np.concatenate([r[0] for r in rows])
                 y = np.concatenate([r[1] for r in rows])
@@ -268,10 +292,21 @@ def main() -> None:
                     seed=fit.SEED,
                     features=FACT_FEATURES,
                 )
-                path = Path(tmp) / f"fitted-on-{half}.json"
+                path = models_dir / f"fitted-on-{half}.json"
                 path.write_text(json.dumps(model), encoding="utf-8")
                 for f in fit.cluster_folders(other, GOLD):
                     MODELS[f.name] = path
+            if args.write_model:
+                from storylens.align.propositions import FACT_MODEL_FILE
+
+                rows = halves["odd"] + halves["even"]
+                x = np.concatenate([r[0] for r in rows])
+                y = np.concatenate([r[1] for r in rows])
+                model = fit_trees(x, y, trees=fit.TREES, depth=fit.DEPTH, rate=fit.RATE, min_leaf=fit.MIN_LEAF,
+                                  seed=fit.SEED, features=FACT_FEATURES)
+                model["trained_on"] = f"newsfacts dev clusters (all), {len(y)} candidate pairs"
+                FACT_MODEL_FILE.write_text(json.dumps(model, separators=(",", ":")) + "\n", encoding="utf-8")
+                print(f"wrote {FACT_MODEL_FILE} ({len(y)} pairs, {int(y.sum())} positive)")
         started = time.time()
         score(folders, not args.no_summary, args.v, args.cache)
         print(f"{time.time() - started:.1f}s")

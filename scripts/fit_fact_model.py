@@ -3,7 +3,7 @@
 Training pairs are what the aligner itself scores: for each newsfacts cluster (real
 multi-outlet news, hand-annotated with every proposition >= 2 articles assert), the
 claims compare extracts, the candidate pairs the index proposes, and their
-FACT_FEATURES (the story's pair signals plus the cross-encoder's verdict). A pair is
+FACT_FEATURES (the story's pair signals, word-piece coverage and lead position). A pair is
 positive when its two claims overlap gold sentences that mention one gold fact;
 furniture and unlocated sentences are negatives. Gradient-boosted trees (log-loss,
 fixed seed) are exported as numpy-evaluable JSON to src/storylens/data/fact_pair_model.json.
@@ -90,11 +90,12 @@ def gold_sentence_spans(folder: Path, articles) -> tuple[dict[str, list[tuple[in
     return spans, fact_of, set(gold.get("junk", []))
 
 
-def cluster_pairs(folder: Path, cache: Path | None, judge):
+def cluster_pairs(folder: Path, cache: Path | None):
     """Feature rows and labels of one cluster's candidate claim pairs."""
     from storylens.align import EntityIndex, extract_claims
     from storylens.align.propositions import (
         DEFAULT_PROPOSITIONS,
+        ClaimSignals,
         _eligible,
         candidate_pairs,
         pair_features,
@@ -115,8 +116,7 @@ def cluster_pairs(folder: Path, cache: Path | None, judge):
     pairs = candidate_pairs(
         vectors, texts, scorer.claim_source, DEFAULT_PROPOSITIONS, _eligible(claims, DEFAULT_PROPOSITIONS)
     )
-    judged = np.asarray(judge.predict([(texts[i], texts[j]) for i, j in pairs]), dtype=np.float32).reshape(-1, 3)
-    x = pair_features(scorer, pairs, judged)
+    x = pair_features(scorer, pairs, ClaimSignals(claims, by_id))
     spans, fact_of, junk = gold_sentence_spans(folder, articles)
 
     def gold_of(claim) -> set[str]:
@@ -142,12 +142,10 @@ def main() -> int:
     from fit_align_model import fit_trees
 
     from storylens.align.propositions import FACT_FEATURES, FACT_MODEL_FILE
-    from storylens.models.cross_encoder import load_pair_model
 
-    judge = load_pair_model()
     xs, ys = [], []
     for folder in cluster_folders(args.clusters):
-        x, y = cluster_pairs(folder, args.cache, judge)
+        x, y = cluster_pairs(folder, args.cache)
         xs.append(x)
         ys.append(y)
         print(f"{folder.name}: {len(y)} candidate pairs, {int(y.sum())} positive", file=sys.stderr)

@@ -141,6 +141,7 @@ SENTENCES = {
         "Flood warning: Residents of the lower town were told to leave their homes on Monday night",
         "CORRECTS SPELLING OF NAME Mayor Lena Moor at the terminal.",
         "Actress Mira Solberg poses for photographers on the red carpet at the Harbour Film Festival.",
+        "Corin Abbot, 71, uncle of the ferry's captain, talks about the night of the storm",
     ],
     "embed": ["#HarbourFest — Lena Moor (@lenamoor) June 3, 2023"],
     "pull-quote": ["— Harbour historian Ansel Varga"],
@@ -170,6 +171,8 @@ def test_furniture_sentences(kind: str, sentence: str) -> None:
         "The image of a flooded terminal reverberated around the region on Tuesday.",
         "The mayor posed for photographers before the vote on Tuesday.",
         "“I pose for pictures with every visitor,” the ferry captain said.",
+        "Corin Abbot, 71, the captain's uncle, talks about the storm to anyone who will listen.",
+        "Lena Moor, the mayor, talked about the night of the storm on Tuesday",
         "Velmora coroner: Autopsies show both died of asphyxiation. https://t.example/x — "
         "Mira Solberg (@msolberg) September 27, 2016",
     ],

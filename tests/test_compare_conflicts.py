@@ -207,3 +207,20 @@ def test_a_part_is_no_total():
     five = claim("b", "The Taliban control 5 of the 34 capitals.", "5", 5, "capitals", whole=34)
     assert _number_conflict(six, five) is not None
     assert isinstance(six.quantities[0], Quantity)
+
+
+def test_one_place_in_two_of_its_corners_is_a_place_conflict():
+    from storylens.compare.conflicts import _place_conflict
+    from storylens.records import Claim
+
+    def claim(article: str, text: str) -> Claim:
+        return Claim(id=f"c-{article}", article_id=article, start=0, end=len(text), text=text, places=("Velmora",))
+
+    northeast = claim("a", "The fossil was dug out of a quarry in northeastern Velmora last summer.")
+    northwest = claim("b", "The fossil came from a quarry in north-western Velmora, the museum said.")
+    north = claim("c", "The fossil was found in the northern part of Velmora.")
+    plain = claim("d", "The fossil was found in Velmora.")
+    detail = _place_conflict(northeast, northwest, {})
+    assert detail is not None and "northeastern Velmora" in detail and "north-western Velmora" in detail
+    assert _place_conflict(northeast, north, {}) is None  # the north holds the northeast
+    assert _place_conflict(northeast, plain, {}) is None  # no bearing is no disagreement

@@ -62,13 +62,12 @@ def _facts_with(story, outlet_of, outlet, fragments):
 
 
 # Proposition facts (issue 13) join two claims only where the pair model reads them as one
-# proposition; these three loose paraphrases across the machine translation (pair scores
-# 0.54 but taken by a closer claim, 0.37 for "controls 6 of the capitals" / "captured a sixth
-# provincial capital", 0.14 for "leave by the end of August" / "Biden's August 31 withdrawal
-# date") are misses of its recall (0.22 held out on newsfacts), shown here, not hidden.
-PROPOSITION_MISSES = {
-    "rounds of meetings over three days", "sixth provincial capital, Aybak", "withdrawal by the end of August",
-}
+# proposition; these two loose paraphrases across the machine translation ("controls 6 of
+# the capitals" / "captured a sixth provincial capital", "leave by the end of August" /
+# "Biden's August 31 withdrawal date") are misses of its recall (0.24 held out on
+# newsfacts), shown here, not hidden. "Rounds of meetings over three days" was one too
+# until the word-piece fact model (session 7) joined it.
+PROPOSITION_MISSES = {"sixth provincial capital, Aybak", "withdrawal by the end of August"}
 
 
 @pytest.mark.parametrize("about,first,second", [

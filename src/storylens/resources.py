@@ -77,8 +77,32 @@ class MiniLMEmbedder:
     def encode_inputs(self, inputs: list, batch_size: int = 64) -> np.ndarray:
         """Mean-pooled, L2-normalised vectors of texts or (text, text) pairs."""
         out = np.zeros((len(inputs), self.dim), dtype=np.float32)
+        for idx, _, hidden, mask in self._hidden_states(inputs, batch_size):
+            summed = (hidden * mask[:, :, None]).sum(axis=1)
+            pooled = summed / np.clip(mask.sum(axis=1, keepdims=True), 1, None)
+            norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+            out[idx] = pooled / np.clip(norms, 1e-12, None)
+        return out
+
+    def token_states(self, texts: list[str], batch_size: int = 64) -> list[tuple[list[str], np.ndarray]]:
+        """Per text: its word pieces (without [CLS]/[SEP]) and their L2-normalised contextual vectors.
+
+        What two sentences share token by token (align.tokens) reads these; one encoder pass
+        per sentence, not per pair.
+        """
+        out: list[tuple[list[str], np.ndarray]] = [([], np.zeros((0, self.dim), dtype=np.float32))] * len(texts)
+        for idx, encodings, hidden, _ in self._hidden_states([t or " " for t in texts], batch_size):
+            for row, i in enumerate(idx):
+                tokens = encodings[i].tokens[1:-1]
+                vectors = hidden[row, 1 : 1 + len(tokens)]
+                norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+                out[i] = (tokens, (vectors / np.clip(norms, 1e-12, None)).astype(np.float32))
+        return out
+
+    def _hidden_states(self, inputs: list, batch_size: int):
+        """(rows, encodings, last hidden states, attention mask) per batch of inputs."""
         if not inputs:
-            return out
+            return
         # Sort by length so each batch pads little; restore order at the end. (The int8 model
         # scales activations per batch, so the batches, and this order, are part of the result.)
         order = sorted(range(len(inputs)), key=lambda i: len("".join(inputs[i])))
@@ -97,11 +121,7 @@ class MiniLMEmbedder:
             hidden = self.session.run(
                 ["last_hidden_state"], {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
             )[0]
-            summed = (hidden * mask[:, :, None]).sum(axis=1)
-            pooled = summed / np.clip(mask.sum(axis=1, keepdims=True), 1, None)
-            norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-            out[idx] = pooled / np.clip(norms, 1e-12, None)
-        return out
+            yield idx, encodings, hidden, mask
 
 
 @lru_cache(maxsize=1)

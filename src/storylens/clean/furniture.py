@@ -67,6 +67,12 @@ _CHECKS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         # the present; prose says "posed")
         ("caption: someone posing for the camera",
          r"^(?!.*[\"“”]).{0,80}\b(?:poses|pose)\s+for\s+(?:photographers|photos|pictures|a\s+(?:photo|picture|portrait))\b"),
+        # a video's caption: "Jane Doe, 77, grandfather of the girl, talks about the accident"
+        # (a named person, an apposition, a verb in the present, no full stop; prose says
+        # "talked" and ends its sentences)
+        ("caption: someone shown speaking in a video",
+         r"^(?!.*[\"“”])[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}(?:,\s[^,]{1,120}){1,3},\s+"
+         r"(?:talks|speaks|reacts|responds)\s+(?:about|to|on|with|after)\b[^.!?]*$"),
         ("caption: a wire correction note", r"^CORRECTS\b"),
         ("caption: an image label", r"^Image\s+(?:caption\s+|copyright\s+)?(?=[A-Z])"),
         # "Rings on show: While the couple ..." (a label, a colon, no full stop at the end)

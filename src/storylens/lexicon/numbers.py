@@ -70,3 +70,13 @@ FUNCTION_WORDS = frozenset({
     "before", "than", "when", "while", "if", "that", "which", "who", "this", "these", "those", "its",
     "his", "hers", "thus", "plus", "us", "does", "whereas", "always", "perhaps", "besides", "yes",
 })
+
+# Currencies as a counted noun ("20,000 lei", "50 million dollars"): an amount of money counts
+# nothing a reader can compare until its purpose is named ("bail", "aid").
+CURRENCY_WORDS = frozenset({
+    "dollar", "dollars", "euro", "euros", "pound", "pounds", "sterling", "lei", "leu", "yuan", "renminbi",
+    "yen", "ruble", "rubles", "rouble", "roubles", "rupee", "rupees", "franc", "francs", "peso", "pesos",
+    "lira", "liras", "dinar", "dinars", "riyal", "riyals", "rial", "rials", "dirham", "dirhams", "shekel",
+    "shekels", "won", "krona", "kronor", "krone", "kroner", "zloty", "zlotys", "rand", "naira", "taka",
+    "afghani", "afghanis", "hryvnia", "hryvnias", "forint", "forints", "baht", "ringgit", "rupiah",
+})

@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from storylens.clean import is_furniture
 from storylens.lexicon.words import token_count
 from storylens.records import (
     Annotation,
@@ -74,8 +75,8 @@ def _usable(text: str) -> bool:
     words = token_count(text)
     if words < MIN_WORDS or words > MAX_WORDS:
         return False
-    if _BOILERPLATE.search(text) or _MEDIA_CUE.match(text):
-        return False
+    if _BOILERPLATE.search(text) or _MEDIA_CUE.match(text) or is_furniture(text):
+        return False  # furniture is no claim (align) and no digest sentence either
     if "\n" in text.strip():
         return False
     if not re.search(r"[.!?\"'”’)]$", text) and words < 12:

@@ -33,15 +33,20 @@ __all__ = [
 def _fact_citations(
     cand: Candidate, facts_by_id: Mapping[str, Fact]
 ) -> tuple[Citation, ...]:
-    """The sentence's own span first, then one claim per other article carrying its facts."""
+    """The sentence's own span first, then one claim per other article carrying its facts.
+
+    A claim on a side of one of the fact's conflicts gives its own account of the disputed
+    thing, so it supports no sentence of the fact: the conflict template cites it instead.
+    """
     citations = [cand.citation]
     cited_articles = {cand.article_id}
     for fact_id in cand.fact_ids:
         fact = facts_by_id.get(fact_id)
         if fact is None:
             continue
+        disputed = {(c.article_id, c.start, c.end) for conflict in fact.conflicts for c in conflict.claims}
         for claim in fact.claims:
-            if claim.article_id in cited_articles:
+            if claim.article_id in cited_articles or (claim.article_id, claim.start, claim.end) in disputed:
                 continue
             cited_articles.add(claim.article_id)
             citations.append(
