@@ -324,3 +324,23 @@ def test_jobs_of_a_stopped_server_are_marked_failed_at_startup(examples_store, t
             assert "interrupted" in c.get(f"/jobs/{job_id}").text
         assert c.get("/api/jobs/j-done").json()["state"] == "done"
         assert c.get("/api/status").json()["jobs_active"] == 0
+
+
+def test_url_ingestion_refuses_private_and_link_local_addresses(examples_store, tmp_path):
+    """As the CLI: loopback/private hosts are refused unless the server allows them, link-local always."""
+    db = store_copy(examples_store, tmp_path)
+    with TestClient(create_app(ServeSettings(db=str(db)))) as c:
+        c.get("/")
+        token = c.cookies.get("storylens_csrf")
+        urls = "http://127.0.0.1:9/inside\nhttp://169.254.169.254/latest/meta-data/"
+        response = c.post("/api/ingest", data={"urls": urls}, headers={"x-csrf-token": token})
+        assert response.status_code == 202
+        job = response.json()
+        deadline = time.time() + 60
+        while job["state"] not in ("done", "failed") and time.time() < deadline:
+            time.sleep(0.2)
+            job = c.get(f"/api/jobs/{job['id']}").json()
+        assert job["state"] == "failed" and job["articles"] == 0
+        assert any("http://127.0.0.1:9/inside" in e and "private/loopback" in e for e in job["errors"]), job
+        assert any("169.254.169.254" in e and "never fetched" in e for e in job["errors"]), job
+        assert c.get("/api/stories").json()["total"] == 2  # nothing stored changed
