@@ -41,14 +41,41 @@ class Entry:
     def size(self) -> int:
         return sum(len(p) for p in self.parts)
 
+    def etag(self, token: str) -> str:
+        return f'"{self.digest}-{_short(token)}"' if len(self.parts) > 1 else f'"{self.digest}"'
+
+    def body(self, token: str) -> bytes:
+        return self.parts[0] if len(self.parts) == 1 else token.encode().join(self.parts)
+
+    def fresh(self, etag: str, if_none_match: str | None) -> bool:
+        """Whether the client's copy (If-None-Match) is this answer: then a 304 says so."""
+        return bool(if_none_match) and etag in [t.strip() for t in if_none_match.split(",")]
+
     def response(self, token: str, if_none_match: str | None = None) -> Response:
         """The answer for a client holding ``token`` (a 304 when its copy is current)."""
-        etag = f'"{self.digest}-{_short(token)}"' if len(self.parts) > 1 else f'"{self.digest}"'
+        etag = self.etag(token)
         headers = {"etag": etag, "cache-control": "no-cache"}
-        if if_none_match and etag in [t.strip() for t in if_none_match.split(",")]:
+        if self.fresh(etag, if_none_match):
             return Response(status_code=304, headers=headers)
-        body = self.parts[0] if len(self.parts) == 1 else token.encode().join(self.parts)
-        return Response(body, media_type=self.media_type, headers=headers)
+        return Response(self.body(token), media_type=self.media_type, headers=headers)
+
+    async def send(self, send, token: str, if_none_match: str | None) -> None:
+        """:meth:`response` as raw ASGI messages (the hot path: no Response object per request)."""
+        etag = self.etag(token)
+        headers = [(b"etag", etag.encode()), (b"cache-control", b"no-cache")]
+        if self.fresh(etag, if_none_match):
+            await send({"type": "http.response.start", "status": 304, "headers": headers})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        body = self.body(token)
+        headers += [(b"content-type", self.content_type), (b"content-length", str(len(body)).encode())]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+    @property
+    def content_type(self) -> bytes:
+        return (self.media_type if "charset" in self.media_type or not self.media_type.startswith("text/")
+                else self.media_type + "; charset=utf-8").encode()
 
 
 def _short(token: str) -> str:
@@ -126,6 +153,5 @@ class CacheLayer:
             if entry is not None:
                 headers = dict(scope.get("headers") or [])
                 match = headers.get(b"if-none-match")
-                response = entry.response(scope["state"]["csrf"], match.decode("latin-1") if match else None)
-                return await response(scope, receive, send)
+                return await entry.send(send, scope["state"]["csrf"], match.decode("latin-1") if match else None)
         return await self.app(scope, receive, send)
