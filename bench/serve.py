@@ -105,32 +105,90 @@ def wait_up(url: str, timeout: float = 60.0) -> None:
     raise RuntimeError(f"{url} did not come up")
 
 
-async def _fetch(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes) -> tuple[int, bytes]:
-    """One HTTP/1.1 keep-alive exchange: (status, head); the body is read whole and dropped."""
-    writer.write(request)
-    head = await reader.readuntil(b"\r\n\r\n")
-    status = int(head[9:12])
-    lower = head.lower()
-    at = lower.find(b"\r\ncontent-length:")
-    if at >= 0:
-        length = int(lower[at + 17 : lower.index(b"\r\n", at + 2)])
-        await reader.readexactly(length)
-    elif b"transfer-encoding: chunked" in lower:
+class _Connection(asyncio.Protocol):
+    """One keep-alive HTTP/1.1 connection: send a GET, count the answer's bytes without keeping them.
+
+    Handles Content-Length and chunked bodies. ``exchange`` resolves to (status, head).
+    """
+
+    def __init__(self) -> None:
+        self.transport: asyncio.Transport | None = None
+        self.waiter: asyncio.Future | None = None
+        self.closed = False
+
+    def connection_made(self, transport) -> None:
+        self.transport = transport
+
+    def connection_lost(self, exc) -> None:
+        self.closed = True
+        if self.waiter is not None and not self.waiter.done():
+            self.waiter.set_exception(ConnectionResetError("connection closed mid-answer"))
+
+    def exchange(self, request: bytes) -> asyncio.Future:
+        self.head_buffer = b""
+        self.head: bytes | None = None
+        self.remaining = 0
+        self.chunked = False
+        self.chunk_buffer = b""
+        self.waiter = asyncio.get_running_loop().create_future()
+        assert self.transport is not None
+        self.transport.write(request)
+        return self.waiter
+
+    def data_received(self, data: bytes) -> None:
+        if self.head is None:
+            self.head_buffer += data
+            end = self.head_buffer.find(b"\r\n\r\n")
+            if end < 0:
+                return
+            self.head, data = self.head_buffer[: end + 4], self.head_buffer[end + 4 :]
+            lower = self.head.lower()
+            at = lower.find(b"\r\ncontent-length:")
+            if at >= 0:
+                self.remaining = int(lower[at + 17 : lower.index(b"\r\n", at + 2)])
+            else:
+                self.chunked = b"transfer-encoding: chunked" in lower
+        if self.chunked:
+            self._chunks(data)
+        else:
+            self.remaining -= len(data)
+            if self.remaining <= 0:
+                self._done()
+
+    def _chunks(self, data: bytes) -> None:
+        buffer = self.chunk_buffer + data
         while True:
-            size = int((await reader.readuntil(b"\r\n")).split(b";")[0], 16)
-            await reader.readexactly(size + 2)
-            if size == 0:
+            if self.remaining > 0:  # inside a chunk (its data and CRLF)
+                take = min(self.remaining, len(buffer))
+                buffer, self.remaining = buffer[take:], self.remaining - take
+                if self.remaining:
+                    break
+            line_end = buffer.find(b"\r\n")
+            if line_end < 0:
                 break
-    return status, head
+            size = int(buffer[:line_end].split(b";")[0], 16)
+            buffer = buffer[line_end + 2 :]
+            if size == 0:
+                self.chunk_buffer = b""
+                return self._done()
+            self.remaining = size + 2
+        self.chunk_buffer = buffer
+
+    def _done(self) -> None:
+        status = int(self.head[9:12]) if self.head else 0
+        if self.waiter is not None and not self.waiter.done():
+            self.waiter.set_result((status, self.head))
 
 
 async def load(urls: list[str], clients: int) -> tuple[list[float], int]:
     """``clients`` concurrent keep-alive clients work through ``urls``; returns latencies (ms) and errors.
 
-    A small raw HTTP/1.1 client (asyncio streams): a general client library costs more CPU per
-    request than the servers measured, and shares their 2 cores. Each client keeps the cookie
-    it was given (as a browser does). Each error's kind is counted in ERROR_KINDS.
+    A small raw HTTP/1.1 client (an asyncio protocol that counts the body's bytes and drops
+    them): a general client library costs more CPU per request than the servers measured, and
+    shares their 2 cores. Each client keeps the cookie it was given (as a browser does). Each
+    error's kind is counted in ERROR_KINDS.
     """
+    loop = asyncio.get_running_loop()
     queue: asyncio.Queue[str] = asyncio.Queue()
     for url in urls:
         queue.put_nowait(url)
@@ -142,7 +200,7 @@ async def load(urls: list[str], clients: int) -> tuple[list[float], int]:
         ERROR_KINDS[kind] = ERROR_KINDS.get(kind, 0) + 1
 
     async def worker() -> None:
-        reader = writer = None
+        connection: _Connection | None = None
         cookie = b""
         while True:
             try:
@@ -155,25 +213,26 @@ async def load(urls: list[str], clients: int) -> tuple[list[float], int]:
                        + cookie + b"\r\n")
             t0 = time.perf_counter()
             try:
-                if writer is None:
-                    reader, writer = await asyncio.open_connection(parts.hostname, parts.port)
-                status, head = await _fetch(reader, writer, request)
+                if connection is None or connection.closed:
+                    _, connection = await loop.create_connection(_Connection, parts.hostname, parts.port)
+                status, head = await asyncio.wait_for(connection.exchange(request), 120)
                 if status != 200:
                     failed(f"HTTP {status}")
-                if not cookie and b"set-cookie:" in head.lower():
+                lower = head.lower()
+                if not cookie and b"set-cookie:" in lower:
                     line = next(x for x in head.split(b"\r\n") if x.lower().startswith(b"set-cookie:"))
                     cookie = b"Cookie: " + line.split(b":", 1)[1].split(b";")[0].strip() + b"\r\n"
-                if b"connection: close" in head.lower():
-                    writer.close()
-                    writer = None
-            except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError) as exc:
+                if b"connection: close" in lower:
+                    connection.transport.close()
+                    connection = None
+            except (TimeoutError, OSError, ValueError) as exc:
                 failed(type(exc).__name__)
-                if writer is not None:
-                    writer.close()
-                writer = None
+                if connection is not None and connection.transport is not None:
+                    connection.transport.close()
+                connection = None
             latencies.append((time.perf_counter() - t0) * 1000)
-        if writer is not None:
-            writer.close()
+        if connection is not None and connection.transport is not None:
+            connection.transport.close()
 
     await asyncio.gather(*(worker() for _ in range(clients)))
     return latencies, errors[0]
