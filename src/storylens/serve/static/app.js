@@ -114,6 +114,7 @@
       });
   }
   function check() {
+    if (document.hidden) return later(false);  // a background tab waits; it catches up when shown
     fetch("/api/status", { credentials: "same-origin" })
       .then(function (r) { return r.json(); })
       .then(function (status) {
