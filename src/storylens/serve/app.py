@@ -4,7 +4,9 @@ Thin by design: every answer comes from :mod:`storylens.serve.library` (or the
 report writers); this module maps URLs to those functions, renders Jinja2
 templates (autoescaped: article text is untrusted), translates the error
 vocabulary to HTTP, and adds the safety rails: CSRF on every state-changing
-request, a strict Content-Security-Policy, request size limits.
+request, a strict Content-Security-Policy, request size limits. The hot reads
+(story list, search, story page, story JSON) are kept rendered in a
+:class:`~storylens.serve.cache.PageCache` until the store changes.
 """
 
 from __future__ import annotations
