@@ -272,3 +272,75 @@ def test_outlet_and_entity_pages(client):
     entity = client.get(f"/api/stories/{ids['port']}/entities/{quote(names[0])}").json()
     assert entity["mentions_by_outlet"] == story["entities"][0]["mentions_by_outlet"]
     assert client.get(f"/stories/{ids['port']}/entities/{quote(names[0])}").status_code == 200
+
+
+def test_hot_pages_follow_the_store_and_revalidate(client):
+    """Cached pages carry each client's own CSRF token, answer 304 to a current copy, and change
+    as soon as another connection (here: a second process's worth of Store) commits."""
+    ids = story_ids(client)
+    first = client.get(f"/stories/{ids['dam']}")
+    again = client.get(f"/stories/{ids['dam']}")
+    assert first.status_code == again.status_code == 200 and first.text == again.text
+    etag = first.headers["etag"]
+    assert client.get(f"/stories/{ids['dam']}", headers={"if-none-match": etag}).status_code == 304
+    token = client.cookies.get("storylens_csrf")
+    assert f'value="{token}"' in first.text
+    other = TestClient(client.app)
+    theirs = other.get(f"/stories/{ids['dam']}")
+    their_token = other.cookies.get("storylens_csrf")
+    assert their_token != token and f'value="{their_token}"' in theirs.text and token not in theirs.text
+    assert other.get(f"/stories/{ids['dam']}", headers={"if-none-match": etag}).status_code == 200
+    listed = client.get("/").text
+    count = int(re.search(r"(\d+) articles in the store", listed).group(1))
+    status = client.get("/api/status").json()
+    with Store(client.app.starlette.state.settings.db) as store:  # another connection writes
+        store.upsert_articles([Article(id="latecomer01", source="late.txt", outlet="Late Post",
+                                       text="A late article about the dam.")])
+    assert f"{count + 1} articles in the store" in client.get("/").text
+    assert client.get(f"/stories/{ids['dam']}", headers={"if-none-match": etag}).status_code in (200, 304)
+    assert client.get("/api/status").json()["stories"] == status["stories"]
+
+
+def test_jobs_of_a_stopped_server_are_marked_failed_at_startup(examples_store, tmp_path):
+    import subprocess
+    import sys
+
+    from storylens.store import StoryIndex
+
+    db = store_copy(examples_store, tmp_path)
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()  # a pid that no longer runs: the server that owned the job
+    with Store(db) as store:
+        index = StoryIndex(store)
+        index.put_job("j-old", "running", {"id": "j-old", "state": "running", "stage": "ingest", "errors": [],
+                                           "pid": gone.pid})
+        index.put_job("j-older", "queued", {"id": "j-older", "state": "queued", "stage": "queued", "errors": []})
+        index.put_job("j-done", "done", {"id": "j-done", "state": "done", "stage": "done", "errors": [], "pid": gone.pid})
+    with TestClient(create_app(ServeSettings(db=str(db)))) as c:
+        for job_id in ("j-old", "j-older"):
+            job = c.get(f"/api/jobs/{job_id}").json()
+            assert job["state"] == "failed" and job["stage"] == "interrupted", job
+            assert any("interrupted" in e and "add the rest again" in e for e in job["errors"])
+            assert "interrupted" in c.get(f"/jobs/{job_id}").text
+        assert c.get("/api/jobs/j-done").json()["state"] == "done"
+        assert c.get("/api/status").json()["jobs_active"] == 0
+
+
+def test_url_ingestion_refuses_private_and_link_local_addresses(examples_store, tmp_path):
+    """As the CLI: loopback/private hosts are refused unless the server allows them, link-local always."""
+    db = store_copy(examples_store, tmp_path)
+    with TestClient(create_app(ServeSettings(db=str(db)))) as c:
+        c.get("/")
+        token = c.cookies.get("storylens_csrf")
+        urls = "http://127.0.0.1:9/inside\nhttp://169.254.169.254/latest/meta-data/"
+        response = c.post("/api/ingest", data={"urls": urls}, headers={"x-csrf-token": token})
+        assert response.status_code == 202
+        job = response.json()
+        deadline = time.time() + 60
+        while job["state"] not in ("done", "failed") and time.time() < deadline:
+            time.sleep(0.2)
+            job = c.get(f"/api/jobs/{job['id']}").json()
+        assert job["state"] == "failed" and job["articles"] == 0
+        assert any("http://127.0.0.1:9/inside" in e and "private/loopback" in e for e in job["errors"]), job
+        assert any("169.254.169.254" in e and "never fetched" in e for e in job["errors"]), job
+        assert c.get("/api/stories").json()["total"] == 2  # nothing stored changed

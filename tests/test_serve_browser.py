@@ -67,10 +67,12 @@ class Browser:
 
         self.pw = sync_playwright().start()
         self.browser = self.pw.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS, headless=True)
-        self.page = self.browser.new_page(viewport=self.size)
-        self.page.on("request", lambda r: self.requests.append(r.url))
-        self.page.on("console", lambda m: self.console_errors.append(m.text) if m.type == "error" else None)
-        self.page.set_default_timeout(20_000)
+        # listeners on the context: they see every page (tab) opened in it
+        self.context = self.browser.new_context(viewport=self.size)
+        self.context.on("request", lambda r: self.requests.append(r.url))
+        self.context.on("console", lambda m: self.console_errors.append(m.text) if m.type == "error" else None)
+        self.context.set_default_timeout(20_000)
+        self.page = self.context.new_page()
         return self.page
 
     def __exit__(self, *exc) -> None:
@@ -173,15 +175,23 @@ def test_upload_two_files_then_merge_and_split(examples_store, tmp_path):
     db = store_copy(examples_store, tmp_path)
     browser = Browser()
     with LiveServer(db) as live, browser as page:
-        page.set_default_timeout(240_000)  # analysis runs on 2 shared cores
-        page.goto(live.base + "/add")
-        page.set_input_files("input[name=files]", [str(p) for p in sorted(FIXTURES.glob("*.txt"))])
-        page.fill("input[name=published]", "2026-04-02")
-        page.click("text=Add and analyse")
-        page.wait_for_url("**/jobs/*")
-        page.wait_for_selector("#job[data-state=done]")
-        assert "2 articles read (2 new)" in page.locator(".job-result").inner_text()
-        page.click("text=Back to the stories")
+        page.context.set_default_timeout(240_000)  # analysis runs on 2 shared cores
+        # the story list stays open in one tab while a second tab adds articles
+        page.goto(live.base + "/")
+        assert page.locator(".story-row").count() == 2
+        page.evaluate("window.sameDocument = true")  # gone if the tab reloads
+        adder = page.context.new_page()
+        adder.goto(live.base + "/add")
+        adder.set_input_files("input[name=files]", [str(p) for p in sorted(FIXTURES.glob("*.txt"))])
+        adder.fill("input[name=published]", "2026-04-02")
+        adder.click("text=Add and analyse")
+        adder.wait_for_url("**/jobs/*")
+        # the list tab, never reloaded, shows the new story when the job is done
+        page.locator(".story-row", has_text="ferry").wait_for()
+        adder.wait_for_selector("#job[data-state=done]")
+        assert "2 articles read (2 new)" in adder.locator(".job-result").inner_text()
+        assert page.evaluate("window.sameDocument === true")
+        page.locator(".jobs-note").wait_for(state="detached")
         rows = page.locator(".story-row")
         assert rows.count() == 3
         ferry = page.locator(".story-row", has_text="ferry")

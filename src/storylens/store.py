@@ -149,6 +149,10 @@ class Store:
         row = self.conn.execute("SELECT MAX(version) FROM _migrations").fetchone()
         return int(row[0] or 0)
 
+    def data_version(self) -> int:
+        """SQLite's change counter as this connection sees it: it moves when another connection commits."""
+        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One atomic batch: committed whole or not at all."""
@@ -598,3 +602,21 @@ class StoryIndex:
     def job(self, job_id: str) -> dict | None:
         row = self.conn.execute("SELECT record FROM jobs WHERE id = ?", (job_id,)).fetchone()
         return json.loads(row[0]) if row else None
+
+    def unfinished_jobs(self) -> list[dict]:
+        """Records of the jobs still queued or running, oldest first."""
+        rows = self.conn.execute(
+            "SELECT record FROM jobs WHERE state IN ('queued', 'running') ORDER BY updated_at, id"
+        )
+        return [json.loads(r[0]) for r in rows]
+
+    def status(self) -> dict:
+        """What the story list watches: counts, unfinished jobs, and a revision that moves when stories do."""
+        stories, analysed, latest, links, active = self.conn.execute(
+            """SELECT (SELECT COUNT(*) FROM stories), (SELECT COUNT(*) FROM story_index),
+                      (SELECT COALESCE(MAX(indexed_at), 0) FROM story_index),
+                      (SELECT COUNT(*) FROM story_articles),
+                      (SELECT COUNT(*) FROM jobs WHERE state IN ('queued', 'running'))"""
+        ).fetchone()
+        return {"stories": int(stories), "analysed": int(analysed), "jobs_active": int(active),
+                "revision": f"{stories}-{analysed}-{links}-{latest:.6f}"}

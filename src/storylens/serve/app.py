@@ -4,7 +4,9 @@ Thin by design: every answer comes from :mod:`storylens.serve.library` (or the
 report writers); this module maps URLs to those functions, renders Jinja2
 templates (autoescaped: article text is untrusted), translates the error
 vocabulary to HTTP, and adds the safety rails: CSRF on every state-changing
-request, a strict Content-Security-Policy, request size limits.
+request, a strict Content-Security-Policy, request size limits. The hot reads
+(story list, search, story page, story JSON) are kept rendered in a
+:class:`~storylens.serve.cache.PageCache` until the store changes.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from storylens.records import Report
 from storylens.report import export_tables, report_body, to_html, to_markdown
 from storylens.report.views import STATUS_LABELS, human_date
 from storylens.serve import library
+from storylens.serve.cache import CacheLayer, PageCache
 from storylens.serve.jobs import JobInput, JobRunner, new_job_folder
 from storylens.serve.openapi import openapi_document
 from storylens.store import Store, StoryIndex
@@ -201,6 +204,8 @@ def create_app(settings: ServeSettings | None = None) -> SafetyMiddleware:
     settings = settings or ServeSettings()
     stores = _Stores(settings.db)
     jobs = JobRunner(settings.db)
+    jobs.fail_interrupted()
+    cache = PageCache(settings.db)
     env = Environment(
         loader=PackageLoader("storylens.serve", "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
@@ -216,9 +221,20 @@ def create_app(settings: ServeSettings | None = None) -> SafetyMiddleware:
         name: (resources.files(pkg).joinpath(path).read_bytes(), mime) for name, (pkg, path, mime) in STATIC.items()
     }
 
-    def page(request: Request, template: str, status: int = 200, **context) -> HTMLResponse:
+    def page(request: Request, template: str, status: int = 200, rev: tuple[int, int] | None = None,
+             **context) -> Response:
+        """A rendered page; with ``rev`` (the store revision read before rendering) it is also kept in the cache."""
+        if rev is not None and status == 200:
+            html = env.get_template(template).render(request=request, csrf=cache.placeholder, **context)
+            return remember(request, rev, html.encode(), "text/html; charset=utf-8")
         html = env.get_template(template).render(request=request, csrf=request.state.csrf, **context)
         return HTMLResponse(html, status_code=status)
+
+    def remember(request: Request, rev: tuple[int, int], body: bytes, media_type: str) -> Response:
+        """Keep a rendered answer for its URL until the store changes, and answer it."""
+        key = f"{request.url.path}?{request.url.query}" if request.url.query else request.url.path
+        entry = cache.put(key, rev, body, media_type)
+        return entry.response(request.state.csrf, request.headers.get("if-none-match"))
 
     def wants_json(request: Request) -> bool:
         return request.url.path.startswith("/api/")
@@ -285,22 +301,24 @@ def create_app(settings: ServeSettings | None = None) -> SafetyMiddleware:
         rows, total = index.query(**filters, limit=per_page, offset=(page_no - 1) * per_page)
         return filters, rows, total, page_no
 
-    def api_stories(request: Request) -> Response:
+    def api_stories(request: Request, rev: tuple[int, int] | None = None) -> Response:
         filters, rows, total, page_no = story_rows(request)
         for row in rows:
             row.pop("snippet", None)
-        return JSONResponse({"stories": rows, "total": total, "page": page_no, "filters": filters})
+        body = {"stories": rows, "total": total, "page": page_no, "filters": filters}
+        return remember(request, rev, _json_bytes(body), "application/json") if rev else JSONResponse(body)
 
-    def api_search(request: Request) -> Response:
+    def api_search(request: Request, rev: tuple[int, int] | None = None) -> Response:
         q = (request.query_params.get("q") or "").strip()
         if not q:
             raise ApiError(400, "bad_request", "q: give words to search for")
         filters, rows, total, page_no = story_rows(request)
         for row in rows:
             row["snippet"] = (row.get("snippet") or "").replace("\x02", "").replace("\x03", "")
-        return JSONResponse({"q": q, "results": rows, "total": total, "page": page_no})
+        body = {"q": q, "results": rows, "total": total, "page": page_no}
+        return remember(request, rev, _json_bytes(body), "application/json") if rev else JSONResponse(body)
 
-    def home(request: Request) -> Response:
+    def home(request: Request, rev: tuple[int, int] | None = None) -> Response:
         filters, rows, total, page_no = story_rows(request)
         store = stores.get()
         for row in rows:
@@ -309,7 +327,8 @@ def create_app(settings: ServeSettings | None = None) -> SafetyMiddleware:
         return page(
             request, "list.html", filters=filters, rows=rows, total=total, page_no=page_no,
             pages=max(1, -(-total // per_page)), outlets=StoryIndex(store).outlets(),
-            articles=store.article_count(), query=request.query_params,
+            articles=store.article_count(), query=request.query_params, store_status=StoryIndex(store).status(),
+            rev=rev,
         )
 
     # ---------------------------------------------------------------- a story
@@ -317,11 +336,13 @@ def create_app(settings: ServeSettings | None = None) -> SafetyMiddleware:
     def story_id_of(request: Request) -> str:
         return request.path_params["story_id"]
 
-    def api_story(request: Request) -> Response:
+    def api_story(request: Request, rev: tuple[int, int] | None = None) -> Response:
         text = library.report_json(stores.get(), story_id_of(request))
+        if rev:
+            return remember(request, rev, text.encode(), "application/json")
         return Response(text, media_type="application/json")
 
-    def story_page(request: Request, body: str | None = None) -> Response:
+    def story_page(request: Request, body: str | None = None, rev: tuple[int, int] | None = None) -> Response:
         store = stores.get()
         sid = story_id_of(request)
         group = store.story(sid)
@@ -335,7 +356,7 @@ def create_app(settings: ServeSettings | None = None) -> SafetyMiddleware:
             index.put_page(group.id, body)
         story_meta = _story_meta(store, group.id)
         others = [c for c in index.story_choices() if c[0] != group.id]
-        return page(request, "story.html", group=group, body=body, meta=story_meta,
+        return page(request, "story.html", group=group, body=body, meta=story_meta, rev=rev,
                     others=others, articles=index.article_heads(group.id), exports=EXPORTS)
 
     def _story_meta(store: Store, sid: str) -> dict:
@@ -638,26 +659,34 @@ def create_app(settings: ServeSettings | None = None) -> SafetyMiddleware:
     # The hot reads answer on the event loop when what they need is already stored
     # (short SQLite reads under WAL); anything that may run the pipeline goes to a thread.
 
+    # (A cache hit never gets here: CacheLayer answers it before routing. These render a miss and keep
+    # it under the revision read first, on this thread, where the CacheLayer will compare it.)
+
     async def home_fast(request: Request) -> Response:
-        return home(request)
+        return home(request, cache.revision())
 
     async def api_stories_fast(request: Request) -> Response:
-        return api_stories(request)
+        return api_stories(request, cache.revision())
 
     async def api_search_fast(request: Request) -> Response:
-        return api_search(request)
+        return api_search(request, cache.revision())
 
     async def story_page_fast(request: Request) -> Response:
+        rev = cache.revision()
         body = StoryIndex(stores.get()).page(story_id_of(request))
         if body is not None:
-            return story_page(request, body)
-        return await run_in_threadpool(story_page, request)
+            return story_page(request, body, rev)
+        return await run_in_threadpool(story_page, request, None, rev)
 
     async def api_story_fast(request: Request) -> Response:
+        rev = cache.revision()
         text = StoryIndex(stores.get()).report(story_id_of(request))
         if text is not None:
-            return Response(text, media_type="application/json")
-        return await run_in_threadpool(api_story, request)
+            return remember(request, rev, text.encode(), "application/json")
+        return await run_in_threadpool(api_story, request, rev)
+
+    async def api_status(request: Request) -> Response:
+        return JSONResponse(StoryIndex(stores.get()).status(), headers={"cache-control": "no-store"})
 
     routes = [
         Route("/", home_fast),
@@ -677,6 +706,7 @@ def create_app(settings: ServeSettings | None = None) -> SafetyMiddleware:
         Route("/static/{name}", static),
         Route("/api/openapi.json", openapi),
         Route("/api/csrf", csrf_token),
+        Route("/api/status", api_status),
         Route("/api/stories", api_stories_fast),
         Route("/api/stories/merge", merge_api, methods=["POST"]),
         Route("/api/stories/{story_id}", api_story_fast),
@@ -702,9 +732,15 @@ def create_app(settings: ServeSettings | None = None) -> SafetyMiddleware:
     app = Starlette(routes=routes, exception_handlers=handlers)
     app.state.settings = settings
     app.state.jobs = jobs
-    wrapped = SafetyMiddleware(app, settings.max_upload_bytes + 1024 * 1024)
+    app.state.cache = cache
+    wrapped = SafetyMiddleware(CacheLayer(app, cache), settings.max_upload_bytes + 1024 * 1024)
     wrapped.starlette = app
     return wrapped
+
+
+def _json_bytes(body: Any) -> bytes:
+    """JSON as JSONResponse writes it (compact, UTF-8)."""
+    return json.dumps(body, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":")).encode()
 
 
 def _snippet_parts(snippet: str | None) -> list[tuple[str, bool]]:

@@ -7,6 +7,7 @@ store's ``jobs`` table so any request (any thread) can read it.
 
 from __future__ import annotations
 
+import os
 import queue
 import shutil
 import tempfile
@@ -47,7 +48,7 @@ class JobRunner:
         job_id = "j-" + uuid.uuid4().hex[:12]
         record = {"id": job_id, "state": "queued", "stage": "queued", "done": 0, "total": None,
                   "inputs": len(job.inputs), "articles": 0, "new": 0, "stories": 0, "errors": [],
-                  "created_at": time.time()}
+                  "created_at": time.time(), "pid": os.getpid()}
         with Store(self.db) as store:
             StoryIndex(store).put_job(job_id, "queued", record)
         with self.lock:
@@ -56,6 +57,24 @@ class JobRunner:
                 self.thread.start()
         self.queue.put((job_id, job))
         return record
+
+    def fail_interrupted(self) -> int:
+        """Mark failed the jobs whose server process is gone (stopped or restarted mid-job); returns how many.
+
+        Their uploads were temporary files of that process, so the user has to add them again.
+        """
+        with Store(self.db) as store:
+            index = StoryIndex(store)
+            failed = 0
+            for record in index.unfinished_jobs():
+                if _alive(record.get("pid")):
+                    continue
+                record.update(state="failed", stage="interrupted", finished_at=time.time())
+                record["errors"] = [*record.get("errors", []), "interrupted: the server stopped before this job "
+                                    "finished; articles already stored are kept, add the rest again"]
+                index.put_job(record["id"], "failed", record)
+                failed += 1
+        return failed
 
     def _work(self) -> None:
         while True:
@@ -99,6 +118,19 @@ class JobRunner:
             record["finished_at"] = time.time()
             index.put_job(job_id, record["state"], record)
             return record
+
+
+def _alive(pid: object) -> bool:
+    """Whether ``pid`` is a running process of another server (ours cannot own a job before it started)."""
+    if not isinstance(pid, int) or pid <= 0 or pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _shown(message: str, job: JobInput) -> str:

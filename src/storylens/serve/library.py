@@ -16,7 +16,7 @@ from collections.abc import Callable
 from storylens.errors import NotFound
 from storylens.pipeline import story_report
 from storylens.records import Article, Report, Story, StoryGroup
-from storylens.report import to_json
+from storylens.report import report_body, to_json
 from storylens.store import Store, StoryIndex
 from storylens.stories import refresh_stories
 
@@ -43,7 +43,7 @@ def index_story(store: Store, group: StoryGroup) -> Report:
         "n_disputed": statuses["disputed"],
         "n_conflicting": statuses["conflicting"],
         "report": to_json(report),
-        "page": None,
+        "page": report_body(report),  # the story page's body, rendered once here rather than per request
         "indexed_at": time.time(),
     }
     body = "\n".join(f"{a.title or ''}\n{a.text}" for a in report.articles)

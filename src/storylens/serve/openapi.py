@@ -174,6 +174,11 @@ def _document() -> dict:
                                                            "type": "object", "required": ["articles"],
                                                            "properties": {"articles": {"type": "array", "items": {"type": "string"}, "minItems": 1}}}}}},
                                                        "responses": {"200": _json({"type": "object"}), **_errors(400, 403, 404)}}},
+            "/api/status": {"get": {"summary": "Counts, unfinished jobs and a revision that changes when the stories do "
+                                               "(the story list polls it to update itself)", "operationId": "status",
+                                    "responses": {"200": _json({"type": "object", "required": ["revision", "jobs_active"], "properties": {
+                                        "stories": {"type": "integer"}, "analysed": {"type": "integer"},
+                                        "jobs_active": {"type": "integer"}, "revision": {"type": "string"}}})}}},
             "/api/csrf": {"get": {"summary": "The CSRF token for this client (also set as a cookie)", "operationId": "csrf",
                                   "responses": {"200": _json({"type": "object"})}}},
         },

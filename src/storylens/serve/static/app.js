@@ -89,3 +89,42 @@
     if (job.getAttribute("data-state") !== "done" && job.getAttribute("data-state") !== "failed") poll();
   }
 })();
+
+// The story list follows the store: when a job (or anyone) adds, merges or splits stories, the list
+// reloads its own rows in place (same URL, same filters), keeping the stories ticked for a merge.
+(function () {
+  "use strict";
+  var live = document.getElementById("stories-live");
+  if (!live || !window.fetch || !window.DOMParser) return;
+  function later(active) { setTimeout(check, active ? 1500 : 5000); }
+  function refresh(revision) {
+    return fetch(window.location.href, { credentials: "same-origin" })
+      .then(function (r) { return r.text(); })
+      .then(function (html) {
+        var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("stories-live");
+        if (!fresh) return;
+        var ticked = {};
+        live.querySelectorAll("input[name=story]:checked").forEach(function (box) { ticked[box.value] = true; });
+        live.replaceChildren.apply(live, Array.prototype.map.call(fresh.childNodes, function (node) {
+          return document.importNode(node, true);
+        }));
+        live.querySelectorAll("input[name=story]").forEach(function (box) { if (ticked[box.value]) box.checked = true; });
+        live.setAttribute("data-revision", fresh.getAttribute("data-revision") || revision);
+        live.setAttribute("data-jobs", fresh.getAttribute("data-jobs") || "0");
+      });
+  }
+  function check() {
+    if (document.hidden) return later(false);  // a background tab waits; it catches up when shown
+    fetch("/api/status", { credentials: "same-origin" })
+      .then(function (r) { return r.json(); })
+      .then(function (status) {
+        var active = status.jobs_active > 0;
+        var changed = status.revision !== live.getAttribute("data-revision") ||
+          String(status.jobs_active) !== live.getAttribute("data-jobs");
+        if (!changed) return later(active);
+        return refresh(status.revision).then(function () { later(active); });
+      })
+      .catch(function () { setTimeout(check, 10000); });
+  }
+  later(live.getAttribute("data-jobs") !== "0");
+})();
