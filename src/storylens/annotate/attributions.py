@@ -897,8 +897,47 @@ def _according_to(doc, sent_of) -> list[Found]:
 IT_SOURCE_WINDOW = 300  # characters between that source and the "it"
 
 
+@dataclass(frozen=True, slots=True)
+class SpeakerContext:
+    """What a pronoun source's antecedent is chosen from, beyond the named entities.
+
+    ``reported``: what someone is reported to have said (contents, quotations): a person named
+    there is talked about, not speaking. ``speaking``: source spans and grammatical subjects, the
+    places a person who goes on speaking was last named in."""
+
+    reported: tuple[tuple[int, int], ...] = ()
+    speaking: tuple[tuple[int, int], ...] = ()
+
+    def talked_about(self, start: int, end: int) -> bool:
+        return any(s <= start and end <= e for s, e in self.reported) and not self.speaks(start, end)
+
+    def speaks(self, start: int, end: int) -> bool:
+        return any(s < end and start < e for s, e in self.speaking)
+
+
+def _antecedent(candidates: list[tuple[int, int, str]], start: int, context: SpeakerContext | None,
+                own: tuple[int, int] | None = None):
+    """The name a pronoun at ``start`` stands for: the nearest speaker or subject named before it
+    outside anyone's reported words ("Morrow said Baker took it. 'It was complex,' she said" is
+    Morrow), else the nearest name outside reported words, else the nearest name outside the
+    pronoun's own reported words (``own``)."""
+    before = [c for c in candidates if c[1] <= start and not (own and own[0] <= c[0] and c[1] <= own[1])]
+    if not before:
+        return None, -1
+    if context is not None:
+        free = [c for c in before if not context.talked_about(c[0], c[1])]
+        speaking = [c for c in free if context.speaks(c[0], c[1])]
+        for pool in (speaking, free):
+            if pool:
+                best = max(pool, key=lambda c: c[1])
+                return best[2], best[1]
+    best = max(before, key=lambda c: c[1])
+    return best[2], best[1]
+
+
 def _resolve_speaker(text: str, source: tuple[int, int] | None, entities, canonical,
-                     earlier: Sequence[tuple[int, str]] = ()) -> str | None:
+                     earlier: Sequence[tuple[int, str]] = (), context: SpeakerContext | None = None,
+                     content: tuple[int, int] | None = None) -> str | None:
     """The canonical name of the source; pronouns go to the nearest fitting named speaker.
 
     ``earlier``: (end of source, speaker) of the non-person sources of reports before this one."""
@@ -910,10 +949,9 @@ def _resolve_speaker(text: str, source: tuple[int, int] | None, entities, canoni
     if kind in ("PERSON", "ORG", "GROUP"):
         labels = {"PERSON": ("PERSON",), "ORG": ("ORG", "NORP", "GPE"), "GROUP": ("ORG", "NORP", "GPE",
                                                                               "PERSON")}[kind]
-        best, best_end = None, -1
-        for entity, name in zip(entities, canonical, strict=True):
-            if entity.end <= start and entity.label in labels:
-                best, best_end = name, entity.end
+        candidates = [(entity.start, entity.end, name) for entity, name in zip(entities, canonical, strict=True)
+                      if entity.label in labels]
+        best, best_end = _antecedent(candidates, start, context if kind == "PERSON" else None, content)
         if kind == "ORG":  # the source of a report just before, when nearer than any named one
             recent = [(at, name) for at, name in earlier if best_end < at <= start and start - at <= IT_SOURCE_WINDOW]
             if recent:
@@ -945,6 +983,16 @@ def _resolve_speaker(text: str, source: tuple[int, int] | None, entities, canoni
                     rf"\b{re.escape(head)}\b", name, re.I):
                 return name
     return words
+
+
+def _speaker_context(doc, found: Sequence[Found], quotes) -> SpeakerContext:
+    """Reported words (contents, quotations) and speaking places (sources, subjects outside them)."""
+    reported = tuple(sorted({item.content for item in found} | {tuple(q) for q in quotes}))
+    sources = [item.source for item in found if item.source]
+    subjects = [(token.idx, token.idx + len(token)) for token in doc
+                if token.dep_ == "nsubj" and token.pos_ == "PROPN"
+                and not any(s <= token.idx < e for s, e in reported)]
+    return SpeakerContext(reported=reported, speaking=tuple(sources + subjects))
 
 
 def build_attributions(doc, entities, canonical, sentences: list[tuple[int, int]],
@@ -983,6 +1031,7 @@ def build_attributions(doc, entities, canonical, sentences: list[tuple[int, int]
     records = []
     seen = set()
     earlier: list[tuple[int, str]] = []  # non-person sources so far, for a later "it"
+    context = _speaker_context(doc, [r[0] for r in results], quotes)
     person_names = {name for entity, name in zip(entities, canonical, strict=True) if entity.label == "PERSON"}
 
     def _names_a_person(span: tuple[int, int], speaker: str) -> bool:
@@ -997,7 +1046,8 @@ def build_attributions(doc, entities, canonical, sentences: list[tuple[int, int]
         if item.source and (dateline := DATELINE.match(text, item.source[0], item.source[1])):
             if dateline.end() < item.source[1]:  # "MOMBASA - Police said": the source is the police
                 item.source = (dateline.end(), item.source[1])
-        speaker = _resolve_speaker(text, item.antecedent or item.source, entities, canonical, earlier)
+        speaker = _resolve_speaker(text, item.antecedent or item.source, entities, canonical, earlier, context,
+                                   item.content)
         if item.source and speaker and not item.antecedent and not _names_a_person(item.source, speaker):
             earlier.append((item.source[1], speaker))
         parts = [item.cue, item.content] + ([item.source] if item.source else [])
