@@ -229,3 +229,9 @@ def test_pronoun_speaker_still_follows_a_new_subject():
     text = ("Tom Baker was charged with fraud on Monday. His lawyer, Ann Lee, spoke to reporters. "
             "“He is innocent,” she said.")
     assert _pronoun_speaker(text) == "Ann Lee"
+
+
+def test_speaker_is_not_taken_from_a_relative_clause_on_the_source():
+    text = "“This has been a very complex issue,” said Attorney General Jane Morrow, who charged Tom Baker on Monday."
+    item = _by_cue(text, "said")
+    assert item.speaker == "Jane Morrow"

@@ -892,6 +892,8 @@ def _according_to(doc, sent_of) -> list[Found]:
     return out
 
 
+# ", who charged Tom Baker on Monday": a relative clause describing a source names others, not the speaker.
+RELATIVE_TAIL = re.compile(r",\s+(?:who|whose|which|whom)\b")
 # "The Interior Ministry denied the claim. It said …": an "it" source just after another report
 # stands for that report's non-person source, which the entity tagger may not have tagged at all.
 IT_SOURCE_WINDOW = 300  # characters between that source and the "it"
@@ -957,6 +959,9 @@ def _resolve_speaker(text: str, source: tuple[int, int] | None, entities, canoni
             if recent:
                 return max(recent)[1]
         return best or words
+    if relative := RELATIVE_TAIL.search(text, start, end):  # "X, who charged Baker, said": X speaks
+        end = relative.start()
+        words = text[start:end].strip()
     inside = [(entity, name) for entity, name in zip(entities, canonical, strict=True)
               if entity.start >= start and entity.end <= end and entity.label in (
                   "PERSON", "ORG", "NORP", "GPE")]
