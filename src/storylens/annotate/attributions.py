@@ -350,6 +350,12 @@ def _verb_source(token, lemma: str, text: str, quotes, sent_of, found: list[Foun
     if token.tag_ == "VBN" and token.dep_ == "advcl" and lemma in ("ask", "question", "press") and not any(
             c.dep_ in ("nsubj", "nsubjpass") for c in token.children):
         passive = True  # "Asked if he was ever bullied, …": the asker goes unnamed
+    if subject is None and token.tag_ == "VBN" and token.dep_ in ("acl", "advcl", "amod"):
+        # "the country described by the president", "Pushed by host Chuck Todd, …": the agent speaks
+        agent = next((c for c in token.children if c.dep_ == "agent"), None)
+        by_obj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+        if by_obj is not None and by_obj.pos_ in ("PROPN", "NOUN", "PRON"):
+            subject, subject_of, passive = by_obj, token, True
     if stance_only and subject is None and not passive and not learned:
         return None
     if subject is not None and subject_of is not None and subject_of.lemma_ not in CUE_LEMMAS \
