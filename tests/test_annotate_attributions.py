@@ -235,3 +235,10 @@ def test_speaker_is_not_taken_from_a_relative_clause_on_the_source():
     text = "“This has been a very complex issue,” said Attorney General Jane Morrow, who charged Tom Baker on Monday."
     item = _by_cue(text, "said")
     assert item.speaker == "Jane Morrow"
+
+
+def test_speaker_is_never_the_quoted_words():
+    for text, name in (("“Safety,” said Grimm. “Safety for the whole harbour.”", "Grimm"),
+                       ("“Like Dobreni. Or Girov,” Okafor said. “The water rose in minutes.”", "Okafor")):
+        item = _by_cue(text, "said")
+        assert item.source.text == name, text

@@ -996,6 +996,31 @@ def _resolve_speaker(text: str, source: tuple[int, int] | None, entities, canoni
     return words
 
 
+# The words naming a speaker between a closing quotation mark and its cue ("…,'' Mr. Rubio said"), or
+# after the cue ("…,” said Cruz, who …").
+SPEAKER_BEFORE_CUE = re.compile(r"\s*([^\s.,;:!?“”\"'][^.;:!?“”\"]{0,80}?)[\s,]*$")
+SPEAKER_AFTER_CUE = re.compile(r"\s+([^\s.,;:!?“”\"'][^.,;:!?“”\"]{0,80})")
+
+
+def _speaker_outside_quote(text: str, item: Found, quotes) -> tuple[int, int] | None:
+    """A source the parse found inside the quotation it reports ("Safety," said Grimm → "Safety"):
+    the words naming the speaker next to the cue instead, when there are any."""
+    start, end = item.source
+    quote = next(((qs, qe) for qs, qe in quotes if qs <= start and end <= qe), None)
+    if quote is None or quote[0] <= item.cue[0] < quote[1] or quote[1] > item.cue[0]:
+        return None
+    between = text[quote[1]:item.cue[0]]
+    if between.strip(" ,\u00a0"):
+        m = SPEAKER_BEFORE_CUE.fullmatch(between)
+        if m is None or len(m.group(1).split()) > 8:
+            return None
+        return _trim(text, quote[1] + m.start(1), quote[1] + m.end(1))
+    m = SPEAKER_AFTER_CUE.match(text, item.cue[1])
+    if m is None or len(m.group(1).split()) > 8:
+        return None
+    return _trim(text, m.start(1), m.end(1))
+
+
 def _speaker_context(doc, found: Sequence[Found], quotes) -> SpeakerContext:
     """Reported words (contents, quotations) and speaking places (sources, subjects outside them)."""
     reported = tuple(sorted({item.content for item in found} | {tuple(q) for q in quotes}))
@@ -1057,6 +1082,8 @@ def build_attributions(doc, entities, canonical, sentences: list[tuple[int, int]
         if item.source and (dateline := DATELINE.match(text, item.source[0], item.source[1])):
             if dateline.end() < item.source[1]:  # "MOMBASA - Police said": the source is the police
                 item.source = (dateline.end(), item.source[1])
+        if item.source and (outside := _speaker_outside_quote(text, item, quotes)):
+            item.source = outside
         speaker = _resolve_speaker(text, item.antecedent or item.source, entities, canonical, earlier, context,
                                    item.content)
         if item.source and speaker and not item.antecedent and not _names_a_person(item.source, speaker):
