@@ -996,6 +996,20 @@ def _resolve_speaker(text: str, source: tuple[int, int] | None, entities, canoni
     return words
 
 
+QUOTE_MARKS = "\"“”‘’'″"
+
+
+def _without_stray_marks(text: str, source: tuple[int, int]) -> tuple[int, int]:
+    """A source cut from the end of a quotation keeps no quotation mark on its edges ('" Morrow')."""
+    start, end = source
+    while start < end and (text[start] in QUOTE_MARKS or text[start].isspace()) and not any(
+            ch in QUOTE_MARKS for ch in text[start + 1:end]):
+        start += 1
+    while end > start and text[end - 1] in QUOTE_MARKS and not any(ch in QUOTE_MARKS for ch in text[start:end - 1]):
+        end -= 1
+    return (start, end) if end > start else source
+
+
 # The words naming a speaker between a closing quotation mark and its cue ("…,'' Mr. Rubio said"), or
 # after the cue ("…,” said Cruz, who …").
 SPEAKER_BEFORE_CUE = re.compile(r"\s*([^\s.,;:!?“”\"'][^.;:!?“”\"]{0,80}?)[\s,]*$")
@@ -1084,6 +1098,8 @@ def build_attributions(doc, entities, canonical, sentences: list[tuple[int, int]
                 item.source = (dateline.end(), item.source[1])
         if item.source and (outside := _speaker_outside_quote(text, item, quotes)):
             item.source = outside
+        if item.source:
+            item.source = _without_stray_marks(text, item.source)
         speaker = _resolve_speaker(text, item.antecedent or item.source, entities, canonical, earlier, context,
                                    item.content)
         if item.source and speaker and not item.antecedent and not _names_a_person(item.source, speaker):
