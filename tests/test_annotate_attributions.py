@@ -242,3 +242,14 @@ def test_speaker_is_never_the_quoted_words():
                        ("“Like Dobreni. Or Girov,” Okafor said. “The water rose in minutes.”", "Okafor")):
         item = _by_cue(text, "said")
         assert item.source.text == name, text
+
+
+def test_pronoun_speaker_can_be_a_source_the_tagger_did_not_name():
+    text = ("Tom Baker was charged on Monday. “This has been a very complex issue,” Morrow, the attorney "
+            "general, told reporters. She said the case took two years.")
+    assert _pronoun_speaker(text) == "Morrow"
+
+
+def test_pronoun_denier_is_the_person_just_accused():
+    text = "Attorney General Jane Morrow said Tom Baker had hidden the money. He denied it."
+    assert _pronoun_speaker(text) == "Tom Baker"

@@ -7,7 +7,8 @@ saying …", passive cues ("was announced by X", "is expected to"), nominal cues
 ("the DNC's decision to …", "criticism that …"), light verbs ("took aim at"),
 "seemed to", "reportedly", "In a CBS poll, …", "Speaker: …" lines, quotes that
 run on over several sentences or paragraphs, and pronoun sources, which resolve
-to the nearest preceding person (or organisation for "it"/"they").
+to the nearest person named before them as a speaker or subject outside anyone's
+reported words (a denier: the nearest person), or organisation for "it"/"they".
 
 Like PolNeAR, one stretch of text belongs to one attribution: a cue inside
 someone's reported content, with its source inside it too, is part of that
@@ -898,6 +899,7 @@ def _according_to(doc, sent_of) -> list[Found]:
     return out
 
 
+NAME_THEN_ROLE = re.compile(r"((?:[A-Z][\w.'’-]*\s)*[A-Z][\w'’-]+),\s+(?:the|a|an|his|her|their)\s")
 # ", who charged Tom Baker on Monday": a relative clause describing a source names others, not the speaker.
 RELATIVE_TAIL = re.compile(r",\s+(?:who|whose|which|whom)\b")
 # "The Interior Ministry denied the claim. It said …": an "it" source just after another report
@@ -915,6 +917,9 @@ class SpeakerContext:
 
     reported: tuple[tuple[int, int], ...] = ()
     speaking: tuple[tuple[int, int], ...] = ()
+    named: tuple[tuple[int, int, str], ...] = ()  # (start, end, speaker) of sources naming one person
+    subjects: tuple[tuple[int, int], ...] = ()  # every named grammatical subject, reported or not
+    quotes: tuple[tuple[int, int], ...] = ()
 
     def talked_about(self, start: int, end: int) -> bool:
         return any(s <= start and end <= e for s, e in self.reported) and not self.speaks(start, end)
@@ -929,12 +934,22 @@ def _antecedent(candidates: list[tuple[int, int, str]], start: int, context: Spe
     outside anyone's reported words ("Morrow said Baker took it. 'It was complex,' she said" is
     Morrow), else the nearest name outside reported words, else the nearest name outside the
     pronoun's own reported words (``own``)."""
-    before = [c for c in candidates if c[1] <= start and not (own and own[0] <= c[0] and c[1] <= own[1])]
-    if not before:
+    def in_own(c) -> bool:
+        return bool(own) and own[0] <= c[0] and c[1] <= own[1]
+
+    # "Ms. Olivieri found skating a salve, she said": the subject of the pronoun's own indirect report
+    # speaks of herself; a name inside its own quotation never speaks
+    quoted_own = bool(own) and context is not None and any(
+        q0 <= own[0] < q1 or own[0] <= q0 < own[1] for q0, q1 in context.quotes)
+    own_subjects = [] if context is None or quoted_own else [
+        c for c in candidates if c[1] <= start and in_own(c) and any(
+            c[0] < e and s < c[1] for s, e in context.subjects)]
+    before = [c for c in candidates if c[1] <= start and not in_own(c)]
+    if not before and not own_subjects:
         return None, -1
     if context is not None:
         free = [c for c in before if not context.talked_about(c[0], c[1])]
-        speaking = [c for c in free if context.speaks(c[0], c[1])]
+        speaking = [c for c in free if context.speaks(c[0], c[1])] + own_subjects
         for pool in (speaking, free):
             if pool:
                 best = max(pool, key=lambda c: c[1])
@@ -945,8 +960,9 @@ def _antecedent(candidates: list[tuple[int, int, str]], start: int, context: Spe
 
 def _resolve_speaker(text: str, source: tuple[int, int] | None, entities, canonical,
                      earlier: Sequence[tuple[int, str]] = (), context: SpeakerContext | None = None,
-                     content: tuple[int, int] | None = None) -> str | None:
-    """The canonical name of the source; pronouns go to the nearest fitting named speaker.
+                     content: tuple[int, int] | None = None, denies: bool = False) -> str | None:
+    """The canonical name of the source; pronouns go to the nearest fitting named speaker (for a
+    denial, the nearest person: "Morrow said Baker hid it. He denied it" is Baker).
 
     ``earlier``: (end of source, speaker) of the non-person sources of reports before this one."""
     if source is None:
@@ -959,7 +975,11 @@ def _resolve_speaker(text: str, source: tuple[int, int] | None, entities, canoni
                                                                               "PERSON")}[kind]
         candidates = [(entity.start, entity.end, name) for entity, name in zip(entities, canonical, strict=True)
                       if entity.label in labels]
-        best, best_end = _antecedent(candidates, start, context if kind == "PERSON" else None, content)
+        if kind == "PERSON" and context is not None:
+            # a source naming someone the tagger missed (a tagged name inside it is a candidate already)
+            candidates += [c for c in context.named if not any(c[0] < e and s < c[1] for s, e, _ in candidates)]
+        best, best_end = _antecedent(candidates, start, context if kind == "PERSON" and not denies else None,
+                                     content)
         if kind == "ORG":  # the source of a report just before, when nearer than any named one
             recent = [(at, name) for at, name in earlier if best_end < at <= start and start - at <= IT_SOURCE_WINDOW]
             if recent:
@@ -985,6 +1005,8 @@ def _resolve_speaker(text: str, source: tuple[int, int] | None, entities, canoni
         covered = entity.end - entity.start
         if covered >= 0.6 * len(words.removeprefix("the ").removeprefix("The ")):
             return name
+    if not inside and (named := NAME_THEN_ROLE.match(words)):
+        return named.group(1)  # "Morrow, the attorney general": the name the tagger missed
     m = re.fullmatch(r"(?:the|The) ((?:[a-z]+ ){0,2}([a-z]+))", words)
     if m and not inside:
         # "the department" after "the US State Department": the nearest organisation so named
@@ -1035,14 +1057,27 @@ def _speaker_outside_quote(text: str, item: Found, quotes) -> tuple[int, int] | 
     return _trim(text, m.start(1), m.end(1))
 
 
-def _speaker_context(doc, found: Sequence[Found], quotes) -> SpeakerContext:
-    """Reported words (contents, quotations) and speaking places (sources, subjects outside them)."""
+NOT_PERSONS = frozenset({"ORG", "GPE", "NORP", "FAC", "LOC", "EVENT", "PRODUCT", "LAW", "LANGUAGE"})
+
+
+def _speaker_context(doc, found: Sequence[Found], quotes, entities=(), canonical=()) -> SpeakerContext:
+    """Reported words (contents, quotations), speaking places (sources, subjects outside them) and
+    the speakers named as sources whom the entity tagger missed ("“…,” Morrow told reporters")."""
     reported = tuple(sorted({item.content for item in found} | {tuple(q) for q in quotes}))
     sources = [item.source for item in found if item.source]
-    subjects = [(token.idx, token.idx + len(token)) for token in doc
-                if token.dep_ == "nsubj" and token.pos_ == "PROPN"
-                and not any(s <= token.idx < e for s, e in reported)]
-    return SpeakerContext(reported=reported, speaking=tuple(sources + subjects))
+    all_subjects = [(token.idx, token.idx + len(token)) for token in doc
+                    if token.dep_ == "nsubj" and token.pos_ == "PROPN"]
+    subjects = [span for span in all_subjects if not any(s <= span[0] < e for s, e in reported)]
+    text = doc_text(doc)
+    named = []
+    for start, end in {item.source for item in found if item.source and item.strong}:
+        tokens = [t for t in doc if start <= t.idx < end]
+        roots = [t for t in tokens if not start <= t.head.idx < end or t.head == t]
+        if len(roots) == 1 and roots[0].pos_ == "PROPN" and roots[0].ent_type_ not in NOT_PERSONS \
+                and roots[0].tag_ == "NNP" and len(roots[0].text) > 1:
+            named.append((start, end, _resolve_speaker(text, (start, end), entities, canonical)))
+    return SpeakerContext(reported=reported, speaking=tuple(sources + subjects), named=tuple(named),
+                          subjects=tuple(all_subjects), quotes=tuple(tuple(q) for q in quotes))
 
 
 def build_attributions(doc, entities, canonical, sentences: list[tuple[int, int]],
@@ -1051,6 +1086,11 @@ def build_attributions(doc, entities, canonical, sentences: list[tuple[int, int]
     text = doc_text(doc)
     quotes = quotation_spans(text)
     found = find_attributions(doc, cue_model, quotes)
+    for item in found:
+        if item.source and (outside := _speaker_outside_quote(text, item, quotes)):
+            item.source = outside
+        if item.source:
+            item.source = _without_stray_marks(text, item.source)
     # Direct quotes: widen a content to the whole quotation it sits in.
     results: list[tuple[Found, bool]] = []
     for item in found:
@@ -1081,7 +1121,7 @@ def build_attributions(doc, entities, canonical, sentences: list[tuple[int, int]
     records = []
     seen = set()
     earlier: list[tuple[int, str]] = []  # non-person sources so far, for a later "it"
-    context = _speaker_context(doc, [r[0] for r in results], quotes)
+    context = _speaker_context(doc, [r[0] for r in results], quotes, entities, canonical)
     person_names = {name for entity, name in zip(entities, canonical, strict=True) if entity.label == "PERSON"}
 
     def _names_a_person(span: tuple[int, int], speaker: str) -> bool:
@@ -1096,18 +1136,14 @@ def build_attributions(doc, entities, canonical, sentences: list[tuple[int, int]
         if item.source and (dateline := DATELINE.match(text, item.source[0], item.source[1])):
             if dateline.end() < item.source[1]:  # "MOMBASA - Police said": the source is the police
                 item.source = (dateline.end(), item.source[1])
-        if item.source and (outside := _speaker_outside_quote(text, item, quotes)):
-            item.source = outside
-        if item.source:
-            item.source = _without_stray_marks(text, item.source)
+        kind = cue_kind(text[item.cue[0]:item.cue[1]], item.denies)  # decided here, once
         speaker = _resolve_speaker(text, item.antecedent or item.source, entities, canonical, earlier, context,
-                                   item.content)
+                                   item.content, denies=kind == "denial")
         if item.source and speaker and not item.antecedent and not _names_a_person(item.source, speaker):
             earlier.append((item.source[1], speaker))
         parts = [item.cue, item.content] + ([item.source] if item.source else [])
         start = min(p[0] for p in parts)
         end = max(p[1] for p in parts)
-        kind = cue_kind(text[item.cue[0]:item.cue[1]], item.denies)  # decided here, once
         records.append(
             Attribution(
                 start=start, end=end, text=text[start:end],
