@@ -253,3 +253,9 @@ def test_pronoun_speaker_can_be_a_source_the_tagger_did_not_name():
 def test_pronoun_denier_is_the_person_just_accused():
     text = "Attorney General Jane Morrow said Tom Baker had hidden the money. He denied it."
     assert _pronoun_speaker(text) == "Tom Baker"
+
+
+def test_interjected_speaker_is_not_the_person_talked_about():
+    item = _by_cue("And the mayor, said Ruiz, does not forgive a slight.", "said")
+    assert item.source.text == "Ruiz"
+    assert "Ruiz" not in item.content.text

@@ -1060,6 +1060,24 @@ def _speaker_outside_quote(text: str, item: Found, quotes) -> tuple[int, int] | 
 NOT_PERSONS = frozenset({"ORG", "GPE", "NORP", "FAC", "LOC", "EVENT", "PRODUCT", "LAW", "LANGUAGE"})
 
 
+# "The contrast with Trump, said Doyle and others, would be clear": a speech cue set off by commas
+# with a name right after it names its speaker there, whatever the parse made its subject.
+INTERJECTED_NAME = re.compile(r"\s+((?:[A-Z][\w'’-]*\.?\s+){0,3}[A-Z][\w'’-]+(?:\s+and\s+others)?)\s*,")
+
+
+def _interjected_speaker(text: str, item: Found) -> tuple[int, int] | None:
+    """The name after an interjected ", said X," when the source found stands just before it."""
+    if item.source[1] > item.cue[0] or text[item.cue[0]:item.cue[1]].lower() not in ("said", "says"):
+        return None
+    if not text[item.source[1]:item.cue[0]].strip() == ",":
+        return None
+    m = INTERJECTED_NAME.match(text, item.cue[1])
+    if m is None or m.group(1).split()[0] in ("The", "A", "An", "On", "In", "At", "Last", "This", "Monday", "Tuesday",
+                                             "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"):
+        return None
+    return _trim(text, m.start(1), m.end(1))
+
+
 def _speaker_context(doc, found: Sequence[Found], quotes, entities=(), canonical=()) -> SpeakerContext:
     """Reported words (contents, quotations), speaking places (sources, subjects outside them) and
     the speakers named as sources whom the entity tagger missed ("“…,” Morrow told reporters")."""
@@ -1087,8 +1105,12 @@ def build_attributions(doc, entities, canonical, sentences: list[tuple[int, int]
     quotes = quotation_spans(text)
     found = find_attributions(doc, cue_model, quotes)
     for item in found:
-        if item.source and (outside := _speaker_outside_quote(text, item, quotes)):
+        if item.source and (outside := _speaker_outside_quote(text, item, quotes) or _interjected_speaker(text, item)):
             item.source = outside
+            if item.content[0] <= outside[0] < item.content[1]:  # the content read past the cue takes no speaker
+                rest = _trim(text, outside[1], item.content[1])
+                if rest[1] > rest[0]:
+                    item.content = rest
         if item.source:
             item.source = _without_stray_marks(text, item.source)
     # Direct quotes: widen a content to the whole quotation it sits in.
