@@ -27,7 +27,14 @@ import numpy as np
 
 from storylens.annotate.cuemodel import CueModel, cue_features, load_cue_model
 from storylens.annotate.sentences import doc_text
-from storylens.lexicon.cues import DENIAL, REPORTING, SPEECH, cue_kind
+from storylens.lexicon.cues import (
+    DENIAL,
+    INTERJECTED_SAY,
+    NOT_A_NAME_START,
+    REPORTING,
+    SPEECH,
+    cue_kind,
+)
 from storylens.lexicon.datelines import DATELINE
 from storylens.lexicon.quotes import OPENING_MARKS, inside_quote, quotation_spans
 from storylens.records import Attribution, Span
@@ -1067,13 +1074,12 @@ INTERJECTED_NAME = re.compile(r"\s+((?:[A-Z][\w'’-]*\.?\s+){0,3}[A-Z][\w'’-]
 
 def _interjected_speaker(text: str, item: Found) -> tuple[int, int] | None:
     """The name after an interjected ", said X," when the source found stands just before it."""
-    if item.source[1] > item.cue[0] or text[item.cue[0]:item.cue[1]].lower() not in ("said", "says"):
+    if item.source[1] > item.cue[0] or text[item.cue[0]:item.cue[1]].lower() not in INTERJECTED_SAY:
         return None
     if not text[item.source[1]:item.cue[0]].strip() == ",":
         return None
     m = INTERJECTED_NAME.match(text, item.cue[1])
-    if m is None or m.group(1).split()[0] in ("The", "A", "An", "On", "In", "At", "Last", "This", "Monday", "Tuesday",
-                                             "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"):
+    if m is None or m.group(1).split()[0] in NOT_A_NAME_START:
         return None
     return _trim(text, m.start(1), m.end(1))
 
