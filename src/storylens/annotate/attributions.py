@@ -922,17 +922,41 @@ class SpeakerContext:
     there is talked about, not speaking. ``speaking``: source spans and grammatical subjects, the
     places a person who goes on speaking was last named in."""
 
-    reported: tuple[tuple[int, int], ...] = ()
+    reported: tuple[tuple[int, int], ...] = ()  # each a sorted union of disjoint spans (see _union)
     speaking: tuple[tuple[int, int], ...] = ()
     named: tuple[tuple[int, int, str], ...] = ()  # (start, end, speaker) of sources naming one person
     subjects: tuple[tuple[int, int], ...] = ()  # every named grammatical subject, reported or not
     quotes: tuple[tuple[int, int], ...] = ()
 
     def talked_about(self, start: int, end: int) -> bool:
-        return any(s <= start and end <= e for s, e in self.reported) and not self.speaks(start, end)
+        return _covers(self.reported, start, end) and not self.speaks(start, end)
 
     def speaks(self, start: int, end: int) -> bool:
-        return any(s < end and start < e for s, e in self.speaking)
+        return _touches(self.speaking, start, end)
+
+
+def _union(spans) -> tuple[tuple[int, int], ...]:
+    """Spans merged into sorted disjoint ones, so a lookup is one bisection (long articles stay linear)."""
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return tuple((start, end) for start, end in merged)
+
+
+def _covers(union: tuple[tuple[int, int], ...], start: int, end: int) -> bool:
+    i = bisect_right(union, (start, float("inf"))) - 1
+    return i >= 0 and union[i][1] >= end
+
+
+def _touches(union: tuple[tuple[int, int], ...], start: int, end: int) -> bool:
+    i = bisect_right(union, (end - 1, float("inf"))) - 1
+    return i >= 0 and union[i][1] > start
+
+
+ANTECEDENT_WINDOW = 3000  # characters back a pronoun's speaker is looked for among speakers and subjects
 
 
 def _antecedent(candidates: list[tuple[int, int, str]], start: int, context: SpeakerContext | None,
@@ -946,16 +970,14 @@ def _antecedent(candidates: list[tuple[int, int, str]], start: int, context: Spe
 
     # "Ms. Olivieri found skating a salve, she said": the subject of the pronoun's own indirect report
     # speaks of herself; a name inside its own quotation never speaks
-    quoted_own = bool(own) and context is not None and any(
-        q0 <= own[0] < q1 or own[0] <= q0 < own[1] for q0, q1 in context.quotes)
+    quoted_own = bool(own) and context is not None and _touches(context.quotes, *own)
     own_subjects = [] if context is None or quoted_own else [
-        c for c in candidates if c[1] <= start and in_own(c) and any(
-            c[0] < e and s < c[1] for s, e in context.subjects)]
+        c for c in candidates if c[1] <= start and in_own(c) and _touches(context.subjects, c[0], c[1])]
     before = [c for c in candidates if c[1] <= start and not in_own(c)]
     if not before and not own_subjects:
         return None, -1
     if context is not None:
-        free = [c for c in before if not context.talked_about(c[0], c[1])]
+        free = [c for c in before if c[1] >= start - ANTECEDENT_WINDOW and not context.talked_about(c[0], c[1])]
         speaking = [c for c in free if context.speaks(c[0], c[1])] + own_subjects
         for pool in (speaking, free):
             if pool:
@@ -1087,21 +1109,22 @@ def _interjected_speaker(text: str, item: Found) -> tuple[int, int] | None:
 def _speaker_context(doc, found: Sequence[Found], quotes, entities=(), canonical=()) -> SpeakerContext:
     """Reported words (contents, quotations), speaking places (sources, subjects outside them) and
     the speakers named as sources whom the entity tagger missed ("“…,” Morrow told reporters")."""
-    reported = tuple(sorted({item.content for item in found} | {tuple(q) for q in quotes}))
+    reported = _union({item.content for item in found} | {tuple(q) for q in quotes})
     sources = [item.source for item in found if item.source]
     all_subjects = [(token.idx, token.idx + len(token)) for token in doc
                     if token.dep_ == "nsubj" and token.pos_ == "PROPN"]
-    subjects = [span for span in all_subjects if not any(s <= span[0] < e for s, e in reported)]
+    subjects = [span for span in all_subjects if not _covers(reported, span[0], span[0] + 1)]
     text = doc_text(doc)
     named = []
     for start, end in {item.source for item in found if item.source and item.strong}:
-        tokens = [t for t in doc if start <= t.idx < end]
+        span = doc.char_span(start, end, alignment_mode="expand")
+        tokens = list(span) if span is not None else []
         roots = [t for t in tokens if not start <= t.head.idx < end or t.head == t]
         if len(roots) == 1 and roots[0].pos_ == "PROPN" and roots[0].ent_type_ not in NOT_PERSONS \
                 and roots[0].tag_ == "NNP" and len(roots[0].text) > 1:
             named.append((start, end, _resolve_speaker(text, (start, end), entities, canonical)))
-    return SpeakerContext(reported=reported, speaking=tuple(sources + subjects), named=tuple(named),
-                          subjects=tuple(all_subjects), quotes=tuple(tuple(q) for q in quotes))
+    return SpeakerContext(reported=reported, speaking=_union(sources + subjects), named=tuple(named),
+                          subjects=_union(all_subjects), quotes=_union(tuple(q) for q in quotes))
 
 
 def build_attributions(doc, entities, canonical, sentences: list[tuple[int, int]],
