@@ -193,3 +193,69 @@ def test_it_after_a_report_stands_for_that_reports_source():
     reports = annotate(text, published="2024-03-12").attributions
     it_said = next(a for a in reports if a.source is not None and a.source.text == "It")
     assert it_said.speaker == "The harbour authority"
+
+
+# Pronoun speakers: a person named inside someone's reported words is talked about, not speaking.
+def _pronoun_speaker(text: str) -> str | None:
+    pronoun = [a for a in annotate(text).attributions if a.source is not None and a.source.text.lower() in ("he", "she")]
+    assert pronoun, [(a.source, a.cue.text) for a in annotate(text).attributions]
+    return pronoun[-1].speaker
+
+
+def test_pronoun_speaker_is_the_attorney_general_not_the_accused():
+    text = ("Attorney General Jane Morrow said Tom Baker had taken money from the harbour fund for years. "
+            "“This has been a very complex issue,” she said.")
+    assert _pronoun_speaker(text) == "Jane Morrow"
+
+
+def test_pronoun_speaker_skips_a_person_named_in_the_previous_report():
+    text = ("Attorney General Jane Morrow spoke on Monday about the case against Tom Baker, who is accused "
+            "of fraud.\n\n“This has been a very complex issue,” she said.")
+    assert _pronoun_speaker(text) == "Jane Morrow"
+
+
+def test_pronoun_speaker_prefers_the_subject_to_the_object():
+    text = ("Attorney General Jane Morrow charged Tom Baker with fraud on Monday. "
+            "“This has been a very complex issue,” she said.")
+    assert _pronoun_speaker(text) == "Jane Morrow"
+
+
+def test_pronoun_speaker_never_comes_from_its_own_quotation():
+    text = "“Tom Baker took the money,” she said."
+    assert _pronoun_speaker(text) != "Tom Baker"
+
+
+def test_pronoun_speaker_still_follows_a_new_subject():
+    text = ("Tom Baker was charged with fraud on Monday. His lawyer, Ann Lee, spoke to reporters. "
+            "“He is innocent,” she said.")
+    assert _pronoun_speaker(text) == "Ann Lee"
+
+
+def test_speaker_is_not_taken_from_a_relative_clause_on_the_source():
+    text = "“This has been a very complex issue,” said Attorney General Jane Morrow, who charged Tom Baker on Monday."
+    item = _by_cue(text, "said")
+    assert item.speaker == "Jane Morrow"
+
+
+def test_speaker_is_never_the_quoted_words():
+    for text, name in (("“Safety,” said Grimm. “Safety for the whole harbour.”", "Grimm"),
+                       ("“Like Dobreni. Or Girov,” Okafor said. “The water rose in minutes.”", "Okafor")):
+        item = _by_cue(text, "said")
+        assert item.source.text == name, text
+
+
+def test_pronoun_speaker_can_be_a_source_the_tagger_did_not_name():
+    text = ("Tom Baker was charged on Monday. “This has been a very complex issue,” Morrow, the attorney "
+            "general, told reporters. She said the case took two years.")
+    assert _pronoun_speaker(text) == "Morrow"
+
+
+def test_pronoun_denier_is_the_person_just_accused():
+    text = "Attorney General Jane Morrow said Tom Baker had hidden the money. He denied it."
+    assert _pronoun_speaker(text) == "Tom Baker"
+
+
+def test_interjected_speaker_is_not_the_person_talked_about():
+    item = _by_cue("And the mayor, said Ruiz, does not forgive a slight.", "said")
+    assert item.source.text == "Ruiz"
+    assert "Ruiz" not in item.content.text

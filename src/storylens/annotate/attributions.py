@@ -7,7 +7,8 @@ saying …", passive cues ("was announced by X", "is expected to"), nominal cues
 ("the DNC's decision to …", "criticism that …"), light verbs ("took aim at"),
 "seemed to", "reportedly", "In a CBS poll, …", "Speaker: …" lines, quotes that
 run on over several sentences or paragraphs, and pronoun sources, which resolve
-to the nearest preceding person (or organisation for "it"/"they").
+to the nearest person named before them as a speaker or subject outside anyone's
+reported words (a denier: the nearest person), or organisation for "it"/"they".
 
 Like PolNeAR, one stretch of text belongs to one attribution: a cue inside
 someone's reported content, with its source inside it too, is part of that
@@ -26,7 +27,14 @@ import numpy as np
 
 from storylens.annotate.cuemodel import CueModel, cue_features, load_cue_model
 from storylens.annotate.sentences import doc_text
-from storylens.lexicon.cues import DENIAL, REPORTING, SPEECH, cue_kind
+from storylens.lexicon.cues import (
+    DENIAL,
+    INTERJECTED_SAY,
+    NOT_A_NAME_START,
+    REPORTING,
+    SPEECH,
+    cue_kind,
+)
 from storylens.lexicon.datelines import DATELINE
 from storylens.lexicon.quotes import OPENING_MARKS, inside_quote, quotation_spans
 from storylens.records import Attribution, Span
@@ -350,6 +358,12 @@ def _verb_source(token, lemma: str, text: str, quotes, sent_of, found: list[Foun
     if token.tag_ == "VBN" and token.dep_ == "advcl" and lemma in ("ask", "question", "press") and not any(
             c.dep_ in ("nsubj", "nsubjpass") for c in token.children):
         passive = True  # "Asked if he was ever bullied, …": the asker goes unnamed
+    if subject is None and token.tag_ == "VBN" and token.dep_ in ("acl", "advcl", "amod"):
+        # "the country described by the president", "Pushed by host Chuck Todd, …": the agent speaks
+        agent = next((c for c in token.children if c.dep_ == "agent"), None)
+        by_obj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+        if by_obj is not None and by_obj.pos_ in ("PROPN", "NOUN", "PRON"):
+            subject, subject_of, passive = by_obj, token, True
     if stance_only and subject is None and not passive and not learned:
         return None
     if subject is not None and subject_of is not None and subject_of.lemma_ not in CUE_LEMMAS \
@@ -892,14 +906,92 @@ def _according_to(doc, sent_of) -> list[Found]:
     return out
 
 
+NAME_THEN_ROLE = re.compile(r"((?:[A-Z][\w.'’-]*\s)*[A-Z][\w'’-]+),\s+(?:the|a|an|his|her|their)\s")
+# ", who charged Tom Baker on Monday": a relative clause describing a source names others, not the speaker.
+RELATIVE_TAIL = re.compile(r",\s+(?:who|whose|which|whom)\b")
 # "The Interior Ministry denied the claim. It said …": an "it" source just after another report
 # stands for that report's non-person source, which the entity tagger may not have tagged at all.
 IT_SOURCE_WINDOW = 300  # characters between that source and the "it"
 
 
+@dataclass(frozen=True, slots=True)
+class SpeakerContext:
+    """What a pronoun source's antecedent is chosen from, beyond the named entities.
+
+    ``reported``: what someone is reported to have said (contents, quotations): a person named
+    there is talked about, not speaking. ``speaking``: source spans and grammatical subjects, the
+    places a person who goes on speaking was last named in."""
+
+    reported: tuple[tuple[int, int], ...] = ()  # each a sorted union of disjoint spans (see _union)
+    speaking: tuple[tuple[int, int], ...] = ()
+    named: tuple[tuple[int, int, str], ...] = ()  # (start, end, speaker) of sources naming one person
+    subjects: tuple[tuple[int, int], ...] = ()  # every named grammatical subject, reported or not
+    quotes: tuple[tuple[int, int], ...] = ()
+
+    def talked_about(self, start: int, end: int) -> bool:
+        return _covers(self.reported, start, end) and not self.speaks(start, end)
+
+    def speaks(self, start: int, end: int) -> bool:
+        return _touches(self.speaking, start, end)
+
+
+def _union(spans) -> tuple[tuple[int, int], ...]:
+    """Spans merged into sorted disjoint ones, so a lookup is one bisection (long articles stay linear)."""
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return tuple((start, end) for start, end in merged)
+
+
+def _covers(union: tuple[tuple[int, int], ...], start: int, end: int) -> bool:
+    i = bisect_right(union, (start, float("inf"))) - 1
+    return i >= 0 and union[i][1] >= end
+
+
+def _touches(union: tuple[tuple[int, int], ...], start: int, end: int) -> bool:
+    i = bisect_right(union, (end - 1, float("inf"))) - 1
+    return i >= 0 and union[i][1] > start
+
+
+ANTECEDENT_WINDOW = 3000  # characters back a pronoun's speaker is looked for among speakers and subjects
+
+
+def _antecedent(candidates: list[tuple[int, int, str]], start: int, context: SpeakerContext | None,
+                own: tuple[int, int] | None = None):
+    """The name a pronoun at ``start`` stands for: the nearest speaker or subject named before it
+    outside anyone's reported words ("Morrow said Baker took it. 'It was complex,' she said" is
+    Morrow), else the nearest name outside reported words, else the nearest name outside the
+    pronoun's own reported words (``own``)."""
+    def in_own(c) -> bool:
+        return bool(own) and own[0] <= c[0] and c[1] <= own[1]
+
+    # "Ms. Olivieri found skating a salve, she said": the subject of the pronoun's own indirect report
+    # speaks of herself; a name inside its own quotation never speaks
+    quoted_own = bool(own) and context is not None and _touches(context.quotes, *own)
+    own_subjects = [] if context is None or quoted_own else [
+        c for c in candidates if c[1] <= start and in_own(c) and _touches(context.subjects, c[0], c[1])]
+    before = [c for c in candidates if c[1] <= start and not in_own(c)]
+    if not before and not own_subjects:
+        return None, -1
+    if context is not None:
+        free = [c for c in before if c[1] >= start - ANTECEDENT_WINDOW and not context.talked_about(c[0], c[1])]
+        speaking = [c for c in free if context.speaks(c[0], c[1])] + own_subjects
+        for pool in (speaking, free):
+            if pool:
+                best = max(pool, key=lambda c: c[1])
+                return best[2], best[1]
+    best = max(before, key=lambda c: c[1])
+    return best[2], best[1]
+
+
 def _resolve_speaker(text: str, source: tuple[int, int] | None, entities, canonical,
-                     earlier: Sequence[tuple[int, str]] = ()) -> str | None:
-    """The canonical name of the source; pronouns go to the nearest fitting named speaker.
+                     earlier: Sequence[tuple[int, str]] = (), context: SpeakerContext | None = None,
+                     content: tuple[int, int] | None = None, denies: bool = False) -> str | None:
+    """The canonical name of the source; pronouns go to the nearest fitting named speaker (for a
+    denial, the nearest person: "Morrow said Baker hid it. He denied it" is Baker).
 
     ``earlier``: (end of source, speaker) of the non-person sources of reports before this one."""
     if source is None:
@@ -910,15 +1002,21 @@ def _resolve_speaker(text: str, source: tuple[int, int] | None, entities, canoni
     if kind in ("PERSON", "ORG", "GROUP"):
         labels = {"PERSON": ("PERSON",), "ORG": ("ORG", "NORP", "GPE"), "GROUP": ("ORG", "NORP", "GPE",
                                                                               "PERSON")}[kind]
-        best, best_end = None, -1
-        for entity, name in zip(entities, canonical, strict=True):
-            if entity.end <= start and entity.label in labels:
-                best, best_end = name, entity.end
+        candidates = [(entity.start, entity.end, name) for entity, name in zip(entities, canonical, strict=True)
+                      if entity.label in labels]
+        if kind == "PERSON" and context is not None:
+            # a source naming someone the tagger missed (a tagged name inside it is a candidate already)
+            candidates += [c for c in context.named if not any(c[0] < e and s < c[1] for s, e, _ in candidates)]
+        best, best_end = _antecedent(candidates, start, context if kind == "PERSON" and not denies else None,
+                                     content)
         if kind == "ORG":  # the source of a report just before, when nearer than any named one
             recent = [(at, name) for at, name in earlier if best_end < at <= start and start - at <= IT_SOURCE_WINDOW]
             if recent:
                 return max(recent)[1]
         return best or words
+    if relative := RELATIVE_TAIL.search(text, start, end):  # "X, who charged Baker, said": X speaks
+        end = relative.start()
+        words = text[start:end].strip()
     inside = [(entity, name) for entity, name in zip(entities, canonical, strict=True)
               if entity.start >= start and entity.end <= end and entity.label in (
                   "PERSON", "ORG", "NORP", "GPE")]
@@ -936,6 +1034,8 @@ def _resolve_speaker(text: str, source: tuple[int, int] | None, entities, canoni
         covered = entity.end - entity.start
         if covered >= 0.6 * len(words.removeprefix("the ").removeprefix("The ")):
             return name
+    if not inside and (named := NAME_THEN_ROLE.match(words)):
+        return named.group(1)  # "Morrow, the attorney general": the name the tagger missed
     m = re.fullmatch(r"(?:the|The) ((?:[a-z]+ ){0,2}([a-z]+))", words)
     if m and not inside:
         # "the department" after "the US State Department": the nearest organisation so named
@@ -947,12 +1047,101 @@ def _resolve_speaker(text: str, source: tuple[int, int] | None, entities, canoni
     return words
 
 
+QUOTE_MARKS = "\"“”‘’'″"
+
+
+def _without_stray_marks(text: str, source: tuple[int, int]) -> tuple[int, int]:
+    """A source cut from the end of a quotation keeps no quotation mark on its edges ('" Morrow')."""
+    start, end = source
+    while start < end and (text[start] in QUOTE_MARKS or text[start].isspace()) and not any(
+            ch in QUOTE_MARKS for ch in text[start + 1:end]):
+        start += 1
+    while end > start and text[end - 1] in QUOTE_MARKS and not any(ch in QUOTE_MARKS for ch in text[start:end - 1]):
+        end -= 1
+    return (start, end) if end > start else source
+
+
+# The words naming a speaker between a closing quotation mark and its cue ("…,'' Mr. Rubio said"), or
+# after the cue ("…,” said Cruz, who …").
+SPEAKER_BEFORE_CUE = re.compile(r"\s*([^\s.,;:!?“”\"'][^.;:!?“”\"]{0,80}?)[\s,]*$")
+SPEAKER_AFTER_CUE = re.compile(r"\s+([^\s.,;:!?“”\"'][^.,;:!?“”\"]{0,80})")
+
+
+def _speaker_outside_quote(text: str, item: Found, quotes) -> tuple[int, int] | None:
+    """A source the parse found inside the quotation it reports ("Safety," said Grimm → "Safety"):
+    the words naming the speaker next to the cue instead, when there are any."""
+    start, end = item.source
+    quote = next(((qs, qe) for qs, qe in quotes if qs <= start and end <= qe), None)
+    if quote is None or quote[0] <= item.cue[0] < quote[1] or quote[1] > item.cue[0]:
+        return None
+    between = text[quote[1]:item.cue[0]]
+    if between.strip(" ,\u00a0"):
+        m = SPEAKER_BEFORE_CUE.fullmatch(between)
+        if m is None or len(m.group(1).split()) > 8:
+            return None
+        return _trim(text, quote[1] + m.start(1), quote[1] + m.end(1))
+    m = SPEAKER_AFTER_CUE.match(text, item.cue[1])
+    if m is None or len(m.group(1).split()) > 8:
+        return None
+    return _trim(text, m.start(1), m.end(1))
+
+
+NOT_PERSONS = frozenset({"ORG", "GPE", "NORP", "FAC", "LOC", "EVENT", "PRODUCT", "LAW", "LANGUAGE"})
+
+
+# "The contrast with Trump, said Doyle and others, would be clear": a speech cue set off by commas
+# with a name right after it names its speaker there, whatever the parse made its subject.
+INTERJECTED_NAME = re.compile(r"\s+((?:[A-Z][\w'’-]*\.?\s+){0,3}[A-Z][\w'’-]+(?:\s+and\s+others)?)\s*,")
+
+
+def _interjected_speaker(text: str, item: Found) -> tuple[int, int] | None:
+    """The name after an interjected ", said X," when the source found stands just before it."""
+    if item.source[1] > item.cue[0] or text[item.cue[0]:item.cue[1]].lower() not in INTERJECTED_SAY:
+        return None
+    if not text[item.source[1]:item.cue[0]].strip() == ",":
+        return None
+    m = INTERJECTED_NAME.match(text, item.cue[1])
+    if m is None or m.group(1).split()[0] in NOT_A_NAME_START:
+        return None
+    return _trim(text, m.start(1), m.end(1))
+
+
+def _speaker_context(doc, found: Sequence[Found], quotes, entities=(), canonical=()) -> SpeakerContext:
+    """Reported words (contents, quotations), speaking places (sources, subjects outside them) and
+    the speakers named as sources whom the entity tagger missed ("“…,” Morrow told reporters")."""
+    reported = _union({item.content for item in found} | {tuple(q) for q in quotes})
+    sources = [item.source for item in found if item.source]
+    all_subjects = [(token.idx, token.idx + len(token)) for token in doc
+                    if token.dep_ == "nsubj" and token.pos_ == "PROPN"]
+    subjects = [span for span in all_subjects if not _covers(reported, span[0], span[0] + 1)]
+    text = doc_text(doc)
+    named = []
+    for start, end in {item.source for item in found if item.source and item.strong}:
+        span = doc.char_span(start, end, alignment_mode="expand")
+        tokens = list(span) if span is not None else []
+        roots = [t for t in tokens if not start <= t.head.idx < end or t.head == t]
+        if len(roots) == 1 and roots[0].pos_ == "PROPN" and roots[0].ent_type_ not in NOT_PERSONS \
+                and roots[0].tag_ == "NNP" and len(roots[0].text) > 1:
+            named.append((start, end, _resolve_speaker(text, (start, end), entities, canonical)))
+    return SpeakerContext(reported=reported, speaking=_union(sources + subjects), named=tuple(named),
+                          subjects=_union(all_subjects), quotes=_union(tuple(q) for q in quotes))
+
+
 def build_attributions(doc, entities, canonical, sentences: list[tuple[int, int]],
                        cue_model: CueModel | str | None = None) -> list[Attribution]:
     """Attribution records for one parsed article."""
     text = doc_text(doc)
     quotes = quotation_spans(text)
     found = find_attributions(doc, cue_model, quotes)
+    for item in found:
+        if item.source and (outside := _speaker_outside_quote(text, item, quotes) or _interjected_speaker(text, item)):
+            item.source = outside
+            if item.content[0] <= outside[0] < item.content[1]:  # the content read past the cue takes no speaker
+                rest = _trim(text, outside[1], item.content[1])
+                if rest[1] > rest[0]:
+                    item.content = rest
+        if item.source:
+            item.source = _without_stray_marks(text, item.source)
     # Direct quotes: widen a content to the whole quotation it sits in.
     results: list[tuple[Found, bool]] = []
     for item in found:
@@ -983,6 +1172,7 @@ def build_attributions(doc, entities, canonical, sentences: list[tuple[int, int]
     records = []
     seen = set()
     earlier: list[tuple[int, str]] = []  # non-person sources so far, for a later "it"
+    context = _speaker_context(doc, [r[0] for r in results], quotes, entities, canonical)
     person_names = {name for entity, name in zip(entities, canonical, strict=True) if entity.label == "PERSON"}
 
     def _names_a_person(span: tuple[int, int], speaker: str) -> bool:
@@ -997,13 +1187,14 @@ def build_attributions(doc, entities, canonical, sentences: list[tuple[int, int]
         if item.source and (dateline := DATELINE.match(text, item.source[0], item.source[1])):
             if dateline.end() < item.source[1]:  # "MOMBASA - Police said": the source is the police
                 item.source = (dateline.end(), item.source[1])
-        speaker = _resolve_speaker(text, item.antecedent or item.source, entities, canonical, earlier)
+        kind = cue_kind(text[item.cue[0]:item.cue[1]], item.denies)  # decided here, once
+        speaker = _resolve_speaker(text, item.antecedent or item.source, entities, canonical, earlier, context,
+                                   item.content, denies=kind == "denial")
         if item.source and speaker and not item.antecedent and not _names_a_person(item.source, speaker):
             earlier.append((item.source[1], speaker))
         parts = [item.cue, item.content] + ([item.source] if item.source else [])
         start = min(p[0] for p in parts)
         end = max(p[1] for p in parts)
-        kind = cue_kind(text[item.cue[0]:item.cue[1]], item.denies)  # decided here, once
         records.append(
             Attribution(
                 start=start, end=end, text=text[start:end],

@@ -181,3 +181,9 @@ def denies_a_statement(cue: str, content: str) -> bool:
     if any(word.startswith(lemma[:5]) for lemma in STATEMENT_DENIAL) or word.startswith("deni"):
         return True
     return bool(STATEMENT_NOUNS.search(content[:60]))
+
+# An interjected speaker: "The contrast, said Doyle and others, would be clear" ("says" likewise).
+INTERJECTED_SAY = inflect("say", tenses=("third", "past"))
+# Capitalised words after such a cue that begin no speaker's name ("…, said Tuesday, …").
+NOT_A_NAME_START = frozenset({"The", "A", "An", "On", "In", "At", "Last", "This", "That", "Monday", "Tuesday",
+                              "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Today", "Yesterday"})
