@@ -8,8 +8,9 @@ English (the English pairs keep group.py's model untouched):
 - candidates: each such article's nearest articles by a multilingual embedding
   (multilingual-e5-small, ``resources.MultilingualEmbedder``) of its lead;
 - score: a logistic model over that cosine and evidence no language changes - the
-  numbers both give (in any script's digits), the years they mention, and the names
-  both write in Latin script - fitted on the SemEval 2022 task 8 article pairs
+  numbers both give (in any script's digits; days of the month left out), the years they
+  mention, and the names both write in Latin script - and whether the two are in one
+  language (the model's cosines run higher within a language than across) - fitted on the SemEval 2022 task 8 article pairs
   (``bench/crosslingual.py --calibrate``, train half; the other half is held out).
 
 The multilingual model is ~4x slower than MiniLM, so it runs only when the batch holds an
@@ -30,7 +31,7 @@ from storylens.lexicon.languages import base_code
 from storylens.lexicon.words import stop_words
 from storylens.records import Article
 
-XL_FEATURES = ("dense", "numbers", "years", "names")
+XL_FEATURES = ("dense", "numbers", "years", "names", "same_language")
 # Fitted by `bench/crosslingual.py --calibrate` (SemEval train half, pairs with an article
 # not in English; label: Overall <= 2, "the same event").
 XL_WEIGHTS = np.array([16.24, 1.60, 0.23, 2.54])
@@ -40,6 +41,7 @@ XL_EMBED_CHARS = 600  # title and opening read by the multilingual model (~150 t
 XL_CACHE = "group-embed-xl-v1"
 
 _NUMBER = re.compile(r"(?<![\d.,])\d[\d,.]*\d|(?<![\d.,])\d{2,}")
+DAY_OF_MONTH = 31  # smaller numbers are as often days of a date as counts: no evidence
 _YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20[0-4]\d)(?!\d)")
 _LATIN_NAME = re.compile(r"\b[A-Z][A-Za-z'’-]{2,}\b|\b[A-Z]{2,}\b")
 
@@ -47,6 +49,10 @@ _LATIN_NAME = re.compile(r"\b[A-Z][A-Za-z'’-]{2,}\b|\b[A-Z]{2,}\b")
 def is_english(article: Article) -> bool:
     """Unknown counts as English, as annotation takes it."""
     return base_code(article.language) in (None, "en")
+
+
+def _language(article: Article) -> str:
+    return base_code(article.language) or "en"
 
 
 def needs_multilingual(articles: Sequence[Article]) -> bool:
@@ -92,7 +98,8 @@ def multilingual_vectors(articles: Sequence[Article], *, store=None, embedder=No
 def evidence(article: Article) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     """(numbers, years, Latin-script names) of an article: what reads the same in any language."""
     text = ascii_digits((article.title or "") + "\n" + article.text)
-    numbers = frozenset(re.sub(r"[.,]", "", n) for n in _NUMBER.findall(text))
+    numbers = frozenset(n for n in (re.sub(r"[.,]", "", n) for n in _NUMBER.findall(text))
+                        if int(n) > DAY_OF_MONTH or len(n) > 2)
     years = frozenset(_YEAR.findall(text))
     stop = stop_words()
     names = frozenset(w.lower() for w in _LATIN_NAME.findall(text) if w.lower() not in stop)
@@ -145,7 +152,8 @@ def pair_features(articles: Sequence[Article], vectors: np.ndarray, pairs: np.nd
     out = np.zeros((len(pairs), len(XL_FEATURES)), dtype=np.float32)
     for k, (i, j) in enumerate(pairs.tolist()):
         (na, ya, la), (nb, yb, lb) = facts[i], facts[j]
-        out[k] = (float(vectors[i] @ vectors[j]), _overlap(na, nb), _years(ya, yb), _overlap(la, lb))
+        same = float(_language(articles[i]) == _language(articles[j]))
+        out[k] = (float(vectors[i] @ vectors[j]), _overlap(na, nb), _years(ya, yb), _overlap(la, lb), same)
     return out
 
 

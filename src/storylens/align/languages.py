@@ -77,12 +77,11 @@ def _counts(claim: Claim) -> list[Quantity]:
 
 
 def _numbers_agree(a: Claim, b: Claim) -> float:
-    """+1 when both give a count and share one, -1 when both give counts and share none."""
+    """1 when both give a count and share one, else 0. Counts that differ do not count against
+    a link: "12 killed" and "قتل 15" state one thing and disagree on it (a conflict)."""
     va = {q.value for q in _counts(a)}
     vb = {q.value for q in _counts(b)}
-    if not va or not vb:
-        return 0.0
-    return 1.0 if va & vb else -1.0
+    return 1.0 if va & vb else 0.0
 
 
 def _probability(features: np.ndarray, settings: CrossLanguageSettings) -> float:
