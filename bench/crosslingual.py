@@ -377,8 +377,15 @@ def calibrate_claims(limit: int) -> None:
                 lb = line_of(b, "eng") if line_of(b, "eng") is not None else line_of(b, lang)
                 x.append(f)
                 y.append(la is not None and la == lb)
-    model = LogisticRegression(C=10.0, max_iter=1000).fit(np.array(x), np.array(y))
+    x, y = np.array(x), np.array(y)
+    np.savez(Path(tempfile.gettempdir()) / "storylens-claim-pairs.npz", x=x, y=y)
+    model = LogisticRegression(C=10.0, max_iter=1000).fit(x, y)
     print(f"{len(y)} mutual-choice pairs ({sum(y)} same line)")
+    p = model.predict_proba(x)[:, 1]
+    for cut in (0.5, 0.6, 0.7, 0.8, 0.85, 0.9):
+        keep = p >= cut
+        print(f"cut {cut}: {int(keep.sum())} pairs, precision {y[keep].mean() if keep.any() else 0:.3f}, "
+              f"same-line pairs kept {int(y[keep].sum())}/{int(y.sum())}")
     print("weights =", np.round(model.coef_[0], 2).tolist(), "bias =", round(float(model.intercept_[0]), 2))
 
 

@@ -46,7 +46,7 @@ class CrossLanguageSettings:
     weights: tuple[float, ...] = (20.0, 25.0, 1.0)  # cosine, margin, numbers agree
     bias: float = -17.0
     link: float = 0.5  # a pair states one thing at this probability
-    margin: float = 0.02  # a partner within this of a claim's best still counts as its choice
+    margin: float = 0.0  # a partner within this of a claim's best still counts as its choice
     max_claims: int = 2000  # claims embedded per story; a longer story keeps the rest English-judged
 
 
