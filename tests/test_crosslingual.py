@@ -100,6 +100,7 @@ def test_arabic_claims_are_shown_right_to_left(run):
     claim = next(c for f in story["facts"] for c in f["claims"] if c["article_id"] == arabic_id)
     from html import escape
 
-    text = escape(claim["text"][:40], quote=False)
-    before = page.split(text, 1)[0]
-    assert text in page and before.rstrip().endswith('<span lang="ar" dir="rtl">'), before[-200:]
+    shown = f'<span class="who">Al-Sahil News</span> <span lang="ar" dir="rtl">{escape(claim["text"][:40], quote=False)}'
+    assert shown in page  # in the fact's list of who says so, marked Arabic and right to left
+    english = next(c for f in story["facts"] for c in f["claims"] if c["article_id"] != arabic_id)
+    assert f'<span class="who">Harbour Times</span> <span lang="en">{escape(english["text"][:30], quote=False)}' in page
