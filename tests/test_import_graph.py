@@ -19,7 +19,7 @@ STAGES: tuple[frozenset[str], ...] = (
     frozenset({"ingest"}),
     frozenset({"clean"}),
     frozenset({"annotate"}),
-    frozenset({"group", "titles"}),  # titles: a story's name, chosen when grouping forms it
+    frozenset({"group", "group_across_languages", "titles"}),  # titles: a story's name, chosen when grouping forms it
     frozenset({"align"}),
     frozenset({"compare"}),
     frozenset({"synthesize"}),

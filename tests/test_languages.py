@@ -88,7 +88,7 @@ def test_cli_warns_for_each_article_not_fully_analysed(mixed_run):
     result, folder, _ = mixed_run
     assert result.exit_code == 0, result.output
     warnings = [line for line in result.output.splitlines()
-                if line.startswith("warning:") and "read as sentences only" in line]
+                if line.startswith("warning:") and "read for its sentences, numbers and dates only" in line]
     assert len(warnings) == 2, result.output  # one per article (besides the batch's metadata warnings)
     assert any("zh-flood.txt" in w and "Chinese" in w for w in warnings)
     assert any("ar-flood.txt" in w and "Arabic" in w for w in warnings)
@@ -110,7 +110,7 @@ def test_report_json_records_the_notices_and_html_marks_language_and_direction(m
     assert f'id="a-{arabic_id}"' in page
     article_html = page.split(f'id="a-{arabic_id}"', 1)[1].split("</details>", 1)[0]
     assert '<div class="article-text" lang="ar" dir="rtl">' in article_html
-    assert "read as sentences only" in article_html
+    assert "read for its sentences, numbers and dates only" in article_html
     chinese_html = page.split(f'id="a-{chinese_id}"', 1)[1].split("</details>", 1)[0]
     assert '<div class="article-text" lang="zh">' in chinese_html and 'dir="rtl"' not in chinese_html
     assert "Not fully analysed" in page and "Not fully analysed" in (out / "r.md").read_text(encoding="utf-8")

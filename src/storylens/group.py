@@ -45,6 +45,15 @@ from datetime import date
 import numpy as np
 from scipy import sparse
 
+from storylens.group_across_languages import candidate_pairs as xl_candidate_pairs
+from storylens.group_across_languages import (
+    crosslingual_mask,
+    grouping_score,
+    multilingual_vectors,
+    needs_multilingual,
+)
+from storylens.group_across_languages import pair_features as xl_pair_features
+from storylens.group_across_languages import pair_probability as xl_pair_probability
 from storylens.lexicon.words import index_terms, stop_words
 from storylens.records import Annotation, Article, GroupingReason, StoryGroup
 from storylens.titles import story_title
@@ -680,8 +689,51 @@ def group_articles(
     pairs = candidate_pairs(profiles)
     features = pair_features(profiles, pairs)
     probability = pair_probability(features)
+    if needs_multilingual(profiles.articles):
+        pairs, probability = across_languages(profiles, pairs, probability, store=store)
     labels, corrected = cluster(profiles, pairs, probability, constraints)
     return build_groups(profiles, labels, pairs, probability, features, corrected)
+
+
+def across_languages(
+    profiles: Profiles, pairs: np.ndarray, probability: np.ndarray, *, store=None, embedder=None,
+    extra: np.ndarray | None = None, scores_only: bool = False,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs with an article not in English, proposed and scored by the multilingual model
+    (group_across_languages); English pairs keep their score. ``extra``: pairs to score too;
+    ``scores_only``: the model's probabilities as they are, without grouping's floor."""
+    articles = profiles.articles
+    vectors = multilingual_vectors(articles, store=store, embedder=embedder)
+    english = ~crosslingual_mask(articles, pairs)
+    proposed = [pairs[~english], xl_candidate_pairs(articles, vectors)]
+    if extra is not None and len(extra):
+        proposed.append(extra[crosslingual_mask(articles, extra)])
+    foreign = np.unique(np.concatenate(proposed).reshape(-1, 2), axis=0).reshape(-1, 2)
+    foreign = foreign[_within_window(profiles, foreign)]
+    foreign_probability = xl_pair_probability(xl_pair_features(articles, vectors, foreign))
+    if not scores_only:
+        foreign_probability = grouping_score(foreign_probability)
+    all_pairs = np.concatenate([pairs[english], foreign]).reshape(-1, 2)
+    all_probability = np.concatenate([probability[english], foreign_probability]).astype(np.float32)
+    order = np.lexsort((all_pairs[:, 1], all_pairs[:, 0]))
+    return all_pairs[order], all_probability[order]
+
+
+def article_pair_scores(
+    articles: Sequence[Article], annotations: Mapping[str, Annotation], pairs: Sequence[tuple[str, str]],
+    *, store=None,
+) -> np.ndarray:
+    """The grouping model's probability that each pair of articles (by id) reports one story,
+    read against all ``articles`` as one batch (TF-IDF weights and topic blocks are the batch's)."""
+    profiles = build_profiles(articles, annotations, store=store)
+    index = {a: i for i, a in enumerate(profiles.ids)}
+    rows = np.array([sorted((index[a], index[b])) for a, b in pairs], dtype=np.int64).reshape(-1, 2)
+    probability = pair_probability(pair_features(profiles, rows))
+    if needs_multilingual(profiles.articles):
+        scored, scores = across_languages(profiles, rows, probability, store=store, extra=rows, scores_only=True)
+        lookup = {tuple(p): s for p, s in zip(scored.tolist(), scores.tolist(), strict=True)}
+        probability = np.array([lookup.get(tuple(r), 0.0) for r in rows.tolist()], dtype=np.float32)
+    return probability
 
 
 def sub_events(articles: Sequence[Article], annotations: Mapping[str, Annotation]) -> dict[str, int] | None:

@@ -16,7 +16,7 @@ from storylens.lexicon.cues import CLAIM_CUE_WORDS, DENIAL_FORMS
 from storylens.lexicon.datelines import DATELINE
 from storylens.lexicon.numbers import CLAIM_NUMBER_WORDS
 from storylens.lexicon.quotes import DOUBLE_MARK, quotation_open_at
-from storylens.lexicon.words import claim_stems
+from storylens.lexicon.words import claim_stems, word_count
 from storylens.records import (
     Annotation,
     Article,
@@ -212,6 +212,9 @@ def _split_sentence(sentence: Sentence) -> list[tuple[int, int]]:
 def _is_claim_text(text: str) -> bool:
     """A statement has words: not a URL, a byline, a date line or a fragment."""
     tokens = text.split()
+    latin = len(re.findall(r"[A-Za-z]", text))
+    if sum(ch.isalpha() for ch in text) > 2 * latin:  # another script (Arabic, Chinese): words as its readers count them
+        return word_count(re.sub(r"[\W\d_]+", " ", text)) >= MIN_CLAIM_WORDS
     alpha = [t for t in tokens if re.search(r"[A-Za-z]{2}", t) and not re.search(r"\w/\w|://|www\.", t)]
     return len(alpha) >= MIN_CLAIM_WORDS and len(alpha) >= 0.5 * len(tokens)
 

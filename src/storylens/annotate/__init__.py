@@ -31,6 +31,7 @@ from storylens.annotate.entities import (
     persons_named_like_places,
 )
 from storylens.annotate.gazetteer import find_place_names
+from storylens.annotate.multilingual import annotate_other_language
 from storylens.annotate.places import candidates_for, resolve_places
 from storylens.annotate.quantities import extract_quantities
 from storylens.annotate.sentences import doc_text, heading_candidates, split_sentences
@@ -45,11 +46,12 @@ from storylens.annotate.times import (
 from storylens.lexicon.languages import base_code, language_name, text_direction
 from storylens.records import Annotation, Article, Entity, LanguageNotice, Place, Sentence, TimeExpr
 
-ANNOTATOR_VERSION = "annotate-12"  # 12: a bare number is a time only when its context makes it a year;
+ANNOTATOR_VERSION = "annotate-13"  # 13: numbers and dates of articles not in English; 12: a bare number is a time only when its context makes it a year;
 # 11: sentences end at "。", "؟", "۔" too
 ANALYSED_LANGUAGES = frozenset({"en"})  # the spaCy pipeline and the cue lexicon are English
-# What an article outside ANALYSED_LANGUAGES does not get (it keeps its sentences).
-UNAVAILABLE_ANALYSES = ("entities", "attributions", "quantities", "dates", "places")
+# What an article outside ANALYSED_LANGUAGES does not get (it keeps its sentences, and its
+# numbers and dates are read by annotate.multilingual).
+UNAVAILABLE_ANALYSES = ("entities", "attributions", "places")
 BATCH_SIZE = 32
 MAX_CHARS = 1_000_000  # spaCy's default max_length
 log = logging.getLogger(__name__)
@@ -70,7 +72,7 @@ def annotate(text: str, *, published: str | None = None, language: str | None = 
     if not text or not text.strip():
         return Annotation()
     if not is_analysed_language(language):
-        return _sentences_only(text)
+        return annotate_other_language(text, published=published, language=language)
     nlp = _nlp()
     if len(text) > nlp.max_length:
         return _sentences_only(text)  # spaCy refuses texts this long; keep the sentences at least
@@ -96,9 +98,9 @@ def language_notice(article: Article) -> LanguageNotice | None:
         direction=text_direction(article.language),
         unavailable=UNAVAILABLE_ANALYSES,
         message=(
-            f"{name} ({base_code(article.language)}) is read as sentences only: people and organisations, "
-            "quotes and their speakers, numbers, dates and places are analysed in English only, and its claims "
-            "are compared with other articles by English-trained models"
+            f"{name} ({base_code(article.language)}) is read for its sentences, numbers and dates only: "
+            "people and organisations, quotes and their speakers, and places are analysed in English only; "
+            "its claims are compared with other articles' by a multilingual model"
         ),
     )
 
@@ -249,7 +251,8 @@ def annotate_articles(articles: Sequence[Article], store=None, *, n_process: int
     fresh: dict[str, Annotation] = {}
     for article in todo:
         if article.id not in english_ids:
-            fresh[article.id] = _sentences_only(article.text)
+            fresh[article.id] = _safe(article, lambda a=article: annotate_other_language(
+                a.text, published=a.published, language=a.language))
     too_long = [a for a in english if len(a.text) > MAX_CHARS]
     for article in too_long:
         print(f"{article.source}: {len(article.text)} characters is too long to parse; sentences only",

@@ -163,6 +163,8 @@ class VectorCache:
         return self.vectors.get(key) if kind.startswith(EMBED_CACHE) else None
 
     def put_cache(self, kind: str, items) -> None:
+        if not kind.startswith(EMBED_CACHE):  # other vectors (the multilingual ones) are not the leads'
+            return
         for key, value in items:
             self.vectors[key] = value
 

@@ -1,7 +1,7 @@
 """Unicode and whitespace normalisation that keeps paragraph structure.
 
 Every later stage works on character offsets into the cleaned text, so the
-text must be stable: NFC, no control or zero-width characters, one space
+text must be stable: NFC, no control or zero-width spaces (joiners kept), one space
 between words, and paragraphs as lines separated by one blank line.
 Hard-wrapped prose (fixed-width .txt files) is unwrapped so a paragraph is
 one line; lines of other blocks (extractor output, lists) stay separate
@@ -13,9 +13,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# Zero-width and bidi marks carry no text; soft hyphens only hint at breaks.
+# Zero-width spaces and bidi marks carry no text; soft hyphens only hint at breaks. The
+# zero-width non-joiner and joiner stay: they are spelling in Persian, Urdu, Kurdish and
+# the Indic scripts ("می‌شود" joined reads as another word).
 _INVISIBLE = dict.fromkeys(
-    map(ord, "\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u202a\u202b\u202c\u202d\u202e"),
+    map(ord, "\u00ad\u200b\u200e\u200f\u2060\ufeff\u202a\u202b\u202c\u202d\u202e"),
     None,
 )
 _LINE_BREAKS = re.compile(r"\r\n|\r|\u2028|\u2029|\x0b|\x0c|\x85")

@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from storylens.align import AlignSettings, EntityIndex, align_claims, extract_claims
+from storylens.align.languages import link_across_languages, mixes_languages
 from storylens.align.propositions import (
     DEFAULT_PROPOSITIONS,
     PropositionSettings,
@@ -101,11 +102,14 @@ def compare_story(
         facts = []
     elif settings.facts == "propositions":
         alignment = align_propositions(claims, articles, places=places, embedder=embedder, settings=propositions)
+        # claims not in English join the facts they state by a multilingual model (issue 18)
+        across = link_across_languages(alignment, articles) if mixes_languages(claims, articles) else []
         # a story's slots (the dead, the displaced, an age) first: they are one thing by definition
         quantities = {a: ann.quantities for a, ann in story_annotations.items()}
         conflicts = story_slot_conflicts(alignment, sub_events, settings, quantities)
         conflicts += story_title_conflicts(alignment, sub_events)
         conflicts += judged_conflicts(alignment, places, settings, quantities)
+        conflicts += across
         merge_conflicting(alignment, conflicts)
         facts = _facts(alignment, articles, places, settings)
     else:

@@ -80,3 +80,36 @@ CURRENCY_WORDS = frozenset({
     "shekels", "won", "krona", "kronor", "krone", "kroner", "zloty", "zlotys", "rand", "naira", "taka",
     "afghani", "afghanis", "hryvnia", "hryvnias", "forint", "forints", "baht", "ringgit", "rupiah",
 })
+
+# ---------------------------------------------------------------- numbers in other scripts (issue 18)
+
+# Decimal digits of other scripts, read as ASCII digits: Arabic-Indic (Arabic), Extended
+# Arabic-Indic (Persian, Urdu, Pashto), Devanagari, Bengali and full-width (Chinese, Japanese).
+DIGIT_ZEROS = ("\u0660", "\u06f0", "\u0966", "\u09e6", "\uff10")
+ASCII_DIGITS = str.maketrans(
+    {chr(ord(zero) + k): str(k) for zero in DIGIT_ZEROS for k in range(10)}
+    # the Arabic decimal and thousands separators, and the full-width comma and full stop
+    | {"\u066b": ".", "\u066c": ",", "\uff0c": ",", "\uff0e": "."}
+)
+
+# Chinese numerals: digits, the small units within a myriad, and the large units.
+CHINESE_DIGITS: dict[str, int] = {
+    "零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6,
+    "七": 7, "八": 8, "九": 9,
+}
+CHINESE_SMALL_UNITS: dict[str, int] = {"十": 10, "百": 100, "千": 1_000}
+CHINESE_LARGE_UNITS: dict[str, int] = {"万": 10_000, "萬": 10_000, "亿": 100_000_000, "億": 100_000_000}
+# A count's scale word after Arabic digits ("5万" = 50,000; "3.5亿").
+CHINESE_SCALE_AFTER_DIGITS = CHINESE_LARGE_UNITS | {"千": 1_000, "百": 100}
+# Scale words after digits in other languages ("1.5 مليون", "3 млн", "2 Millionen").
+SCALES_ELSEWHERE: dict[str, int] = {
+    "ألف": 1_000, "آلاف": 1_000, "الف": 1_000, "مليون": 1_000_000, "ملايين": 1_000_000, "مليار": 1_000_000_000,
+    "هزار": 1_000, "میلیون": 1_000_000, "میلیارد": 1_000_000_000, "ہزار": 1_000, "ملین": 1_000_000,
+    "ارب": 1_000_000_000, "тыс": 1_000, "тысяч": 1_000, "тысячи": 1_000, "млн": 1_000_000,
+    "миллион": 1_000_000, "миллиона": 1_000_000, "миллионов": 1_000_000, "млрд": 1_000_000_000,
+    "миллиард": 1_000_000_000, "миллиарда": 1_000_000_000, "миллиардов": 1_000_000_000,
+    "million": 1_000_000, "millions": 1_000_000, "millionen": 1_000_000, "milliard": 1_000_000_000,
+    "milliards": 1_000_000_000, "milliarde": 1_000_000_000, "milliarden": 1_000_000_000, "mio": 1_000_000,
+    "mrd": 1_000_000_000, "millón": 1_000_000, "millones": 1_000_000, "milyon": 1_000_000,
+    "milyar": 1_000_000_000, "bin": 1_000, "mil": 1_000, "billion": 1_000_000_000, "thousand": 1_000,
+}

@@ -120,6 +120,12 @@ class _Page:
         article = self.articles.get(article_id)
         return lang_attrs(article.language) if article else ""
 
+    def fact_lang(self, fact: Fact) -> str:
+        """The language attributes of a fact's text: those of the claim it is taken from
+        (a fact of an English and an Arabic claim reads in the language of its representative)."""
+        source = next((c for c in fact.claims if c.text == fact.text), fact.claims[0] if fact.claims else None)
+        return self.lang(source.article_id) if source else ""
+
     def cite(self, citations, roles=None) -> str:
         """Links named by outlet (and by role, "claim" or "denial", when given); their targets
         are filled in once the marks are laid out. No two chips read the same: a repeated
@@ -207,7 +213,7 @@ class _Page:
         return (
             f'<li class="fact" data-status="{_e(fact.status)}" id="f-{_e(fact.id)}">'
             f'<p class="line"><span class="badge {_e(fact.status)}">{_e(STATUS_LABELS.get(fact.status, fact.status))}</span> '
-            f'<span{self.lang(fact.claims[0].article_id) if fact.claims else ""}>{_e(as_excerpt(fact.text))}</span>'
+            f'<span{self.fact_lang(fact)}>{_e(as_excerpt(fact.text))}</span>'
             f'<span class="count">{_e(count)}</span></p>{conflicts}'
             f"<details><summary>Who says so: {_e(outlets)}</summary>{''.join(claims)}</details></li>"
         )
@@ -332,7 +338,7 @@ class _Page:
     def fact_links(self, fact_ids, facts: dict[str, Fact], title: str) -> str:
         """A list of facts linked to their place; past SHOWN_FACT_LINKS the rest open on demand."""
         items = [
-            f'<li><a href="#f-{_e(fid)}"><span{self.lang(facts[fid].claims[0].article_id) if facts[fid].claims else ""}>'
+            f'<li><a href="#f-{_e(fid)}"><span{self.fact_lang(facts[fid])}>'
             f"{_e(facts[fid].text)}</span></a></li>"
             for fid in fact_ids
             if fid in facts

@@ -1,0 +1,189 @@
+"""What annotation reads in an article not in English (issue 18): numbers and dates.
+
+The spaCy pipeline and the cue lexicon read English only, so an article in another
+language kept its sentences and nothing else. Numbers and dates need no parser:
+digits of any script (Arabic-Indic, Persian, full-width) read as ASCII digits, Chinese
+numerals ("十二", "3万") as their values, and a day with a month name ("3 مارس",
+"3 марта", "3 de marzo") is resolved by dateparser in the article's language (its
+200+ locales) against the publication date; "3月3日" by a rule (dateparser misreads it).
+A number inside a date is part of the date, not a count. What is still missing for
+such an article (people and organisations, who said what, places) is said in the
+report's language notice.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from storylens.annotate.sentences import split_sentences
+from storylens.lexicon.languages import base_code
+from storylens.lexicon.numbers import (
+    ASCII_DIGITS,
+    CHINESE_DIGITS,
+    CHINESE_LARGE_UNITS,
+    CHINESE_SCALE_AFTER_DIGITS,
+    CHINESE_SMALL_UNITS,
+    SCALES_ELSEWHERE,
+)
+from storylens.records import Annotation, Quantity, Sentence, TimeExpr
+
+_DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
+_THOUSANDS = re.compile(r"\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*$")
+_CHINESE_RUN = re.compile(
+    "[" + "".join(CHINESE_DIGITS) + "".join(CHINESE_SMALL_UNITS) + "".join(CHINESE_LARGE_UNITS) + "]+"
+)
+# Classifiers after a lone Chinese digit that make it a count ("三人", "五名", "两架").
+_CHINESE_CLASSIFIERS = frozenset("人名个位座架起次天岁所辆艘枚家")
+_WORD = r"[^\W\d_]+\.?"
+_SCALE_WORD = re.compile(r"\s?([^\W\d_]+\.?)")
+# A number with a word on either side (and "de" between, as Spanish and Portuguese write it):
+# the windows dateparser is asked to read as a day and a month.
+_DAY = re.compile(r"(?<!\d)\d{1,2}(?!\d)")
+_AFTER_DAY = re.compile(rf"\.?\s+(?:de\s+)?{_WORD}(?:\s+(?:de\s+)?\d{{4}}(?!\d))?")
+_BEFORE_DAY = re.compile(rf"{_WORD}\s+$")
+_YEAR_AFTER = re.compile(r",?\s+\d{4}(?!\d)")
+_CHINESE_DATE = re.compile(r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日")
+
+
+def annotate_other_language(text: str, *, published: str | None, language: str | None) -> Annotation:
+    """Sentences, numbers and dates of a text in a language the English pipeline does not read."""
+    sentences = tuple(Sentence(start=s, end=e, text=text[s:e]) for s, e in split_sentences(text))
+    times = date_expressions(text, language, published)
+    taken = [(t.start, t.end) for t in times]
+    quantities = tuple(q for q in numbers_in(text) if not any(s <= q.start < e for s, e in taken))
+    return Annotation(sentences=sentences, quantities=quantities, times=times)
+
+
+def ascii_digits(text: str) -> str:
+    """The text with every script's digits as ASCII digits (same length: offsets hold)."""
+    return text.translate(ASCII_DIGITS)
+
+
+def _number_value(token: str) -> float | None:
+    if _THOUSANDS.match(token):
+        return float(re.sub(r"[.,]", "", token))
+    try:
+        return float(token.replace(",", "."))
+    except ValueError:
+        return None
+
+
+def chinese_numeral(run: str) -> int | None:
+    """"十二" -> 12, "三百五十" -> 350, "两万" -> 20000; None when the run is not a number."""
+    total, section, digit = 0, 0, None
+    for ch in run:
+        if ch in CHINESE_DIGITS:
+            if digit is not None:  # digit strings ("一九九八") read digit by digit
+                digit = digit * 10 + CHINESE_DIGITS[ch]
+            else:
+                digit = CHINESE_DIGITS[ch]
+        elif ch in CHINESE_SMALL_UNITS:
+            section += (1 if digit is None else digit) * CHINESE_SMALL_UNITS[ch]
+            digit = None
+        elif ch in CHINESE_LARGE_UNITS:
+            section += digit or 0
+            total += (section or 1) * CHINESE_LARGE_UNITS[ch]
+            section, digit = 0, None
+        else:
+            return None
+    return total + section + (digit or 0)
+
+
+def numbers_in(text: str) -> list[Quantity]:
+    """Every number in the text, in any script's digits or in Chinese numerals, with its value."""
+    plain = ascii_digits(text)
+    found: list[Quantity] = []
+    for match in _DIGITS.finditer(plain):
+        value = _number_value(match.group())
+        if value is None:
+            continue
+        end = match.end()
+        scale = CHINESE_SCALE_AFTER_DIGITS.get(text[end : end + 1])
+        word = _SCALE_WORD.match(text, end)
+        if scale:
+            value, end = value * scale, end + 1
+        elif word and word.group(1).lower().rstrip(".") in SCALES_ELSEWHERE:
+            value, end = value * SCALES_ELSEWHERE[word.group(1).lower().rstrip(".")], word.end()
+        found.append(Quantity(start=match.start(), end=end, text=text[match.start() : end], value=value))
+    for match in _CHINESE_RUN.finditer(text):
+        run = match.group()
+        has_unit = any(ch in CHINESE_SMALL_UNITS or ch in CHINESE_LARGE_UNITS for ch in run)
+        counted = text[match.end() : match.end() + 1] in _CHINESE_CLASSIFIERS
+        if any(q.start <= match.start() < q.end for q in found):
+            continue  # the scale word of "5万", read with its digits
+        if not (has_unit and len(run) > 1 or counted):
+            continue  # "一" inside words ("统一", "一些") is no number
+        value = chinese_numeral(run)
+        if value is not None:
+            found.append(Quantity(start=match.start(), end=match.end(), text=run, value=float(value)))
+    found.sort(key=lambda q: q.start)
+    return found
+
+
+def date_expressions(text: str, language: str | None, published: str | None) -> tuple[TimeExpr, ...]:
+    """Days with a month ("3 مارس", "3 марта 2020", "3月3日"), resolved to ISO dates."""
+    base = _base_time(published)
+    plain = ascii_digits(text)
+    found: list[TimeExpr] = []
+    for match in _CHINESE_DATE.finditer(plain):
+        year = int(match.group(1)) if match.group(1) else (base.year if base else None)
+        month, day = int(match.group(2)), int(match.group(3))
+        value = _iso(year, month, day)
+        found.append(TimeExpr(start=match.start(), end=match.end(), text=text[match.start() : match.end()], value=value))
+    code = base_code(language)
+    if code is not None:
+        settings = {"PREFER_DATES_FROM": "past", "REQUIRE_PARTS": ["day", "month"]}
+        if base is not None:
+            settings["RELATIVE_BASE"] = base
+        for day in _DAY.finditer(plain):
+            if any(t.start <= day.start() < t.end for t in found):
+                continue
+            for start, end in _windows(plain, day):
+                resolved = _parse(code, plain[start:end], settings)
+                if resolved is not None:
+                    found.append(TimeExpr(start=start, end=end, text=text[start:end],
+                                          value=resolved.date().isoformat()))
+                    break
+    found.sort(key=lambda t: t.start)
+    return tuple(found)
+
+
+def _windows(plain: str, day: re.Match) -> list[tuple[int, int]]:
+    """The day with the word after it ("3 مارس 2020"), then with the word before it ("März 3, 2020")."""
+    out = []
+    after = _AFTER_DAY.match(plain, day.end())
+    if after:
+        out.append((day.start(), after.end()))
+    before = _BEFORE_DAY.search(plain, max(0, day.start() - 20), day.start())
+    if before:
+        year = _YEAR_AFTER.match(plain, day.end())
+        out.append((before.start(), year.end() if year else day.end()))
+    return out
+
+
+def _parse(language: str, window: str, settings: dict):
+    import dateparser
+
+    try:
+        return dateparser.parse(window, languages=[language], settings=settings)
+    except Exception:  # an unknown locale, or an odd window some locale's parser raises on: no date
+        return None
+
+
+def _base_time(published: str | None) -> datetime | None:
+    if not published:
+        return None
+    try:
+        return datetime.fromisoformat(published[:19].replace("Z", ""))
+    except ValueError:
+        return None
+
+
+def _iso(year: int | None, month: int, day: int) -> str | None:
+    if year is None or not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    try:
+        return datetime(year, month, day).date().isoformat()
+    except ValueError:
+        return None

@@ -1,0 +1,106 @@
+"""Reports in two languages about one event (issue 18): one story, one fact across the
+languages, a conflict across them, and right-to-left claims in the HTML.
+
+The fixtures (tests/fixtures/crosslingual/) are ours: an English and an Arabic report of an
+invented factory fire that agree on the day, the evacuated, the injured, the workforce and
+the year the factory opened, and disagree on the dead (12 / 15); and an Arabic report of
+another fire (another town, another day's dead) that must stay a story of its own.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from storylens.annotate import annotate
+from storylens.annotate.multilingual import chinese_numeral, numbers_in
+
+FIXTURES = Path(__file__).parent / "fixtures" / "crosslingual"
+ENGLISH, ARABIC, OTHER_FIRE = "en-harbour-times.txt", "ar-sahil-news.txt", "ar-wadi-post.txt"
+
+
+def test_numbers_in_other_scripts_and_chinese_numerals():
+    found = [(q.text, q.value) for q in numbers_in("قتل ١٢ شخصا وأصيب 1,250 و۴۰ نفر، 十二人 5万人 三百五十名 统一")]
+    assert found == [("١٢", 12.0), ("1,250", 1250.0), ("۴۰", 40.0), ("十二", 12.0), ("5万", 50000.0),
+                     ("三百五十", 350.0)]
+    assert chinese_numeral("两万三千") == 23000 and chinese_numeral("十") == 10
+
+
+def test_dates_are_read_in_the_article_language():
+    arabic = annotate("اجتاح حريق مصنعا في 14 مارس، مما أسفر عن مقتل ١٥ عاملا.", published="2026-03-15",
+                      language="ar")
+    assert [(t.text, t.value) for t in arabic.times] == [("14 مارس", "2026-03-14")]
+    assert [q.value for q in arabic.quantities] == [15.0]  # the day is a date, not a count
+    chinese = annotate("3月3日，十二人在爆炸中丧生。", published="2026-03-15", language="zh")
+    assert [t.value for t in chinese.times] == ["2026-03-03"] and [q.value for q in chinese.quantities] == [12.0]
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("xling")
+    for name in (ENGLISH, ARABIC, OTHER_FIRE, "manifest.csv"):
+        shutil.copy(FIXTURES / name, folder / name)
+    from storylens.cli import cli
+
+    out = folder / "out"
+    result = CliRunner().invoke(cli, [
+        "analyze", str(folder / ENGLISH), str(folder / ARABIC), str(folder / OTHER_FIRE),
+        "--manifest", str(folder / "manifest.csv"), "--db", ":memory:", "-q",
+        "-o", str(out / "r.json"), "-o", str(out / "r.html"),
+    ])
+    assert result.exit_code == 0, result.output
+    data = json.loads((out / "r.json").read_text(encoding="utf-8"))
+    source = {a["id"]: Path(a["source"]).name for a in data["articles"]}
+    return data, source, (out / "r.html").read_text(encoding="utf-8")
+
+
+def _story_of(data, source, name):
+    return next(s for s in data["stories"] if any(source[a] == name for a in s["article_ids"]))
+
+
+def test_one_story_across_languages_and_the_other_fire_apart(run):
+    data, source, _ = run
+    story = _story_of(data, source, ENGLISH)
+    assert sorted(source[a] for a in story["article_ids"]) == sorted([ARABIC, ENGLISH])
+    assert [source[a] for a in _story_of(data, source, OTHER_FIRE)["article_ids"]] == [OTHER_FIRE]
+
+
+def test_agreeing_claims_in_two_languages_are_one_fact(run):
+    data, source, _ = run
+    story = _story_of(data, source, ENGLISH)
+    by_id = {a["id"]: a for a in data["articles"]}
+    crossing = [f for f in story["facts"] if {by_id[c["article_id"]]["language"] for c in f["claims"]} == {"en", "ar"}]
+    evacuated = [f for f in crossing if any("200 workers were evacuated" in c["text"] for c in f["claims"])]
+    assert len(evacuated) == 1, [f["text"] for f in crossing]
+    fact = evacuated[0]
+    assert fact["status"] == "corroborated" and fact["independent_outlets"] == 2
+    arabic = [c["text"] for c in fact["claims"] if source[c["article_id"]] == ARABIC]
+    assert arabic and "٢٠٠" in arabic[0]  # the Arabic claim in its own script and digits
+
+
+def test_the_dead_conflict_across_languages(run):
+    data, source, _ = run
+    story = _story_of(data, source, ENGLISH)
+    conflicts = [(f, c) for f in story["facts"] for c in f["conflicts"] if c["kind"] == "number"]
+    assert len(conflicts) == 1, [c["detail"] for _, c in conflicts]
+    fact, conflict = conflicts[0]
+    assert fact["status"] == "conflicting"
+    assert "12" in conflict["detail"] and "15" in conflict["detail"]
+    assert {source[c["article_id"]] for c in conflict["claims"]} == {ENGLISH, ARABIC}
+
+
+def test_arabic_claims_are_shown_right_to_left(run):
+    data, source, page = run
+    arabic_id = next(a for a, name in source.items() if name == ARABIC)
+    story = _story_of(data, source, ENGLISH)
+    claim = next(c for f in story["facts"] for c in f["claims"] if c["article_id"] == arabic_id)
+    from html import escape
+
+    shown = f'<span class="who">Al-Sahil News</span> <span lang="ar" dir="rtl">{escape(claim["text"][:40], quote=False)}'
+    assert shown in page  # in the fact's list of who says so, marked Arabic and right to left
+    english = next(c for f in story["facts"] for c in f["claims"] if c["article_id"] != arabic_id)
+    assert f'<span class="who">Harbour Times</span> <span lang="en">{escape(english["text"][:30], quote=False)}' in page
