@@ -27,7 +27,8 @@ from storylens.records import (
     Report,
     StoryGroup,
 )
-from storylens.store import Store
+from storylens.resources import keep_outputs_in
+from storylens.store import Store, VectorTable
 from storylens.synthesize import synthesize_story
 
 Progress = Callable[[str, int, int | None], None]  # (stage, done, total)
@@ -175,14 +176,15 @@ def build_report(
         if store is not None:
             store.save_stories(groups)
     stories = []
-    for n, group in enumerate(groups, 1):
-        events = story_sub_events(group, by_id, annotations)
-        comparison = compare_story(group, by_id, annotations, sub_events=events)
-        stories.append(
-            synthesize_story(group, by_id, annotations, comparison, summary_words=summary_words)
-        )
-        if progress:
-            progress("stories", n, len(groups))
+    with keep_outputs_in(VectorTable(store) if store is not None and store.on_disk else None):
+        for n, group in enumerate(groups, 1):
+            events = story_sub_events(group, by_id, annotations)
+            comparison = compare_story(group, by_id, annotations, sub_events=events)
+            stories.append(
+                synthesize_story(group, by_id, annotations, comparison, summary_words=summary_words)
+            )
+            if progress:
+                progress("stories", n, len(groups))
     notices = tuple(n for n in map(language_notice, articles) if n is not None)
     return Report(articles=tuple(articles), stories=tuple(stories), errors=tuple(errors),
                   warnings=tuple(warnings), language_notices=notices)
@@ -237,7 +239,8 @@ def story_report(store: Store, group: StoryGroup, *, summary_words: int = 120) -
     articles = assign_syndication(list(store.articles(list(group.article_ids))))
     by_id = {a.id: a for a in articles}
     annotations = annotate_articles(articles, store=store)
-    events = story_sub_events(group, by_id, annotations)
-    comparison = compare_story(group, by_id, annotations, sub_events=events)
-    story = synthesize_story(group, by_id, annotations, comparison, summary_words=summary_words)
+    with keep_outputs_in(VectorTable(store) if store.on_disk else None):
+        events = story_sub_events(group, by_id, annotations)
+        comparison = compare_story(group, by_id, annotations, sub_events=events)
+        story = synthesize_story(group, by_id, annotations, comparison, summary_words=summary_words)
     return Report(articles=tuple(articles), stories=(story,))

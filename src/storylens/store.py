@@ -145,6 +145,11 @@ class Store:
                 )
 
     @property
+    def on_disk(self) -> bool:
+        """False for a throw-away ':memory:' store (keeping model outputs there would only cost RAM)."""
+        return str(self.path) != ":memory:"
+
+    @property
     def schema_version(self) -> int:
         row = self.conn.execute("SELECT MAX(version) FROM _migrations").fetchone()
         return int(row[0] or 0)
@@ -342,6 +347,62 @@ class Store:
                 return None
             row = rows[0]
         return StoryGroup.model_validate_json(row[0])
+
+
+# ---------------------------------------------------------------------- model outputs by content
+
+
+@migration(3, "model outputs (sentence vectors, pair verdicts) kept by content hash")
+def _vectors(conn: sqlite3.Connection) -> None:
+    _execute_script(
+        conn,
+        """
+        CREATE TABLE vectors (
+            model TEXT NOT NULL,
+            key TEXT NOT NULL,
+            value BLOB NOT NULL,
+            PRIMARY KEY (model, key)
+        ) WITHOUT ROWID
+        """
+    )
+
+
+class VectorTable:
+    """What a model computed for a text (or a pair of texts), keyed by content hash.
+
+    A model's output depends only on its input, so a sentence is embedded and a
+    pair is judged once per store, whichever story or run asks first. ``model``
+    names the model and its version; a new model never reads an old one's rows.
+    """
+
+    CHUNK = 500  # keys per SELECT (SQLite's variable limit is 32,766; smaller chunks keep the plans cheap)
+
+    def __init__(self, store: Store):
+        self.conn = store.conn
+        self.store = store
+
+    def get(self, model: str, keys: Sequence[str]) -> dict[str, bytes]:
+        found: dict[str, bytes] = {}
+        unique = list(dict.fromkeys(keys))
+        for start in range(0, len(unique), self.CHUNK):
+            chunk = unique[start:start + self.CHUNK]
+            marks = ",".join("?" * len(chunk))
+            rows = self.conn.execute(
+                f"SELECT key, value FROM vectors WHERE model = ? AND key IN ({marks})", (model, *chunk)
+            )
+            found.update((key, bytes(value)) for key, value in rows)
+        return found
+
+    def put(self, model: str, items: Iterable[tuple[str, bytes]]) -> None:
+        with self.store.transaction() as conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)", ((model, key, value) for key, value in items)
+            )
+
+    def count(self, model: str | None = None) -> int:
+        if model is None:
+            return int(self.conn.execute("SELECT COUNT(*) FROM vectors").fetchone()[0])
+        return int(self.conn.execute("SELECT COUNT(*) FROM vectors WHERE model = ?", (model,)).fetchone()[0])
 
 
 # ---------------------------------------------------------------------- the web app's index
