@@ -64,6 +64,9 @@ class MiniLMEmbedder:
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads or min(2, os.cpu_count() or 1)
         options.inter_op_num_threads = 1
+        # Idle worker threads sleep instead of spinning: on 2 shared cores spinning burnt
+        # ~20 % more CPU for the same vectors (bench/RESULTS.md, issue 16); outputs are equal.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self._memo: dict[str, np.ndarray] = {}
         self._local = threading.local()  # the output table this thread keeps vectors in (a store is per thread)
         self.session = ort.InferenceSession(
@@ -124,8 +127,8 @@ class MiniLMEmbedder:
         out = np.zeros((len(inputs), self.dim), dtype=np.float32)
         if not inputs:
             return out
-        # Sort by length so each batch pads little; restore order at the end. (The int8 model
-        # scales activations per batch, so the batches, and this order, are part of the result.)
+        # Sort by length so each batch pads little; restore order at the end. (A text's vector
+        # does not depend on its batch: tests/test_vector_store.py checks it, the store relies on it.)
         order = sorted(range(len(inputs)), key=lambda i: len("".join(inputs[i])))
         for begin in range(0, len(order), batch_size):
             idx = order[begin : begin + batch_size]

@@ -232,6 +232,10 @@ class Store:
             if article is not None:
                 yield article
 
+    def article_ids(self) -> list[str]:
+        """Every stored article id, in ingest order."""
+        return [r[0] for r in self.conn.execute("SELECT id FROM articles ORDER BY seq")]
+
     def dated_count(self, ids: Sequence[str]) -> int:
         """How many of the stored articles ``ids`` have a publication date."""
         found = 0

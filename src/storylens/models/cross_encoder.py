@@ -61,16 +61,14 @@ class PairModel:
         """(n, 3) probabilities [same, contradiction, other]."""
         if not pairs:
             return np.zeros((0, len(LABELS)), dtype=np.float32)
-        table = getattr(self.encoder, "outputs", None)
-        if table is None:
-            return self._predict(pairs)
         from storylens.resources import text_key
 
         keys = [text_key(a) + text_key(b) for a, b in pairs]
-        found = table.get(self.output_name, keys)
+        table = getattr(self.encoder, "outputs", None)
+        found = table.get(self.output_name, keys) if table is not None else {}
         width = len(LABELS) * 4
         out = np.zeros((len(pairs), len(LABELS)), dtype=np.float32)
-        todo: dict[str, int] = {}  # key -> row of its first occurrence among the pairs to judge
+        todo: dict[str, int] = {}  # key -> row of its first occurrence: a pair repeated (syndicated copies) is read once
         for row, key in enumerate(keys):
             if len(found.get(key, b"")) == width:
                 out[row] = np.frombuffer(found[key], dtype=np.float32)
@@ -79,7 +77,8 @@ class PairModel:
         if todo:
             judged = self._predict([pairs[row] for row in todo.values()])
             verdict = dict(zip(todo, judged, strict=True))
-            table.put(self.output_name, ((key, v.astype(np.float32).tobytes()) for key, v in verdict.items()))
+            if table is not None:
+                table.put(self.output_name, ((key, v.astype(np.float32).tobytes()) for key, v in verdict.items()))
             for row, key in enumerate(keys):
                 if key in verdict:
                     out[row] = verdict[key]

@@ -8,49 +8,16 @@ ids, and :func:`analyse_pending` analyses what is new and drops what is gone.
 
 from __future__ import annotations
 
-import json
-import time
-from collections import Counter
 from collections.abc import Callable
 
 from storylens.errors import NotFound
-from storylens.pipeline import story_report
+from storylens.pipeline import index_story
 from storylens.records import Article, Report, Story, StoryGroup
 from storylens.report import to_json
 from storylens.store import Store, StoryIndex
 from storylens.stories import refresh_stories
 
 Progress = Callable[[str, int, int | None], None]
-
-
-def index_story(store: Store, group: StoryGroup) -> Report:
-    """Analyse one story and store its report, counts and search text."""
-    report = story_report(store, group)
-    story = report.stories[0]
-    days = sorted(a.published_at.date().isoformat() for a in report.articles if a.published_at)
-    statuses = Counter(f.status for f in story.facts)
-    outlets = sorted({a.outlet for a in report.articles})
-    row = {
-        "story_id": group.id,
-        "title": group.title,
-        "n_articles": len(group.article_ids),
-        "n_outlets": len(outlets),
-        "outlets": json.dumps(outlets, ensure_ascii=False),
-        "first_day": days[0] if days else None,
-        "last_day": days[-1] if days else None,
-        "n_facts": len(story.facts),
-        "n_corroborated": statuses["corroborated"],
-        "n_disputed": statuses["disputed"],
-        "n_conflicting": statuses["conflicting"],
-        "report": to_json(report),
-        "page": None,
-        "indexed_at": time.time(),
-    }
-    body = "\n".join(f"{a.title or ''}\n{a.text}" for a in report.articles)
-    StoryIndex(store).put(
-        row, outlets, [f.id for f in story.facts], "\n".join(f.text for f in story.facts), body
-    )
-    return report
 
 
 def analyse_pending(store: Store, progress: Progress | None = None) -> int:
