@@ -7,6 +7,7 @@ over records, so other engines (a pool, Spark) can call the same functions.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import time
@@ -251,6 +252,11 @@ def story_report(store: Store, group: StoryGroup, *, summary_words: int = 120) -
     return Report(articles=tuple(articles), stories=(story,))
 
 
+def story_members(group: StoryGroup) -> str:
+    """A signature of the story's articles: its stored report holds while this holds."""
+    return hashlib.blake2b("\n".join(sorted(group.article_ids)).encode(), digest_size=12).hexdigest()
+
+
 def index_story(store: Store, group: StoryGroup) -> Report:
     """Analyse one story and keep its report, counts and search text in the store's story index."""
     report = story_report(store, group)
@@ -273,6 +279,7 @@ def index_story(store: Store, group: StoryGroup) -> Report:
         "report": to_json(report),
         "page": None,
         "indexed_at": time.time(),
+        "members": story_members(group),
     }
     body = "\n".join(f"{a.title or ''}\n{a.text}" for a in report.articles)
     StoryIndex(store).put(
@@ -292,17 +299,17 @@ def analyze_store(
 
     Articles ingested since the last run are grouped (grouping is a function of the
     set of articles, so the stories equal a from-scratch grouping); a story whose
-    articles are unchanged keeps its id and its stored report, and a story that new
+    articles are unchanged keeps its stored report, and a story that new
     articles join or create is analysed from the stored annotations, vectors and
     pair verdicts. ``rebuild`` recomputes every story. ``stats`` (if given) receives
     how many stories were reused and recomputed.
     """
     if store.ungrouped_count() or not store.story_ids():
         refresh_stories(store)
-    index = StoryIndex(store)
-    index.prune()
-    kept = set() if rebuild else set(index.indexed_ids())
     groups = store.stories()
+    index = StoryIndex(store)
+    index.prune({g.id: story_members(g) for g in groups})
+    kept = set() if rebuild else set(index.indexed_ids())
     fresh = [g for g in groups if g.id not in kept]
     stories_by_id = {}
     articles_by_id: dict[str, Article] = {}

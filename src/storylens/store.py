@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -457,6 +457,11 @@ def _story_index(conn: sqlite3.Connection) -> None:
     )
 
 
+@migration(4, "story index rows remember their story's articles (a grown story keeps its id)")
+def _story_members(conn: sqlite3.Connection) -> None:
+    conn.execute("ALTER TABLE story_index ADD COLUMN members TEXT")
+
+
 STORY_SORTS = {"newest": "COALESCE(i.last_day, '') DESC, s.id", "size": "i.n_articles DESC, s.id"}
 
 
@@ -523,12 +528,20 @@ class StoryIndex:
             conn.execute(f"DELETE FROM {table} WHERE story_id = ?", (story_id,))
 
     @_retrying
-    def prune(self) -> int:
-        """Drop index rows of stories the store no longer holds (after merge, split, regroup)."""
+    def prune(self, members: Mapping[str, str] | None = None) -> int:
+        """Drop index rows of stories the store no longer holds (after merge, split, regroup).
+
+        ``members`` (story id -> signature of its articles) also drops the rows of stories
+        whose articles changed: a story keeps its id as it grows.
+        """
         with self.store.transaction() as conn:
             gone = [r[0] for r in conn.execute(
                 "SELECT story_id FROM story_index WHERE story_id NOT IN (SELECT id FROM stories)"
             )]
+            if members is not None:
+                gone += [story_id for story_id, signature in conn.execute(
+                    "SELECT story_id, members FROM story_index WHERE story_id IN (SELECT id FROM stories)"
+                ) if members.get(story_id) != signature]
             for story_id in gone:
                 self._delete(conn, story_id)
         return len(gone)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from storylens.errors import NotFound
-from storylens.pipeline import index_story
+from storylens.pipeline import index_story, story_members
 from storylens.records import Article, Report, Story, StoryGroup
 from storylens.report import to_json
 from storylens.store import Store, StoryIndex
@@ -24,10 +24,11 @@ def analyse_pending(store: Store, progress: Progress | None = None) -> int:
     """Group new articles, analyse every story not analysed yet, drop gone ones; returns how many."""
     if store.ungrouped_count():
         refresh_stories(store)
+    groups = store.stories()
     index = StoryIndex(store)
-    index.prune()
+    index.prune({g.id: story_members(g) for g in groups})  # a grown story keeps its id: its row goes
     done = index.indexed_ids()
-    todo = [g for g in store.stories() if g.id not in done]
+    todo = [g for g in groups if g.id not in done]
     for n, group in enumerate(todo, 1):
         index_story(store, group)
         if progress:
