@@ -66,6 +66,10 @@ def test_planted_disagreements_are_conflicting_facts_with_both_sides(dam_story, 
         ("Jennifer Alcorn, 29, was arraigned on Wednesday.", "29", "age:alcorn"),
         ("Police said 28-year-old Jennifer Alcorn was charged.", "28", "age:alcorn"),
         ("At least 14 people were injured in the blast.", "At least 14", "injured"),
+        ("As many as 125 people died across the province on Monday.", "As many as 125", "dead"),
+        ("The group said a total of 125 people had died in the fighting.", "125", "dead"),
+        ("Hundreds of residents fled their homes overnight.", "Hundreds", "displaced"),
+        ("Neighbour Frank Macomber was missing. Macomber, 65, was found in a ditch.", "65", "age:macomber"),
     ],
 )
 def test_counted_slots_are_read_from_the_parse(sentence, number, slot):

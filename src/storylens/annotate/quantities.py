@@ -9,7 +9,13 @@ from __future__ import annotations
 
 import re
 
-from storylens.lexicon.counted import AGE_PREFIX, COUNTING_VERBS, STATE_WORDS
+from storylens.lexicon.counted import (
+    AGE_PREFIX,
+    COUNTING_VERBS,
+    STATE_WORDS,
+    SUBJECT_COUNTING_VERBS,
+    TOTAL_WORDS,
+)
 from storylens.lexicon.numbers import ORDINALS, QUANTITY_UNITS, SCALES
 from storylens.records import Quantity
 
@@ -88,6 +94,8 @@ def _counted(noun, number_tokens: set[int]) -> str | None:
         verb = noun.head
     elif noun.dep_ in ("dobj",) and noun.head.tag_ in ("VBD", "VBN", "VBG") and noun.head.lemma_ in COUNTING_VERBS:
         verb = noun.head  # "killing at least 12 people" as much as "killed 12 people"
+    elif _counting_subject(noun) is not None:
+        verb = _counting_subject(noun)  # "125 people died", "a total of 125 people had died"
     else:
         for child in noun.rights:
             if child.dep_ == "acl" and child.tag_ == "VBN":
@@ -104,6 +112,20 @@ def _counted(noun, number_tokens: set[int]) -> str | None:
     if state is not None and state not in phrase.lower().split():
         phrase += " " + state  # "nine people had been confirmed dead" -> "people confirmed dead"
     return phrase
+
+
+def _counting_subject(noun):
+    """The verb whose subject the counted noun is, when that verb says what is counted.
+
+    "As many as 125 people died" and "a total of 125 people had died" count the dead as
+    much as "125 people were killed" does.
+    """
+    subject = noun
+    if noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.lower_ in TOTAL_WORDS:
+        subject = noun.head.head
+    if subject.dep_ == "nsubj" and subject.head.pos_ == "VERB" and subject.head.lemma_ in SUBJECT_COUNTING_VERBS:
+        return subject.head
+    return None
 
 
 def _state_word(noun) -> str | None:
@@ -142,16 +164,13 @@ def person_ages(doc, text: str) -> list[Quantity]:
     person can be compared wherever they are said.
     """
     out: list[Quantity] = []
-    for ent in doc.ents:
-        if ent.label_ != "PERSON":
-            continue
-        name = ent.text.removesuffix("'s").strip()
-        after = _AGE_AFTER_NAME.match(text, ent.end_char)
-        before = _AGE_BEFORE_NAME.search(text[max(0, ent.start_char - 16):ent.start_char])
+    for start, end, name in _named_people(doc, text):
+        after = _AGE_AFTER_NAME.match(text, end)
+        before = _AGE_BEFORE_NAME.search(text[max(0, start - 16):start])
         if after:
             start, end, value = after.start(1), after.end(1), int(after.group(1))
         elif before:
-            offset = max(0, ent.start_char - 16)
+            offset = max(0, start - 16)
             start, end, value = offset + before.start(1), offset + before.end(1), int(before.group(1))
         else:
             continue
@@ -160,6 +179,20 @@ def person_ages(doc, text: str) -> list[Quantity]:
         out.append(Quantity(start=start, end=end, text=text[start:end], value=float(value), value_max=None,
                             counted=AGE_PREFIX + name, qualifier=None, ordinal=False, whole=None, unit=None))
     return out
+
+
+def _named_people(doc, text: str) -> list[tuple[int, int, str]]:
+    """(start, end, name) of every person named: the PERSON entities, and a surname of one of
+    them standing alone where the tagger missed it ("Macomber, 65, was found" after
+    "Frank Macomber")."""
+    people = [(ent.start_char, ent.end_char, ent.text.removesuffix("'s").strip())
+              for ent in doc.ents if ent.label_ == "PERSON"]
+    surnames = {name.split()[-1] for _, _, name in people if len(name.split()) > 1}
+    covered = {k for start, end, _ in people for k in range(start, end)}
+    for token in doc:
+        if token.text in surnames and token.idx not in covered and token.pos_ == "PROPN":
+            people.append((token.idx, token.idx + len(token.text), token.text))
+    return people
 
 
 def _noun_for(span):

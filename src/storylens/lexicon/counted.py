@@ -14,7 +14,7 @@ COUNT_CLASSES: dict[str, frozenset[str]] = {
     "dead": frozenset({"kill", "died", "die", "dead", "death", "fatality", "fatal", "liv", "life"}),
     "injured": frozenset({"injur", "injury", "wound", "hurt"}),
     "missing": frozenset({"miss"}),
-    "displaced": frozenset({"displac", "evacuat", "evacue", "homeless"}),
+    "displaced": frozenset({"displac", "evacuat", "evacue", "homeless", "fled", "flee"}),
     "arrested": frozenset({"arrest", "detain", "detaine"}),
 }
 # "forced 3,000 from their homes", "fled their homes"
@@ -29,6 +29,12 @@ STATE_WORDS = frozenset({"dead", "injured", "wounded", "missing", "hurt", "kille
 COUNTING_VERBS = frozenset({
     "kill", "wound", "injure", "arrest", "capture", "displace", "evacuate", "seize", "detain", "rescue",
     "destroy", "launch", "free", "release", "deploy", "withdraw", "force", "leave", "hurt",
+})
+# Verbs whose subject is what is counted ("125 people died", "a total of 125 people had died").
+SUBJECT_COUNTING_VERBS = frozenset({"die", "perish", "drown", "flee", "disappear", "vanish"})
+# Words that head a count phrase ("a total of 125 people", "a toll of nine", "hundreds of residents").
+TOTAL_WORDS = frozenset({
+    "total", "toll", "tally", "count", "number", "dozens", "scores", "hundreds", "thousands", "millions",
 })
 
 
