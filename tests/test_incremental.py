@@ -82,6 +82,6 @@ def test_cli_analyze_without_inputs_reports_the_store(stores, tmp_path):
     assert result.exit_code == 0, result.output
     assert (tmp_path / "r.json").read_text(encoding="utf-8").startswith("{")
     missing = runner.invoke(cli, ["analyze", "--db", str(tmp_path / "none.db"), "-q"])
-    assert missing.exit_code != 0 and "no such store" in missing.output
+    assert missing.exit_code == 2 and "no such store" in missing.output
     refused = runner.invoke(cli, ["analyze", "--db", str(folder / "growing.db"), "--one-story", "-q"])
     assert refused.exit_code == 2 and "need INPUTS" in refused.output

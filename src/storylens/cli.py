@@ -199,6 +199,9 @@ def analyze(
     if not inputs and (one_story or summary_words != 120 or db == ":memory:"):
         raise UsageError("analyze without INPUTS reports the stories of a store (--db FILE), "
                          "as stored: --one-story, --summary-words and ':memory:' need INPUTS")
+    if not inputs and not Path(db).is_file():
+        raise UsageError(f"analyze needs INPUTS (files, folders, '-', URLs, feeds), or --db naming a store "
+                         f"to report ({db}: no such store)")
     for output in outputs:
         check_writable(output)
     from storylens.pipeline import analyze as run_analyze
