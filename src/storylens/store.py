@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -145,6 +145,11 @@ class Store:
                 )
 
     @property
+    def on_disk(self) -> bool:
+        """False for a throw-away ':memory:' store (keeping model outputs there would only cost RAM)."""
+        return str(self.path) != ":memory:"
+
+    @property
     def schema_version(self) -> int:
         row = self.conn.execute("SELECT MAX(version) FROM _migrations").fetchone()
         return int(row[0] or 0)
@@ -230,6 +235,10 @@ class Store:
             article = self.article(article_id)
             if article is not None:
                 yield article
+
+    def article_ids(self) -> list[str]:
+        """Every stored article id, in ingest order."""
+        return [r[0] for r in self.conn.execute("SELECT id FROM articles ORDER BY seq")]
 
     def dated_count(self, ids: Sequence[str]) -> int:
         """How many of the stored articles ``ids`` have a publication date."""
@@ -348,6 +357,62 @@ class Store:
         return StoryGroup.model_validate_json(row[0])
 
 
+# ---------------------------------------------------------------------- model outputs by content
+
+
+@migration(3, "model outputs (sentence vectors, pair verdicts) kept by content hash")
+def _vectors(conn: sqlite3.Connection) -> None:
+    _execute_script(
+        conn,
+        """
+        CREATE TABLE vectors (
+            model TEXT NOT NULL,
+            key TEXT NOT NULL,
+            value BLOB NOT NULL,
+            PRIMARY KEY (model, key)
+        ) WITHOUT ROWID
+        """
+    )
+
+
+class VectorTable:
+    """What a model computed for a text (or a pair of texts), keyed by content hash.
+
+    A model's output depends only on its input, so a sentence is embedded and a
+    pair is judged once per store, whichever story or run asks first. ``model``
+    names the model and its version; a new model never reads an old one's rows.
+    """
+
+    CHUNK = 500  # keys per SELECT (SQLite's variable limit is 32,766; smaller chunks keep the plans cheap)
+
+    def __init__(self, store: Store):
+        self.conn = store.conn
+        self.store = store
+
+    def get(self, model: str, keys: Sequence[str]) -> dict[str, bytes]:
+        found: dict[str, bytes] = {}
+        unique = list(dict.fromkeys(keys))
+        for start in range(0, len(unique), self.CHUNK):
+            chunk = unique[start:start + self.CHUNK]
+            marks = ",".join("?" * len(chunk))
+            rows = self.conn.execute(
+                f"SELECT key, value FROM vectors WHERE model = ? AND key IN ({marks})", (model, *chunk)
+            )
+            found.update((key, bytes(value)) for key, value in rows)
+        return found
+
+    def put(self, model: str, items: Iterable[tuple[str, bytes]]) -> None:
+        with self.store.transaction() as conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)", ((model, key, value) for key, value in items)
+            )
+
+    def count(self, model: str | None = None) -> int:
+        if model is None:
+            return int(self.conn.execute("SELECT COUNT(*) FROM vectors").fetchone()[0])
+        return int(self.conn.execute("SELECT COUNT(*) FROM vectors WHERE model = ?", (model,)).fetchone()[0])
+
+
 # ---------------------------------------------------------------------- the web app's index
 
 @migration(2, "story index, fact index, full-text search (FTS5) for the web app")
@@ -394,6 +459,11 @@ def _story_index(conn: sqlite3.Connection) -> None:
         );
         """
     )
+
+
+@migration(4, "story index rows remember their story's articles (a grown story keeps its id)")
+def _story_members(conn: sqlite3.Connection) -> None:
+    conn.execute("ALTER TABLE story_index ADD COLUMN members TEXT")
 
 
 STORY_SORTS = {"newest": "COALESCE(i.last_day, '') DESC, s.id", "size": "i.n_articles DESC, s.id"}
@@ -462,12 +532,20 @@ class StoryIndex:
             conn.execute(f"DELETE FROM {table} WHERE story_id = ?", (story_id,))
 
     @_retrying
-    def prune(self) -> int:
-        """Drop index rows of stories the store no longer holds (after merge, split, regroup)."""
+    def prune(self, members: Mapping[str, str] | None = None) -> int:
+        """Drop index rows of stories the store no longer holds (after merge, split, regroup).
+
+        ``members`` (story id -> signature of its articles) also drops the rows of stories
+        whose articles changed: a story keeps its id as it grows.
+        """
         with self.store.transaction() as conn:
             gone = [r[0] for r in conn.execute(
                 "SELECT story_id FROM story_index WHERE story_id NOT IN (SELECT id FROM stories)"
             )]
+            if members is not None:
+                gone += [story_id for story_id, signature in conn.execute(
+                    "SELECT story_id, members FROM story_index WHERE story_id IN (SELECT id FROM stories)"
+                ) if members.get(story_id) != signature]
             for story_id in gone:
                 self._delete(conn, story_id)
         return len(gone)

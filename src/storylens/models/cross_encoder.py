@@ -8,11 +8,14 @@ the encoder storylens already embeds with) over the joint input
 head over [joint, u*v, |u-v|] gives P(same), P(contradiction), P(other). Only the
 head is ours (``data/pair_head.json``, ~30 kB, refitted by ``scripts/fit_pair_model.py``):
 no model weights live in this repository, and each sentence's own vector is the one
-alignment computes anyway (the embedder's memo serves both).
+alignment computes anyway (the embedder's memo serves both). Verdicts are kept by the
+pair's content key in the encoder's output table when it has one (a store's
+VectorTable): a pair is read once per store, however often its story is recomputed.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Sequence
 from functools import lru_cache
@@ -44,7 +47,11 @@ class PairModel:
 
             encoder = get_embedder()
         self.encoder = encoder
-        self.meta = json.loads(Path(head_file).read_text(encoding="utf-8"))
+        raw = Path(head_file).read_bytes()
+        self.meta = json.loads(raw.decode("utf-8"))
+        # what verdicts are kept under: the encoder and this head's exact content
+        self.output_name = f"pair-judge:{getattr(encoder, 'name', type(encoder).__name__)}:" + hashlib.blake2b(
+            raw, digest_size=8).hexdigest()
         if tuple(self.meta["labels"]) != LABELS:
             raise ValueError(f"pair head labels {self.meta['labels']} are not {LABELS}")
         self.coef = np.array(self.meta["coef"], dtype=np.float32)  # (3, features)
@@ -54,6 +61,30 @@ class PairModel:
         """(n, 3) probabilities [same, contradiction, other]."""
         if not pairs:
             return np.zeros((0, len(LABELS)), dtype=np.float32)
+        from storylens.resources import text_key
+
+        keys = [text_key(a) + text_key(b) for a, b in pairs]
+        table = getattr(self.encoder, "outputs", None)
+        found = table.get(self.output_name, keys) if table is not None else {}
+        width = len(LABELS) * 4
+        out = np.zeros((len(pairs), len(LABELS)), dtype=np.float32)
+        todo: dict[str, int] = {}  # key -> row of its first occurrence: a pair repeated (syndicated copies) is read once
+        for row, key in enumerate(keys):
+            if len(found.get(key, b"")) == width:
+                out[row] = np.frombuffer(found[key], dtype=np.float32)
+            else:
+                todo.setdefault(key, row)
+        if todo:
+            judged = self._predict([pairs[row] for row in todo.values()])
+            verdict = dict(zip(todo, judged, strict=True))
+            if table is not None:
+                table.put(self.output_name, ((key, v.astype(np.float32).tobytes()) for key, v in verdict.items()))
+            for row, key in enumerate(keys):
+                if key in verdict:
+                    out[row] = verdict[key]
+        return out
+
+    def _predict(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
         logits = pair_inputs(self.encoder, pairs) @ self.coef.T + self.intercept
         shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
         return shifted / shifted.sum(axis=1, keepdims=True)

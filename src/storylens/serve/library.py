@@ -8,59 +8,27 @@ ids, and :func:`analyse_pending` analyses what is new and drops what is gone.
 
 from __future__ import annotations
 
-import json
-import time
-from collections import Counter
 from collections.abc import Callable
 
 from storylens.errors import NotFound
-from storylens.pipeline import story_report
+from storylens.pipeline import index_story, story_members
 from storylens.records import Article, Report, Story, StoryGroup
-from storylens.report import report_body, to_json
+from storylens.report import to_json
 from storylens.store import Store, StoryIndex
 from storylens.stories import refresh_stories
 
 Progress = Callable[[str, int, int | None], None]
 
 
-def index_story(store: Store, group: StoryGroup) -> Report:
-    """Analyse one story and store its report, counts and search text."""
-    report = story_report(store, group)
-    story = report.stories[0]
-    days = sorted(a.published_at.date().isoformat() for a in report.articles if a.published_at)
-    statuses = Counter(f.status for f in story.facts)
-    outlets = sorted({a.outlet for a in report.articles})
-    row = {
-        "story_id": group.id,
-        "title": group.title,
-        "n_articles": len(group.article_ids),
-        "n_outlets": len(outlets),
-        "outlets": json.dumps(outlets, ensure_ascii=False),
-        "first_day": days[0] if days else None,
-        "last_day": days[-1] if days else None,
-        "n_facts": len(story.facts),
-        "n_corroborated": statuses["corroborated"],
-        "n_disputed": statuses["disputed"],
-        "n_conflicting": statuses["conflicting"],
-        "report": to_json(report),
-        "page": report_body(report),  # the story page's body, rendered once here rather than per request
-        "indexed_at": time.time(),
-    }
-    body = "\n".join(f"{a.title or ''}\n{a.text}" for a in report.articles)
-    StoryIndex(store).put(
-        row, outlets, [f.id for f in story.facts], "\n".join(f.text for f in story.facts), body
-    )
-    return report
-
-
 def analyse_pending(store: Store, progress: Progress | None = None) -> int:
     """Group new articles, analyse every story not analysed yet, drop gone ones; returns how many."""
     if store.ungrouped_count():
         refresh_stories(store)
+    groups = store.stories()
     index = StoryIndex(store)
-    index.prune()
+    index.prune({g.id: story_members(g) for g in groups})  # a grown story keeps its id: its row goes
     done = index.indexed_ids()
-    todo = [g for g in store.stories() if g.id not in done]
+    todo = [g for g in groups if g.id not in done]
     for n, group in enumerate(todo, 1):
         index_story(store, group)
         if progress:

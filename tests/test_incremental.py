@@ -1,0 +1,87 @@
+"""Incremental analysis of a store (issue 16): new articles cost only the stories they touch."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from storylens.cli import cli
+from storylens.ingest import IngestOptions
+from storylens.pipeline import analyze_store, ingest
+from storylens.report import to_json
+from storylens.store import Store
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+# the dam story's first reports and a lone report of another story; the dam story's last report comes later
+EARLY = ["bucharest-observer-2026-03-10.txt", "continental-courier-2026-03-10.txt", "danube-post-2026-03-10.md",
+         "coast-fm-news-2026-03-03.txt"]
+LATE = "northern-chronicle-2026-03-11.html"
+
+
+def _ingest(store: Store, folder: Path, names: list[str]) -> None:
+    options = IngestOptions(manifest=folder / "manifest.csv")
+    result = ingest([str(folder / n) for n in names], store, options)
+    assert not result.errors
+
+
+def _ids(report) -> list[tuple[str, tuple[str, ...]]]:
+    return [(s.id, tuple(f.id for f in s.facts)) for s in report.stories]
+
+
+@pytest.fixture(scope="module")
+def stores(tmp_path_factory):
+    """A store analysed before LATE arrived and after, and one given everything at once."""
+    folder = tmp_path_factory.mktemp("examples")
+    for path in EXAMPLES.iterdir():
+        shutil.copy(path, folder / path.name)
+    early = EARLY
+    growing = Store(folder / "growing.db")
+    _ingest(growing, folder, early)
+    before = analyze_store(growing)
+    _ingest(growing, folder, [LATE])
+    stats: dict = {}
+    after = analyze_store(growing, stats=stats)
+    whole = Store(folder / "whole.db")
+    _ingest(whole, folder, early + [LATE])
+    at_once = analyze_store(whole)
+    yield before, after, stats, at_once, growing, folder
+    growing.close()
+    whole.close()
+
+
+def test_new_article_recomputes_only_the_story_it_joins(stores):
+    before, after, stats, *_ = stores
+    joined = [s for s in after.stories if any(a.endswith(LATE) for a in
+                                               (r.source for r in after.articles if r.id in s.article_ids))]
+    assert len(joined) == 1 and len(joined[0].article_ids) > 1  # it joined a story of several reports
+    assert stats["recomputed"] == 1 and stats["reused"] == len(after.stories) - 1
+    earlier = {s.article_ids: s for s in before.stories}
+    left_alone = [s for s in after.stories if s.article_ids in earlier]
+    assert len(left_alone) == len(after.stories) - 1
+    for story in left_alone:  # a story the new article left alone is the stored one, untouched
+        assert story == earlier[story.article_ids]
+    grown = joined[0]
+    assert grown.id in {s.id for s in before.stories}  # the story kept its id as it grew (group.story_id)
+    assert len(after.articles) == len(before.articles) + 1
+
+
+def test_incremental_equals_from_scratch(stores):
+    _, after, _, at_once, growing, _ = stores
+    assert _ids(after) == _ids(at_once)  # same story ids, same fact ids
+    assert to_json(after) == to_json(at_once)
+    assert to_json(analyze_store(growing, rebuild=True)) == to_json(after)
+
+
+def test_cli_analyze_without_inputs_reports_the_store(stores, tmp_path):
+    *_, folder = stores
+    runner = CliRunner()
+    result = runner.invoke(cli, ["analyze", "--db", str(folder / "growing.db"), "-q", "-o", str(tmp_path / "r.json")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "r.json").read_text(encoding="utf-8").startswith("{")
+    missing = runner.invoke(cli, ["analyze", "--db", str(tmp_path / "none.db"), "-q"])
+    assert missing.exit_code == 2 and "no such store" in missing.output
+    refused = runner.invoke(cli, ["analyze", "--db", str(folder / "growing.db"), "--one-story", "-q"])
+    assert refused.exit_code == 2 and "need INPUTS" in refused.output
