@@ -224,3 +224,41 @@ def test_one_place_in_two_of_its_corners_is_a_place_conflict():
     assert detail is not None and "northeastern Velmora" in detail and "north-western Velmora" in detail
     assert _place_conflict(northeast, north, {}) is None  # the north holds the northeast
     assert _place_conflict(northeast, plain, {}) is None  # no bearing is no disagreement
+
+
+def test_a_toll_of_some_people_or_of_another_day_is_another_count():
+    from storylens.compare.conflicts import story_slot_conflicts
+    from storylens.records import TimeExpr
+
+    journalists = [
+        _slot_claim("a", "The bodies of the two dead journalists were not recovered.", "two", 2, "dead journalists"),
+        _slot_claim("b", "The UN says more than 7,500 people have died in the crackdown.", "more than 7,500", 7500,
+                    "people died", "more than"),
+    ]
+    assert story_slot_conflicts(_Claims(journalists)) == []
+
+    def dated(claim: Claim, day: str, value: str) -> Claim:
+        start = claim.text.index(day)
+        time = TimeExpr(start=start, end=start + len(day), text=day, value=value)
+        return claim.model_copy(update={"times": (time,)})
+
+    monday = dated(_slot_claim("a", "As many as 125 people died across the province on Monday.", "As many as 125",
+                               125, "people died", "as many as"), "Monday", "2026-03-09")
+    tuesday = dated(_slot_claim("b", "Four people were killed across the province on Tuesday.", "Four", 4,
+                                "people killed"), "Tuesday", "2026-03-10")
+    assert story_slot_conflicts(_Claims([monday, tuesday])) == []
+    also_monday = dated(_slot_claim("b", "At least 144 people were killed on Monday.", "At least 144", 144,
+                                    "people killed", "at least"), "Monday", "2026-03-09")
+    assert len(story_slot_conflicts(_Claims([monday, also_monday]))) == 1
+
+
+def test_counts_of_two_scopes_are_not_one_toll():
+    from storylens.compare.conflicts import story_slot_conflicts
+
+    scopes = [
+        _slot_claim("a", "Activists said 15 people had been killed in the northern district.", "15", 15,
+                    "people killed"),
+        _slot_claim("b", "The UN says more than 7,500 people have died since the uprising began.", "more than 7,500",
+                    7500, "people died", "more than"),
+    ]
+    assert story_slot_conflicts(_Claims(scopes)) == []

@@ -162,7 +162,9 @@ def link_across_languages(
     table = alignment.scores
     # what the English judge made of a claim it cannot read is dropped
     for key in [k for k in table.link if k[0] in foreign or k[1] in foreign]:
-        del table.link[key], table.same[key], table.contradiction[key]
+        del table.link[key]
+        table.same.pop(key, None)  # the judge reads only linked pairs (PairScores.read_verdicts)
+        table.contradiction.pop(key, None)
     for key, p in scores.items():
         table.link[key], table.same[key], table.contradiction[key] = p, p, 0.0
     old_clusters, old_secondary = alignment.clusters, alignment.secondary

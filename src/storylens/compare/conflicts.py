@@ -215,6 +215,16 @@ def _when_said(claim: Claim, time) -> bool:
     return bool(_SAID_BEFORE.search(before) or start <= 3 and _SAID_AFTER.match(after))
 
 
+def _on_other_days(a: Claim, b: Claim) -> bool:
+    """Both claims are dated to a day (not the day it was said) and the days differ."""
+    days_a = [_time_interval(t) for t in a.times if t.value and not _when_said(a, t)]
+    days_b = [_time_interval(t) for t in b.times if t.value and not _when_said(b, t)]
+    if len(days_a) != 1 or len(days_b) != 1 or len(days_a[0][0]) < 10 or len(days_b[0][0]) < 10:
+        return False
+    (a0, a1), (b0, b1) = days_a[0], days_b[0]
+    return a1 < b0 or b1 < a0
+
+
 def _date_conflict(a: Claim, b: Claim) -> str | None:
     da = [t for t in a.times if t.value and not _when_said(a, t)]
     db = [t for t in b.times if t.value and not _when_said(b, t)]
@@ -507,6 +517,11 @@ def judged_conflicts(
     return found
 
 
+# Two counts of one slot this far apart count different scopes (a district's day, a whole
+# war), not one toll reported two ways: the disagreements news reports carry are within a
+# few times of each other (12 vs nine dead, 3,000 vs 2,300 displaced, 125 vs 144, 12 vs 40).
+SLOT_SCOPE_RATIO = 5.0
+
 # Heads that do not tell two counts of one class apart ("12 people killed" / "nine dead").
 _GENERIC_HEADS = frozenset({"people", "peopl", "person", "other", "total"})
 
@@ -560,6 +575,13 @@ def story_slot_conflicts(
             heads_a, heads_b = _counted_head(qa.counted, slot), _counted_head(qb.counted, slot)
             if heads_a and heads_b and not heads_a & heads_b:
                 return None
+            if not slot.startswith("age:") and (heads_a or heads_b) and not heads_a & heads_b:
+                return None  # "two dead journalists" are not the crackdown's "7,500 people"
+            if _on_other_days(a, b):
+                return None  # Monday's toll and Tuesday's are two counts
+            low, high = sorted((qa.value, qb.value))
+            if not slot.startswith("age:") and high > SLOT_SCOPE_RATIO * max(low, 1.0):
+                return None  # "15 killed in the Idlib area" and a war's "7,500" count two scopes
             ia, ib = _interval(qa), _interval(qb)
             if ia is None or ib is None or not (ia[1] < ib[0] or ib[1] < ia[0]):
                 return None
