@@ -299,7 +299,10 @@ def main() -> None:
             if args.write_model:
                 from storylens.align.propositions import FACT_MODEL_FILE
 
-                rows = halves["odd"] + halves["even"]
+                # in the fit script's order (clusters sorted by name), so the file is the one
+                # `scripts/fit_fact_model.py --write` reproduces
+                odd, even = iter(halves["odd"]), iter(halves["even"])
+                rows = [next(odd) if k % 2 == 0 else next(even) for k in range(len(folders))]
                 x = np.concatenate([r[0] for r in rows])
                 y = np.concatenate([r[1] for r in rows])
                 model = fit_trees(x, y, trees=fit.TREES, depth=fit.DEPTH, rate=fit.RATE, min_leaf=fit.MIN_LEAF,
