@@ -38,7 +38,7 @@ import hashlib
 import heapq
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -325,8 +325,16 @@ def embed_leads(articles: Sequence[Article], *, store=None, embedder=None) -> np
         from storylens.resources import get_embedder
 
         embedder = get_embedder()
+    return cached_article_vectors(articles, embedder, EMBED_CACHE, _embed_text, store=store)
+
+
+def cached_article_vectors(
+    articles: Sequence[Article], embedder, cache: str, text_of: Callable[[Article], str], *, store=None
+) -> np.ndarray:
+    """The embedder's vector of ``text_of(article)`` per article, kept in the store's cache under
+    ``cache`` and the embedder's name by article id, so an article is embedded once per store."""
     dim = int(getattr(embedder, "dim", 384))
-    kind = f"{EMBED_CACHE}:{getattr(embedder, 'name', type(embedder).__name__)}"
+    kind = f"{cache}:{getattr(embedder, 'name', type(embedder).__name__)}"
     out = np.zeros((len(articles), dim), dtype=np.float32)
     missing: list[int] = []
     for i, article in enumerate(articles):
@@ -336,7 +344,7 @@ def embed_leads(articles: Sequence[Article], *, store=None, embedder=None) -> np
         else:
             missing.append(i)
     if missing:
-        vectors = embedder.embed([_embed_text(articles[i]) for i in missing])
+        vectors = embedder.embed([text_of(articles[i]) for i in missing])
         out[missing] = vectors
         if store is not None:
             store.put_cache(

@@ -76,27 +76,13 @@ def lead_text(article: Article) -> str:
 
 def multilingual_vectors(articles: Sequence[Article], *, store=None, embedder=None) -> np.ndarray:
     """Multilingual vectors of each article's lead, cached in the store by article id."""
+    from storylens.group import cached_article_vectors  # group imports this module at load
+
     if embedder is None:
         from storylens.resources import get_multilingual_embedder
 
         embedder = get_multilingual_embedder()
-    dim = int(getattr(embedder, "dim", 384))
-    kind = f"{XL_CACHE}:{getattr(embedder, 'name', type(embedder).__name__)}"
-    out = np.zeros((len(articles), dim), dtype=np.float32)
-    missing: list[int] = []
-    for i, article in enumerate(articles):
-        cached = store.get_cache(kind, article.id) if store is not None else None
-        if cached is not None and len(cached) == dim * 4:
-            out[i] = np.frombuffer(cached, dtype=np.float32)
-        else:
-            missing.append(i)
-    if missing:
-        vectors = embedder.embed([lead_text(articles[i]) for i in missing])
-        out[missing] = vectors
-        if store is not None:
-            store.put_cache(kind, ((articles[i].id, vectors[k].astype(np.float32).tobytes())
-                                   for k, i in enumerate(missing)))
-    return out
+    return cached_article_vectors(articles, embedder, XL_CACHE, lead_text, store=store)
 
 
 def evidence(article: Article) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:

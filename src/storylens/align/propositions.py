@@ -225,7 +225,7 @@ class PairScores:
         if self.model is not None:
             link = 1.0 / (1.0 + np.exp(-self.model.predict(features)))
         else:  # no fitted model: how much of the shorter claim the longer one says
-            link = features[:, len(FEATURES) + 6]
+            link = features[:, FACT_FEATURES.index("tok_min")]
         for (i, j), p in zip(todo, link, strict=True):
             self.link[(i, j)] = float(p)
 

@@ -215,16 +215,6 @@ def _when_said(claim: Claim, time) -> bool:
     return bool(_SAID_BEFORE.search(before) or start <= 3 and _SAID_AFTER.match(after))
 
 
-def _on_other_days(a: Claim, b: Claim) -> bool:
-    """Both claims are dated to a day (not the day it was said) and the days differ."""
-    days_a = [_time_interval(t) for t in a.times if t.value and not _when_said(a, t)]
-    days_b = [_time_interval(t) for t in b.times if t.value and not _when_said(b, t)]
-    if len(days_a) != 1 or len(days_b) != 1 or len(days_a[0][0]) < 10 or len(days_b[0][0]) < 10:
-        return False
-    (a0, a1), (b0, b1) = days_a[0], days_b[0]
-    return a1 < b0 or b1 < a0
-
-
 def _date_conflict(a: Claim, b: Claim) -> str | None:
     da = [t for t in a.times if t.value and not _when_said(a, t)]
     db = [t for t in b.times if t.value and not _when_said(b, t)]
@@ -577,7 +567,7 @@ def story_slot_conflicts(
                 return None
             if not slot.startswith("age:") and (heads_a or heads_b) and not heads_a & heads_b:
                 return None  # "two dead journalists" are not the crackdown's "7,500 people"
-            if _on_other_days(a, b):
+            if _date_conflict(a, b):
                 return None  # Monday's toll and Tuesday's are two counts
             low, high = sorted((qa.value, qb.value))
             if not slot.startswith("age:") and high > SLOT_SCOPE_RATIO * max(low, 1.0):
