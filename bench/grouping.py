@@ -10,6 +10,7 @@ which flatters the baseline).
 
     .venv/bin/python bench/grouping.py              # evaluate (all topics)
     .venv/bin/python bench/grouping.py --calibrate  # fit weights/thresholds on odd topics
+        (with the odd topics also read as a dated stream, bench/stream_grouping.py, for days_apart)
     .venv/bin/python bench/grouping.py --grouping-only  # stop after grouping (no synthesis)
     (--cache FILE keeps annotations and vectors in a SQLite store between runs)
 
@@ -32,6 +33,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "ecbplus" / "topics"
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
 
 _TOKEN = re.compile(r'<token t_id="\d+" sentence="(\d+)" number="\d+">([^<]*)</token>')
 _NAME = re.compile(r"(\d+)_(\d+)(ecb|ecbplus)\.xml$")
@@ -138,12 +140,18 @@ def baseline(texts: list[str], gold: list[str]) -> tuple[float, list]:
 
 
 def calibrate(docs, cache: str | None = None) -> None:
-    """Fit the pair model on odd topics; pick thresholds on odd topics; report all."""
+    """Fit the pair model on odd topics; pick thresholds on odd topics; report all.
+
+    The training pairs are the odd topics' candidate pairs twice: as the files come
+    (undated: days_apart is 0) and read as a dated stream (bench/stream_grouping.py: two
+    events of a kind two weeks apart), so the day gap is learnt beside the similarities
+    and an undated pair is scored as any pair whose reports are days apart."""
     from sklearn.linear_model import LogisticRegression
 
     from storylens import group
     from storylens.annotate import annotate_articles
     from storylens.store import Store
+    from stream_grouping import dated, read_stream
 
     store = Store(cache or ":memory:")
     t0 = time.perf_counter()
@@ -153,47 +161,72 @@ def calibrate(docs, cache: str | None = None) -> None:
         f"ingested and annotated {len(articles)} articles in {time.perf_counter() - t0:.0f}s "
         f"({sum(len(a.entities) for a in annotations.values())} entities)"
     )
-    profiles = group.build_profiles(articles, annotations, store=store)
-    pairs = group.candidate_pairs(profiles)
-    features = group.pair_features(profiles, pairs)
-    gold = np.array([gold_of[i] for i in profiles.ids])
-    topic = np.array([int(g.split("-")[0]) for g in gold])
-    same = gold[pairs[:, 0]] == gold[pairs[:, 1]]
+    undated = candidate_set(group.build_profiles(articles, annotations, store=store), gold_of)
+    stream = dated(docs)
+    with Store(f"{cache}.stream" if cache else ":memory:") as stream_store:
+        stream_articles, stream_annotations = read_stream(stream, stream_store)
+        profiles = group.build_profiles(stream_articles, stream_annotations, store=stream_store)
+    gold_by_stem = {name.removesuffix(".xml"): g for name, g, *_ in stream}
+    streamed = candidate_set(profiles, {a.id: gold_by_stem[Path(a.source).stem] for a in stream_articles})
+    pairs, features, gold, tune, same = undated
     all_same = sum(c * (c - 1) // 2 for c in Counter(gold.tolist()).values())
     print(f"candidate pairs {len(pairs)}; recall of same-story pairs {same.sum() / all_same:.3f}")
-    tune = topic % 2 == 1
-    on_tune = tune[pairs[:, 0]] & tune[pairs[:, 1]]
-    model = LogisticRegression(max_iter=5000).fit(features[on_tune], same[on_tune])
+    print(f"dated stream: {len(streamed[0])} candidate pairs")
+    x_train, y_train = [], []
+    for pairs_of, features_of, _, tune_of, same_of in (undated, streamed):
+        on_tune = tune_of[pairs_of[:, 0]] & tune_of[pairs_of[:, 1]]
+        x_train.append(features_of[on_tune])
+        y_train.append(same_of[on_tune])
+    model = LogisticRegression(max_iter=5000).fit(np.concatenate(x_train), np.concatenate(y_train))
     weights, bias = model.coef_[0], float(model.intercept_[0])
     print("FEATURES =", group.FEATURES)
     print("WEIGHTS =", [round(float(w), 2) for w in weights], "BIAS =", round(bias, 2))
-    probability = group.pair_probability(features, weights, bias)
 
-    def score(mask, merge, attach):
-        rows = np.nonzero(mask)[0]
-        position = {int(r): k for k, r in enumerate(rows)}
-        keep = mask[pairs[:, 0]] & mask[pairs[:, 1]]
-        sub_pairs = np.array([[position[int(a)], position[int(b)]] for a, b in pairs[keep]])
-        sub_pairs = sub_pairs.reshape(-1, 2)
-        labels = group.average_link(len(rows), sub_pairs, probability[keep], merge)
-        labels = group.attach_singletons(labels, sub_pairs, probability[keep], attach)
-        return list(labels), list(gold[rows])
+    def score(candidates, mask, merge, attach):
+        pairs, features, gold, *_ = candidates
+        return clustered(pairs, group.pair_probability(features, weights, bias), gold, mask, merge, attach)
 
     grid = []
     for merge in np.arange(0.30, 0.71, 0.05):
         for attach in (0.05, 0.1, 0.15, 0.2, 0.3, 1.01):
-            grid.append((bcubed(*score(tune, merge, attach))[2], round(merge, 2), attach))
+            grid.append((bcubed(*score(undated, tune, merge, attach))[2], round(merge, 2), attach))
     grid.sort(reverse=True)
     f1, merge, attach = grid[0]
     print(
         f"best on tune topics: MERGE_THRESHOLD = {merge}  ATTACH_THRESHOLD = {attach}  (B3 F1 {f1:.4f})"
     )
-    for name, mask in (
-        ("tune (odd topics)", tune),
-        ("held out (even topics)", ~tune),
-        ("all topics", np.ones(len(gold), bool)),
-    ):
-        print(fmt(name, *score(mask, merge, attach)))
+    for label, candidates in (("", undated), ("dated stream, ", streamed)):
+        mask = candidates[3]
+        for name, rows_in in (
+            ("tune (odd topics)", mask),
+            ("held out (even topics)", ~mask),
+            ("all topics", np.ones(len(mask), bool)),
+        ):
+            print(fmt(label + name, *score(candidates, rows_in, merge, attach)))
+
+
+def candidate_set(profiles, gold_of: dict[str, str]) -> tuple:
+    """(pairs, features, gold per article, odd-topic mask per article, same story per pair)."""
+    from storylens import group
+
+    pairs = group.candidate_pairs(profiles)
+    gold = np.array([gold_of[i] for i in profiles.ids])
+    tune = np.array([int(g.split("-")[0]) % 2 == 1 for g in gold])
+    return pairs, group.pair_features(profiles, pairs), gold, tune, gold[pairs[:, 0]] == gold[pairs[:, 1]]
+
+
+def clustered(pairs, probability, gold, mask, merge, attach) -> tuple[list, list]:
+    """(predicted, gold) labels of the articles in ``mask``, clustered on their own pairs."""
+    from storylens import group
+
+    rows = np.nonzero(mask)[0]
+    position = {int(r): k for k, r in enumerate(rows)}
+    keep = mask[pairs[:, 0]] & mask[pairs[:, 1]]
+    sub_pairs = np.array([[position[int(a)], position[int(b)]] for a, b in pairs[keep]])
+    sub_pairs = sub_pairs.reshape(-1, 2)
+    labels = group.average_link(len(rows), sub_pairs, probability[keep], merge)
+    labels = group.attach_singletons(labels, sub_pairs, probability[keep], attach)
+    return list(labels), list(gold[rows])
 
 
 def ingested(docs, store) -> tuple[list, dict[str, str]]:

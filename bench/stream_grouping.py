@@ -10,9 +10,17 @@ dates (NAME.meta.json sidecars, ingest + clean + annotate + group as analyze doe
 Baseline in the same run: TF-IDF cosine + average-link at its best single threshold,
 chosen on this very set (bench/grouping.py's baseline; it flatters the baseline).
 Reported: B-cubed and pairwise P/R/F1, and the pairwise precision over pairs of one
-topic (the same kind of event), where over-merging shows.
+topic (the same kind of event), where over-merging shows; storylens also without its
+day-gap feature (weight 0, everything else equal) in the same run.
 
-    nice -n 5 .venv/bin/python bench/stream_grouping.py [--topics 1-12]
+``--dates datelines`` reads each article with its own real dateline instead (the
+"May 2, 2013" line most ECB+ sub-topic-2 files open with; the others stay undated):
+there one event's reports span days to months (follow-ups), which a day-gap feature
+must not split. ``--split held-out`` keeps the even topics (the day-gap weight was
+chosen on the odd ones, ``--split tune``).
+
+    nice -n 5 .venv/bin/python bench/stream_grouping.py [--topics 1-12] [--split held-out]
+        [--dates stream|datelines] [--cache FILE]
 """
 
 from __future__ import annotations
@@ -20,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import sys
 import tempfile
 import time
@@ -42,6 +51,81 @@ def dated(docs, seed: int = 16) -> list[tuple[str, str, str, str]]:
     return out
 
 
+_MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?"
+_DATELINES = (  # (pattern, group of year, month, day): "May 2, 2013", "14 June 2013", "05 / 02 / 2013"
+    (re.compile(_MONTH + r" (\d{1,2})(?:st|nd|rd|th)?,? (\d{4})\b", re.I), (3, 1, 2)),
+    (re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)? " + _MONTH + r" (\d{4})\b", re.I), (3, 2, 1)),
+    (re.compile(r"\b(\d{1,2}) ?/ ?(\d{1,2}) ?/ ?(\d{4})\b"), (3, 1, 2)),
+)
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def dateline(text: str) -> date | None:
+    """The date an ECB+ file's opening lines give (its dateline), if any."""
+    head = "\n".join(text.splitlines()[:4])[:400]
+    found = []
+    for pattern, (y, m, d) in _DATELINES:
+        for match in pattern.finditer(head):
+            month = match[m] if match[m].isdigit() else str(_MONTHS.index(match[m][:3].lower()) + 1)
+            try:
+                found.append((match.start(), date(int(match[y]), int(month), int(match[d]))))
+            except ValueError:
+                continue
+    return min(found)[1] if found else None
+
+
+def datelined(docs) -> list[tuple[str, str, str, str | None]]:
+    """(name, gold, text, published): each article dated by its own dateline, else undated."""
+    out = []
+    for name, gold, text in docs:
+        day = dateline(text)
+        out.append((name, gold, text, f"{day.isoformat()}T12:00:00+00:00" if day else None))
+    return out
+
+
+def in_split(gold: str, split: str) -> bool:
+    """--split: tune = odd topics (the day-gap weight was chosen there), held-out = even."""
+    odd = int(gold.split("-")[0]) % 2 == 1
+    return split == "all" or (split == "tune") == odd
+
+
+def read_stream(stream, store) -> tuple[list, dict]:
+    """Ingest, clean and annotate the dated texts as analyze does: (articles, annotations)."""
+    from storylens.annotate import annotate_articles
+    from storylens.clean import assign_syndication
+    from storylens.pipeline import ingest
+
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = []
+        for name, _, text, published in stream:
+            path = Path(tmp) / (name.removesuffix(".xml") + ".txt")
+            path.write_text(text + "\n", encoding="utf-8")
+            meta = {"outlet": name} | ({"published": published} if published else {})
+            path.with_suffix(".meta.json").write_text(json.dumps(meta), encoding="utf-8")
+            paths.append(str(path))
+        result = ingest(paths, store)
+        articles = assign_syndication(list(store.articles(list(dict.fromkeys(result.article_ids)))))
+    return articles, annotate_articles(articles, store=store)
+
+
+def without_days_apart(articles, annotations, store) -> dict[str, int]:
+    """Story label per article id from the grouping model with the day-gap weight at 0
+    (empty when the model has no such feature)."""
+    import numpy as np
+
+    from storylens import group
+
+    if "days_apart" not in group.FEATURES:  # a checkout from before the feature
+        return {}
+    profiles = group.build_profiles(articles, annotations, store=store)
+    pairs = group.candidate_pairs(profiles)
+    weights = group.WEIGHTS.copy()
+    weights[group.FEATURES.index("days_apart")] = 0.0
+    probability = group.pair_probability(group.pair_features(profiles, pairs), weights)
+    labels, _ = group.cluster(profiles, pairs, probability, group.Constraints())
+    return dict(zip(profiles.ids, np.asarray(labels).tolist(), strict=True))
+
+
 def same_topic_precision(pred: list, gold: list) -> float:
     """Of the pairs grouped together whose articles share a topic, the share that share the event."""
     from itertools import combinations
@@ -59,49 +143,48 @@ def main() -> int:
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--topics", default="", help="e.g. 1-12 (default: all)")
+    parser.add_argument("--split", choices=("all", "tune", "held-out"), default="all",
+                        help="odd topics (tune), even topics (held-out) or all")
+    parser.add_argument("--dates", choices=("stream", "datelines"), default="stream")
+    parser.add_argument("--cache", help="SQLite file keeping annotations and vectors between runs")
     args = parser.parse_args()
     if not DATA.is_dir():
         print(f"{DATA} is missing: skipped")
         return 0
-    docs = load_ecbplus(DATA)
+    docs = [d for d in load_ecbplus(DATA) if in_split(d[1], args.split)]
     if args.topics:
         lo, hi = (int(x) for x in args.topics.split("-"))
         docs = [d for d in docs if lo <= int(d[1].split("-")[0]) <= hi]
-    stream = dated(docs)
+    stream = dated(docs) if args.dates == "stream" else datelined(docs)
 
-    from storylens.annotate import annotate_articles
-    from storylens.clean import assign_syndication
     from storylens.group import group_articles
-    from storylens.pipeline import ingest
     from storylens.store import Store
 
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory() as tmp, Store(":memory:") as store:
-        paths = []
-        for name, _, text, published in stream:
-            path = Path(tmp) / (name.removesuffix(".xml") + ".txt")
-            path.write_text(text + "\n", encoding="utf-8")
-            path.with_suffix(".meta.json").write_text(json.dumps({"published": published, "outlet": name}),
-                                                      encoding="utf-8")
-            paths.append(str(path))
-        result = ingest(paths, store)
-        articles = assign_syndication(list(store.articles(list(dict.fromkeys(result.article_ids)))))
-        annotations = annotate_articles(articles, store=store)
+    with Store(args.cache or ":memory:") as store:
+        articles, annotations = read_stream(stream, store)
         grouped = time.perf_counter()
         stories = group_articles(articles, annotations, store=store)
         grouping_s = time.perf_counter() - grouped
+        ablation = without_days_apart(articles, annotations, store)
     gold_by_stem = {name.removesuffix(".xml"): gold for name, gold, *_ in stream}
     by_id = {a.id: a for a in articles}
     story_of = {a: s.id for s in stories for a in s.article_ids}
     ids = sorted(story_of, key=lambda a: by_id[a].source)
     pred = [story_of[a] for a in ids]
     gold = [gold_by_stem[Path(by_id[a].source).stem] for a in ids]
-    print(f"ECB+ stream: {len(ids)} articles, {len(set(gold))} events in {len({g.split('-')[0] for g in gold})} "
-          f"topics, dated over {7 * 36 + 16} days; analysed in {time.perf_counter() - started:.0f} s "
-          f"(grouping {grouping_s:.1f} s)")
+    days = sorted(a.published_at.date() for a in articles if a.published_at)
+    span = f"dated over {(days[-1] - days[0]).days + 1} days" if days else "undated"
+    print(f"ECB+ {args.dates} ({args.split} topics): {len(ids)} articles ({len(days)} dated), "
+          f"{len(set(gold))} events in {len({g.split('-')[0] for g in gold})} topics, {span}; "
+          f"analysed in {time.perf_counter() - started:.0f} s (grouping {grouping_s:.1f} s)")
     _, labels, how = baseline([by_id[a].text for a in ids], gold)
     print(fmt("baseline TF-IDF average-link", labels, gold, f"[{how}]")
           + f" | same-topic pairwise P {same_topic_precision(list(labels), gold):.3f}")
+    if ablation:
+        before = [ablation[a] for a in ids]
+        print(fmt("storylens, days_apart weight 0", before, gold)
+              + f" | same-topic pairwise P {same_topic_precision(before, gold):.3f}")
     print(fmt("storylens grouping (dated)", pred, gold)
           + f" | same-topic pairwise P {same_topic_precision(pred, gold):.3f}")
     return 0
