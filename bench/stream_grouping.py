@@ -52,26 +52,40 @@ def dated(docs, seed: int = 16) -> list[tuple[str, str, str, str]]:
 
 
 _MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?"
-_DATELINES = (  # (pattern, group of year, month, day): "May 2, 2013", "14 June 2013", "05 / 02 / 2013"
+_DATELINES = (  # (pattern, groups of year, month, day): "May 2, 2013", "14 June 2013", "05 / 02 / 2013", "2013-09-26"
     (re.compile(_MONTH + r" (\d{1,2})(?:st|nd|rd|th)?,? (\d{4})\b", re.I), (3, 1, 2)),
     (re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)? " + _MONTH + r" (\d{4})\b", re.I), (3, 2, 1)),
     (re.compile(r"\b(\d{1,2}) ?/ ?(\d{1,2}) ?/ ?(\d{4})\b"), (3, 1, 2)),
+    (re.compile(r"\b(\d{4}) ?- ?(\d{1,2}) ?- ?(\d{1,2})\b"), (1, 2, 3)),
 )
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
+_DATELINE_WORDS = set(
+    "published posted updated first last modified on at by am pm a p m et pt ct edt est pdt pst cdt cst "
+    "gmt bst utc ist cet cest hrs mon tue tues wed thu thur thurs fri sat sun monday tuesday wednesday thursday friday "
+    "saturday sunday".split()
+)
+
+
 def dateline(text: str) -> date | None:
-    """The date an ECB+ file's opening lines give (its dateline), if any."""
-    head = "\n".join(text.splitlines()[:4])[:400]
-    found = []
-    for pattern, (y, m, d) in _DATELINES:
-        for match in pattern.finditer(head):
+    """The date of a dateline among an ECB+ file's first four lines ("May 2, 2013",
+    "Posted on Thu Jun 13, 2013 08:45 AM PDT"), if any: a line holding a date and only
+    dateline words; a date inside a sentence (a birth date, an earlier event) is not one."""
+    for line in text.splitlines()[:4]:
+        for pattern, (y, m, d) in _DATELINES:
+            match = pattern.search(line)
+            if match is None:
+                continue
+            rest = re.findall(r"[a-z]+", (line[: match.start()] + " " + line[match.end():]).lower())
+            if not set(rest) <= _DATELINE_WORDS:
+                continue
             month = match[m] if match[m].isdigit() else str(_MONTHS.index(match[m][:3].lower()) + 1)
             try:
-                found.append((match.start(), date(int(match[y]), int(month), int(match[d]))))
+                return date(int(match[y]), int(month), int(match[d]))
             except ValueError:
                 continue
-    return min(found)[1] if found else None
+    return None
 
 
 def datelined(docs) -> list[tuple[str, str, str, str | None]]:
