@@ -21,6 +21,8 @@ chosen on the odd ones, ``--split tune``).
 
     nice -n 5 .venv/bin/python bench/stream_grouping.py [--topics 1-12] [--split held-out]
         [--dates stream|datelines] [--cache FILE]
+
+(--cache: one file per --dates reading; a store keeps the dates an article was first read with.)
 """
 
 from __future__ import annotations

@@ -530,21 +530,22 @@ def days_apart(profiles: Profiles, pairs: np.ndarray) -> np.ndarray:
     come later; two events of one kind (two quakes, two strikes) weeks apart share every
     topic word, and the days between them are what tells them apart. The gap is the
     smallest between the articles' event days (_days_of_event), so a follow-up that names
-    the day of the event is not penalised for its later publication. An article without a
-    publication date scores 0, as in the undated data the other weights were fitted on.
+    the day of the event is not penalised for its later publication. A pair with an
+    undated article scores 0, like the undated copy of the pairs the model was fitted on.
     """
     out = np.zeros(len(pairs), dtype=np.float32)
-    days = profiles.event_days
     if len(pairs) == 0:
         return out
+    days = profiles.event_days
     published = np.array([d.toordinal() if d else -1 for d in profiles.published], dtype=np.int64)
     a, b = published[pairs[:, 0]], published[pairs[:, 1]]
+    gap = np.abs(a - b)
     # the event gap is never wider than the publication gap: only far publications need a look
-    far = (a >= 0) & (b >= 0) & (np.abs(a - b) > NEWS_CYCLE_DAYS)
-    for k in np.nonzero(far)[0].tolist():
-        first, second = days[pairs[k, 0]], days[pairs[k, 1]]
-        gap = min(abs(x - y) for x in first for y in second)
-        out[k] = max(0, gap - NEWS_CYCLE_DAYS) / 7
+    far = (a >= 0) & (b >= 0) & (gap > NEWS_CYCLE_DAYS)
+    names_days = np.array([len(d) > 1 for d in days], dtype=bool)
+    for k in np.nonzero(far & (names_days[pairs[:, 0]] | names_days[pairs[:, 1]]))[0].tolist():
+        gap[k] = min(abs(x - y) for x in days[pairs[k, 0]] for y in days[pairs[k, 1]])
+    out[far] = np.maximum(0, gap[far] - NEWS_CYCLE_DAYS) / 7
     return out
 
 
