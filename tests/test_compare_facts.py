@@ -363,3 +363,22 @@ def test_an_explicit_denial_finds_the_statement_it_names_not_the_sentence_before
 def test_being_denied_entry_is_no_dispute() -> None:
     comparison, _ = _quarry_denial_story("The workers were denied entry to the quarry land.")
     assert not [k for f in comparison.facts for k in f.conflicts if k.kind == "denial"]
+
+
+def test_a_count_added_to_another_or_one_places_share_is_no_total() -> None:
+    def counted(text: str, article_id: str, *numbers: tuple[str, float, str | None]) -> Claim:
+        quantities = []
+        for word, value, what in numbers:
+            at = text.index(word)
+            quantities.append(Quantity(start=at, end=at + len(word), text=word, value=value, counted=what))
+        return _claim(text, article_id).model_copy(update={"quantities": tuple(quantities)})
+
+    toll = counted("Twelve people were killed in the flood on Monday.", "a", ("Twelve", 12, "people killed"))
+    added = counted("Another nine were killed on Monday.", "b", ("nine", 9, "killed"))
+    more = counted("Nine more people were killed on Monday.", "c", ("Nine", 9, "people killed"))
+    share = counted("Nine people were killed in the Harwick district, four in the Orlin valley.", "d",
+                    ("Nine", 9, "people killed"), ("four", 4, None))
+    plain = counted("Nine people were killed in the flood on Monday.", "e", ("Nine", 9, "people killed"))
+    assert _number_conflict(toll, plain)  # the control: two tolls of one flood
+    for part in (added, more, share):
+        assert _number_conflict(toll, part) is None, part.text

@@ -26,7 +26,7 @@ from storylens.lexicon.counted import (
     count_class,
 )
 from storylens.lexicon.cues import REPORTED_AROUND_TIME
-from storylens.lexicon.numbers import CARDINALS, CURRENCY_WORDS
+from storylens.lexicon.numbers import CARDINALS, CURRENCY_WORDS, INCREMENT_AFTER, INCREMENT_BEFORE
 from storylens.lexicon.titles import person_titles
 from storylens.lexicon.words import claim_stems
 from storylens.records import (
@@ -101,9 +101,42 @@ def _partitive(claim: Claim, quantity: Quantity) -> bool:
     return quantity.whole is not None or (0 <= at <= len(claim.text) and bool(_PARTITIVE.match(claim.text, at)))
 
 
+def _added(claim: Claim, quantity: Quantity) -> bool:
+    """"Sixty-five more were killed", "another 12 died": a count added to one given before."""
+    at, begin = quantity.end - claim.start, quantity.start - claim.start
+    return 0 <= begin <= at <= len(claim.text) and bool(
+        INCREMENT_AFTER.match(claim.text, at) or INCREMENT_BEFORE.search(claim.text[:begin])
+    )
+
+
+def _one_of_a_breakdown(claim: Claim, quantity: Quantity) -> bool:
+    """"15 people had been killed in the Idlib area, nine in the Aleppo area": one place's
+    share of a toll the sentence splits, where another count of the same kind follows or leads."""
+    slot = count_class(quantity.counted)
+    if slot is None or not _placed(claim, quantity):
+        return False
+    return any(
+        q is not quantity and q.value is not None and q.value != quantity.value
+        and count_class(q.counted) in (slot, None) and _placed(claim, q)
+        for q in claim.quantities
+    )
+
+
+# a count followed within a few words by where: "15 people had been killed in the Idlib area"
+_PLACED = re.compile(r"(?:\W+\w+){0,5}?\s+in\s+(?:the\s+)?[A-Z]")
+
+
+def _placed(claim: Claim, quantity: Quantity) -> bool:
+    at = quantity.end - claim.start
+    return 0 <= at <= len(claim.text) and bool(_PLACED.match(claim.text, at))
+
+
 def _parts_of_other_things(a: Claim, qa: Quantity, b: Claim, qb: Quantity) -> bool:
     """A part is no total, and two parts are comparable only of one known whole ("6 of the
-    34 capitals" / "5 of the 34"): "40 of the village's houses" does not contradict "60 houses"."""
+    34 capitals" / "5 of the 34"): "40 of the village's houses" does not contradict "60 houses".
+    A count added to an earlier one ("65 more") or one place's share of a split toll is a part."""
+    if _added(a, qa) or _added(b, qb) or _one_of_a_breakdown(a, qa) or _one_of_a_breakdown(b, qb):
+        return True
     part_a, part_b = _partitive(a, qa), _partitive(b, qb)
     if not (part_a or part_b):
         return False
