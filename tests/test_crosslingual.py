@@ -104,3 +104,34 @@ def test_arabic_claims_are_shown_right_to_left(run):
     assert shown in page  # in the fact's list of who says so, marked Arabic and right to left
     english = next(c for f in story["facts"] for c in f["claims"] if c["article_id"] != arabic_id)
     assert f'<span class="who">Harbour Times</span> <span lang="en">{escape(english["text"][:30], quote=False)}' in page
+
+
+def test_places_are_found_by_their_names_in_other_scripts():
+    from storylens.annotate.multilingual import places_in
+
+    cases = {
+        "قالت الشرطة إن انفجارا وقع في الموصل وإن عشرة جرحى نقلوا إلى بغداد.": ["Mosul", "Baghdad"],
+        "وكان المصنع قد افتتح في البصرة.": ["Basrah"],  # "كان" (was) is Cannes's Arabic name too: a word here
+        "喀布尔发生爆炸，伤者被送往伦敦。": ["Kabul", "London"],
+        "یکی از زخمیان در کابل بستری شد.": ["Kabul"],  # "یکی" (one) names a Japanese town: a word here
+        "Взрыв прогремел в Кабуле, сообщила Москва.": ["Moscow"],  # an inflected name is not read
+    }
+    for text, names in cases.items():
+        found = places_in(text)
+        assert [p.name for p in found] == names, (text, found)
+        assert all(text[p.start:p.end] == p.text for p in found)
+    kabul = places_in("喀布尔")[0]
+    assert kabul.country == "AF" and abs(kabul.lat - 34.5) < 0.5  # resolved to coordinates, as in English
+    countries = places_in("زار الوزير إندونيسيا ثم المكسيك")
+    assert [(p.name, p.country) for p in countries] == [("Indonesia", "ID"), ("Mexico", "MX")]
+
+
+def test_an_arabic_article_gets_its_places_and_its_notice_no_longer_says_none():
+    from storylens.annotate import language_notice
+    from storylens.records import Article
+
+    text = (FIXTURES / ARABIC).read_text(encoding="utf-8") + "\nونقل المصابون إلى مستشفى في الموصل."
+    annotation = annotate(text, published="2026-03-15", language="ar")
+    assert [p.name for p in annotation.places] == ["Mosul"]
+    notice = language_notice(Article(id="a", source="ar.txt", outlet="o", text=text, language="ar"))
+    assert notice is not None and "places" not in notice.unavailable and "attributions" in notice.unavailable

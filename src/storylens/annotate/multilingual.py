@@ -6,9 +6,10 @@ digits of any script (Arabic-Indic, Persian, full-width) read as ASCII digits, C
 numerals ("十二", "3万") as their values, and a day with a month name ("3 مارس",
 "3 марта", "3 de marzo") is resolved by dateparser in the article's language (its
 200+ locales) against the publication date; "3月3日" by a rule (dateparser misreads it).
-A number inside a date is part of the date, not a count. What is still missing for
-such an article (people and organisations, who said what, places) is said in the
-report's language notice.
+A number inside a date is part of the date, not a count. Places are found by the
+names GeoNames and CLDR give them in other scripts ("كابل", "喀布尔") and resolved as in
+English. What is still missing for such an article (people and organisations, who said
+what) is said in the report's language notice.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from storylens.lexicon.numbers import (
     CHINESE_SMALL_UNITS,
     SCALES_ELSEWHERE,
 )
-from storylens.records import Annotation, Quantity, Sentence, TimeExpr
+from storylens.records import Annotation, Place, Quantity, Sentence, TimeExpr
 
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
 _THOUSANDS = re.compile(r"\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*$")
@@ -52,7 +53,28 @@ def annotate_other_language(text: str, *, published: str | None, language: str |
     times = date_expressions(text, language, published)
     taken = [(t.start, t.end) for t in times]
     quantities = tuple(q for q in numbers_in(text) if not any(s <= q.start < e for s, e in taken))
-    return Annotation(sentences=sentences, quantities=quantities, times=times)
+    return Annotation(sentences=sentences, quantities=quantities, times=times, places=places_in(text))
+
+
+def places_in(text: str) -> tuple[Place, ...]:
+    """Places the text names in its own script, resolved as the English pipeline resolves them
+    (``annotate.places``): each record's ``name`` is the gazetteer's, so "كابل" and "Kabul"
+    are one place to compare."""
+    from storylens.annotate.gazetteer import find_place_names, find_script_place_names
+    from storylens.annotate.places import resolve_places
+
+    matches = find_script_place_names(text)
+    taken = [(s, e) for s, e, _ in matches]
+    # names in Latin script (a French or Turkish article, or a Latin name inside Arabic text)
+    matches += [m for m in find_place_names(text) if not any(s < m[1] and m[0] < e for s, e in taken)]
+    matches.sort(key=lambda m: m[0])
+    chosen = resolve_places([candidates for _, _, candidates in matches])
+    return tuple(
+        Place(start=s, end=e, text=text[s:e], name=p.name, lat=p.lat, lon=p.lon, country=p.country,
+              geonameid=p.geonameid, population=p.population)
+        for (s, e, _), p in zip(matches, chosen, strict=True)
+        if p is not None and not (p.lat == 0.0 and p.lon == 0.0)
+    )
 
 
 def ascii_digits(text: str) -> str:
