@@ -135,3 +135,17 @@ def test_an_arabic_article_gets_its_places_and_its_notice_no_longer_says_none():
     assert [p.name for p in annotation.places] == ["Mosul"]
     notice = language_notice(Article(id="a", source="ar.txt", outlet="o", text=text, language="ar"))
     assert notice is not None and "places" not in notice.unavailable and "attributions" in notice.unavailable
+
+
+def test_weekdays_and_relative_days_are_read_in_the_article_language():
+    published = "2026-03-12"  # a Thursday
+    cases = {
+        "ar": ("أدى انفجار يوم الثلاثاء إلى مقتل 9 عمال، وقال مسؤول أمس إن العدد قد يرتفع.", ["الثلاثاء", "أمس"]),
+        "fa": ("انفجار روز سه‌شنبه رخ داد و دیروز دو نفر دیگر درگذشتند.", ["سه‌شنبه", "دیروز"]),
+        "zh": ("周二发生爆炸，昨天又有两人死亡。", ["周二", "昨天"]),
+        "ru": ("Взрыв произошёл во вторник, а вчера погибли ещё двое.", ["вторник", "вчера"]),
+    }
+    for language, (text, words) in cases.items():
+        times = annotate(text, published=published, language=language).times
+        assert [(t.text, t.value) for t in times] == list(zip(words, ["2026-03-10", "2026-03-11"], strict=True)), language
+    assert annotate("周二发生爆炸。", language="zh").times == ()  # no publication date: no day to count from
