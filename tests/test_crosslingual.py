@@ -149,3 +149,27 @@ def test_weekdays_and_relative_days_are_read_in_the_article_language():
         times = annotate(text, published=published, language=language).times
         assert [(t.text, t.value) for t in times] == list(zip(words, ["2026-03-10", "2026-03-11"], strict=True)), language
     assert annotate("周二发生爆炸。", language="zh").times == ()  # no publication date: no day to count from
+
+
+def test_a_place_conflict_across_languages(tmp_path):
+    """Our refinery blast: the English report puts it in Basra, the Arabic one in Mosul ("الموصل");
+    both say Tuesday ("الثلاثاء"), which resolves to one day, so the day is no conflict."""
+    from storylens import analyze
+
+    names = ("en-gulf-wire.txt", "ar-rafidain-daily.txt")
+    for name in names:
+        shutil.copy(FIXTURES / name, tmp_path / name)
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text("path,outlet,url,published,title,language\n"
+                        "en-gulf-wire.txt,Gulf Wire,,2026-03-12,,en\nar-rafidain-daily.txt,Rafidain Daily,,2026-03-12,,ar\n")
+    report = analyze([str(tmp_path / n) for n in names], manifest=manifest, one_story=True)
+    facts = [f for s in report.stories for f in s.facts]
+    places = [(f, c) for f in facts for c in f.conflicts if c.kind == "place"]
+    assert len(places) == 1, [(f.text, f.conflicts) for f in facts]
+    fact, conflict = places[0]
+    assert conflict.detail == "Mosul vs Basrah"
+    language = {a.id: a.language for a in report.articles}
+    assert {language[c.article_id] for c in fact.claims} == {"en", "ar"}
+    days = {t.value for c in fact.claims for t in c.times}
+    assert days == {"2026-03-10"}  # "Tuesday" and "الثلاثاء" before Thursday 12 March
+    assert not [c for f in facts for c in f.conflicts if c.kind == "date"]
