@@ -21,6 +21,7 @@ from storylens.annotate.multilingual import chinese_numeral, numbers_in
 
 FIXTURES = Path(__file__).parent / "fixtures" / "crosslingual"
 ENGLISH, ARABIC, OTHER_FIRE = "en-harbour-times.txt", "ar-sahil-news.txt", "ar-wadi-post.txt"
+MARKDOWN: list[str] = []  # the run's Markdown report
 
 
 def test_numbers_in_other_scripts_and_chinese_numerals():
@@ -50,11 +51,12 @@ def run(tmp_path_factory):
     result = CliRunner().invoke(cli, [
         "analyze", str(folder / ENGLISH), str(folder / ARABIC), str(folder / OTHER_FIRE),
         "--manifest", str(folder / "manifest.csv"), "--db", ":memory:", "-q",
-        "-o", str(out / "r.json"), "-o", str(out / "r.html"),
+        "-o", str(out / "r.json"), "-o", str(out / "r.html"), "-o", str(out / "r.md"),
     ])
     assert result.exit_code == 0, result.output
     data = json.loads((out / "r.json").read_text(encoding="utf-8"))
     source = {a["id"]: Path(a["source"]).name for a in data["articles"]}
+    MARKDOWN.append((out / "r.md").read_text(encoding="utf-8"))
     return data, source, (out / "r.html").read_text(encoding="utf-8")
 
 
@@ -173,3 +175,25 @@ def test_a_place_conflict_across_languages(tmp_path):
     days = {t.value for c in fact.claims for t in c.times}
     assert days == {"2026-03-10"}  # "Tuesday" and "الثلاثاء" before Thursday 12 March
     assert not [c for f in facts for c in f.conflicts if c.kind == "date"]
+
+
+def test_right_to_left_runs_are_isolated_inside_english_lines(run):
+    """An Arabic run inside an English line (an Arabic outlet's name, a conflict's Arabic side,
+    an Arabic claim in the Markdown list) is isolated: <bdi> in HTML, RLI ... PDI in text."""
+    import re
+
+    from storylens.lexicon.languages import RTL_RUN, isolate_rtl
+    from storylens.report.html import _bidi
+
+    assert isolate_rtl("قتل ١٥ vs 12 killed") == "\u2067قتل ١٥\u2069 vs 12 killed"
+    assert _bidi("Al-Sahil <News> (الساحل)") == "Al-Sahil &lt;News&gt; (<bdi>الساحل</bdi>)"
+    _, _, page = run
+    for block in re.findall(r'<div class="(?:conflict|claim)">(.*?)</div>', page):
+        outside = re.sub(r"<bdi>.*?</bdi>|<span[^>]* dir=\"rtl\">.*?</span>", "", block)
+        outside = re.sub(r"<[^>]*>", "", outside)  # a tooltip (title="...") is laid out on its own
+        assert not RTL_RUN.search(outside), block
+    arabic_lines = [line for line in MARKDOWN[-1].splitlines() if RTL_RUN.search(line)]
+    assert arabic_lines
+    for line in arabic_lines:
+        bare = re.sub("\u2067[^\u2069]*\u2069", "", line)
+        assert not RTL_RUN.search(bare), line
