@@ -151,6 +151,8 @@ def test_weekdays_and_relative_days_are_read_in_the_article_language():
         times = annotate(text, published=published, language=language).times
         assert [(t.text, t.value) for t in times] == list(zip(words, ["2026-03-10", "2026-03-11"], strict=True)), language
     assert annotate("周二发生爆炸。", language="zh").times == ()  # no publication date: no day to count from
+    ages = annotate("افتتح المصنع قبل 41 عاما، وعمره 41 عام.", published=published, language="ar")
+    assert ages.times == () and [q.value for q in ages.quantities] == [41.0, 41.0]  # years of age, not a date
 
 
 def test_a_place_conflict_across_languages(tmp_path):

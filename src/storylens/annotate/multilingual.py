@@ -166,7 +166,8 @@ def date_expressions(text: str, language: str | None, published: str | None) -> 
                 continue
             for start, end in _windows(plain, day):
                 resolved = _parse(code, plain[start:end], settings)
-                if resolved is not None:
+                # the number must be the day: "41 عام" (41 years) reads as "41 years ago" otherwise
+                if resolved is not None and resolved.day == int(day.group()):
                     found.append(TimeExpr(start=start, end=end, text=text[start:end],
                                           value=resolved.date().isoformat()))
                     break
