@@ -107,3 +107,22 @@ def test_no_prose_at_all_falls_back() -> None:
 )
 def test_a_long_lead_is_cut_where_a_phrase_begins(lead, title):
     assert shorten(lead) == title
+
+
+def test_a_lead_that_fits_whole_beats_one_cut_between_words() -> None:
+    """The most central article's lead would be cut mid-phrase ("... might only register");
+    another article's lead fits whole, and names the story."""
+    rambling = article(
+        "The Meridian Council's lawsuit against the harbour ferry company over the north pier contract might "
+        "only register as a footnote in a long year of disputes about the waterfront and its many owners.",
+        ident="a",
+    )
+    plain = article(
+        "Ansel Varga, whose firm runs the ferry, filed a reply in the Port Halden court on Tuesday. "
+        "The case will be heard in May.",
+        ident="b",
+    )
+    assert story_title([rambling, plain]) == (
+        "Ansel Varga, whose firm runs the ferry, filed a reply in the Port Halden court on Tuesday")
+    assert title_from_text(rambling.text, cut=0) == ""
+    assert story_title([rambling]).startswith("The Meridian Council's lawsuit")  # alone, it is cut

@@ -77,15 +77,22 @@ def story_title(articles: Iterable[Article]) -> str:
         headline = " ".join((article.title or "").split())
         if headline and not is_furniture(headline):  # a text's first line taken for a headline
             return headline
-    for article in articles:
-        title = title_from_text(article.text)
-        if title:
-            return title
+    # a lead that fits whole (asides dropped) in any article beats one cut at a clause
+    # boundary, and that beats one cut between words (which can read as a stopped sentence)
+    for cut in (WHOLE, CLAUSE, WORDS):
+        for article in articles:
+            title = title_from_text(article.text, cut)
+            if title:
+                return title
     return FALLBACK
 
 
-def title_from_text(text: str) -> str:
-    """A headline-like phrase from the lead of ``text``, or '' when there is no prose lead."""
+WHOLE, CLAUSE, WORDS = 0, 1, 2  # how far a lead sentence may be cut to make a title
+
+
+def title_from_text(text: str, cut: int = WORDS) -> str:
+    """A headline-like phrase from the lead of ``text``, or '' when there is no prose lead
+    (or when its lead does not fit without a cut deeper than ``cut``)."""
     for start, end in split_sentences(text)[:LEAD_SENTENCES]:
         sentence = text[start:end]
         if is_furniture(sentence):
@@ -95,13 +102,14 @@ def title_from_text(text: str) -> str:
             sentence = sentence[dateline.end() :]
         sentence = _LEAD_MARKS.sub("", " ".join(sentence.split()))
         if len(sentence.split()) >= MIN_TITLE_WORDS:
-            return shorten(sentence)
+            return shorten(sentence, cut=cut)
     return ""
 
 
-def shorten(sentence: str, limit: int = TITLE_CHARS) -> str:
+def shorten(sentence: str, limit: int = TITLE_CHARS, cut: int = WORDS) -> str:
     """The sentence without its full stop when it fits; otherwise its longest opening
-    clause that fits, or words up to ``limit`` without a dangling last word."""
+    clause that fits, or words up to ``limit`` without a dangling last word ('' where
+    that needs a deeper ``cut`` than allowed)."""
     sentence = sentence.strip()
     if len(sentence) <= limit:
         return _trim_end(sentence)
@@ -112,12 +120,14 @@ def shorten(sentence: str, limit: int = TITLE_CHARS) -> str:
         sentence = rest[:1].upper() + rest[1:]
     if len(sentence) <= limit:
         return _trim_end(sentence)
+    if cut == WHOLE:
+        return ""
     best = ""
     for found in _CLAUSE_BREAK.finditer(sentence, 0, limit + 1):
         head = _trim_end(sentence[: found.start()])
         if len(head.split()) >= MIN_TITLE_WORDS + 1 and _balanced(head):
             best = head
-    if best:
+    if best or cut == CLAUSE:
         return best
     words = sentence[: limit + 1].split()[:-1] or sentence.split()[:1]
     # the cut falls inside a phrase: end before the function word that opened it ("... for
