@@ -73,3 +73,14 @@ def test_features_equal_the_plain_per_pair_reading(alignment):
         rare = [float((b[w >= np.quantile(w, 0.5)] > 0.7).mean()) for b, w in zip(best, weights, strict=True)]
         expected[row] = (min(soft), max(soft), min(rare), max(rare))
     assert alignment.features(pairs).tobytes() == expected.tobytes()
+
+
+def test_shared_value_counts_on_sets_equal_the_indicator_product():
+    """Counting shared numbers, places, days... on sets (issue 16) gives the sparse product's counts."""
+    from storylens.align.scoring import KeySets, _gram
+
+    rng = np.random.default_rng(7)
+    rows = [{f"v{x}" for x in rng.integers(0, 9, size=rng.integers(0, 4))} for _ in range(40)]
+    keys = KeySets(rows)
+    idx = rng.permutation(40)[:17]
+    assert _gram(keys, idx).tobytes() == _gram(keys.matrix, idx).astype(np.float32).tobytes()
