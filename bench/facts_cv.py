@@ -147,6 +147,9 @@ def score(folders, summary=True, verbose=False, cache=None):
             )
             T["corr_ok"] += ok
             T["junk_shown"] += len(ss & junk)
+            if verbose and not ok:
+                print("  CORR BAD", " | ".join(f"{s} {sents[s][:70]}" for s in sorted(ss)) or " | ".join(
+                    f"{c['article_id'][:6]}:{c['start']} {c.get('text', '')[:70]}" for c in f.get("claims", [])))
             if verbose:
                 for s in sorted(ss & junk):
                     print("  JUNK in fact", s, sents[s][:100])

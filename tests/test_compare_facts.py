@@ -301,3 +301,84 @@ def test_word_for_word_copies_in_two_clusters_become_one_fact() -> None:
     assert cluster_of == [0, 0, 0, 2]
     assert denials[0] == [(2, None)] and 1 not in denials
     assert secondary[0] == [3] and secondary[1] == []
+
+
+def test_denial_content_is_the_one_clause_denied() -> None:
+    def content(text: str, cue: str = "denied") -> str:
+        return denial_content(_claim(text, "a", _said("x", cue, "denies")))
+
+    assert content("Her agent denied through a lawyer that the two had a feud, but fans said so.") == "the two had a feud"
+    assert content('The mayor denies "all of these claims" — that he sold the land or that he knew of the deal.',
+                   "denies") == "he sold the land or that he knew of the deal"
+    assert content("He denied the meeting took place, another point the inquiry will weigh.") == "the meeting"
+    assert content("The firm flatly denied in a statement that it had dumped waste.") == "it had dumped waste"
+
+
+def test_withholding_something_disputes_no_one() -> None:
+    from storylens.lexicon.cues import denies_a_statement
+
+    for cue, content in (("denied", "entry into the country"), ("denied", "him bail"),
+                         ("denying", "them to the larger papers"), ("denied", "the right to appeal")):
+        assert not denies_a_statement(cue, content), content
+    for cue, content in (("denied", "the allegations"), ("denied", "that the dam failed"), ("denies", "it"),
+                         ("denied", "any wrongdoing")):
+        assert denies_a_statement(cue, content), content
+
+
+def _quarry_denial_story(denial_sentence: str):
+    report_text = (
+        "The mill in Brennmoor will close in June, the owners said.\n"
+        "Workers said the owners had a secret deal with a developer for the quarry land last year.\n"
+    )
+    reply_text = (
+        "Brennmoor's mayor opened a new bridge on Tuesday.\n"
+        "Forty workers at the mill will lose their jobs.\n"
+        f"{denial_sentence}\n"
+    )
+    report, reply = article("valley-voice", report_text), article("town-crier", reply_text)
+    cue = "denied"
+    content = denial_sentence.split(cue, 1)[1].strip(" .")
+    annotations = {
+        report.id: annotate_by_hand(report_text, attributions=(
+            ("the owners", "said", "The mill in Brennmoor will close in June", "asserts"),
+            ("Workers", "said", "the owners had a secret deal with a developer for the quarry land last year", "asserts"),
+        )),
+        reply.id: annotate_by_hand(reply_text, attributions=(
+            (denial_sentence.split(" ", 2)[0] + " " + denial_sentence.split(" ", 2)[1], cue, content, "denies"),
+        )),
+    }
+    by_id = {report.id: report, reply.id: reply}
+    return compare_story(one_story([report, reply]), by_id, annotations, embedder=get_static_embedder()), by_id
+
+
+def test_an_explicit_denial_finds_the_statement_it_names_not_the_sentence_before_it() -> None:
+    # one content word: before, any denial of under two words was read as "denied it" (the sentence before)
+    comparison, by_id = _quarry_denial_story("The owners denied there was ever a deal.")
+    denials = [k for f in comparison.facts for k in f.conflicts if k.kind == "denial"]
+    assert denials
+    cited = [_cited_texts(by_id, k)[0] for k in denials]
+    assert all("secret deal" in t for t in cited), cited
+
+
+def test_being_denied_entry_is_no_dispute() -> None:
+    comparison, _ = _quarry_denial_story("The workers were denied entry to the quarry land.")
+    assert not [k for f in comparison.facts for k in f.conflicts if k.kind == "denial"]
+
+
+def test_a_count_added_to_another_or_one_places_share_is_no_total() -> None:
+    def counted(text: str, article_id: str, *numbers: tuple[str, float, str | None]) -> Claim:
+        quantities = []
+        for word, value, what in numbers:
+            at = text.index(word)
+            quantities.append(Quantity(start=at, end=at + len(word), text=word, value=value, counted=what))
+        return _claim(text, article_id).model_copy(update={"quantities": tuple(quantities)})
+
+    toll = counted("Twelve people were killed in the flood on Monday.", "a", ("Twelve", 12, "people killed"))
+    added = counted("Another nine were killed on Monday.", "b", ("nine", 9, "killed"))
+    more = counted("Nine more people were killed on Monday.", "c", ("Nine", 9, "people killed"))
+    share = counted("Nine people were killed in the Harwick district, four in the Orlin valley.", "d",
+                    ("Nine", 9, "people killed"), ("four", 4, None))
+    plain = counted("Nine people were killed in the flood on Monday.", "e", ("Nine", 9, "people killed"))
+    assert _number_conflict(toll, plain)  # the control: two tolls of one flood
+    for part in (added, more, share):
+        assert _number_conflict(toll, part) is None, part.text

@@ -39,6 +39,8 @@ class TokenAlignment:
 
     def __init__(self, texts: Sequence[str], encoder) -> None:
         unique = list(dict.fromkeys(texts))
+        self._encoder = encoder
+        self._phrases: dict[str, tuple[list[str], np.ndarray]] = {}
         states = encoder.token_states(unique)
         content = {text: _content(tokens, vectors) for text, (tokens, vectors) in zip(unique, states, strict=True)}
         self._pieces = [content[text] for text in texts]
@@ -71,6 +73,29 @@ class TokenAlignment:
                 rare = (wa.rare_matched(best_a), wb.rare_matched(best_b))
                 out[row] = (min(soft), max(soft), min(rare), max(rare))
         return out
+
+    def phrase_said_by(self, phrase: str, j: int) -> float:
+        """The rarity-weighted share of a phrase's content pieces that claim j says (cosine > MATCHED).
+
+        What a denial denies is a phrase inside its sentence ("there was ever an affair"); its
+        target is the claim that says it, in whatever words ("an intimate relationship").
+        """
+        if phrase not in self._phrases:
+            ((tokens, vectors),) = self._encoder.token_states([phrase])
+            self._phrases[phrase] = _content(tokens, vectors)
+        pieces_a, va = self._phrases[phrase]
+        pieces_b, vb = self._pieces[j]
+        if not pieces_a or not pieces_b:
+            return 0.0
+        best = (va @ vb.T).astype(np.float32).max(axis=1)
+        common = max(self._idf.values(), default=1.0)
+        weights = np.array([self._idf.get(p, common) for p in pieces_a], dtype=np.float32)
+        return _weighted((best > MATCHED).astype(np.float32), weights)
+
+
+def _weighted(best: np.ndarray, weights: np.ndarray) -> float:
+    total = float(weights.sum())
+    return float((best * weights).sum()) / total if total > 0 else 0.0
 
 
 class _Weights:

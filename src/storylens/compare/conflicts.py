@@ -26,7 +26,7 @@ from storylens.lexicon.counted import (
     count_class,
 )
 from storylens.lexicon.cues import REPORTED_AROUND_TIME
-from storylens.lexicon.numbers import CURRENCY_WORDS
+from storylens.lexicon.numbers import CARDINALS, CURRENCY_WORDS, INCREMENT_AFTER, INCREMENT_BEFORE
 from storylens.lexicon.titles import person_titles
 from storylens.lexicon.words import claim_stems
 from storylens.records import (
@@ -101,9 +101,42 @@ def _partitive(claim: Claim, quantity: Quantity) -> bool:
     return quantity.whole is not None or (0 <= at <= len(claim.text) and bool(_PARTITIVE.match(claim.text, at)))
 
 
+def _added(claim: Claim, quantity: Quantity) -> bool:
+    """"Sixty-five more were killed", "another 12 died": a count added to one given before."""
+    at, begin = quantity.end - claim.start, quantity.start - claim.start
+    return 0 <= begin <= at <= len(claim.text) and bool(
+        INCREMENT_AFTER.match(claim.text, at) or INCREMENT_BEFORE.search(claim.text[:begin])
+    )
+
+
+def _one_of_a_breakdown(claim: Claim, quantity: Quantity) -> bool:
+    """"15 people had been killed in the Idlib area, nine in the Aleppo area": one place's
+    share of a toll the sentence splits, where another count of the same kind follows or leads."""
+    slot = count_class(quantity.counted)
+    if slot is None or not _placed(claim, quantity):
+        return False
+    return any(
+        q is not quantity and q.value is not None and q.value != quantity.value
+        and count_class(q.counted) in (slot, None) and _placed(claim, q)
+        for q in claim.quantities
+    )
+
+
+# a count followed within a few words by where: "15 people had been killed in the Idlib area"
+_PLACED = re.compile(r"(?:\W+\w+){0,5}?\s+in\s+(?:the\s+)?[A-Z]")
+
+
+def _placed(claim: Claim, quantity: Quantity) -> bool:
+    at = quantity.end - claim.start
+    return 0 <= at <= len(claim.text) and bool(_PLACED.match(claim.text, at))
+
+
 def _parts_of_other_things(a: Claim, qa: Quantity, b: Claim, qb: Quantity) -> bool:
     """A part is no total, and two parts are comparable only of one known whole ("6 of the
-    34 capitals" / "5 of the 34"): "40 of the village's houses" does not contradict "60 houses"."""
+    34 capitals" / "5 of the 34"): "40 of the village's houses" does not contradict "60 houses".
+    A count added to an earlier one ("65 more") or one place's share of a split toll is a part."""
+    if _added(a, qa) or _added(b, qb) or _one_of_a_breakdown(a, qa) or _one_of_a_breakdown(b, qb):
+        return True
     part_a, part_b = _partitive(a, qa), _partitive(b, qb)
     if not (part_a or part_b):
         return False
@@ -329,8 +362,29 @@ def denial_content(claim: Claim) -> str:
     text = claim.text
     match = re.search(r"\b" + re.escape(cue) + r"\b", text, re.I) if cue else None
     content = text[match.end() :] if match else text
-    content = re.sub(r"^\s*(?:(?:the\s+)?(?:claims?|reports?|allegations?|suggestions?)\s+)?that\s+", "", content, flags=re.I)
+    content = _HOW_DENIED.sub("", content)
+    content = re.sub(_STATEMENT_THAT, "", content, flags=re.I)
+    # one clause: "denied the relationship took place, another point of contention of the lawsuit"
+    content = _CLAUSE_END.split(content.strip(" ,.;:\"“”"), maxsplit=1)[0]
+    # "denied the relationship took place" denies the relationship: existing says nothing more
+    content = re.sub(r"\s+(?:ever\s+)?(?:took\s+place|happened|occurred|existed)$", "", content.strip(" ,.;:\"“”"), flags=re.I)
     return content.strip(" ,.;:\"“”")
+
+
+# How or through whom something was denied, before what was: "denied through a lawyer that ...",
+# "flatly denied in a statement that ...".
+_HOW_DENIED = re.compile(
+    r"^\s*(?:(?:through|via)\s+(?:an?|his|her|their|its)\s+(?:\w+\s+)?(?:lawyers?|attorneys?|spokes\w+|"
+    r"representatives?|statement)|in\s+(?:an?|his|her|their|its)\s+(?:\w+\s+)?(?:statement|interview|post|letter)|"
+    r"on\s+(?:Twitter|X|Facebook|television|TV))\s*,?\s*(?=that\b)",
+    re.I,
+)
+# The statement denied, named before what it said: "(all of) these allegations — that he ...".
+_STATEMENT_THAT = (
+    r"^\s*(?:[\"“‘]?(?:all\s+(?:of\s+)?)?(?:the|these|those|such)?\s*(?:claims?|reports?|allegations?|accusations?|"
+    r"suggestions?)[\"”’]?\s*(?:[—–:-]+\s*)?)?that\s+"
+)
+_CLAUSE_END = re.compile(r"\s*(?:[—–;]|\s--\s|,\s+(?:another|but|while|although|though|which|according)\b)")
 
 
 def _same_side(denial: Claim, other: Claim) -> bool:
@@ -367,6 +421,10 @@ def _shares_a_count(ours: Sequence[Quantity], theirs: Sequence[Quantity]) -> boo
     return False
 
 
+def _without_counts(text: str) -> str:
+    return " ".join(w for w in text.split() if w.lower() not in CARDINALS and not w.strip("$,.%").isdigit())
+
+
 def _denial_target(i: int, alignment: Alignment, settings: CompareSettings = DEFAULT_SETTINGS) -> int | None:
     """The claim a denial negates.
 
@@ -378,9 +436,16 @@ def _denial_target(i: int, alignment: Alignment, settings: CompareSettings = DEF
     claims = alignment.claims
     denial = claims[i]
     content = denial_content(denial)
-    content_words = _content_words(content)
-    anaphoric = bool(_ANAPHORIC.match(content)) or len(content_words) < 2
-    content_counts = [q for q in denial.quantities if q.value is not None and q.start >= denial.end - len(content)]
+    # a count is matched as a count (below); "the two had an affair" is about the two, not a number
+    content_words = frozenset(w for w in _content_words(content) if w not in CARDINALS and not w.isdigit())
+    anaphoric = bool(_ANAPHORIC.match(content)) or not content_words
+    # "denies that he had an affair or that he knew of the payment" denies either statement
+    parts = [p for p in re.split(r",?\s+(?:or|and)\s+that\s+", content) if p.strip()] or [content]
+    # counts of what the denial denies; a bare small number is a pronoun ("the two had an affair")
+    content_counts = [
+        q for q in denial.quantities
+        if q.value is not None and q.start >= denial.end - len(content) and (q.counted or q.value >= 10)
+    ]
     partners = getattr(alignment, "partners", None)
     if partners is None:  # event clusters: every claim of the story is a candidate
         same_article = sorted(
@@ -388,9 +453,10 @@ def _denial_target(i: int, alignment: Alignment, settings: CompareSettings = DEF
             key=lambda j: -claims[j].end,
         )
         pool: Iterable[int] = range(len(claims))
-    else:  # proposition facts: the claims just before it and those the index paired it with
+    else:  # proposition facts: the claims just before it, and for an explicit denial every claim
         same_article = alignment.preceding(i, 3)
-        pool = sorted(set(partners(i)) | set(same_article))
+        pool = sorted(set(same_article)) if anaphoric else range(len(claims))
+    pieces = getattr(getattr(getattr(alignment, "scores", None), "signals", None), "tokens", None)
     distance = {j: rank for rank, j in enumerate(same_article)}
     best, best_score = None, settings.denial_min_score
     for j in pool:
@@ -404,7 +470,13 @@ def _denial_target(i: int, alignment: Alignment, settings: CompareSettings = DEF
             score = proximity
         else:
             words = _content_words(other.text)
-            overlap = len(content_words & words) / len(content_words) if content_words else 0.0
+            overlap = 0.0
+            for part in parts:
+                said = frozenset(w for w in _content_words(part) if w in content_words)
+                if said:
+                    overlap = max(overlap, len(said & words) / len(said))
+                if pieces is not None and said:  # the same thing in other words ("affair" / "relationship")
+                    overlap = max(overlap, pieces.phrase_said_by(_without_counts(part), j))
             score = overlap + (0.5 if _shares_a_count(content_counts, other.quantities) else 0.0) + 0.5 * proximity
             score += 0.3 * alignment.pair_prob(i, j)
         if score > best_score:

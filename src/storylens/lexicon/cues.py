@@ -175,8 +175,23 @@ STATEMENT_NOUNS = re.compile(
 )
 
 
+# "Deny" in the sense of withholding something from someone: "will be denied entry into the EU",
+# "denied him bail", "denying them to more established outlets". What follows the cue is the
+# thing withheld, or whom it is withheld from; no statement is disputed.
+WITHHELD = re.compile(
+    r"^(?:(?:him|her|them|us|me|you)\s+(?:to\b|the\b|an?\b|access|entry|bail|permission|\w+ing\b)|"
+    r"(?:the\s+|an?\s+|any\s+|further\s+)?(?:entry|access|bail|visas?|permission|permits?|asylum|parole|"
+    r"admission|licen[cs]es?|medical\s+(?:care|treatment)|treatment|food|water|funds?|funding|benefits?|"
+    r"rights?|(?:a|the)\s+(?:right|chance|hearing|place|seat|request|opportunity)|opportunit(?:y|ies)|"
+    r"service|passage|landing|boarding|membership|custody|credit|insurance|coverage|exemptions?)\b)",
+    re.I,
+)
+
+
 def denies_a_statement(cue: str, content: str) -> bool:
     """Whether a denial cue with this content disputes a statement (see STATEMENT_DENIAL)."""
+    if WITHHELD.match(content.strip()):
+        return False
     word = cue.lower().split()[-1] if cue.strip() else ""
     if any(word.startswith(lemma[:5]) for lemma in STATEMENT_DENIAL) or word.startswith("deni"):
         return True

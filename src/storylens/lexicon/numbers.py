@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 CARDINALS: dict[str, int] = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
@@ -73,6 +75,10 @@ FUNCTION_WORDS = frozenset({
 
 # Currencies as a counted noun ("20,000 lei", "50 million dollars"): an amount of money counts
 # nothing a reader can compare until its purpose is named ("bail", "aid").
+# A count added to one given before: "65 more were killed", "another 12", "an additional 30".
+INCREMENT_AFTER = re.compile(r"\s+(?:more|additional|further|extra)\b", re.I)
+INCREMENT_BEFORE = re.compile(r"\b(?:another|an\s+additional|a\s+further|an\s+extra)\s+$", re.I)
+
 CURRENCY_WORDS = frozenset({
     "dollar", "dollars", "euro", "euros", "pound", "pounds", "sterling", "lei", "leu", "yuan", "renminbi",
     "yen", "ruble", "rubles", "rouble", "roubles", "rupee", "rupees", "franc", "francs", "peso", "pesos",
