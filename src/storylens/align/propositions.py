@@ -236,8 +236,8 @@ class PairScores:
 
         The judge reads both claims together, ~100 pairs/s: only linked pairs, where a
         contradiction is a conflict about one thing, are worth it, and of those only the
-        ones compare asks about (issue 16: most linked pairs never are - same source, a
-        denial, or a number that already tells).
+        ones compare asks about (issue 16: not a pair of one source, one with a denial, or
+        one a number, day or place already sets apart).
         """
         self.due |= {pair for pair, p in self.link.items() if p >= floor and pair not in self.same}
 
