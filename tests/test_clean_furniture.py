@@ -5,6 +5,8 @@ Every example line is written for these tests (invented outlets, people and plac
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from storylens.clean import classify_line, clean_text, is_furniture, leading_dateline
@@ -187,3 +189,46 @@ def test_leading_dateline() -> None:
     assert leading_dateline("VELMORA, Ont. — Ten people were hurt.") == len("VELMORA, Ont. — ")
     assert leading_dateline("The ferry resumed service on Tuesday.") == 0
     assert leading_dateline("NATO - the alliance met on Friday.") == 0
+
+
+def test_a_caption_paragraph_is_a_caption_throughout() -> None:
+    from storylens.clean import caption_sentences
+
+    def spans(text: str) -> list[tuple[int, int]]:
+        return [(m.start(), m.end()) for m in re.finditer(r"[^\n.]+[.)]?", text) if m.group().strip()]
+
+    text = (
+        "FILE - In this May 2, 2019, file photo, Mayor Lena Moor arrives at the terminal. Moor, who "
+        "leads the council, is suing the ferry company over the contract. (Meridian Wire)\n"
+        "The harbour ferry resumed service on Tuesday after a week of repairs.\n"
+        "A ferry is loaded at the Port Halden terminal on June 6. The council says the new boats cut fuel "
+        "use by a third. CORIN ABBOT / Harbour Ledger\n"
+        "Credit: Mira Solberg, Harbour University The council voted on Monday to buy two more boats.\n"
+        "The council met on Monday. It voted to buy two boats. Residents cheered. The mayor left early. "
+        "(Meridian Wire)\n"
+    )
+    found = spans(text)
+    captions = {text[found[k][0] : found[k][1]].strip() for k in caption_sentences(text, found)}
+    assert "Moor, who leads the council, is suing the ferry company over the contract." in captions
+    assert "The council says the new boats cut fuel use by a third." in captions
+    assert "The harbour ferry resumed service on Tuesday after a week of repairs." not in captions
+    # a credit run on into prose marks nothing before it in its own paragraph but itself
+    assert not any("voted on Monday to buy two more" in c for c in captions)
+    # four sentences before a credit are prose (a caption is shorter)
+    assert "The council met on Monday." not in captions
+    assert is_furniture("A photo from the 2016 survey, with the old pier behind the new one.")
+    assert is_furniture("A photo from the 2016 survey was shown to the council on Monday.") is None
+
+
+def test_a_sentence_before_a_running_time_describes_a_video() -> None:
+    from storylens.clean import caption_sentences
+
+    text = (
+        "Harbour analyst Corin Abbot explains the footage of the collision at the pier. (3:31)\n"
+        "The harbour ferry hit the pier on Saturday. (Mira Solberg/Harbour Ledger)\n"
+    )
+    first = (0, text.index(" (3:31)"))
+    second = (text.index("(3:31)"), text.index("\n"))
+    third = (text.index("The harbour ferry"), text.index(" (Mira"))
+    fourth = (text.index("(Mira"), len(text) - 1)
+    assert caption_sentences(text, [first, second, third, fourth]) == {0}

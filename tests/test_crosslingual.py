@@ -21,6 +21,7 @@ from storylens.annotate.multilingual import chinese_numeral, numbers_in
 
 FIXTURES = Path(__file__).parent / "fixtures" / "crosslingual"
 ENGLISH, ARABIC, OTHER_FIRE = "en-harbour-times.txt", "ar-sahil-news.txt", "ar-wadi-post.txt"
+MARKDOWN: list[str] = []  # the run's Markdown report
 
 
 def test_numbers_in_other_scripts_and_chinese_numerals():
@@ -50,11 +51,12 @@ def run(tmp_path_factory):
     result = CliRunner().invoke(cli, [
         "analyze", str(folder / ENGLISH), str(folder / ARABIC), str(folder / OTHER_FIRE),
         "--manifest", str(folder / "manifest.csv"), "--db", ":memory:", "-q",
-        "-o", str(out / "r.json"), "-o", str(out / "r.html"),
+        "-o", str(out / "r.json"), "-o", str(out / "r.html"), "-o", str(out / "r.md"),
     ])
     assert result.exit_code == 0, result.output
     data = json.loads((out / "r.json").read_text(encoding="utf-8"))
     source = {a["id"]: Path(a["source"]).name for a in data["articles"]}
+    MARKDOWN.append((out / "r.md").read_text(encoding="utf-8"))
     return data, source, (out / "r.html").read_text(encoding="utf-8")
 
 
@@ -104,3 +106,96 @@ def test_arabic_claims_are_shown_right_to_left(run):
     assert shown in page  # in the fact's list of who says so, marked Arabic and right to left
     english = next(c for f in story["facts"] for c in f["claims"] if c["article_id"] != arabic_id)
     assert f'<span class="who">Harbour Times</span> <span lang="en">{escape(english["text"][:30], quote=False)}' in page
+
+
+def test_places_are_found_by_their_names_in_other_scripts():
+    from storylens.annotate.multilingual import places_in
+
+    cases = {
+        "قالت الشرطة إن انفجارا وقع في الموصل وإن عشرة جرحى نقلوا إلى بغداد.": ["Mosul", "Baghdad"],
+        "وكان المصنع قد افتتح في البصرة.": ["Basrah"],  # "كان" (was) is Cannes's Arabic name too: a word here
+        "喀布尔发生爆炸，伤者被送往伦敦。": ["Kabul", "London"],
+        "یکی از زخمیان در کابل بستری شد.": ["Kabul"],  # "یکی" (one) names a Japanese town: a word here
+        "Взрыв прогремел в Кабуле, сообщила Москва.": ["Moscow"],  # an inflected name is not read
+    }
+    for text, names in cases.items():
+        found = places_in(text)
+        assert [p.name for p in found] == names, (text, found)
+        assert all(text[p.start:p.end] == p.text for p in found)
+    kabul = places_in("喀布尔")[0]
+    assert kabul.country == "AF" and abs(kabul.lat - 34.5) < 0.5  # resolved to coordinates, as in English
+    countries = places_in("زار الوزير إندونيسيا ثم المكسيك")
+    assert [(p.name, p.country) for p in countries] == [("Indonesia", "ID"), ("Mexico", "MX")]
+
+
+def test_an_arabic_article_gets_its_places_and_its_notice_no_longer_says_none():
+    from storylens.annotate import language_notice
+    from storylens.records import Article
+
+    text = (FIXTURES / ARABIC).read_text(encoding="utf-8") + "\nونقل المصابون إلى مستشفى في الموصل."
+    annotation = annotate(text, published="2026-03-15", language="ar")
+    assert [p.name for p in annotation.places] == ["Mosul"]
+    notice = language_notice(Article(id="a", source="ar.txt", outlet="o", text=text, language="ar"))
+    assert notice is not None and "places" not in notice.unavailable and "attributions" in notice.unavailable
+
+
+def test_weekdays_and_relative_days_are_read_in_the_article_language():
+    published = "2026-03-12"  # a Thursday
+    cases = {
+        "ar": ("أدى انفجار يوم الثلاثاء إلى مقتل 9 عمال، وقال مسؤول أمس إن العدد قد يرتفع.", ["الثلاثاء", "أمس"]),
+        "fa": ("انفجار روز سه‌شنبه رخ داد و دیروز دو نفر دیگر درگذشتند.", ["سه‌شنبه", "دیروز"]),
+        "zh": ("周二发生爆炸，昨天又有两人死亡。", ["周二", "昨天"]),
+        "ru": ("Взрыв произошёл во вторник, а вчера погибли ещё двое.", ["вторник", "вчера"]),
+    }
+    for language, (text, words) in cases.items():
+        times = annotate(text, published=published, language=language).times
+        assert [(t.text, t.value) for t in times] == list(zip(words, ["2026-03-10", "2026-03-11"], strict=True)), language
+    assert annotate("周二发生爆炸。", language="zh").times == ()  # no publication date: no day to count from
+    ages = annotate("افتتح المصنع قبل 41 عاما، وعمره 41 عام.", published=published, language="ar")
+    assert ages.times == () and [q.value for q in ages.quantities] == [41.0, 41.0]  # years of age, not a date
+
+
+def test_a_place_conflict_across_languages(tmp_path):
+    """Our refinery blast: the English report puts it in Basra, the Arabic one in Mosul ("الموصل");
+    both say Tuesday ("الثلاثاء"), which resolves to one day, so the day is no conflict."""
+    from storylens import analyze
+
+    names = ("en-gulf-wire.txt", "ar-rafidain-daily.txt")
+    for name in names:
+        shutil.copy(FIXTURES / name, tmp_path / name)
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text("path,outlet,url,published,title,language\n"
+                        "en-gulf-wire.txt,Gulf Wire,,2026-03-12,,en\nar-rafidain-daily.txt,Rafidain Daily,,2026-03-12,,ar\n")
+    report = analyze([str(tmp_path / n) for n in names], manifest=manifest, one_story=True)
+    facts = [f for s in report.stories for f in s.facts]
+    places = [(f, c) for f in facts for c in f.conflicts if c.kind == "place"]
+    assert len(places) == 1, [(f.text, f.conflicts) for f in facts]
+    fact, conflict = places[0]
+    assert conflict.detail == "Mosul vs Basrah"
+    language = {a.id: a.language for a in report.articles}
+    assert {language[c.article_id] for c in fact.claims} == {"en", "ar"}
+    days = {t.value for c in fact.claims for t in c.times}
+    assert days == {"2026-03-10"}  # "Tuesday" and "الثلاثاء" before Thursday 12 March
+    assert not [c for f in facts for c in f.conflicts if c.kind == "date"]
+
+
+def test_right_to_left_runs_are_isolated_inside_english_lines(run):
+    """An Arabic run inside an English line (an Arabic outlet's name, a conflict's Arabic side,
+    an Arabic claim in the Markdown list) is isolated: <bdi> in HTML, RLI ... PDI in text."""
+    import re
+
+    from storylens.lexicon.languages import RTL_RUN, isolate_rtl
+    from storylens.report.html import _bidi
+
+    assert isolate_rtl("قتل ١٥ vs 12 killed") == "\u2067قتل ١٥\u2069 vs 12 killed"
+    assert _bidi("Al-Sahil <News> (الساحل)") == "Al-Sahil &lt;News&gt; (<bdi>الساحل</bdi>)"
+    _, _, page = run
+    for block in re.findall(r'<div class="(?:conflict|claim)">(.*?)</div>', page):
+        outside = re.sub(r"<bdi>.*?</bdi>|<span[^>]* dir=\"rtl\">.*?</span>", "", block)
+        outside = re.sub(r"<[^>]*>", "", outside)  # a tooltip (title="...") is laid out on its own
+        assert not RTL_RUN.search(outside), block
+    arabic_lines = [line for line in MARKDOWN[-1].splitlines() if RTL_RUN.search(line)]
+    assert arabic_lines
+    for line in arabic_lines:
+        bare = re.sub("\u2067[^\u2069]*\u2069", "", line)
+        assert not RTL_RUN.search(bare), line

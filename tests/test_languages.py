@@ -60,7 +60,8 @@ def test_sentences_end_at_ideographic_and_arabic_marks():
 def test_what_is_not_analysed_is_said_per_article():
     arabic = language_notice(_article("ar-flood.txt"))
     assert arabic is not None and arabic.direction == "rtl" and arabic.language == "ar"
-    assert set(arabic.unavailable) == set(UNAVAILABLE_ANALYSES) >= {"entities", "attributions", "places"}
+    assert set(arabic.unavailable) == set(UNAVAILABLE_ANALYSES) >= {"entities", "attributions"}
+    assert "places" not in arabic.unavailable  # read through the gazetteer's names in other scripts
     assert "Arabic" in arabic.message
     english = clean_document(Document(source="e", text=ENGLISH.read_text(encoding="utf-8"), kind="md", outlet="e"))
     assert language_notice(english) is None
@@ -88,7 +89,7 @@ def test_cli_warns_for_each_article_not_fully_analysed(mixed_run):
     result, folder, _ = mixed_run
     assert result.exit_code == 0, result.output
     warnings = [line for line in result.output.splitlines()
-                if line.startswith("warning:") and "read for its sentences, numbers and dates only" in line]
+                if line.startswith("warning:") and "read for its sentences, numbers, dates and places only" in line]
     assert len(warnings) == 2, result.output  # one per article (besides the batch's metadata warnings)
     assert any("zh-flood.txt" in w and "Chinese" in w for w in warnings)
     assert any("ar-flood.txt" in w and "Arabic" in w for w in warnings)
@@ -102,7 +103,7 @@ def test_report_json_records_the_notices_and_html_marks_language_and_direction(m
     validate_report_dict(data)
     notices = {n["source"]: n for n in data["language_notices"]}
     assert set(notices) == {"zh-flood.txt", "ar-flood.txt"}
-    assert notices["ar-flood.txt"]["direction"] == "rtl" and "places" in notices["ar-flood.txt"]["unavailable"]
+    assert notices["ar-flood.txt"]["direction"] == "rtl" and "attributions" in notices["ar-flood.txt"]["unavailable"]
     by_source = {a["source"]: a for a in data["articles"]}
     assert by_source["zh-flood.txt"]["language"] == "zh"
     page = (out / "r.html").read_text(encoding="utf-8")
@@ -110,7 +111,7 @@ def test_report_json_records_the_notices_and_html_marks_language_and_direction(m
     assert f'id="a-{arabic_id}"' in page
     article_html = page.split(f'id="a-{arabic_id}"', 1)[1].split("</details>", 1)[0]
     assert '<div class="article-text" lang="ar" dir="rtl">' in article_html
-    assert "read for its sentences, numbers and dates only" in article_html
+    assert "read for its sentences, numbers, dates and places only" in article_html
     chinese_html = page.split(f'id="a-{chinese_id}"', 1)[1].split("</details>", 1)[0]
     assert '<div class="article-text" lang="zh">' in chinese_html and 'dir="rtl"' not in chinese_html
     assert "Not fully analysed" in page and "Not fully analysed" in (out / "r.md").read_text(encoding="utf-8")

@@ -164,3 +164,35 @@ def test_a_digest_sentence_without_its_dateline_cites_exactly_its_own_words() ->
     for sentence in summary:
         own = sentence.citations[0]
         assert text[own.start : own.end] == sentence.text
+
+
+def test_a_digest_sentence_cites_another_outlet_only_where_it_says_nearly_the_same() -> None:
+    """A fact can hold a loosely joined claim: the digest cites, per other outlet, the claim
+    closest to its sentence, and none that is not close (issue 13: citations support)."""
+    from storylens.records import Claim, Fact
+    from storylens.resources import get_embedder
+    from storylens.synthesize.candidates import Candidate
+    from storylens.synthesize.digest import _fact_citations
+
+    sentence = "The ferry hit the pier at Port Halden on Saturday night, injuring four passengers."
+
+    def claim(article_id: str, text: str, start: int = 0) -> Claim:
+        return Claim(id=f"c-{article_id}-{start}", article_id=article_id, start=start, end=start + len(text), text=text)
+
+    close_b = claim("b", "Four passengers were hurt when the ferry struck the Port Halden pier late on Saturday.", 100)
+    loose_b = claim("b", "The ferry company has run the Port Halden crossing since 1998.")
+    loose_c = claim("c", "Port Halden's pier was rebuilt in 2012 after a winter storm.")
+    fact = Fact(id="f1", text=sentence, status="corroborated", outlets=("a", "b", "c"), independent_outlets=3,
+                claims=(claim("a", sentence), loose_b, close_b, loose_c))
+    cand = Candidate(article_id="a", index=0, total=5, start=0, end=len(sentence), text=sentence,
+                     words=14, fact_ids=["f1"])
+    embedder = get_embedder()
+    own = embedder.embed([sentence])[0]
+
+    def closeness(text: str) -> float:
+        return float(own @ embedder.embed([text])[0])
+
+    cited = _fact_citations(cand, {"f1": fact}, closeness, floor=0.6)
+    assert [(c.article_id, c.start) for c in cited] == [("a", 0), ("b", 100)]
+    # without a floor, every outlet of the fact is cited (the behaviour this replaces)
+    assert {c.article_id for c in _fact_citations(cand, {"f1": fact})} == {"a", "b", "c"}

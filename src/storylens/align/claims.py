@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from storylens.clean import is_furniture
+from storylens.clean import caption_sentences, is_furniture
 from storylens.lexicon.cues import CLAIM_CUE_WORDS, DENIAL_FORMS
 from storylens.lexicon.datelines import DATELINE
 from storylens.lexicon.numbers import CLAIM_NUMBER_WORDS
@@ -303,10 +303,11 @@ def extract_claims(
     text = article.text
     claims: list[Claim] = []
     has_entities = bool(annotation.entities)
-    for sentence in annotation.sentences:
+    captions = caption_sentences(text, [(s.start, s.end) for s in annotation.sentences])
+    for k, sentence in enumerate(annotation.sentences):
         if sentence.heading:
             continue  # a section title inside the body labels what follows; it states nothing
-        if is_furniture(text[sentence.start : sentence.end]):
+        if k in captions or is_furniture(text[sentence.start : sentence.end]):
             continue  # a caption, credit, player text or share prompt inside a prose line
         for start, end in _split_sentence(sentence):
             claim_text = text[start:end]

@@ -46,12 +46,12 @@ from storylens.annotate.times import (
 from storylens.lexicon.languages import base_code, language_name, text_direction
 from storylens.records import Annotation, Article, Entity, LanguageNotice, Place, Sentence, TimeExpr
 
-ANNOTATOR_VERSION = "annotate-13"  # 13: numbers and dates of articles not in English; 12: a bare number is a time only when its context makes it a year;
+ANNOTATOR_VERSION = "annotate-15"  # 15: weekdays and relative days of articles not in English; 14: places of articles not in English, by their names in other scripts; 13: numbers and dates of articles not in English; 12: a bare number is a time only when its context makes it a year;
 # 11: sentences end at "。", "؟", "۔" too
 ANALYSED_LANGUAGES = frozenset({"en"})  # the spaCy pipeline and the cue lexicon are English
 # What an article outside ANALYSED_LANGUAGES does not get (it keeps its sentences, and its
 # numbers and dates are read by annotate.multilingual).
-UNAVAILABLE_ANALYSES = ("entities", "attributions", "places")
+UNAVAILABLE_ANALYSES = ("entities", "attributions")
 BATCH_SIZE = 32
 MAX_CHARS = 1_000_000  # spaCy's default max_length
 log = logging.getLogger(__name__)
@@ -98,8 +98,8 @@ def language_notice(article: Article) -> LanguageNotice | None:
         direction=text_direction(article.language),
         unavailable=UNAVAILABLE_ANALYSES,
         message=(
-            f"{name} ({base_code(article.language)}) is read for its sentences, numbers and dates only: "
-            "people and organisations, quotes and their speakers, and places are analysed in English only; "
+            f"{name} ({base_code(article.language)}) is read for its sentences, numbers, dates and places only: "
+            "people and organisations, and quotes and their speakers, are analysed in English only; "
             "its claims are compared with other articles' by a multilingual model"
         ),
     )

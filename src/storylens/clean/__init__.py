@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from storylens.clean.boilerplate import classify_line, remove_boilerplate
 from storylens.clean.debris import translation_debris
-from storylens.clean.furniture import is_furniture, leading_dateline
+from storylens.clean.furniture import caption_sentences, is_furniture, leading_dateline
 from storylens.clean.language import identify_language
 from storylens.clean.normalize import normalize_text
 from storylens.clean.syndication import (
@@ -44,6 +44,7 @@ __all__ = [
     "clean_document",
     "clean_text",
     "identify_language",
+    "caption_sentences",
     "is_furniture",
     "leading_dateline",
     "translation_debris",

@@ -14,6 +14,7 @@ embeds, figure captions); a sentence that reads like an ordinary statement is ke
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 
 from storylens.clean.boilerplate import classify_line, word_count
@@ -54,10 +55,12 @@ _CHECKS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("caption: a photo described",
          r"^(?:(?:A|An)\s+(?:(?:\d{4}|file|undated)\s+)+)?(?:Photo(?:graph)?|Picture|Image|photo|"
          r"photograph|picture|image)\s+(?:of|from|shows?|showing|taken)\b"),
-        # "A rendering of the new species." with no verb of its own
+        # "A rendering of the new species.", "A photo from the 1998 dig, with ..." with no verb of its own
         ("caption: an illustration described",
-         r"^(?:A|An)\s+(?:rendering|illustration|artist'?s\s+(?:impression|rendering|conception))"
-         r"\s+of\b(?!.*\b(?:is|was|were|are|has|had|have|will|would|shows?|showed)\b)"),
+         r"^(?:A|An)\s+(?:(?:\d{4}|file|undated|new|recent)\s+)?(?:rendering|illustration|"
+         r"artist'?s\s+(?:impression|rendering|conception)|photo(?:graph)?|picture|image|video\s+still|still)"
+         r"\s+(?:of|from|taken)\b(?!.*\b(?:is|was|were|are|has|had|have|will|would|shows?|showed|ran|"
+         r"appeared|circulated|went)\b)"),
         ("caption: a figure or table label", r"^(?:Figure|Fig\.|Table|Chart)\s+\d+[A-Za-z]?\s*[:.]"),
         ("caption: people placed in a picture",
          r"^From\s+left\b|[A-Z][\w'’-]+,\s*(?:left|right|center|centre|second\s+(?:from\s+)?"
@@ -124,3 +127,55 @@ def leading_dateline(text: str) -> int:
     if found is None or found.end() >= len(text):
         return 0
     return found.end()
+
+
+# a credit that opens a sentence the extractor ran on into the prose after it:
+# "Credit: Jane Doe, Harbour University Harbour University scientists have found ..."
+_CREDIT_LEAD = re.compile(r"^(?:Credit|Photo|Image|Picture|Photograph)\s*:\s+[A-Z]")
+_RUNNING_TIME = re.compile(r"^\(\d{1,2}:\d{2}(?::\d{2})?\)\.?$")
+CAPTION_MAX_SENTENCES = 3  # a caption runs to two or three sentences; more is prose
+CAPTION_MAX_WORDS = 80
+
+
+def caption_sentences(text: str, spans: Sequence[tuple[int, int]]) -> frozenset[int]:
+    """Sentences (indices into ``spans``) that read as prose but belong to a picture's caption.
+
+    Whole captions are paragraphs: one that opens with a caption ("FILE - In this 2007 photo,
+    ...") or whose first two or three sentences stand before a credit ("... (Associated Press)",
+    "JANE DOE / Reuters", "Credit: Jane Doe") is a caption throughout, as long as it is
+    caption-sized; a caption's second sentence ("Daniels, whose real name is ..., is suing ...")
+    reads like prose.
+    """
+    found: set[int] = set()
+    paragraph: list[int] = []
+
+    def sentence(k: int) -> str:
+        return text[spans[k][0] : spans[k][1]].strip()
+
+    def is_credit(k: int) -> bool:
+        return (is_furniture(sentence(k)) or "").startswith("photo-credit") or bool(_CREDIT_LEAD.match(sentence(k)))
+
+    def close() -> None:
+        credit = next((n for n, k in enumerate(paragraph) if n and is_credit(k)), None)
+        if credit is not None:
+            lead = paragraph[:credit]
+            # one sentence before a credit is left as it is: a caption that states a fact in the
+            # outlet's voice ("The car landed six stories below. (Jane Doe/Ledger)") reads as
+            # prose; before a running time ("(3:31)") it describes a video
+            least = 1 if _RUNNING_TIME.match(sentence(paragraph[credit])) else 2
+        else:
+            opens = bool(paragraph) and (is_furniture(sentence(paragraph[0])) or "").startswith("caption")
+            lead, least = (paragraph if opens else []), 2
+        words = sum(word_count(sentence(k)) for k in lead)
+        if least <= len(lead) <= CAPTION_MAX_SENTENCES and words <= CAPTION_MAX_WORDS:
+            found.update(lead)
+        paragraph.clear()
+
+    previous_end = 0
+    for k, (start, end) in enumerate(spans):
+        if "\n" in text[previous_end:start]:
+            close()
+        paragraph.append(k)
+        previous_end = end
+    close()
+    return frozenset(found)

@@ -59,3 +59,17 @@ def language_name(language: str | None) -> str:
     if code is None:
         return "unknown language"
     return NAMES.get(code, code)
+
+
+# Letters of the scripts written right to left (Hebrew, Arabic and its extensions, Syriac,
+# Thaana, N'Ko, the presentation forms), Arabic-Indic and Persian digits among them: a run
+# of such text inside an English line (a conflict's "١٥ vs 12", an Arabic outlet's name)
+# is isolated, or the line's punctuation and numbers around it are reordered on display.
+_RTL = "\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc"
+RTL_RUN = re.compile(rf"[{_RTL}](?:[{_RTL}\s\d.,:;()'\"«»%-]*[{_RTL}])?")
+RIGHT_TO_LEFT_ISOLATE, POP_DIRECTIONAL_ISOLATE = "\u2067", "\u2069"
+
+
+def isolate_rtl(text: str) -> str:
+    """Plain text with each right-to-left run between Unicode's isolates (RLI ... PDI)."""
+    return RTL_RUN.sub(lambda m: RIGHT_TO_LEFT_ISOLATE + m.group() + POP_DIRECTIONAL_ISOLATE, text)

@@ -15,7 +15,7 @@ from html import escape
 from importlib import resources
 from string import Template
 
-from storylens.lexicon.languages import base_code, language_name, text_direction
+from storylens.lexicon.languages import RTL_RUN, base_code, language_name, text_direction
 from storylens.lexicon.words import plural
 from storylens.records import Article, Citation, Fact, Quote, Report, Story
 from storylens.report.mapsvg import render_map
@@ -56,6 +56,12 @@ OMISSION_NOTE = (
 
 def _e(text: object) -> str:
     return escape(str(text), quote=True)
+
+
+def _bidi(text: object) -> str:
+    """Escaped text for an English line, each right-to-left run in ``<bdi>`` ("١٥ vs 12" keeps
+    its order; an Arabic outlet's name does not pull the line's punctuation around)."""
+    return RTL_RUN.sub(lambda m: f"<bdi>{m.group()}</bdi>", _e(text))
 
 
 def _template(name: str) -> str:
@@ -192,13 +198,13 @@ class _Page:
                 who = f"{who} · {claim.attribution.speaker} {verb}"
             citation = Citation(article_id=claim.article_id, start=claim.start, end=claim.end)
             claims.append(
-                f'<div class="claim"><span class="who">{_e(who)}</span> <span{self.lang(claim.article_id)}>'
+                f'<div class="claim"><span class="who">{_bidi(who)}</span> <span{self.lang(claim.article_id)}>'
                 f"{_e(as_excerpt(claim.text))}</span>{self.cite([citation])}</div>"
             )
         if len(fact.claims) > MAX_CLAIMS:
             claims.append(f'<div class="claim small">… and {len(fact.claims) - MAX_CLAIMS} more claims in the JSON report</div>')
         conflicts = "".join(
-            f'<div class="conflict">⚠ {_e(c.kind)}: {_e(c.detail)}'
+            f'<div class="conflict">⚠ {_e(c.kind)}: {_bidi(c.detail)}'
             f"{self.cite(c.claims, self.conflict_roles(fact, c.claims) if c.kind in ('denial', 'contradiction') else None)}</div>"
             for c in fact.conflicts[:MAX_CONFLICTS]
         )
@@ -215,7 +221,7 @@ class _Page:
             f'<p class="line"><span class="badge {_e(fact.status)}">{_e(STATUS_LABELS.get(fact.status, fact.status))}</span> '
             f'<span{self.fact_lang(fact)}>{_e(as_excerpt(fact.text))}</span>'
             f'<span class="count">{_e(count)}</span></p>{conflicts}'
-            f"<details><summary>Who says so: {_e(outlets)}</summary>{''.join(claims)}</details></li>"
+            f"<details><summary>Who says so: {_bidi(outlets)}</summary>{''.join(claims)}</details></li>"
         )
 
     def facts(self, story: Story) -> str:

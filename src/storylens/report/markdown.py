@@ -7,7 +7,7 @@ without the articles at hand.
 
 from __future__ import annotations
 
-from storylens.lexicon.languages import language_name
+from storylens.lexicon.languages import isolate_rtl, language_name
 from storylens.lexicon.words import plural
 from storylens.records import Article, Citation, Report, Story
 from storylens.report.views import (
@@ -30,11 +30,12 @@ MAX_FACTS = 60
 
 
 def _md(text: str) -> str:
-    """Neutralise Markdown syntax in source text (it is data, not markup)."""
+    """Neutralise Markdown syntax in source text (it is data, not markup), and isolate its
+    right-to-left runs so an Arabic claim or conflict keeps its order inside an English line."""
     out = text.replace("\\", "\\\\")
     for ch in "`*_[]<>|#":
         out = out.replace(ch, "\\" + ch)
-    return " ".join(out.split())
+    return isolate_rtl(" ".join(out.split()))
 
 
 class _Notes:

@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from storylens.clean import is_furniture
+from storylens.clean import caption_sentences, is_furniture
 from storylens.lexicon.words import token_count
 from storylens.records import (
     Annotation,
@@ -94,9 +94,10 @@ def _sentences_of(article: Article, annotation: Annotation | None) -> list[tuple
             if m.group().strip()
         )
     spans = []
-    for sentence in sentences:
-        if sentence.heading:
-            continue  # a section title labels what follows; it states nothing to cite
+    captions = caption_sentences(article.text, [(s.start, s.end) for s in sentences])
+    for k, sentence in enumerate(sentences):
+        if sentence.heading or k in captions:
+            continue  # a section title labels what follows and a caption a picture; neither is cited
         start, end, text = _trimmed(sentence)
         if text and article.text[start:end] == text:
             spans.append((start, end, text))

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+
+import numpy as np
 
 from storylens.compare.conflicts import slot_detail
 from storylens.lexicon.datelines import DATELINE
@@ -31,27 +33,33 @@ __all__ = [
 
 
 def _fact_citations(
-    cand: Candidate, facts_by_id: Mapping[str, Fact]
+    cand: Candidate, facts_by_id: Mapping[str, Fact], closeness: Callable[[str], float] | None = None,
+    floor: float = 0.0,
 ) -> tuple[Citation, ...]:
-    """The sentence's own span first, then one claim per other article carrying its facts.
+    """The sentence's own span first, then for each other article the claim of its facts
+    that says most nearly what the sentence says, if it says it closely enough.
 
-    A claim on a side of one of the fact's conflicts gives its own account of the disputed
-    thing, so it supports no sentence of the fact: the conflict template cites it instead.
+    A fact can hold a loosely joined claim; a citation is a reader's evidence, so another
+    outlet is cited only where its sentence is close to this one (``closeness``: cosine
+    of sentence vectors, at least ``floor``). A claim on a side of one of the fact's
+    conflicts gives its own account of the disputed thing, so it supports no sentence of
+    the fact: the conflict template cites it instead.
     """
     citations = [cand.citation]
-    cited_articles = {cand.article_id}
+    best: dict[str, tuple[float, Claim]] = {}
     for fact_id in cand.fact_ids:
         fact = facts_by_id.get(fact_id)
         if fact is None:
             continue
         disputed = {(c.article_id, c.start, c.end) for conflict in fact.conflicts for c in conflict.claims}
         for claim in fact.claims:
-            if claim.article_id in cited_articles or (claim.article_id, claim.start, claim.end) in disputed:
+            if claim.article_id == cand.article_id or (claim.article_id, claim.start, claim.end) in disputed:
                 continue
-            cited_articles.add(claim.article_id)
-            citations.append(
-                Citation(article_id=claim.article_id, start=claim.start, end=claim.end)
-            )
+            close = closeness(claim.text) if closeness is not None else 1.0
+            if close >= floor and (claim.article_id not in best or close > best[claim.article_id][0]):
+                best[claim.article_id] = (close, claim)
+    for _, claim in best.values():
+        citations.append(Citation(article_id=claim.article_id, start=claim.start, end=claim.end))
     return tuple(citations)
 
 
@@ -202,6 +210,14 @@ def build_summary(
     rank = {i: r for r, i in enumerate(chosen)}
     ordered = sorted(chosen, key=lambda i: (candidates[i].index / max(1, candidates[i].total), rank[i]))
 
+    claim_texts = sorted({
+        claim.text for i in chosen for f in candidates[i].fact_ids if f in facts_by_id for claim in facts_by_id[f].claims
+    })
+    claim_vectors = dict(zip(claim_texts, settings.embed(claim_texts), strict=True)) if claim_texts else {}
+
+    def claim_vector(text: str) -> np.ndarray:
+        return claim_vectors[text]
+
     summary: list[SummarySentence] = []
     shown_templates: set[str] = set()
     for i in ordered:
@@ -213,7 +229,9 @@ def build_summary(
             continue
         cand = candidates[i]
         text = _without_dateline(cand.text)
-        own, *others = _fact_citations(cand, facts_by_id)
+        own, *others = _fact_citations(
+            cand, facts_by_id, lambda text, i=i: float(vectors[i] @ claim_vector(text)), settings.citation_cosine
+        )
         own = own.model_copy(update={"start": own.start + len(cand.text) - len(text)})
         summary.append(
             SummarySentence(

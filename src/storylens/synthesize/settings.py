@@ -40,6 +40,8 @@ class SynthSettings:
     # Which disagreements go into the digest even when the ranker would not pick them:
     # "any" (disputes and conflicts), "denial" (a party denies a claim), or "none".
     force_main_dispute: str = "denial"
+    # another outlet's claim of the same fact is cited for a digest sentence only this close to it
+    citation_cosine: float = 0.6
     corroboration_cosine: float = 0.72  # a sentence in another outlet this close carries the same content
     max_sentences_per_article: int = 80
     # A big story's candidates are its articles' leading sentences, at most about this many in
