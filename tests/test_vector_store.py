@@ -27,6 +27,26 @@ def test_a_sentence_vector_does_not_depend_on_its_batch():
     assert np.array_equal(together, alone)
 
 
+def test_token_states_give_the_sentence_vectors_embed_would(tmp_path, monkeypatch):
+    """One encoder pass serves the word pieces and the sentence vectors (issue 16), to the last bit,
+    and those vectors are kept in the store like embed's."""
+    embedder = get_embedder()
+    unique = list(dict.fromkeys(TEXTS))
+    embedder._memo.clear()
+    expected = embedder.embed(unique)
+    embedder._memo.clear()
+    with Store(tmp_path / "s.db") as store:
+        table = VectorTable(store)
+        with keep_outputs_in(table):
+            embedder.token_states(unique)
+            monkeypatch.setattr(embedder, "encode_inputs", _refuse)
+            assert np.array_equal(embedder.embed(TEXTS), expected[[unique.index(t) for t in TEXTS]])
+        assert table.count(embedder.name) == len(unique)
+        embedder._memo.clear()
+        with keep_outputs_in(table):
+            assert np.array_equal(embedder.embed(unique), expected)
+
+
 def _refuse(*_args, **_kwargs):
     raise AssertionError("the model ran although the store holds its output")
 

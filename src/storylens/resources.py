@@ -19,6 +19,10 @@ from typing import Protocol
 import numpy as np
 
 DATA_DIR = Path(__file__).parent / "data"
+# MiniLM inputs per ONNX call, sorted by length. 8 costs ~25 % less CPU than 64 on our 2-core
+# bench machine (a batch's activations stay in cache; bench/RESULTS.md, issue 16); a text's
+# output does not depend on its batch (tests/test_vector_store.py).
+BATCH = 8
 _lock = threading.Lock()
 
 
@@ -84,7 +88,7 @@ class MiniLMEmbedder:
     def outputs(self, table: OutputTable | None) -> None:
         self._local.table = table
 
-    def embed(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
+    def embed(self, texts: list[str], batch_size: int = BATCH) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         missing = [t for t in dict.fromkeys(texts) if t not in self._memo]
@@ -97,11 +101,14 @@ class MiniLMEmbedder:
                 table.put(self.name, ((text_key(t), v.astype(np.float32).tobytes()) for t, v in encoded.items()))
             fresh.update(encoded)
         vectors = np.stack([fresh[t] if t in fresh else self._memo[t] for t in texts])
-        for text, vector in fresh.items():
+        self._remember(fresh)
+        return vectors
+
+    def _remember(self, vectors: dict[str, np.ndarray]) -> None:
+        for text, vector in vectors.items():
             if len(self._memo) >= self.MEMO_SIZE:
                 self._memo.pop(next(iter(self._memo)))  # oldest first
             self._memo[text] = vector.copy()  # a row of its own, not a view keeping the batch alive
-        return vectors
 
     def _stored(self, texts: list[str]) -> dict[str, np.ndarray]:
         """Vectors of ``texts`` kept in this thread's output table (an encoder's output depends
@@ -118,33 +125,41 @@ class MiniLMEmbedder:
     def _encode(self, texts: list[str], batch_size: int) -> np.ndarray:
         return self.encode_inputs([t or " " for t in texts], batch_size)
 
-    def encode_pairs(self, pairs: list[tuple[str, str]], batch_size: int = 64) -> np.ndarray:
+    def encode_pairs(self, pairs: list[tuple[str, str]], batch_size: int = BATCH) -> np.ndarray:
         """One vector per sentence pair read together ([CLS] a [SEP] b [SEP]): a cross-encoding."""
         return self.encode_inputs([(a or " ", b or " ") for a, b in pairs], batch_size)
 
-    def encode_inputs(self, inputs: list, batch_size: int = 64) -> np.ndarray:
+    def encode_inputs(self, inputs: list, batch_size: int = BATCH) -> np.ndarray:
         """Mean-pooled, L2-normalised vectors of texts or (text, text) pairs."""
         out = np.zeros((len(inputs), self.dim), dtype=np.float32)
         for idx, _, hidden, mask in self._hidden_states(inputs, batch_size):
-            summed = (hidden * mask[:, :, None]).sum(axis=1)
-            pooled = summed / np.clip(mask.sum(axis=1, keepdims=True), 1, None)
-            norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-            out[idx] = pooled / np.clip(norms, 1e-12, None)
+            out[idx] = _mean_pooled(hidden, mask)
         return out
 
-    def token_states(self, texts: list[str], batch_size: int = 64) -> list[tuple[list[str], np.ndarray]]:
+    def token_states(self, texts: list[str], batch_size: int = BATCH) -> list[tuple[list[str], np.ndarray]]:
         """Per text: its word pieces (without [CLS]/[SEP]) and their L2-normalised contextual vectors.
 
         What two sentences share token by token (align.tokens) reads these; one encoder pass
-        per sentence, not per pair.
+        per sentence, not per pair. The same pass gives each text's sentence vector (the
+        mean-pool of these states, as ``embed`` computes it): it is kept like ``embed``'s, so
+        embedding the same texts next costs no second encoder pass (issue 16: the two
+        passes were half of analyze's time).
         """
         out: list[tuple[list[str], np.ndarray]] = [([], np.zeros((0, self.dim), dtype=np.float32))] * len(texts)
-        for idx, encodings, hidden, _ in self._hidden_states([t or " " for t in texts], batch_size):
+        sentences: dict[str, np.ndarray] = {}
+        for idx, encodings, hidden, mask in self._hidden_states([t or " " for t in texts], batch_size):
+            pooled = _mean_pooled(hidden, mask)
             for row, i in enumerate(idx):
                 tokens = encodings[i].tokens[1:-1]
                 vectors = hidden[row, 1 : 1 + len(tokens)]
                 norms = np.linalg.norm(vectors, axis=1, keepdims=True)
                 out[i] = (tokens, (vectors / np.clip(norms, 1e-12, None)).astype(np.float32))
+                if texts[i] not in self._memo:
+                    sentences.setdefault(texts[i], pooled[row])
+        table = self.outputs
+        if table is not None and sentences:
+            table.put(self.name, ((text_key(t), v.tobytes()) for t, v in sentences.items()))
+        self._remember(sentences)
         return out
 
     def _hidden_states(self, inputs: list, batch_size: int):
@@ -170,6 +185,14 @@ class MiniLMEmbedder:
                 ["last_hidden_state"], {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
             )[0]
             yield idx, encodings, hidden, mask
+
+
+def _mean_pooled(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """(batch, dim) float32: each row's hidden states averaged over its tokens, L2-normalised."""
+    summed = (hidden * mask[:, :, None]).sum(axis=1)
+    pooled = summed / np.clip(mask.sum(axis=1, keepdims=True), 1, None)
+    norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+    return (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
 
 
 @lru_cache(maxsize=1)

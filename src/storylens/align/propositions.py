@@ -216,6 +216,7 @@ class PairScores:
         self.link: dict[tuple[int, int], float] = {}
         self.same: dict[tuple[int, int], float] = {}
         self.contradiction: dict[tuple[int, int], float] = {}
+        self.due: set[tuple[int, int]] = set()  # pairs the judge reads when their verdict is asked for
 
     def ensure(self, pairs: Sequence[tuple[int, int]]) -> None:
         todo = sorted({(min(i, j), max(i, j)) for i, j in pairs if i != j} - self.link.keys())
@@ -229,13 +230,22 @@ class PairScores:
         for (i, j), p in zip(todo, link, strict=True):
             self.link[(i, j)] = float(p)
 
-    def read_verdicts(self, floor: float) -> None:
-        """The judge's P(same) and P(contradiction) for every pair linked at least ``floor``.
+    def defer_verdicts(self, floor: float) -> None:
+        """Every pair linked at least ``floor`` now gets the judge's P(same) and P(contradiction),
+        read when first asked for (``read_verdicts``).
 
         The judge reads both claims together, ~100 pairs/s: only linked pairs, where a
-        contradiction is a conflict about one thing, are worth it.
+        contradiction is a conflict about one thing, are worth it, and of those only the
+        ones compare asks about (issue 16: not a pair of one source, one with a denial, or
+        one a number, day or place already sets apart).
         """
-        todo = sorted(pair for pair, p in self.link.items() if p >= floor and pair not in self.same)
+        self.due |= {pair for pair, p in self.link.items() if p >= floor and pair not in self.same}
+
+    def read_verdicts(self, pairs: Sequence[tuple[int, int]] | None = None) -> None:
+        """Read the judge for the due ``pairs`` (i < j) not read yet (None: every due pair)."""
+        wanted = self.due if pairs is None else self.due.intersection(pairs)
+        todo = sorted(pair for pair in wanted if pair not in self.same and pair in self.link)
+        self.due -= wanted
         if not todo:
             return
         judged = np.asarray(self.judge.predict([(self.texts[i], self.texts[j]) for i, j in todo]), dtype=np.float32)
@@ -289,10 +299,22 @@ class PropositionAlignment(Alignment):
                     break
         return before
 
+    def scored_pairs(self) -> list[tuple[int, int, float]]:
+        """(i, j, link) for every scored pair, i < j."""
+        return [(i, j, p) for (i, j), p in sorted(self.scores.link.items())]
+
+    def verdicts(self, pairs: Sequence[tuple[int, int]]) -> dict[tuple[int, int], tuple[float, float]]:
+        """(P(same), P(contradiction)) of each pair (i < j), the judge read only now and only
+        for these (0 where it does not read the pair: linked below ``verdict_link``)."""
+        s = self.scores
+        s.read_verdicts(pairs)
+        return {pair: (s.same.get(pair, 0.0), s.contradiction.get(pair, 0.0)) for pair in pairs}
+
     def judged_pairs(self) -> list[tuple[int, int, float, float, float]]:
         """(i, j, link, P(same), P(contradiction)) for every scored pair, i < j (the judge's two
         probabilities are 0 where it did not read the pair: below ``verdict_link``)."""
         s = self.scores
+        s.read_verdicts()
         return [
             (i, j, p, s.same.get((i, j), 0.0), s.contradiction.get((i, j), 0.0)) for (i, j), p in sorted(s.link.items())
         ]
@@ -313,15 +335,17 @@ def align_propositions(
         from storylens.models.cross_encoder import load_pair_model
 
         judge = load_pair_model()
+    # the word pieces first: MiniLM's pass over the claims gives their sentence vectors too
+    signals = ClaimSignals(claims, articles)
     vectors = embed_claims(claims, embedder)
     texts = [c.text for c in claims]
     scorer = PairScorer(claims, articles, vectors, places=places)
     source = scorer.claim_source  # one key per independent source: syndicated copies are one
     model = fact_model(settings.model_file or FACT_MODEL_FILE)
-    scores = PairScores(scorer, texts, judge, model, source, ClaimSignals(claims, articles))
+    scores = PairScores(scorer, texts, judge, model, source, signals)
     scores.ensure(candidate_pairs(vectors, texts, source, settings, _eligible(claims, settings)))
     clusters = _complete_linkage(len(claims), scores, settings)
-    scores.read_verdicts(settings.verdict_link)
+    scores.defer_verdicts(settings.verdict_link)
     cluster_of = [0] * len(claims)
     for c, group in enumerate(clusters):
         for i in group:

@@ -47,24 +47,32 @@ class TokenAlignment:
         documents = Counter(piece for text in unique for piece in set(content[text][0]))
         n = len(unique)
         self._idf = {piece: math.log((n + 1) / (count + 0.5)) for piece, count in documents.items()}
+        # what a claim's coverage needs of it alone, once per text rather than once per pair
+        weighing = {text: _Weights(content[text][0], self._idf) for text in unique}
+        self._weights = [weighing[text] for text in texts]
 
     def features(self, pairs: Sequence[tuple[int, int]]) -> np.ndarray:
         """(len(pairs), len(TOKEN_FEATURES)): soft coverage of each claim by the other (rarity-weighted)
         and the share of each claim's rarer half matched, the smaller and the larger of the two."""
         out = np.zeros((len(pairs), len(TOKEN_FEATURES)), dtype=np.float32)
+        by_first: dict[int, list[int]] = {}
         for row, (i, j) in enumerate(pairs):
-            (pieces_a, va), (pieces_b, vb) = self._pieces[i], self._pieces[j]
-            if not pieces_a or not pieces_b:
-                continue
-            similarity = (va @ vb.T).astype(np.float32)
-            best_a, best_b = similarity.max(axis=1), similarity.max(axis=0)
-            weights_a = np.array([self._idf[p] for p in pieces_a], dtype=np.float32)
-            weights_b = np.array([self._idf[p] for p in pieces_b], dtype=np.float32)
-            soft = (_weighted(best_a, weights_a), _weighted(best_b, weights_b))
-            rare = (_rare_matched(best_a, weights_a), _rare_matched(best_b, weights_b))
-            out[row] = (min(soft), max(soft), min(rare), max(rare))
+            if len(self._pieces[i][0]) and len(self._pieces[j][0]):
+                by_first.setdefault(i, []).append(row)
+        for i, rows in by_first.items():
+            va, wa = self._pieces[i][1], self._weights[i]
+            partners = [self._pieces[pairs[row][1]][1] for row in rows]
+            similarity = _half_products(va, partners)
+            begin = 0
+            for row, vb in zip(rows, partners, strict=True):
+                block = similarity[:, begin : begin + len(vb)]
+                begin += len(vb)
+                wb = self._weights[pairs[row][1]]
+                best_a, best_b = block.max(axis=1), block.max(axis=0)
+                soft = (wa.weighted(best_a), wb.weighted(best_b))
+                rare = (wa.rare_matched(best_a), wb.rare_matched(best_b))
+                out[row] = (min(soft), max(soft), min(rare), max(rare))
         return out
-
 
     def phrase_said_by(self, phrase: str, j: int) -> float:
         """The rarity-weighted share of a phrase's content pieces that claim j says (cosine > MATCHED).
@@ -90,6 +98,43 @@ def _weighted(best: np.ndarray, weights: np.ndarray) -> float:
     return float((best * weights).sum()) / total if total > 0 else 0.0
 
 
-def _rare_matched(best: np.ndarray, weights: np.ndarray) -> float:
-    rare = weights >= np.quantile(weights, 0.5)
-    return float((best[rare] > MATCHED).mean())
+class _Weights:
+    """A claim's content pieces' rarity weights, their sum and its rarer half."""
+
+    def __init__(self, pieces: list[str], idf: dict[str, float]) -> None:
+        self.weights = np.array([idf[p] for p in pieces], dtype=np.float32)
+        self.total = float(self.weights.sum())
+        self.rare = self.weights >= np.quantile(self.weights, 0.5) if len(pieces) else self.weights > 0
+
+    def weighted(self, best: np.ndarray) -> float:
+        return float((best * self.weights).sum()) / self.total if self.total > 0 else 0.0
+
+    def rare_matched(self, best: np.ndarray) -> float:
+        return float((best[self.rare] > MATCHED).mean())
+
+
+# Below this many piece pairs numpy's float16 product is cheaper than its emulation.
+_EMULATE_FROM = 400
+
+
+def _half_products(va: np.ndarray, partners: list[np.ndarray]) -> np.ndarray:
+    """``(va @ vb.T).astype(float32)`` of float16 pieces for every partner vb, side by side.
+
+    numpy multiplies float16 matrices without BLAS, one product at a time (~8 ns each;
+    most of the pair features' time). Its loop sums each row-column product in float32,
+    in order, and rounds the sum to float16; the same sums done a column of pieces at a
+    time over all partners give the same bits at a fraction of the cost (each product of
+    two float16 values is exact in float32, so only the order of the sums matters, and it
+    is kept). ``tests/test_align_tokens.py`` checks the bits.
+    """
+    vb = np.concatenate(partners) if len(partners) > 1 else partners[0]
+    if len(va) * len(vb) < _EMULATE_FROM:
+        return (va @ vb.T).astype(np.float32)
+    a = np.ascontiguousarray(va.T, dtype=np.float32)
+    b = np.ascontiguousarray(vb.T, dtype=np.float32)
+    total = np.zeros((a.shape[1], b.shape[1]), dtype=np.float32)
+    term = np.empty_like(total)
+    for k in range(a.shape[0]):
+        np.multiply.outer(a[k], b[k], out=term)
+        total += term
+    return total.astype(np.float16).astype(np.float32)

@@ -557,8 +557,8 @@ def judged_conflicts(
     """
     claims = alignment.claims
     given = story_slot_values(alignment, quantities)
-    found: list[tuple[int, int, str, str]] = []
-    for i, j, link, p_same, p_contradiction in alignment.judged_pairs():
+    found: list[tuple[int, int, str, str] | tuple[int, int]] = []  # (i, j): the judge tells
+    for i, j, link in alignment.scored_pairs():
         if alignment.source[i] == alignment.source[j]:
             continue
         a, b = claims[i], claims[j]
@@ -572,11 +572,18 @@ def judged_conflicts(
                               dates=link >= settings.date_conflict_link,
                               given=(given.get(alignment.source[i], frozenset()),
                                      given.get(alignment.source[j], frozenset())))
-        if slot is not None:
-            found.append((i, j, *slot))
-        elif p_contradiction >= settings.conflict_contradiction and p_contradiction > p_same:
-            found.append((i, j, "contradiction", f"the reports disagree: \"{_shortened(b.text)}\""))
-    return found
+        found.append((i, j) if slot is None else (i, j, *slot))
+    # the judge reads only the pairs nothing else decided (issue 16: it is the costly part)
+    verdicts = alignment.verdicts([item for item in found if len(item) == 2])
+    conflicts: list[tuple[int, int, str, str]] = []
+    for item in found:
+        if len(item) == 4:
+            conflicts.append(item)
+            continue
+        p_same, p_contradiction = verdicts[item]
+        if p_contradiction >= settings.conflict_contradiction and p_contradiction > p_same:
+            conflicts.append((*item, "contradiction", f"the reports disagree: \"{_shortened(claims[item[1]].text)}\""))
+    return conflicts
 
 
 # Two counts of one slot this far apart count different scopes (a district's day, a whole

@@ -57,7 +57,7 @@ class PairModel:
         self.coef = np.array(self.meta["coef"], dtype=np.float32)  # (3, features)
         self.intercept = np.array(self.meta["intercept"], dtype=np.float32)
 
-    def predict(self, pairs: Sequence[tuple[str, str]], batch_size: int = 64) -> np.ndarray:
+    def predict(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
         """(n, 3) probabilities [same, contradiction, other]."""
         if not pairs:
             return np.zeros((0, len(LABELS)), dtype=np.float32)
