@@ -25,7 +25,7 @@ from storylens.lexicon.counted import (
     HOW_KNOWN_STEMS,
     count_class,
 )
-from storylens.lexicon.cues import REPORTED_AROUND_TIME
+from storylens.lexicon.cues import KNOWING, KNOWLEDGE_WORDS, REPORTED_AROUND_TIME
 from storylens.lexicon.numbers import CARDINALS, CURRENCY_WORDS, INCREMENT_AFTER, INCREMENT_BEFORE
 from storylens.lexicon.titles import person_titles
 from storylens.lexicon.words import claim_stems
@@ -470,15 +470,19 @@ def _denial_target(i: int, alignment: Alignment, settings: CompareSettings = DEF
             score = proximity
         else:
             words = _content_words(other.text)
-            overlap = 0.0
+            best_part = 0.0
             for part in parts:
+                if KNOWING.match(part) and not KNOWLEDGE_WORDS.search(other.text):
+                    continue  # "denies he knew of the payment" disputes that he knew, not the payment
                 said = frozenset(w for w in _content_words(part) if w in content_words)
-                if said:
-                    overlap = max(overlap, len(said & words) / len(said))
+                overlap = len(said & words) / len(said) if said else 0.0
                 if pieces is not None and said:  # the same thing in other words ("affair" / "relationship")
                     overlap = max(overlap, pieces.phrase_said_by(_without_counts(part), j))
-            score = overlap + (0.5 if _shares_a_count(content_counts, other.quantities) else 0.0) + 0.5 * proximity
-            score += 0.3 * alignment.pair_prob(i, j)
+                counts = [q for q in content_counts if q.text in part]
+                best_part = max(best_part, overlap + (0.5 if _shares_a_count(counts, other.quantities) else 0.0))
+            if best_part < settings.denial_min_score:
+                continue  # nearness alone does not make a sentence what an explicit denial names
+            score = best_part + 0.5 * proximity + 0.3 * alignment.pair_prob(i, j)
         if score > best_score:
             best, best_score = j, score
     return best

@@ -188,6 +188,15 @@ WITHHELD = re.compile(
 )
 
 
+# What a denial of knowing denies: "denies (that) he knew Cohen had paid her" negates his
+# knowing, not the payment; only a claim about knowing ("Trump knew about the deal") is its target.
+KNOWING = re.compile(
+    r"^(?:that\s+)?(?:he|she|they|it|we|i|the\s+\w+|[A-Z]\w+)\s+(?:had\s+)?(?:ever\s+)?"
+    r"(?:knew|known|was\s+aware|were\s+aware|been\s+aware|was\s+told|were\s+told)\b",
+)
+KNOWLEDGE_WORDS = re.compile(r"\b(?:knew|know|knows|known|knowledge|aware|unaware|told)\b", re.I)
+
+
 def denies_a_statement(cue: str, content: str) -> bool:
     """Whether a denial cue with this content disputes a statement (see STATEMENT_DENIAL)."""
     if WITHHELD.match(content.strip()):
