@@ -196,15 +196,3 @@ def test_a_digest_sentence_cites_another_outlet_only_where_it_says_nearly_the_sa
     assert [(c.article_id, c.start) for c in cited] == [("a", 0), ("b", 100)]
     # without a floor, every outlet of the fact is cited (the behaviour this replaces)
     assert {c.article_id for c in _fact_citations(cand, {"f1": fact})} == {"a", "b", "c"}
-
-
-def test_a_quotation_alone_is_no_digest_sentence() -> None:
-    """A digest reader must know who says a thing: a sentence that is only a quotation (its
-    speaker in another sentence) is left out; a quotation with its speaker is kept."""
-    from storylens.synthesize.candidates import _usable
-
-    alone = '"Do you think there is a council in this world that cares more about this harbour than we do? …"'
-    with_speaker = '"We will rebuild the pier and the road before the winter comes," the mayor of Port Halden said.'
-    assert not _usable(alone)
-    assert _usable(with_speaker)
-    assert _usable("The mayor said the town would rebuild the pier and the road before the winter comes.")

@@ -8,7 +8,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from storylens.clean import caption_sentences, is_furniture
-from storylens.lexicon.quotes import quotation_spans
 from storylens.lexicon.words import token_count
 from storylens.records import (
     Annotation,
@@ -80,9 +79,6 @@ def _usable(text: str) -> bool:
         return False  # furniture is no claim (align) and no digest sentence either
     if "\n" in text.strip():
         return False
-    quoted = sum(end - start for start, end in quotation_spans(text))
-    if quoted >= 0.9 * len(text.strip(" .")):
-        return False  # a quotation alone: the reader of a digest would not know who says it
     if not re.search(r"[.!?\"'”’)]$", text) and words < 12:
         return False  # a header or a caption, not a sentence
     letters = sum(ch.isalpha() for ch in text)
