@@ -23,7 +23,7 @@ from storylens.compare.conflicts import (
     denial_content,
     recorded_conflicts,
 )
-from storylens.lexicon.cues import denies_a_statement
+from storylens.lexicon.cues import KNOWING, denies_a_statement
 from storylens.records import (
     Article,
     Claim,
@@ -71,6 +71,10 @@ def _facts(
         own = cluster_of[i]
         denied_claim = _denial_target(i, alignment, settings)
         if denied_claim is None:
+            # a denial of knowing ("denies he knew of the payment") that names no claim about
+            # knowing disputes nothing: the payment its cluster may hold is not what it denies
+            if KNOWING.match(denial_content(claim)):
+                continue
             if any(_asserts(claims[j]) for j in clusters[own] if j != i):
                 denial_targets[own].append((i, None))
             continue
