@@ -65,6 +65,9 @@ class CompareSettings:
     negated_scope: int = 3
     # a denial names the asserting claim that scores best above this (words, counts, nearness)
     denial_min_score: float = 0.35
+    # an explicit denial's target is sought among every claim of a story up to this many claims
+    # (beyond, among the claims the index paired it with): each candidate costs a small product
+    denial_pool: int = 5000
     # How facts are formed: "propositions" (one proposition per fact: a pair judge, complete
     # linkage; align.propositions) or "events" (the average-linkage claim clusters of issue 5,
     # kept as the named baseline and for the ECB+ benchmark).
@@ -455,7 +458,12 @@ def _denial_target(i: int, alignment: Alignment, settings: CompareSettings = DEF
         pool: Iterable[int] = range(len(claims))
     else:  # proposition facts: the claims just before it, and for an explicit denial every claim
         same_article = alignment.preceding(i, 3)
-        pool = sorted(set(same_article)) if anaphoric else range(len(claims))
+        if anaphoric:
+            pool = sorted(set(same_article))
+        elif len(claims) <= settings.denial_pool:
+            pool = range(len(claims))
+        else:  # a book-length input: the claims the index paired it with, and those just before it
+            pool = sorted(set(partners(i)) | set(same_article))
     pieces = getattr(getattr(getattr(alignment, "scores", None), "signals", None), "tokens", None)
     distance = {j: rank for rank, j in enumerate(same_article)}
     best, best_score = None, settings.denial_min_score
