@@ -78,3 +78,17 @@ def test_unreadable_memo_starts_cold(tmp_path, monkeypatch):
     fastattrs.install(nlp, persistent=True)
     assert nlp.get_pipe(fastattrs.COMPONENT_NAME).cache == {}
     assert [t.lemma_ for t in nlp("They were saying it.")] == ["they", "be", "say", "it", "."]
+
+
+def test_cache_files_are_written_whole_and_replace_their_older_versions(tmp_path) -> None:
+    from storylens.annotate.gazetteer import read_pickle, write_pickle
+
+    (tmp_path / "gazetteer-v1.pickle").write_bytes(b"old")
+    current = tmp_path / "gazetteer-v2.pickle"
+    assert read_pickle(current) is None
+    assert write_pickle(current, {"doha": (1, 2)}, "gazetteer-*.pickle")
+    assert read_pickle(current) == {"doha": (1, 2)}
+    assert [p.name for p in tmp_path.iterdir()] == ["gazetteer-v2.pickle"]
+    current.write_bytes(b"not a pickle")
+    assert read_pickle(current) is None
+    assert not write_pickle(tmp_path / "gazetteer-v2.pickle" / "below-a-file.pickle", {}, "x-*")

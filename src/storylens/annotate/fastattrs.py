@@ -11,14 +11,12 @@ their true neighbour.
 
 from __future__ import annotations
 
-import os
 import pickle
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
-from storylens.annotate.gazetteer import cache_dir, remove_stale
+from storylens.annotate.gazetteer import cache_dir, write_pickle
 
 COMPONENT_NAME = "storylens_fast_attributes"
 # Lowercase forms in the ruler's two-token patterns: their neighbours join the key.
@@ -199,17 +197,11 @@ def save_memo(nlp) -> None:
     pipe = nlp.get_pipe(COMPONENT_NAME)
     if len(pipe.cache) - pipe.persisted_size < SAVE_AFTER_NEW or pipe.persisted_size >= MAX_PERSISTED:
         return
-    path = _memo_path(nlp)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as handle:
-            pickle.dump(pipe.export(nlp.vocab), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(handle.name, path)
+    meta = nlp.meta
+    # this model's older memos go; a read-only cache dir just starts the memo cold next time
+    if write_pickle(_memo_path(nlp), pipe.export(nlp.vocab),
+                    f"attributes-v*-{meta.get('lang')}_{meta.get('name')}-*.pickle"):
         pipe.persisted_size = len(pipe.cache)
-        meta = nlp.meta
-        remove_stale(path, f"attributes-v*-{meta.get('lang')}_{meta.get('name')}-*.pickle")  # this model's older memos
-    except OSError:
-        pass  # a read-only cache dir: the memo just starts cold next time
 
 
 def _make(nlp, name):

