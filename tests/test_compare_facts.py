@@ -384,47 +384,37 @@ def test_a_count_added_to_another_or_one_places_share_is_no_total() -> None:
         assert _number_conflict(toll, part) is None, part.text
 
 
-def test_a_denial_of_knowing_disputes_the_claim_that_he_knew_not_the_deed() -> None:
-    report_text = (
-        "The quarry firm paid the council's clerk 50,000 crowns last spring, the auditors said.\n"
-        "Workers said the mayor knew the quarry firm had paid the clerk.\n"
-    )
+def _knowing_denial_story(claim_about_knowing: bool):
+    """The mayor denies he knew of a payment; one report states the payment and, maybe, that he knew."""
+    deed = "The quarry firm paid the council's clerk 50,000 crowns last spring"
+    knew = "the mayor knew the quarry firm had paid the clerk"
+    report_text = f"{deed}, the auditors said.\n" + (f"Workers said {knew}.\n" if claim_about_knowing else "")
     reply_text = (
         "The harbour opened on Monday.\nThe mayor denied that he knew the quarry firm had paid the clerk 50,000 crowns.\n"
     )
     report, reply = article("valley-voice", report_text), article("town-crier", reply_text)
     annotations = {
         report.id: annotate_by_hand(report_text, attributions=(
-            ("the auditors", "said", "The quarry firm paid the council's clerk 50,000 crowns last spring", "asserts"),
-            ("Workers", "said", "the mayor knew the quarry firm had paid the clerk", "asserts"),
+            ("the auditors", "said", deed, "asserts"),
+            *((("Workers", "said", knew, "asserts"),) if claim_about_knowing else ()),
         )),
         reply.id: annotate_by_hand(reply_text, attributions=(
             ("The mayor", "denied", "that he knew the quarry firm had paid the clerk 50,000 crowns", "denies"),
         )),
     }
     by_id = {report.id: report, reply.id: reply}
-    comparison = compare_story(one_story([report, reply]), by_id, annotations, embedder=get_static_embedder())
+    return compare_story(one_story([report, reply]), by_id, annotations, embedder=get_static_embedder()), by_id
+
+
+def test_a_denial_of_knowing_disputes_the_claim_that_he_knew_not_the_deed() -> None:
+    comparison, by_id = _knowing_denial_story(claim_about_knowing=True)
     denials = [k for f in comparison.facts for k in f.conflicts if k.kind == "denial"]
     assert denials
     assert all("the mayor knew" in _cited_texts(by_id, k)[0] for k in denials)
 
 
 def test_a_denial_of_knowing_with_no_claim_about_knowing_disputes_nothing() -> None:
-    report_text = "The quarry firm paid the council's clerk 50,000 crowns last spring, the auditors said.\n"
-    reply_text = (
-        "The harbour opened on Monday.\nThe mayor denied that he knew the quarry firm had paid the clerk 50,000 crowns.\n"
-    )
-    report, reply = article("valley-voice", report_text), article("town-crier", reply_text)
-    annotations = {
-        report.id: annotate_by_hand(report_text, attributions=(
-            ("the auditors", "said", "The quarry firm paid the council's clerk 50,000 crowns last spring", "asserts"),
-        )),
-        reply.id: annotate_by_hand(reply_text, attributions=(
-            ("The mayor", "denied", "that he knew the quarry firm had paid the clerk 50,000 crowns", "denies"),
-        )),
-    }
-    by_id = {report.id: report, reply.id: reply}
-    comparison = compare_story(one_story([report, reply]), by_id, annotations, embedder=get_static_embedder())
+    comparison, _ = _knowing_denial_story(claim_about_knowing=False)
     payment = _fact_holding(comparison, "The quarry firm paid")
     assert payment.status != "disputed"
     assert not [k for k in payment.conflicts if k.kind == "denial"]
