@@ -219,6 +219,10 @@ def score(folders, summary=True, verbose=False, cache=None):
         if verbose:
             for d, o in zip(pred_conf_desc, okc, strict=True):
                 print("  CONF", "OK " if o else "BAD", d)
+            for c, g in zip(gold.get("conflicts", []), gold_conf_pairs, strict=True):
+                if not any(g & p for p in pred_conf):
+                    print("  CONF MISSED", c["kind"], c["about"][:50], "|",
+                          " / ".join(f"{x['s']} {x['value'][:30]}" for x in c["sides"]))
     P = T["tp"] / (T["tp"] + T["fp"]) if T["tp"] + T["fp"] else 0.0
     R = T["tp"] / (T["tp"] + T["fn"]) if T["tp"] + T["fn"] else 0.0
     F = 2 * P * R / (P + R) if P + R else 0.0
