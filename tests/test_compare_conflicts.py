@@ -262,3 +262,66 @@ def test_counts_of_two_scopes_are_not_one_toll():
                     7500, "people died", "more than"),
     ]
     assert story_slot_conflicts(_Claims(scopes)) == []
+
+
+def _dated(article: str, text: str, *days: tuple[str, str], number: tuple[str, float, str] | None = None) -> Claim:
+    """A claim with its dated expressions (text, ISO value) and at most one count."""
+    from storylens.records import Quantity, TimeExpr
+
+    times = tuple(
+        TimeExpr(start=text.index(day), end=text.index(day) + len(day), text=day, value=value) for day, value in days
+    )
+    quantities = ()
+    if number:
+        at = text.index(number[0])
+        quantities = (Quantity(start=at, end=at + len(number[0]), text=number[0], value=number[1], counted=number[2]),)
+    return Claim(id=f"{article}-{len(text)}", article_id=article, start=0, end=len(text), text=text,
+                 times=times, quantities=quantities)
+
+
+def test_one_moment_at_two_clock_times_is_a_time_conflict():
+    from storylens.compare.conflicts import _clock_conflict
+
+    early = _claim("The ferry left the pier in Kisumu around 10:30 a.m., harbour officials said.", "a")
+    late = _claim("The ferry left the Kisumu pier at around 11:40 a.m. with 60 passengers aboard.", "b")
+    rounded = _claim("The ferry pulled away from Kisumu's pier at about 11:45 a.m.", "c")
+    assert _clock_conflict(early, late) == "10:30 a.m. vs 11:40 a.m."
+    assert _clock_conflict(late, rounded) is None  # five minutes apart: rounding, not a disagreement
+    bound = _claim("The ferry had left the pier by 11 a.m., officials said.", "d")
+    assert _clock_conflict(early, bound) is None  # "by 11 a.m." bounds the moment, it does not give it
+    two = _claim("The ferry left at 10:30 a.m. and docked at 1 p.m.", "e")
+    assert _clock_conflict(two, late) is None  # which of its two times would be the moment?
+
+
+def test_clock_times_on_two_days_are_two_moments():
+    from storylens.compare.conflicts import _clock_conflict
+
+    monday = _dated("a", "The ferry left the pier at 10:30 a.m. on March 2, 2026.", ("March 2, 2026", "2026-03-02"))
+    tuesday = _dated("b", "The ferry left the pier at 4 p.m. on March 3, 2026.", ("March 3, 2026", "2026-03-03"))
+    assert _clock_conflict(monday, tuesday) is None
+
+
+def test_a_date_conflicts_only_where_both_dates_date_one_thing():
+    from storylens.compare.conflicts import _date_disagreement
+
+    arrived = _dated("a", "He was flown to Nairobi in 2019, then tried and jailed for fraud, the court heard.",
+                     ("2019", "2019-01-01"))
+    jailed = _dated("b", "The former mayor was jailed for fraud on March 3, 2021, after a long trial.",
+                    ("March 3, 2021", "2021-03-03"))
+    assert _date_disagreement(arrived, jailed) is None  # 2019 dates the flight, not the jailing
+    other_day = _dated("c", "The former mayor was jailed for fraud on May 12, 2021, the court said.",
+                       ("May 12, 2021", "2021-05-12"))
+    assert _date_disagreement(jailed, other_day) == "March 3, 2021 (2021-03-03) vs May 12, 2021 (2021-05-12)"
+
+
+def test_counts_of_two_periods_are_two_counts():
+    from storylens.compare.conflicts import _number_conflict
+
+    since = _dated("a", "The tower drew some 20 complaints about its lifts since January 2025, city records show.",
+                   ("January 2025", "2025-01-01"), number=("some 20", 20.0, "complaints"))
+    one_day = _dated("b", "Two complaints about the lift were filed on March 9, 2024, records show.",
+                     ("March 9, 2024", "2024-03-09"), number=("Two", 2.0, "complaints"))
+    assert _number_conflict(since, one_day) is None
+    same_period = _dated("c", "The tower drew 45 complaints about its lifts since January 2025, records show.",
+                         ("January 2025", "2025-01-01"), number=("45", 45.0, "complaints"))
+    assert _number_conflict(since, same_period) == "some 20 complaints vs 45 complaints"

@@ -7,6 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from storylens.lexicon import cues, numbers, quotes, words
 from storylens.lexicon.datelines import DATELINE
@@ -118,3 +120,37 @@ def test_counts_read_right_in_every_output():
 
     assert [plural(1, "story"), plural(2, "story"), plural(1, "article"), plural(0, "outlet")] == [
         "1 story", "2 stories", "1 article", "0 outlets"]
+
+
+@pytest.mark.parametrize("text,minutes,hedged,bounding", [
+    ("at about 11:45 a.m. on the 23rd floor", [705], True, False),
+    ("at 9 p.m. Tuesday", [1260], False, False),
+    ("shortly after 3 a.m.", [180], True, False),
+    ("the lights were back by 5pm", [1020], True, True),
+    ("talks resumed at noon", [720], False, False),
+    ("the launch at 21:30 GMT", [1290], False, False),
+    ("12:15 a.m.", [15], False, False),
+])
+def test_clock_times_are_read_with_their_hedges(text, minutes, hedged, bounding):
+    from storylens.lexicon.clock import clock_times
+
+    found = clock_times(text)
+    assert [c.minutes for c in found] == minutes
+    assert found[0].hedged is hedged and found[0].bounding is bounding
+    assert text[found[0].start:found[0].end] == found[0].text
+
+
+@pytest.mark.parametrize("text", ["the score was 10.30 points", "at 10:30 on the pitch", "Room 14 on floor 3"])
+def test_numbers_that_are_no_certain_clock_time_are_left_out(text):
+    from storylens.lexicon.clock import clock_times
+
+    assert clock_times(text) == []
+
+
+@given(hour=st.integers(1, 12), minute=st.integers(0, 59), meridiem=st.sampled_from(["a.m.", "p.m.", "am", "PM"]))
+def test_every_twelve_hour_clock_time_reads_as_its_minutes(hour, minute, meridiem):
+    from storylens.lexicon.clock import clock_times
+
+    (found,) = clock_times(f"The train left at {hour}:{minute:02d} {meridiem} sharp.")
+    expected = (hour % 12 + (12 if meridiem.lower().startswith("p") else 0)) * 60 + minute
+    assert found.minutes == expected

@@ -287,7 +287,7 @@ class Claim(Record):
 
 
 FactStatus = Literal["corroborated", "single_source", "disputed", "conflicting"]
-ConflictKind = Literal["number", "date", "place", "denial", "contradiction", "title"]
+ConflictKind = Literal["number", "date", "time", "place", "denial", "contradiction", "title"]
 
 
 class Conflict(Record):

@@ -17,6 +17,7 @@ from storylens.align import (
     speaker_key,
 )
 from storylens.lexicon.bearings import bearing_before, bearing_words, bearings_disagree
+from storylens.lexicon.clock import clock_times, clocks_disagree
 from storylens.lexicon.counted import (
     AGE_PREFIX,
     COUNT_CLASSES,
@@ -85,6 +86,9 @@ class CompareSettings:
     # moments of it (built in 1978 / burst on Monday; clashes Tuesday / suspended Thursday;
     # the word-piece fact model scores such pairs 0.85-0.92)
     date_conflict_link: float = 0.95
+    # ... and two clock times ("around 11:40 a.m." / "around 10:30 a.m.") from this pair score:
+    # an hour names one moment as specifically as a count names one number
+    time_conflict_link: float = 0.5
     # Count classes that are one slot of a story wherever they are said (compared across
     # every pair of outlets, not only pairs judged to state one thing); "age" is a person's.
     story_slots: tuple[str, ...] = ("dead", "missing", "displaced", "age")
@@ -173,6 +177,8 @@ def _number_conflict(
     other claim also states is not contradicted by it ("50 million lei ($10.9
     million)" in two copies of one sentence). ``given_a``/``given_b``: (slot, value)
     pairs each side's outlet gives anywhere (story_slot_values): not disputed by it."""
+    if _dated_apart(a, b):
+        return None
     values_a = {q.value for q in a.quantities}
     values_b = {q.value for q in b.quantities}
     # the base of a share ("2,800 of its 7,100 employees") counts the whole, not what the
@@ -263,6 +269,56 @@ def _date_conflict(a: Claim, b: Claim) -> str | None:
         return None
     if a1 < b0 or b1 < a0:
         return f"{ta.text} ({a0}) vs {tb.text} ({b0})"
+    return None
+
+
+_CLAUSE_BREAK = re.compile(r"[,;:()\u2014\u2013]|\s-\s|\bthen\b", re.I)
+
+
+def _clause_around(claim: Claim, start: int, end: int) -> frozenset[str]:
+    """The content words of the clause that holds ``claim.text[start:end]`` (commas, dashes,
+    "then" end a clause), the expression itself left out and each cut to its first five
+    letters ("indicted" / "indictment")."""
+    text = claim.text
+    breaks = [m for m in _CLAUSE_BREAK.finditer(text)]
+    left = max((m.end() for m in breaks if m.end() <= start), default=0)
+    right = min((m.start() for m in breaks if m.start() >= end), default=len(text))
+    words = claim_stems(text[left:start] + " " + text[end:right])
+    return frozenset(w[:5] for w in words if not w.isdigit())
+
+
+def _dated_apart(a: Claim, b: Claim) -> bool:
+    """Both claims are dated and no date of one overlaps a date of the other: counts of two
+    periods ("two complaints from March 9, 2015" / "some 20 since January 2015") are two counts."""
+    spans_a = [_time_interval(t) for t in a.times if t.value and not _when_said(a, t)]
+    spans_b = [_time_interval(t) for t in b.times if t.value and not _when_said(b, t)]
+    spans_a = [s for s in spans_a if len(s[0]) == 10]
+    spans_b = [s for s in spans_b if len(s[0]) == 10]
+    return bool(spans_a and spans_b) and all(x[1] < y[0] or y[1] < x[0] for x in spans_a for y in spans_b)
+
+
+def _date_disagreement(a: Claim, b: Claim) -> str | None:
+    """Two days for one thing: the date conflict, where each date's own clause speaks of what
+    the other's does ("brought to Israel in 1960, then tried" does not date the sentence of
+    "sentenced to death on December 15, 1961")."""
+    detail = _date_conflict(a, b)
+    if detail is None:
+        return None
+    ta = next(t for t in a.times if t.value and not _when_said(a, t))
+    tb = next(t for t in b.times if t.value and not _when_said(b, t))
+    near_a = _clause_around(a, ta.start - a.start, ta.end - a.start)
+    near_b = _clause_around(b, tb.start - b.start, tb.end - b.start)
+    return detail if near_a & near_b else None
+
+
+def _clock_conflict(a: Claim, b: Claim) -> str | None:
+    """One moment at two clock times: each claim gives one (a bound such as "by 5 p.m."
+    gives none), further apart than reporters' rounding."""
+    ca, cb = clock_times(a.text), clock_times(b.text)
+    if len(ca) != 1 or len(cb) != 1 or _dated_apart(a, b):
+        return None
+    if clocks_disagree(ca[0], cb[0]):
+        return f"{ca[0].text} vs {cb[0].text}"
     return None
 
 
@@ -519,7 +575,8 @@ def _pair_conflicts(
             checks = [("number", _number_conflict(a, b))]
             if _closely_worded(a, b, settings):  # dates and places may belong to side events otherwise
                 checks += [
-                    ("date", _date_conflict(a, b)),
+                    ("date", _date_disagreement(a, b)),
+                    ("time", _clock_conflict(a, b)),
                     ("place", _place_conflict(a, b, places)),
                     ("contradiction", _contradiction(a, b, settings)),
                 ]
@@ -582,6 +639,7 @@ def judged_conflicts(
         # happened, where the reporter or the court is): only near-certain pairs compare them
         slot = _slot_conflict(a, b, places if link >= settings.place_conflict_link else {},
                               dates=link >= settings.date_conflict_link,
+                              clock=link >= settings.time_conflict_link,
                               given=(given.get(alignment.source[i], frozenset()),
                                      given.get(alignment.source[j], frozenset())))
         found.append((i, j) if slot is None else (i, j, *slot))
@@ -758,13 +816,14 @@ def _conflict_topic(kind: str, detail: str) -> tuple[str, str]:
 
 
 def _slot_conflict(
-    a: Claim, b: Claim, places: Mapping[str, Place], *, dates: bool = True,
+    a: Claim, b: Claim, places: Mapping[str, Place], *, dates: bool = True, clock: bool = True,
     given: tuple[frozenset, frozenset] = (frozenset(), frozenset()),
 ) -> tuple[str, str] | None:
-    """The first slot (count, day, place) on which two claims about one thing disagree."""
+    """The first slot (count, day, clock time, place) on which two claims about one thing disagree."""
     for kind, detail in (
         ("number", _number_conflict(a, b, *given)),
-        ("date", _date_conflict(a, b) if dates else None),
+        ("date", _date_disagreement(a, b) if dates else None),
+        ("time", _clock_conflict(a, b) if clock else None),
         ("place", _place_conflict(a, b, places)),
     ):
         if detail:

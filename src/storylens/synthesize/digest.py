@@ -72,6 +72,7 @@ def _who(claim: Claim | None, article: Article | None) -> str:
 _KIND_WORDS = {
     "number": "the numbers",
     "date": "the dates",
+    "time": "the times of day",
     "place": "the places",
     "contradiction": "the facts",
     "title": "a title",
