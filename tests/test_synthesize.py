@@ -34,6 +34,7 @@ def test_number_conflict_and_denial_become_marked_templates_naming_both_sides():
     toll = next(t for t in templates if "f-toll" in t.fact_ids)
     assert toll.text.startswith("Accounts differ on the numbers")
     assert "north-gazette" in toll.text and "river-times" in toll.text
+    assert toll.text.count("according to ") == 2  # one speaker or many, each side reads as English
     denial = next(t for t in templates if "f-embankment" in t.fact_ids)
     assert denial.text.startswith("Disputed:")
     assert "The construction company (per river-times) denies it" in denial.text

@@ -80,6 +80,16 @@ _KIND_WORDS = {
 }
 
 
+def _mid_sentence(who: str) -> str:
+    """"An opposition senator" read after "according to": "an opposition senator"."""
+    first, _, rest = who.partition(" ")
+    return f"{first.lower()} {rest}" if rest and first in ("A", "An", "The") else who
+
+
+# Kinds whose detail is the two values in dispute (a contradiction's is a quotation)
+_VALUED_KINDS = frozenset({"number", "date", "time", "place", "title"})
+
+
 def conflict_template(
     fact: Fact, conflict: Conflict, articles: Mapping[str, Article]
 ) -> SummarySentence | None:
@@ -118,11 +128,14 @@ def conflict_template(
     if len(parts) == 1:
         who, quoted, citation, _ = parts[0]
         label = "Disputed" if conflict.kind == "denial" else "Conflicting"
-        text = f"{label} ({conflict.detail}): {who} reports “{quoted}”"
+        text = f"{label} ({conflict.detail}): according to {_mid_sentence(who)}, “{quoted}”"
         return SummarySentence(text=text, citations=(citation,), template=True, fact_ids=(fact.id,))
     shown = parts[:3]
-    body = "; ".join(f"{who} reports “{quoted}”" for who, quoted, _, _ in shown)
+    # "according to" reads right for one speaker or many ("officials (per outlet-a2)")
+    body = "; ".join(f"according to {_mid_sentence(who)}, “{quoted}”" for who, quoted, _, _ in shown)
     label = "Disputed" if conflict.kind == "denial" else "Accounts differ on " + _KIND_WORDS[conflict.kind]
+    if conflict.kind in _VALUED_KINDS and len(conflict.detail) <= 60:
+        label += f" ({conflict.detail})"  # the values at a glance: "the times of day (11:40 a.m. vs 10:30 a.m.)"
     slot = slot_detail(conflict.kind, conflict.detail)
     if slot is not None:
         label = f"Accounts differ on {slot[0]} ({slot[1]})"  # a story slot: "the dead (at least 12 vs nine)"
