@@ -22,3 +22,23 @@ def test_places_after_a_place_prefix_or_a_preposition_stay_places() -> None:
     annotation = annotate(text, published="2026-03-12")
     assert not [e for e in annotation.entities if e.label == "PERSON"]
     assert [p.text for p in annotation.places if "Kunduz" in p.text]
+
+
+def test_a_disease_named_after_a_person_names_no_one_in_the_story() -> None:
+    text = ("Veteran councillor Mara Ostrovska was diagnosed last year with amyotrophic lateral sclerosis, "
+            "commonly known as Lou Gehrig's disease. Hence, when the council meets today, he will table a motion, "
+            "his office said.")
+    annotation = annotate(text, published="2026-03-12")
+    assert "Lou Gehrig" not in [e.text for e in annotation.entities if e.label == "PERSON"]
+    speakers = [a.speaker for a in annotation.attributions if a.speaker]
+    assert not any("Gehrig" in s for s in speakers)
+
+
+def test_a_person_named_elsewhere_keeps_a_disease_in_his_name() -> None:
+    from storylens.annotate import Mention, _without_eponyms
+
+    text = "Tomas Hale spoke on Monday. Hale's disease has slowed him."
+    mentions = [Mention(0, 10, "PERSON"), Mention(28, 32, "PERSON")]
+    assert _without_eponyms(text, mentions) == mentions
+    alone = "The clinic studies Hale's disease."
+    assert _without_eponyms(alone, [Mention(19, 23, "PERSON")]) == []

@@ -44,6 +44,7 @@ from storylens.annotate.times import (
     year_in_context,
 )
 from storylens.lexicon.languages import base_code, language_name, text_direction
+from storylens.lexicon.words import EPONYM_AFTER
 from storylens.records import Annotation, Article, Entity, LanguageNotice, Place, Sentence, TimeExpr
 
 ANNOTATOR_VERSION = "annotate-15"  # 15: weekdays and relative days of articles not in English; 14: places of articles not in English, by their names in other scripts; 13: numbers and dates of articles not in English; 12: a bare number is a time only when its context makes it a year;
@@ -119,7 +120,20 @@ def _mentions(doc) -> list[Mention]:
         if end <= start or not text[start:end].strip():
             continue
         mentions.append(Mention(start, end, ent.label_))
-    return mentions
+    return _without_eponyms(text, mentions)
+
+
+def _without_eponyms(text: str, mentions: list[Mention]) -> list[Mention]:
+    """"Lou Gehrig's disease" names a disease, not a person of the story (who would then be
+    taken for the "he" of the next sentence), unless the article names him elsewhere too."""
+    def surname(m: Mention) -> str:
+        return text[m.start:m.end].split()[-1].lower()
+
+    eponyms = [m for m in mentions if m.label == "PERSON" and EPONYM_AFTER.match(text, m.end)]
+    if not eponyms:
+        return mentions
+    named = {surname(m) for m in mentions if m.label == "PERSON" and m not in eponyms}
+    return [m for m in mentions if m not in eponyms or surname(m) in named]
 
 
 def _times(doc, mentions: list[Mention], sentences: list[tuple[int, int]], published: str | None) -> list[TimeExpr]:

@@ -25,6 +25,14 @@ INDEX_TOKEN = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token: two 
 STEM_TOKEN = re.compile(r"[a-z0-9][a-z0-9\-]*")
 
 
+# A name before "'s disease" names the disease, not a person in the story ("Lou Gehrig's
+# disease", "Tourette's syndrome"), unless the article names that person elsewhere too.
+EPONYM_AFTER = re.compile(
+    r"(?:['’]s)?\s+(?:disease|syndrome|palsy|sarcoma|lymphoma|ataxia|dystrophy|paradox|razor)\b",
+    re.I,
+)
+
+
 def word_count(text: str) -> int:
     """Words as a reader counts them (a line's length for boilerplate rules).
 
