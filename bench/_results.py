@@ -18,3 +18,17 @@ def write_section(heading: str, body: str, path: Path = RESULTS) -> None:
     else:
         text = text.rstrip("\n") + "\n\n" + section
     path.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
+
+
+def append_subsection(heading: str, subheading: str, body: str, path: Path = RESULTS) -> None:
+    """Add ``### subheading`` at the end of the section ``## heading`` (made if missing), keeping what
+    the section already holds: for benches whose runs are a history, not one current figure."""
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
+    entry = f"### {subheading}\n\n{body.strip()}\n\n"
+    pattern = re.compile(rf"^## {re.escape(heading)}\n.*?(?=^## |\Z)", re.S | re.M)
+    found = pattern.search(text)
+    if found:
+        text = text[: found.end()].rstrip("\n") + "\n\n" + entry + text[found.end() :]
+    else:
+        text = text.rstrip("\n") + f"\n\n## {heading}\n\n" + entry
+    path.write_text(text.rstrip("\n") + "\n", encoding="utf-8")

@@ -17,7 +17,14 @@ which holds the same stored report the story page shows. Both servers run on
 uvicorn with httptools and uvloop. The machine's load average is recorded at the
 start and the end: the 2 cores are shared, and the numbers move with it.
 
-    nice -n 10 .venv/bin/python bench/serve.py [--requests 2000] [--clients 200]
+The clients send ``Accept-Encoding: gzip`` as browsers do (``--identity``: they
+ask for identity), and the table gives the body bytes each answer put on the
+wire. ``--only`` measures some endpoints (by the short names in ENDPOINTS);
+``--no-record`` prints the table only. A recorded run adds a new dated
+subsection, with its command line, under the section in bench/RESULTS.md (the
+earlier runs stay).
+
+    nice -n 10 .venv/bin/python bench/serve.py [--requests 2000] [--clients 200] [--only story list]
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ import asyncio
 import csv
 import os
 import random
+import shlex
 import shutil
 import socket
 import subprocess
@@ -42,6 +50,15 @@ DATA = ROOT.parent / "shared" / "data" / "multinews" / "validation.csv"
 DEFAULT_STORE = Path.home() / ".cache" / "storylens-bench" / "serve-multinews.db"
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
+HEADING = "Web app under load (bench/serve.py)"
+ENDPOINTS = {  # --only name: the table's name
+    "list": "story list (/)",
+    "story": "story page (/stories/{id})",
+    "search": "search (/?q=)",
+    "api-story": "/api/stories/{id}",
+    "datasette-row": "datasette: story row page",
+    "datasette-list": "datasette: list query page",
+}
 
 
 def build_store(path: Path) -> None:
@@ -108,7 +125,8 @@ def wait_up(url: str, timeout: float = 60.0) -> None:
 class _Connection(asyncio.Protocol):
     """One keep-alive HTTP/1.1 connection: send a GET, count the answer's bytes without keeping them.
 
-    Handles Content-Length and chunked bodies. ``exchange`` resolves to (status, head).
+    Handles Content-Length and chunked bodies. ``exchange`` resolves to (status, head, body bytes
+    as sent: compressed when the answer is).
     """
 
     def __init__(self) -> None:
@@ -128,6 +146,7 @@ class _Connection(asyncio.Protocol):
         self.head_buffer = b""
         self.head: bytes | None = None
         self.remaining = 0
+        self.body_bytes = 0
         self.chunked = False
         self.chunk_buffer = b""
         self.waiter = asyncio.get_running_loop().create_future()
@@ -145,7 +164,7 @@ class _Connection(asyncio.Protocol):
             lower = self.head.lower()
             at = lower.find(b"\r\ncontent-length:")
             if at >= 0:
-                self.remaining = int(lower[at + 17 : lower.index(b"\r\n", at + 2)])
+                self.remaining = self.body_bytes = int(lower[at + 17 : lower.index(b"\r\n", at + 2)])
             else:
                 self.chunked = b"transfer-encoding: chunked" in lower
         if self.chunked:
@@ -171,17 +190,19 @@ class _Connection(asyncio.Protocol):
             if size == 0:
                 self.chunk_buffer = b""
                 return self._done()
+            self.body_bytes += size
             self.remaining = size + 2
         self.chunk_buffer = buffer
 
     def _done(self) -> None:
         status = int(self.head[9:12]) if self.head else 0
         if self.waiter is not None and not self.waiter.done():
-            self.waiter.set_result((status, self.head))
+            self.waiter.set_result((status, self.head, self.body_bytes))
 
 
-async def load(urls: list[str], clients: int) -> tuple[list[float], int]:
-    """``clients`` concurrent keep-alive clients work through ``urls``; returns latencies (ms) and errors.
+async def load(urls: list[str], clients: int, coding: str = "gzip") -> tuple[list[float], int, int]:
+    """``clients`` concurrent keep-alive clients work through ``urls``; returns latencies (ms), errors
+    and the body bytes received. Each asks for ``coding`` (Accept-Encoding).
 
     A small raw HTTP/1.1 client (an asyncio protocol that counts the body's bytes and drops
     them): a general client library costs more CPU per request than the servers measured, and
@@ -194,6 +215,7 @@ async def load(urls: list[str], clients: int) -> tuple[list[float], int]:
         queue.put_nowait(url)
     latencies: list[float] = []
     errors = [0]
+    received = [0]
 
     def failed(kind: str) -> None:
         errors[0] += 1
@@ -209,13 +231,14 @@ async def load(urls: list[str], clients: int) -> tuple[list[float], int]:
                 break
             parts = urlsplit(url)
             target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-            request = (f"GET {target} HTTP/1.1\r\nHost: {parts.netloc}\r\nAccept: */*\r\n".encode()
-                       + cookie + b"\r\n")
+            request = (f"GET {target} HTTP/1.1\r\nHost: {parts.netloc}\r\nAccept: */*\r\n"
+                       f"Accept-Encoding: {coding}\r\n".encode() + cookie + b"\r\n")
             t0 = time.perf_counter()
             try:
                 if connection is None or connection.closed:
                     _, connection = await loop.create_connection(_Connection, parts.hostname, parts.port)
-                status, head = await asyncio.wait_for(connection.exchange(request), 120)
+                status, head, size = await asyncio.wait_for(connection.exchange(request), 120)
+                received[0] += size
                 if status != 200:
                     failed(f"HTTP {status}")
                 lower = head.lower()
@@ -235,10 +258,10 @@ async def load(urls: list[str], clients: int) -> tuple[list[float], int]:
             connection.transport.close()
 
     await asyncio.gather(*(worker() for _ in range(clients)))
-    return latencies, errors[0]
+    return latencies, errors[0], received[0]
 
 
-def run_load(urls: list[str], clients: int) -> tuple[list[float], int]:
+def run_load(urls: list[str], clients: int, coding: str = "gzip") -> tuple[list[float], int, int]:
     """:func:`load` on uvloop when installed (the servers use it too), else asyncio's loop."""
     try:
         import uvloop
@@ -247,7 +270,7 @@ def run_load(urls: list[str], clients: int) -> tuple[list[float], int]:
     except ImportError:
         factory = None
     with asyncio.Runner(loop_factory=factory) as runner:
-        return runner.run(load(urls, clients))
+        return runner.run(load(urls, clients, coding))
 
 
 def pct(values: list[float], p: float) -> float:
@@ -257,7 +280,9 @@ def pct(values: list[float], p: float) -> float:
 
 def verdict(results: list[tuple], clients: int) -> str:
     """Whether the story page met the target under the full load, in words."""
-    row = next(r for r in results if r[0].startswith("story page") and r[1] == clients)
+    row = next((r for r in results if r[0] == ENDPOINTS["story"] and r[1] == clients), None)
+    if row is None:
+        return "Story page not measured in this run."
     met = row[4] < 100 and row[6] == 0
     return (f"Story page at {clients} clients: p95 {row[4]:.0f} ms, {row[6]} errors - "
             + ("met." if met else f"not met (at {row[7]:.0f} req/s, {clients} waiting clients queue for "
@@ -274,7 +299,11 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=200)
     parser.add_argument("--light-clients", type=int, default=10,
                         help="a second, light run (a quarter of the requests) for the latency of one request")
-    parser.add_argument("--no-record", action="store_true", help="do not write bench/RESULTS.md")
+    parser.add_argument("--no-record", action="store_true", help="print the table; do not write bench/RESULTS.md")
+    parser.add_argument("--identity", action="store_true",
+                        help="clients ask for identity bodies (default: Accept-Encoding: gzip, as browsers)")
+    parser.add_argument("--only", nargs="+", choices=list(ENDPOINTS), metavar="NAME",
+                        help=f"measure only these endpoints ({', '.join(ENDPOINTS)})")
     args = parser.parse_args()
     if not DATA.is_file():
         print(f"skip: {DATA} not present")
@@ -301,7 +330,10 @@ def main() -> int:
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     server = subprocess.Popen([python, "-m", "storylens", "serve", "--db", str(args.store), "--port", str(port)],
                               env=env, stderr=subprocess.DEVNULL)
-    datasette = shutil.which("datasette", path=str(Path(python).parent))
+    only = set(args.only or ENDPOINTS)
+    coding = "identity" if args.identity else "gzip"
+    installed = shutil.which("datasette", path=str(Path(python).parent))
+    datasette = installed if only & {"datasette-row", "datasette-list"} else None
     ds = None
     if datasette:
         ds = subprocess.Popen([datasette, "serve", str(args.store), "--port", str(ds_port), "--setting",
@@ -314,35 +346,35 @@ def main() -> int:
             wait_up(ds_base + "/")
         db_name = args.store.stem
         n = args.requests
+        # each list is drawn whether or not it is measured, so --only keeps the same URLs
         cases = {
-            "story list (/)": [f"{base}/?page={rng.randrange(1, 6)}" for _ in range(n)],
-            "story page (/stories/{id})": [f"{base}/stories/{rng.choice(story_ids)}" for _ in range(n)],
-            "search (/?q=)": [f"{base}/?q={rng.choice(words)}" for _ in range(n)],
-            "/api/stories/{id}": [f"{base}/api/stories/{rng.choice(story_ids)}" for _ in range(n)],
+            "list": [f"{base}/?page={rng.randrange(1, 6)}" for _ in range(n)],
+            "story": [f"{base}/stories/{rng.choice(story_ids)}" for _ in range(n)],
+            "search": [f"{base}/?q={rng.choice(words)}" for _ in range(n)],
+            "api-story": [f"{base}/api/stories/{rng.choice(story_ids)}" for _ in range(n)],
         }
         if ds:
-            cases["datasette: story row page"] = [
-                f"{ds_base}/{db_name}/story_index/{rng.choice(story_ids)}" for _ in range(n)
-            ]
+            cases["datasette-row"] = [f"{ds_base}/{db_name}/story_index/{rng.choice(story_ids)}" for _ in range(n)]
             # the list's columns and order, a page of 20 (the row page above carries the report)
             sql = ("select story_id, title, n_articles, n_outlets, first_day, last_day, n_facts, n_corroborated, "
                    "n_disputed, n_conflicting from story_index order by last_day desc limit 20 offset {}")
-            cases["datasette: list query page"] = [
+            cases["datasette-list"] = [
                 f"{ds_base}/{db_name}?" + urlencode({"sql": sql.format(rng.randrange(0, 5) * 20)}) for _ in range(n)
             ]
+        cases = {key: urls for key, urls in cases.items() if key in only}
         # warm each server's caches once (story pages render once, then come from the store)
-        run_load([f"{base}/stories/{s}" for s in story_ids], 8)
+        run_load([f"{base}/stories/{s}" for s in story_ids], 8, coding)
         for clients in (args.clients, args.light_clients):
-            for name, urls in cases.items():
+            for key, urls in cases.items():
                 urls = urls if clients == args.clients else urls[: max(1, len(urls) // 4)]
                 t0 = time.perf_counter()
-                latencies, errors = run_load(urls, clients)
+                latencies, errors, received = run_load(urls, clients, coding)
                 wall = time.perf_counter() - t0
-                row = (name, clients, len(urls), pct(latencies, 50), pct(latencies, 95), pct(latencies, 99),
-                       errors, len(urls) / wall)
+                row = (ENDPOINTS[key], clients, len(urls), pct(latencies, 50), pct(latencies, 95),
+                       pct(latencies, 99), errors, len(urls) / wall, received / len(urls) / 1024)
                 results.append(row)
-                print("{:32} clients={} n={} p50={:.0f} ms p95={:.0f} ms p99={:.0f} ms errors={} {:.0f} req/s".format(*row),
-                      flush=True)
+                print("{:32} clients={} n={} p50={:.0f} ms p95={:.0f} ms p99={:.0f} ms errors={} {:.0f} req/s "
+                      "{:.1f} KB".format(*row), flush=True)
     finally:
         server.terminate()
         if ds:
@@ -350,17 +382,21 @@ def main() -> int:
         server.wait(10)
         if ds:
             ds.wait(10)
-    table = ["| endpoint | clients | requests | p50 ms | p95 ms | p99 ms | errors | req/s |",
-             "|---|---|---|---|---|---|---|---|"]
-    table += ["| {} | {} | {} | {:.0f} | {:.0f} | {:.0f} | {} | {:.0f} |".format(*r) for r in results]
+    table = ["| endpoint | clients | requests | p50 ms | p95 ms | p99 ms | errors | req/s | body KB |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    table += ["| {} | {} | {} | {:.0f} | {:.0f} | {:.0f} | {} | {:.0f} | {:.1f} |".format(*r) for r in results]
     load_end = os.getloadavg()
-    cmd = (f"nice -n 10 .venv/bin/python bench/serve.py --requests {args.requests} --clients {args.clients} "
-           f"--light-clients {args.light_clients}" + (" --partial" if args.partial else ""))
+    baseline = "not measured (--only)" if installed else "not installed (baseline missing)"
+    niceness = os.nice(0)
+    cmd = (f"nice -n {niceness} " if niceness else "") + shlex.join([".venv/bin/python", "bench/serve.py",
+                                                                     *sys.argv[1:]])
     body = (
-        f"Command: `{cmd}` ({time.strftime('%Y-%m-%d')}, 2 shared cores). Store: {n_articles} Multi-News "
+        f"Command: `{cmd}` ({time.strftime('%Y-%m-%d %H:%M')}, 2 shared cores). Clients ask for "
+        f"`Accept-Encoding: {coding}`; body KB is the mean body each answer put on the wire. "
+        f"Store: {n_articles} Multi-News "
         f"articles, {n_stories} stories ({len(story_ids)} analysed). {args.clients} concurrent loopback "
         f"clients, {args.requests} requests per endpoint; one uvicorn process; datasette "
-        f"{'in the same run, one process' if ds else 'not installed (baseline missing)'}; the load "
+        f"{'in the same run, one process' if ds else baseline}; the load "
         f"generator (raw HTTP/1.1 keep-alive, uvloop, one process) shares the machine. Load average "
         f"(1/5/15 min) at the start {'/'.join(f'{x:.1f}' for x in load_start)}, at the end "
         f"{'/'.join(f'{x:.1f}' for x in load_end)}.\n\n"
@@ -371,9 +407,9 @@ def main() -> int:
     )
     print(body)
     if not args.no_record:
-        from _results import write_section
+        from _results import append_subsection
 
-        write_section("Web app under load (bench/serve.py)", body)
+        append_subsection(HEADING, f"Run of {time.strftime('%Y-%m-%d %H:%M')} ({coding})", body)
     return 0
 
 

@@ -439,3 +439,15 @@ def test_translation_debris_is_flagged_not_removed() -> None:
     assert [word for _, _, word in spans] == ["American"]
     start, end, word = spans[0]
     assert text[start:end] == word
+
+
+def test_a_drop_cap_extracted_as_its_own_paragraph_rejoins_its_word() -> None:
+    from storylens.clean.normalize import normalize_text
+
+    text = "T\n\nhe harbour ferry resumed service on Tuesday.\n\nA\n\nfter the storm, the pier reopened.\n\nI\n\nam the sea"
+    assert normalize_text(text) == [
+        "The harbour ferry resumed service on Tuesday.",
+        "After the storm, the pier reopened.",
+        "I",  # "Iam" is no word: a poem's lines stay apart
+        "am the sea",
+    ]

@@ -151,6 +151,7 @@ SENTENCES = {
     "inset": ["[Harbour Ledger]", "[h/t Meridian Wire, Photo: Harbour Council]"],
     "empty": ["___", "T"],
     "advertisement": ["Story Continued Below"],
+    "heading": ["HARBOUR MUSEUM OF MARITIME HISTORY (HMMH.ORG)", "MORE FROM THE LEDGER"],
 }
 
 
@@ -175,6 +176,8 @@ def test_furniture_sentences(kind: str, sentence: str) -> None:
         "“I pose for pictures with every visitor,” the ferry captain said.",
         "Corin Abbot, 71, the captain's uncle, talks about the storm to anyone who will listen.",
         "Lena Moor, the mayor, talked about the night of the storm on Tuesday",
+        "NATO SAID NO.",
+        "“WE WILL REBUILD THE PIER”",
         "Velmora coroner: Autopsies show both died of asphyxiation. https://t.example/x — "
         "Mira Solberg (@msolberg) September 27, 2016",
     ],
@@ -232,3 +235,20 @@ def test_a_sentence_before_a_running_time_describes_a_video() -> None:
     third = (text.index("The harbour ferry"), text.index(" (Mira"))
     fourth = (text.index("(Mira"), len(text) - 1)
     assert caption_sentences(text, [first, second, third, fourth]) == {0}
+
+
+def test_a_sentence_in_the_present_before_a_credit_describes_a_picture() -> None:
+    from storylens.clean import caption_sentences
+
+    text = (
+        "Corin Abbot, 71, uncle of the ferry's captain, talks about the storm and \"the boat he loved.\" "
+        "(Mira Solberg/Harbour Ledger)\n"
+        "Councillor Lena Moor says she will oppose the ferry contract. (council.example)\n"
+        "The harbour ferry hit the pier on Saturday. (Mira Solberg/Harbour Ledger)\n"
+    )
+    found = [(m.start(), m.end()) for m in re.finditer(r"[^\n(]+|\([^)]*\)", text) if m.group().strip()]
+    captions = {text[found[k][0]:found[k][1]].strip() for k in caption_sentences(text, found)}
+    assert any(c.startswith("Corin Abbot, 71") for c in captions)
+    assert "Councillor Lena Moor says she will oppose the ferry contract." in captions
+    # in the past tense it states a fact in the outlet's voice: prose
+    assert "The harbour ferry hit the pier on Saturday." not in captions

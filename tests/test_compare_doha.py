@@ -62,12 +62,13 @@ def _facts_with(story, outlet_of, outlet, fragments):
 
 
 # Proposition facts (issue 13) join two claims only where the pair model reads them as one
-# proposition; these two loose paraphrases across the machine translation ("controls 6 of
-# the capitals" / "captured a sixth provincial capital", "leave by the end of August" /
-# "Biden's August 31 withdrawal date") are misses of its recall (0.24 held out on
+# proposition; this loose paraphrase across the machine translation ("leave by the end of
+# August" / "Biden's August 31 withdrawal date") is a miss of its recall (0.30 held out on
 # newsfacts), shown here, not hidden. "Rounds of meetings over three days" was one too
-# until the word-piece fact model (session 7) joined it.
-PROPOSITION_MISSES = {"sixth provincial capital, Aybak", "withdrawal by the end of August"}
+# until the word-piece fact model (session 7) joined it, and "controls 6 of the capitals" /
+# "captured a sixth provincial capital" until the fact model was refitted with features
+# that no longer depend on the hash seed (session 11).
+PROPOSITION_MISSES = {"withdrawal by the end of August"}
 
 
 @pytest.mark.parametrize("about,first,second", [

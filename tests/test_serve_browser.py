@@ -98,7 +98,8 @@ def _only_the_app(browser: Browser, base: str) -> None:
 def test_list_search_story_side_by_side_and_fact(live):
     browser = Browser()
     with browser as page:
-        page.goto(live.base + "/")
+        shown = page.goto(live.base + "/")
+        assert shown is not None and shown.headers.get("content-encoding") == "gzip"  # Chromium decodes it
         titles = page.locator(".story-row .story-title").all_inner_texts()
         assert len(titles) == 2
         # search: a word only the dam articles' text holds
@@ -157,6 +158,9 @@ def test_phone_width_story_page(live):
     with browser as page:
         page.goto(live.base + "/")
         page.locator(".story-title").first.click()
+        page.wait_for_selector(".report-body .summary")
+        again = page.reload()  # now from the page cache: the prefix compressed once, this client's token framed
+        assert again is not None and again.headers.get("content-encoding") == "gzip"
         page.wait_for_selector(".report-body .summary")
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390 + 2, width  # no sideways scrolling on a phone

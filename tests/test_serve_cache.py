@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import gzip
+import os
+import secrets
+import zlib
+
+import pytest
+
 from storylens.records import Article
-from storylens.serve.cache import PageCache, cache_key
+from storylens.serve.cache import PageCache, accepts_gzip, cache_key
 from storylens.store import Store
 
 
@@ -43,3 +50,66 @@ def test_only_reads_of_the_hot_urls_are_looked_up():
     assert cache_key({"method": "GET", "path": "/stories/s1", "query_string": b""}) == "/stories/s1"
     assert cache_key({"method": "POST", "path": "/stories/merge", "query_string": b""}) is None
     assert cache_key({"method": "GET", "path": "/add", "query_string": b""}) is None
+
+
+def _page(cache: PageCache, filler: bytes, at_end: bool = True) -> bytes:
+    """A page with its two CSRF inputs at the end (as the templates put them) or near the start."""
+    token = f'<input type="hidden" name="csrf" form="f1" value="{cache.placeholder}">' \
+            f'<input type="hidden" name="csrf" form="f2" value="{cache.placeholder}">'.encode()
+    head, body = b"<!DOCTYPE html><html><body><form id=f1></form><form id=f2></form>", filler
+    return head + body + token + b"</body></html>" if at_end else head + token + body + b"</body></html>"
+
+
+def test_gzip_copy_decompresses_to_the_identity_body_for_every_token(tmp_path):
+    cache = PageCache(str(tmp_path / "c.db"))
+    filler = b"".join(b"<p>Sentence %d of the story, with words repeated often.</p>" % n for n in range(3000))
+    for at_end in (True, False):  # a short stored suffix, and a long one compressed per answer
+        entry = cache.put(f"/stories/s{at_end}", cache.revision(), _page(cache, filler, at_end), "text/html")
+        assert entry.gzip_open is not None and entry.gzip_whole is None
+        for token in ("t" * 20, "another-token_abcdefghij", secrets.token_urlsafe(24), secrets.token_urlsafe(48)):
+            packed = entry.gzip_body(token)
+            assert gzip.decompress(packed) == entry.body(token)
+            assert len(packed) < len(entry.body(token)) / 5
+            assert zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(packed) == entry.body(token)  # one member
+    json_entry = cache.put("/api/stories/s1", cache.revision(), b'{"x":"' + filler + b'"}', "application/json")
+    assert json_entry.gzip_whole is not None and gzip.decompress(json_entry.gzip_body("t" * 20)) == json_entry.body("")
+
+
+def test_tiny_and_incompressible_bodies_stay_identity(tmp_path):
+    cache = PageCache(str(tmp_path / "c.db"))
+    tiny = cache.put("/", cache.revision(), b"<p>short</p>", "text/html")
+    noise = cache.put("/api/search?q=x", cache.revision(), os.urandom(20_000), "application/json")
+    for entry in (tiny, noise):
+        status, headers, _ = entry.answer("t" * 20, None, "gzip")
+        assert status == 200 and b"content-encoding" not in dict(headers) and b"vary" not in dict(headers)
+
+
+@pytest.mark.parametrize(("header", "gzip_ok"), [
+    ("gzip", True), ("gzip, deflate, br", True), ("GZIP;q=0.5", True), ("x-gzip", True),
+    ("gzip;q=0", False), ("gzip; q=0.000, *", False), ("*", True), ("*;q=0", False), ("deflate, *;q=0.1", True),
+    ("identity", False), ("br, identity;q=0.5", False), ("", False), (None, False), ("gzip;q=nonsense", False),
+])
+def test_accept_encoding_decides_gzip(header, gzip_ok):
+    assert accepts_gzip(header) is gzip_ok
+
+
+def test_etag_differs_per_encoding_and_each_revalidates(tmp_path):
+    cache = PageCache(str(tmp_path / "c.db"))
+    entry = cache.put("/stories/s1", cache.revision(), _page(cache, b"<p>words</p>" * 500), "text/html")
+    token = "token-mine-0123456789"
+    plain_status, plain, plain_body = entry.answer(token, None, None)
+    gz_status, packed, gz_body = entry.answer(token, None, "gzip, deflate")
+    plain, packed = dict(plain), dict(packed)
+    assert plain_status == gz_status == 200
+    assert packed[b"content-encoding"] == b"gzip" and b"content-encoding" not in plain
+    assert plain[b"vary"] == packed[b"vary"] == b"accept-encoding"
+    assert int(packed[b"content-length"]) == len(gz_body) and int(plain[b"content-length"]) == len(plain_body)
+    assert gzip.decompress(gz_body) == plain_body
+    assert plain[b"etag"] != packed[b"etag"] and packed[b"etag"].endswith(b'-gz"')
+    for etag, coding in ((plain[b"etag"], None), (packed[b"etag"], "gzip")):
+        status, headers, body = entry.answer(token, etag.decode(), coding)
+        assert status == 304 and body == b"" and dict(headers)[b"etag"] == etag
+        assert dict(headers)[b"vary"] == b"accept-encoding"
+    # a copy in the other encoding is not the current one
+    assert entry.answer(token, plain[b"etag"].decode(), "gzip")[0] == 200
+    assert entry.answer(token, packed[b"etag"].decode(), "identity")[0] == 200

@@ -77,7 +77,7 @@ def _incidence(items: Sequence[Iterable[str]]):
     rows: list[int] = []
     cols: list[int] = []
     for i, row in enumerate(items):
-        for x in set(row):
+        for x in sorted(set(row)):  # a fixed column order: float sums equal whatever the hash seed
             rows.append(i)
             cols.append(vocab.setdefault(x, len(vocab)))
     data = np.ones(len(rows), dtype=np.float32)

@@ -110,6 +110,8 @@ def is_furniture(sentence: str) -> str | None:
         return "empty: a lone letter (a drop cap)"
     if _DATELINE_ALONE.match(text):
         return "dateline: a dateline standing alone"
+    if not any(ch.islower() for ch in text) and len(_CAPITAL_WORD.findall(text)) >= 2 and text[-1] not in ".!?\"”’'":
+        return "heading: a line in capitals with no sentence end (a credit or a section label)"
     if text.startswith("[") and text.rstrip(".").endswith("]") and word_count(text) <= 15:
         return "inset: a bracketed line (a link or an editor's note)"
     for label, pattern in _CHECKS:
@@ -133,6 +135,15 @@ def leading_dateline(text: str) -> int:
 # "Credit: Jane Doe, Harbour University Harbour University scientists have found ..."
 _CREDIT_LEAD = re.compile(r"^(?:Credit|Photo|Image|Picture|Photograph)\s*:\s+[A-Z]")
 _RUNNING_TIME = re.compile(r"^\(\d{1,2}:\d{2}(?::\d{2})?\)\.?$")
+# Captions are written in the present tense ("Salah Ali, 77, talks about the accident", "Tory
+# MP Jane Doe says she will oppose the bill"); prose before a credit keeps the past ("The car
+# landed six stories below.")
+_PRESENT_CAPTION = re.compile(
+    r"^[^.?!\"“]{0,160}?\b(?:talks|speaks|says|reacts|gestures|poses|looks|walks|waves|arrives|listens|smiles"
+    r"|stands|sits|holds|watches|addresses|attends|testifies|leaves|enters|celebrates|embraces|hugs|prays"
+    r"|mourns|visits|inspects|displays|greets|shakes)\b"
+)
+_CAPITAL_WORD = re.compile(r"\b[A-Z]{2,}\b")
 CAPTION_MAX_SENTENCES = 3  # a caption runs to two or three sentences; more is prose
 CAPTION_MAX_WORDS = 80
 
@@ -161,8 +172,10 @@ def caption_sentences(text: str, spans: Sequence[tuple[int, int]]) -> frozenset[
             lead = paragraph[:credit]
             # one sentence before a credit is left as it is: a caption that states a fact in the
             # outlet's voice ("The car landed six stories below. (Jane Doe/Ledger)") reads as
-            # prose; before a running time ("(3:31)") it describes a video
-            least = 1 if _RUNNING_TIME.match(sentence(paragraph[credit])) else 2
+            # prose; before a running time ("(3:31)") it describes a video, and in the present
+            # tense ("X talks about the accident") it describes a picture
+            least = 1 if (_RUNNING_TIME.match(sentence(paragraph[credit]))
+                          or _PRESENT_CAPTION.match(sentence(lead[0]))) else 2
         else:
             opens = bool(paragraph) and (is_furniture(sentence(paragraph[0])) or "").startswith("caption")
             lead, least = (paragraph if opens else []), 2

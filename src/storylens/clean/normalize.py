@@ -68,7 +68,28 @@ def normalize_text(text: str) -> list[str]:
             paragraphs.append(_join_wrapped(lines))
         else:
             paragraphs.extend(lines)
-    return paragraphs
+    return _with_drop_caps_joined(paragraphs)
+
+
+def _with_drop_caps_joined(paragraphs: list[str]) -> list[str]:
+    """A drop cap extracted as its own paragraph ("T", then "he most likely person ...") is the
+    first letter of the next one: "The most likely person ..."."""
+    out: list[str] = []
+    for paragraph in paragraphs:
+        if out and len(out[-1]) == 1 and out[-1].isupper() and paragraph[:1].islower() and _is_word(
+            out[-1] + paragraph.split()[0]
+        ):
+            out[-1] += paragraph
+        else:
+            out.append(paragraph)
+    return out
+
+
+def _is_word(word: str) -> bool:
+    """Whether joining made a word ("The", "After"), not "Iam" from a poem's "I" / "am"."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word.strip(".,;:!?\"'’”").lower(), "en") >= 3.5
 
 
 def _join_wrapped(lines: list[str]) -> str:

@@ -234,7 +234,8 @@ def create_app(settings: ServeSettings | None = None) -> SafetyMiddleware:
         """Keep a rendered answer for its URL until the store changes, and answer it."""
         key = f"{request.url.path}?{request.url.query}" if request.url.query else request.url.path
         entry = cache.put(key, rev, body, media_type)
-        return entry.response(request.state.csrf, request.headers.get("if-none-match"))
+        return entry.response(request.state.csrf, request.headers.get("if-none-match"),
+                              request.headers.get("accept-encoding"))
 
     def wants_json(request: Request) -> bool:
         return request.url.path.startswith("/api/")
