@@ -1,4 +1,4 @@
-"""People whose surname is also a place name are people, not places (fictional text)."""
+"""People whose surname is also a place name are people, not places; words that are place names are words (fictional text)."""
 
 from __future__ import annotations
 
@@ -42,3 +42,11 @@ def test_a_person_named_elsewhere_keeps_a_disease_in_his_name() -> None:
     assert _without_eponyms(text, mentions) == mentions
     alone = "The clinic studies Hale's disease."
     assert _without_eponyms(alone, [Mention(19, 23, "PERSON")]) == []
+
+
+def test_a_sentence_that_starts_with_a_common_word_names_no_place() -> None:
+    # "More" is an alternate spelling of Mora (Cameroon) in GeoNames; in English it is the word
+    text = ("The ferry hit the pier in Port Halden on Monday.\n\n"
+            "More surveillance video shows the ferry come to a quick stop.")
+    annotation = annotate(text, published="2026-03-12")
+    assert not [p for p in annotation.places if p.text == "More"]

@@ -20,10 +20,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-GAZETTEER_VERSION = "4"
+GAZETTEER_VERSION = "5"
 CITY_POPULATION_FLOOR = 5000  # cities5000: every town a news story is likely to name
 ALTNAME_POPULATION_FLOOR = 15000  # alternate spellings only for places of some size
 MIN_NAME_LENGTH = 4
+COMMON_ENGLISH_NAME = 4.5  # zipf of English words like "police", "young"
 
 # Capitalised words that are place names somewhere but almost always mean
 # something else in English news text.
@@ -148,7 +149,9 @@ def _build() -> dict[str, tuple[GeoPlace, ...]]:
         if place.population >= ALTNAME_POPULATION_FLOOR:
             initial = _fold(city["name"])[:1]
             for alt in city.get("alternatenames") or ():
-                if _fold(alt)[:1] == initial:  # "Human" is no spelling of "Uman"
+                # "Human" is no spelling of "Uman"; "More", a spelling of Mora (Cameroon), is
+                # the English word wherever a sentence starts with it
+                if _fold(alt)[:1] == initial and alt != city["name"] and english_zipf(alt) < COMMON_ENGLISH_NAME:
                     add(alt, place)
     capital_coords: dict[str, tuple[float, float]] = {}
     capital_population: dict[str, int] = {}
@@ -183,6 +186,13 @@ def _build() -> dict[str, tuple[GeoPlace, ...]]:
         name: tuple(sorted(entries.values(), key=lambda p: (-p.population, p.geonameid)))
         for name, entries in index.items()
     }
+
+
+def english_zipf(word: str) -> float:
+    """How common a word is in English (wordfreq's zipf: 6 for "more", 2 for "Uman")."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en")
 
 
 def _cache_path() -> Path:
@@ -289,7 +299,6 @@ ARABIC_PROCLITICS = ("وب", "ول", "فب", "فل", "وك", "و", "ف", "ب", "
 # word in one of them is read as the word (see _names_a_place)
 WORD_FREQUENCY_LANGUAGES = ("ar", "fa", "ur", "zh", "ja", "ko", "ru", "uk", "bg", "mk", "he", "hi", "el")
 COMMON_WORD_MARGIN = 2.0  # zipf: a hundred times commoner as a word than the place is named in English (Mosul: 1.4, Cannes as "كان", "was": 3.1)
-COMMON_ENGLISH_NAME = 4.5  # zipf of English words like "police", "young"
 _CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _SCRIPT_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 
@@ -328,7 +337,7 @@ class _WordFrequency:
 
     def english(self, name: str) -> float:
         if name not in self._english:
-            self._english[name] = self._wordfreq.zipf_frequency(name, "en")
+            self._english[name] = english_zipf(name)
         return self._english[name]
 
     def english_of(self, place: GeoPlace, latin_names: tuple[str, ...] = ()) -> float:
