@@ -102,43 +102,10 @@ def load(out: Path, folder: Path) -> dict:
 
 
 def cluster_pairs(folder: Path, cache: Path | None) -> dict:
-    """fit_fact_model.cluster_pairs, keeping the claims' texts."""
-    from fit_fact_model import analysed_cluster, gold_sentence_spans
+    """fit_fact_model's candidate pairs of a cluster, with the claims' texts."""
+    from fit_fact_model import cluster_candidates
 
-    from storylens.align import EntityIndex, extract_claims
-    from storylens.align.propositions import (
-        DEFAULT_PROPOSITIONS,
-        ClaimSignals,
-        _eligible,
-        candidate_pairs,
-        pair_features,
-    )
-    from storylens.align.scoring import PairScorer, embed_claims
-    from storylens.compare import analysed_articles
-    from storylens.group import one_story
-
-    articles, annotations = analysed_cluster(folder, cache)
-    by_id = {a.id: a for a in articles}
-    story = analysed_articles(one_story(articles), by_id)
-    index = EntityIndex.build([annotations[a.id] for a in story])
-    claims = [c for a in story for c in extract_claims(a, annotations[a.id], index)]
-    places = {p.name: p for a in story for p in annotations[a.id].places}
-    vectors = embed_claims(claims)
-    scorer = PairScorer(claims, by_id, vectors, places=places)
-    texts = [c.text for c in claims]
-    pairs = candidate_pairs(
-        vectors, texts, scorer.claim_source, DEFAULT_PROPOSITIONS, _eligible(claims, DEFAULT_PROPOSITIONS)
-    )
-    x = pair_features(scorer, pairs, ClaimSignals(claims, by_id))
-    spans, fact_of, junk = gold_sentence_spans(folder, articles)
-
-    def gold_of(claim) -> set[str]:
-        return {sid for s, e, sid in spans.get(claim.article_id, ()) if s < claim.end and claim.start < e}
-
-    y = np.array([
-        any(fact_of[a] & fact_of[b] for a in gold_of(claims[i]) - junk for b in gold_of(claims[j]) - junk)
-        for i, j in pairs
-    ], dtype=bool)
+    texts, pairs, x, y = cluster_candidates(folder, cache)
     return {
         "texts": texts,
         "pairs": np.array(pairs, dtype=np.int64).reshape(-1, 2),

@@ -92,6 +92,12 @@ def gold_sentence_spans(folder: Path, articles) -> tuple[dict[str, list[tuple[in
 
 def cluster_pairs(folder: Path, cache: Path | None):
     """Feature rows and labels of one cluster's candidate claim pairs."""
+    _, _, x, y = cluster_candidates(folder, cache)
+    return x, y
+
+
+def cluster_candidates(folder: Path, cache: Path | None):
+    """(claim texts, candidate pairs (i, j), their feature rows, their labels) of one cluster."""
     from storylens.align import EntityIndex, extract_claims
     from storylens.align.propositions import (
         DEFAULT_PROPOSITIONS,
@@ -126,7 +132,7 @@ def cluster_pairs(folder: Path, cache: Path | None):
         any(fact_of[a] & fact_of[b] for a in gold_of(claims[i]) - junk for b in gold_of(claims[j]) - junk)
         for i, j in pairs
     ], dtype=bool)
-    return x, y
+    return texts, pairs, x, y
 
 
 def main() -> int:
