@@ -50,3 +50,11 @@ def test_a_sentence_that_starts_with_a_common_word_names_no_place() -> None:
             "More surveillance video shows the ferry come to a quick stop.")
     annotation = annotate(text, published="2026-03-12")
     assert not [p for p in annotation.places if p.text == "More"]
+
+
+def test_a_town_named_by_a_common_word_is_the_word_unless_read_as_a_place() -> None:
+    text = ("The newly elected Liberal government praised the plan.\n\n"
+            "Since then, there have been ten attempts. Residents fled Nice after the storm.")
+    places = {p.text for p in annotate(text, published="2026-03-12").places}
+    assert "Liberal" not in places and "Since" not in places
+    assert "Nice" in places  # spaCy reads a place there

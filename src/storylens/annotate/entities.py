@@ -11,7 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from storylens.annotate.gazetteer import GeoPlace, find_place_names
+from storylens.annotate.gazetteer import (
+    COMMON_ENGLISH_NAME,
+    GeoPlace,
+    english_zipf,
+    find_place_names,
+)
 
 TITLES = frozenset(
     """
@@ -119,7 +124,8 @@ def merge_places(text: str, doc_ents: list[Mention], person_surnames: set[str],
                 exact.places = candidates
                 continue
             strong = top.kind != "city" or top.population >= PLACE_OVERRIDE_POPULATION
-            if exact.label in ("PERSON", "ORG", "NORP") and strong and name not in person_surnames:
+            if exact.label in ("PERSON", "ORG", "NORP") and strong and name not in person_surnames \
+                    and not _word_rather_than_town(name, top):
                 exact.label = "GPE"
                 exact.places = candidates
             continue
@@ -142,11 +148,17 @@ def merge_places(text: str, doc_ents: list[Mention], person_surnames: set[str],
                     if inner.endswith(name) or inner.startswith(name):
                         m.places = candidates
             continue
-        if name in person_surnames:
+        if name in person_surnames or _word_rather_than_town(name, top):
             continue
         result.append(Mention(start, end, "GPE" if top.kind != "city" or True else "LOC", candidates))
     result.sort(key=lambda m: (m.start, m.end))
     return result
+
+
+def _word_rather_than_town(name: str, top: GeoPlace) -> bool:
+    """A town named by a common English word ("Liberal" in "the Liberal government", "Since" at
+    a sentence's start) is the word unless spaCy itself reads a place there."""
+    return top.kind == "city" and " " not in name and english_zipf(name) >= COMMON_ENGLISH_NAME
 
 
 def _only_places(text: str, mention: Mention, matches) -> bool:

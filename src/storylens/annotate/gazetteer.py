@@ -188,6 +188,7 @@ def _build() -> dict[str, tuple[GeoPlace, ...]]:
     }
 
 
+@lru_cache(maxsize=65536)
 def english_zipf(word: str) -> float:
     """How common a word is in English (wordfreq's zipf: 6 for "more", 2 for "Uman")."""
     from wordfreq import zipf_frequency
