@@ -126,3 +126,15 @@ def test_a_lead_that_fits_whole_beats_one_cut_between_words() -> None:
         "Ansel Varga, whose firm runs the ferry, filed a reply in the Port Halden court on Tuesday")
     assert title_from_text(rambling.text, cut=0) == ""
     assert story_title([rambling]).startswith("The Meridian Council's lawsuit")  # alone, it is cut
+
+
+def test_a_fronted_clause_is_kept_when_the_rest_points_back_into_it() -> None:
+    from storylens.titles import CLAUSE, WHOLE, shorten
+
+    lead = ("Hours after police arrested and charged the harbour master Ruth Okello with fraud, "
+            "her lawyer insisted there was more to the story.")
+    assert shorten(lead, cut=WHOLE) == ""  # not "Her lawyer insisted there was more to the story"
+    assert "Ruth Okello" in shorten(lead, cut=CLAUSE)
+    named = ("Hours after the dam burst in the valley above the town on Monday, the county "
+             "prefecture ordered every village below it to be evacuated.")
+    assert shorten(named, cut=WHOLE).startswith("The county prefecture ordered")

@@ -87,6 +87,10 @@ def story_title(articles: Iterable[Article]) -> str:
     return FALLBACK
 
 
+# What is left after a fronted clause must not point back into it: "Hours after police charged
+# Cardell Hayes, his attorney insisted ..." is no title as "His attorney insisted ...".
+_POINTS_BACK = re.compile(r"(?:he|she|they|it|his|her|their|its|him|them)\b", re.I)
+
 WHOLE, CLAUSE, WORDS = 0, 1, 2  # how far a lead sentence may be cut to make a title
 
 
@@ -115,7 +119,8 @@ def shorten(sentence: str, limit: int = TITLE_CHARS, cut: int = WORDS) -> str:
         return _trim_end(sentence)
     sentence = _ASIDE.sub("", sentence)
     fronted = _FRONTED.match(sentence)
-    if fronted and len(sentence[fronted.end() :].split()) >= MIN_TITLE_WORDS:
+    if fronted and len(sentence[fronted.end() :].split()) >= MIN_TITLE_WORDS \
+            and not _POINTS_BACK.match(sentence[fronted.end() :]):
         rest = sentence[fronted.end() :]
         sentence = rest[:1].upper() + rest[1:]
     if len(sentence) <= limit:
