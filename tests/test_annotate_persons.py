@@ -58,3 +58,17 @@ def test_a_town_named_by_a_common_word_is_the_word_unless_read_as_a_place() -> N
     places = {p.text for p in annotate(text, published="2026-03-12").places}
     assert "Liberal" not in places and "Since" not in places
     assert "Nice" in places  # spaCy reads a place there
+
+
+def test_a_region_without_coordinates_anchors_no_nearness() -> None:
+    from storylens.annotate.gazetteer import GeoPlace
+    from storylens.annotate.places import resolve_places
+
+    state = GeoPlace(geonameid=1, name="Harbourland", lat=0.0, lon=0.0, country="US", population=1_000_000,
+                     kind="admin1")
+    near_null_island = GeoPlace(geonameid=2, name="Velmora", lat=0.5, lon=1.0, country="GA", population=30_000,
+                                kind="city")
+    larger = GeoPlace(geonameid=3, name="Velmora", lat=-15.0, lon=-47.0, country="BR", population=40_000,
+                      kind="city")
+    chosen = resolve_places([(state,), (near_null_island, larger)])
+    assert chosen[1] is larger  # the state's 0, 0 says nothing of the Gulf of Guinea

@@ -52,6 +52,11 @@ def _region(place: GeoPlace) -> tuple[str, str] | None:
     return (place.country, code) if code else None
 
 
+def _located(place: GeoPlace) -> bool:
+    """Whether a place has coordinates (the gazetteer's US states carry 0, 0: no anchor for nearness)."""
+    return not (place.lat == 0.0 and place.lon == 0.0)
+
+
 def _distance_km(a: GeoPlace, b: GeoPlace) -> float:
     lat1, lon1, lat2, lon2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
     h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
@@ -72,9 +77,11 @@ def resolve_places(mention_candidates: list[tuple[GeoPlace, ...]]) -> list[GeoPl
             countries[candidates[0].country] += 2
         elif len({c.country for c in candidates}) == 1 and candidates[0].country:
             countries[candidates[0].country] += 1
-            anchors.append(candidates[0])
+            if _located(candidates[0]):
+                anchors.append(candidates[0])
         elif candidates[0].population >= 10 * max(1, candidates[1].population if len(candidates) > 1 else 0):
-            anchors.append(candidates[0])
+            if _located(candidates[0]):
+                anchors.append(candidates[0])
     total = sum(countries.values()) or 1
     region_total = sum(regions.values()) or 1
     chosen: list[GeoPlace | None] = []
