@@ -72,3 +72,10 @@ def test_a_region_without_coordinates_anchors_no_nearness() -> None:
                       kind="city")
     chosen = resolve_places([(state,), (near_null_island, larger)])
     assert chosen[1] is larger  # the state's 0, 0 says nothing of the Gulf of Guinea
+
+
+def test_a_thing_with_a_determiner_is_no_town_of_its_name() -> None:
+    # GeoNames has towns called Mercedes; "the Mercedes veers" is a car
+    text = ("Police said the Mercedes veers into the opposite lane before the crash in Port Halden. "
+            "The Hummer then pursues the Mercedes.")
+    assert not [p for p in annotate(text, published="2026-03-12").places if p.text == "Mercedes"]

@@ -47,7 +47,7 @@ from storylens.lexicon.languages import base_code, language_name, text_direction
 from storylens.lexicon.words import EPONYM_AFTER
 from storylens.records import Annotation, Article, Entity, LanguageNotice, Place, Sentence, TimeExpr
 
-ANNOTATOR_VERSION = "annotate-16"  # 16: a disease named after a person names no person, a town named by a common English word is the word, places without coordinates anchor no nearness; 15: weekdays and relative days of articles not in English; 14: places of articles not in English, by their names in other scripts; 13: numbers and dates of articles not in English; 12: a bare number is a time only when its context makes it a year;
+ANNOTATOR_VERSION = "annotate-16"  # 16: a disease named after a person names no person, a town named by a common English word is the word, "the Mercedes" spaCy calls an organisation is no town, places without coordinates anchor no nearness; 15: weekdays and relative days of articles not in English; 14: places of articles not in English, by their names in other scripts; 13: numbers and dates of articles not in English; 12: a bare number is a time only when its context makes it a year;
 # 11: sentences end at "。", "؟", "۔" too
 ANALYSED_LANGUAGES = frozenset({"en"})  # the spaCy pipeline and the cue lexicon are English
 # What an article outside ANALYSED_LANGUAGES does not get (it keeps its sentences, and its

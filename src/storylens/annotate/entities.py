@@ -125,7 +125,7 @@ def merge_places(text: str, doc_ents: list[Mention], person_surnames: set[str],
                 continue
             strong = top.kind != "city" or top.population >= PLACE_OVERRIDE_POPULATION
             if exact.label in ("PERSON", "ORG", "NORP") and strong and name not in person_surnames \
-                    and not _word_rather_than_town(name, top):
+                    and not _word_rather_than_town(name, top) and not _DETERMINED.search(text, 0, start):
                 exact.label = "GPE"
                 exact.places = candidates
             continue
@@ -153,6 +153,11 @@ def merge_places(text: str, doc_ents: list[Mention], person_surnames: set[str],
         result.append(Mention(start, end, "GPE" if top.kind != "city" or True else "LOC", candidates))
     result.sort(key=lambda m: (m.start, m.end))
     return result
+
+
+# "the Mercedes veers", "a Mercedes SUV", "Smith's Mercedes": a thing spaCy calls an
+# organisation or a person, with a determiner a town's name does not take
+_DETERMINED = re.compile(r"(?:\b(?:the|a|an|his|her|their|its|our|my|your)|['’]s)\s+$", re.I)
 
 
 def _word_rather_than_town(name: str, top: GeoPlace) -> bool:
