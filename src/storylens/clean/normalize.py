@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from storylens.lexicon.words import english_zipf
+
 # Zero-width spaces and bidi marks carry no text; soft hyphens only hint at breaks. The
 # zero-width non-joiner and joiner stay: they are spelling in Persian, Urdu, Kurdish and
 # the Indic scripts ("می‌شود" joined reads as another word).
@@ -87,9 +89,7 @@ def _with_drop_caps_joined(paragraphs: list[str]) -> list[str]:
 
 def _is_word(word: str) -> bool:
     """Whether joining made a word ("The", "After"), not "Iam" from a poem's "I" / "am"."""
-    from wordfreq import zipf_frequency
-
-    return zipf_frequency(word.strip(".,;:!?\"'’”").lower(), "en") >= 3.5
+    return english_zipf(word.strip(".,;:!?\"'’”").lower()) >= 3.5
 
 
 def _join_wrapped(lines: list[str]) -> str:

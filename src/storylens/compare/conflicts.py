@@ -257,9 +257,13 @@ def _when_said(claim: Claim, time) -> bool:
     return bool(_SAID_BEFORE.search(before) or start <= 3 and _SAID_AFTER.match(after))
 
 
+def _event_times(claim: Claim) -> list:
+    """The claim's resolved times that date what it reports, not the report ("said on Tuesday")."""
+    return [t for t in claim.times if t.value and not _when_said(claim, t)]
+
+
 def _date_conflict(a: Claim, b: Claim) -> str | None:
-    da = [t for t in a.times if t.value and not _when_said(a, t)]
-    db = [t for t in b.times if t.value and not _when_said(b, t)]
+    da, db = _event_times(a), _event_times(b)
     if len(da) != 1 or len(db) != 1:
         return None
     ta, tb = da[0], db[0]
@@ -280,7 +284,7 @@ def _clause_around(claim: Claim, start: int, end: int) -> frozenset[str]:
     "then" end a clause), the expression itself left out and each cut to its first five
     letters ("indicted" / "indictment")."""
     text = claim.text
-    breaks = [m for m in _CLAUSE_BREAK.finditer(text)]
+    breaks = list(_CLAUSE_BREAK.finditer(text))
     left = max((m.end() for m in breaks if m.end() <= start), default=0)
     right = min((m.start() for m in breaks if m.start() >= end), default=len(text))
     words = claim_stems(text[left:start] + " " + text[end:right])
@@ -290,10 +294,8 @@ def _clause_around(claim: Claim, start: int, end: int) -> frozenset[str]:
 def _dated_apart(a: Claim, b: Claim) -> bool:
     """Both claims are dated and no date of one overlaps a date of the other: counts of two
     periods ("two complaints from March 9, 2015" / "some 20 since January 2015") are two counts."""
-    spans_a = [_time_interval(t) for t in a.times if t.value and not _when_said(a, t)]
-    spans_b = [_time_interval(t) for t in b.times if t.value and not _when_said(b, t)]
-    spans_a = [s for s in spans_a if len(s[0]) == 10]
-    spans_b = [s for s in spans_b if len(s[0]) == 10]
+    spans_a = [s for s in map(_time_interval, _event_times(a)) if len(s[0]) == 10]
+    spans_b = [s for s in map(_time_interval, _event_times(b)) if len(s[0]) == 10]
     return bool(spans_a and spans_b) and all(x[1] < y[0] or y[1] < x[0] for x in spans_a for y in spans_b)
 
 
@@ -304,8 +306,7 @@ def _date_disagreement(a: Claim, b: Claim) -> str | None:
     detail = _date_conflict(a, b)
     if detail is None:
         return None
-    ta = next(t for t in a.times if t.value and not _when_said(a, t))
-    tb = next(t for t in b.times if t.value and not _when_said(b, t))
+    (ta,), (tb,) = _event_times(a), _event_times(b)  # one each, or _date_conflict found none
     near_a = _clause_around(a, ta.start - a.start, ta.end - a.start)
     near_b = _clause_around(b, tb.start - b.start, tb.end - b.start)
     return detail if near_a & near_b else None

@@ -33,6 +33,14 @@ EPONYM_AFTER = re.compile(
 )
 
 
+@lru_cache(maxsize=65536)
+def english_zipf(word: str) -> float:
+    """How common a word is in English (wordfreq's zipf: 6 for "more", 2 for "Uman")."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en")
+
+
 def word_count(text: str) -> int:
     """Words as a reader counts them (a line's length for boilerplate rules).
 
