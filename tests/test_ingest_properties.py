@@ -7,6 +7,7 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -115,3 +116,9 @@ def test_any_file_content_gives_documents_or_errors_never_exceptions(ext: str, d
             assert "unexpected error" not in item.message
         else:
             assert item.text.strip()
+
+
+@pytest.mark.parametrize("data", [b"\xc2\x85", b"\xc2\xa0\n\xe2\x80\x83"])
+def test_text_of_unicode_whitespace_alone_is_an_empty_file(data: bytes) -> None:
+    with pytest.raises(InputFailure, match="only whitespace"):
+        decode_text(data, "x.txt")

@@ -170,6 +170,16 @@ def _single_script_text(text: str) -> bool:
 
 
 def decode_bytes(data: bytes, source: str) -> Decoded:
+    """Decode text bytes, saying what was assumed, or explain why they are not usable text
+    (see _decode); text of Unicode whitespace alone ("\u0085", "\u00a0") is as empty as ASCII
+    whitespace."""
+    decoded = _decode(data, source)
+    if not decoded.text.strip():
+        raise InputFailure(source, "empty file (only whitespace)")
+    return decoded
+
+
+def _decode(data: bytes, source: str) -> Decoded:
     """Decode text bytes, saying what was assumed, or explain why they are not usable text.
 
     UTF-8 (with or without BOM) and BOM-marked UTF-16 are read silently. Otherwise,
