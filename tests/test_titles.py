@@ -138,3 +138,13 @@ def test_a_fronted_clause_is_kept_when_the_rest_points_back_into_it() -> None:
     named = ("Hours after the dam burst in the valley above the town on Monday, the county "
              "prefecture ordered every village below it to be evacuated.")
     assert shorten(named, cut=WHOLE).startswith("The county prefecture ordered")
+
+
+def test_a_heading_the_other_reports_never_speak_of_does_not_name_the_story() -> None:
+    """A paper's section heading read as a plain text's headline is not the story's name."""
+    paper = article("The pier's pilings were surveyed in 2019 and found sound.", "Methods and sampling", "a")
+    wire = article(LONG_LEAD, ident="b")
+    other = article("Tugs pulled the ferry free of the north pier after six hours.", "Ferry freed", "c")
+    assert story_title([paper, wire, other]) == "Ferry freed"
+    assert story_title([paper, wire]) != "Methods and sampling"  # a lead names it instead
+    assert story_title([paper]) == "Methods and sampling"  # alone, it is all there is

@@ -17,11 +17,13 @@ from collections.abc import Iterable
 from storylens.annotate.sentences import split_sentences
 from storylens.clean import is_furniture
 from storylens.lexicon.datelines import DATELINE
+from storylens.lexicon.words import claim_stems
 from storylens.records import Article
 
 TITLE_CHARS = 100  # about a long headline
 MIN_TITLE_WORDS = 4  # a shorter lead sentence is a fragment ("Good morning.")
 LEAD_SENTENCES = 8  # look no further than this for a lead sentence
+LEAD_CHARS = 1000  # a report's lead, where the words of its story's headline are said
 FALLBACK = "Story"
 
 # Where a long lead sentence's opening clause may end (not before "who"/"which": the
@@ -75,7 +77,7 @@ def story_title(articles: Iterable[Article]) -> str:
     articles = list(articles)
     for article in articles:
         headline = " ".join((article.title or "").split())
-        if headline and not is_furniture(headline):  # a text's first line taken for a headline
+        if headline and not is_furniture(headline) and _speaks_for_story(headline, article, articles):
             return headline
     # a lead that fits whole (asides dropped) in any article beats one cut at a clause
     # boundary, and that beats one cut between words (which can read as a stopped sentence)
@@ -85,6 +87,18 @@ def story_title(articles: Iterable[Article]) -> str:
             if title:
                 return title
     return FALLBACK
+
+
+def _speaks_for_story(headline: str, article: Article, articles: list[Article]) -> bool:
+    """A headline names its story when the other reports' headlines and leads say at least half
+    of its words: a paper's section heading taken for a headline ("Material and association")
+    does not."""
+    others = [a for a in articles if a is not article]
+    words = set(claim_stems(headline))
+    if not others or not words:
+        return True
+    said = set(claim_stems(" ".join(f"{a.title or ''} {a.text[:LEAD_CHARS]}" for a in others)))
+    return len(words & said) >= 0.5 * len(words)
 
 
 # What is left after a fronted clause must not point back into it: "Hours after police charged
