@@ -6,6 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from storylens.annotate import annotate
+from storylens.annotate.sentences import first_sentences, split_sentences
 
 WORDS = [
     "The", "minister", "said", "that", "Kabul", "fell", "on", "Monday", ".", ",", "\u201c", "\u201d", '"',
@@ -46,3 +47,11 @@ def test_arbitrary_unicode_never_crashes(text):
     ann = annotate(text, published="2021-08-10")
     for span in _spans(ann):
         assert span.text == text[span.start:span.end]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from([*WORDS, "\u3002", "Story", "Continued", "Below", "a"]), min_size=0, max_size=200)
+       .map(" ".join), st.integers(min_value=1, max_value=8), st.integers(min_value=8, max_value=300))
+def test_the_first_sentences_are_those_of_the_whole_text(text, count, window):
+    """Segmenting a lead alone gives the spans segmenting the whole text gives (titles read a lead)."""
+    assert first_sentences(text, count, window=window) == split_sentences(text)[:count]

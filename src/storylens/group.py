@@ -59,7 +59,7 @@ from storylens.group_across_languages import pair_features as xl_pair_features
 from storylens.group_across_languages import pair_probability as xl_pair_probability
 from storylens.lexicon.words import index_terms, stop_words
 from storylens.records import Annotation, Article, GroupingReason, StoryGroup
-from storylens.titles import story_title
+from storylens.titles import LEAD_SENTENCES, story_title
 
 # --------------------------------------------------------------------------- calibration
 # Fitted by `bench/grouping.py --calibrate` on ECB+ topics with odd numbers,
@@ -262,6 +262,9 @@ class Profiles:
     entities: list[list[str]]
     published: list[date | None]
     event_days: list[frozenset[int]] = field(default_factory=list)  # day ordinals; empty: undated
+    # each article's first sentence spans from its annotation (empty: segment when needed), so
+    # titling a story reads no text twice
+    lead_spans: list[tuple[tuple[int, int], ...]] = field(default_factory=list)
 
     @property
     def ids(self) -> list[str]:
@@ -315,6 +318,7 @@ def build_profiles(
         entities=[_entity_names(n) for n in notes],
         published=published,
         event_days=[_days_of_event(day, _named_days(n)) for day, n in zip(published, notes, strict=True)],
+        lead_spans=[tuple((s.start, s.end) for s in n.sentences[:LEAD_SENTENCES]) if n else () for n in notes],
     )
 
 
@@ -894,7 +898,7 @@ def _story(
         r = rows[0]
         return StoryGroup(
             id=story_id(ids),
-            title=title_of(profiles.articles[r]),
+            title=story_title([profiles.articles[r]], _leads(profiles, [r])),
             article_ids=ids,
             reasons=(GroupingReason(article_id=ids[0], score=1.0, corrected=r in corrected),),
         )
@@ -926,7 +930,8 @@ def _story(
     return StoryGroup(
         id=story_id(ids),
         # the medoid's headline, else the earliest article's with one, else a lead's clause
-        title=story_title(profiles.articles[r] for r in sorted(rows, key=lambda r: r != medoid)),
+        title=story_title([profiles.articles[r] for r in sorted(rows, key=lambda r: r != medoid)],
+                          _leads(profiles, rows)),
         article_ids=ids,
         reasons=tuple(reasons),
     )
@@ -962,6 +967,13 @@ def _shared_terms(profiles: Profiles, r: int, centroid: Counter) -> tuple[str, .
     weight = data * others
     order = np.lexsort((indices, -weight))
     return tuple(profiles.terms[indices[k]] for k in order[:8] if weight[k] > 1e-6)
+
+
+def _leads(profiles: Profiles, rows: Sequence[int]) -> dict[str, tuple[tuple[int, int], ...]]:
+    """Article id -> its annotated lead sentences, where the annotation has them."""
+    if not profiles.lead_spans:
+        return {}
+    return {profiles.articles[r].id: profiles.lead_spans[r] for r in rows if profiles.lead_spans[r]}
 
 
 def title_of(article: Article) -> str:

@@ -12,9 +12,10 @@ that stands on its own, not a sentence that stops mid-way.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from itertools import islice
 
-from storylens.annotate.sentences import split_sentences
+from storylens.annotate.sentences import lead_sentences
 from storylens.clean import is_furniture
 from storylens.lexicon.datelines import DATELINE
 from storylens.lexicon.words import claim_stems
@@ -68,8 +69,11 @@ _PHRASE_OPENERS = frozenset(
 )
 
 
-def story_title(articles: Iterable[Article]) -> str:
+def story_title(articles: Iterable[Article], leads: Mapping[str, Sequence[tuple[int, int]]] | None = None) -> str:
     """A title for the story whose articles come in order of preference (most central first).
+
+    ``leads`` (article id -> its first sentence spans, from its annotation) spares segmenting
+    the texts again; an article without them is segmented here.
 
     The first headline wins (unless it is furniture a plain text's first line can be: "2 years
     ago", "WARNING: The video contains ..."); else the first lead that yields a phrase.
@@ -83,7 +87,7 @@ def story_title(articles: Iterable[Article]) -> str:
     # boundary, and that beats one cut between words (which can read as a stopped sentence)
     for cut in (WHOLE, CLAUSE, WORDS):
         for article in articles:
-            title = title_from_text(article.text, cut)
+            title = title_from_text(article.text, cut, (leads or {}).get(article.id))
             if title:
                 return title
     return FALLBACK
@@ -108,10 +112,11 @@ _POINTS_BACK = re.compile(r"(?:he|she|they|it|his|her|their|its|him|them)\b", re
 WHOLE, CLAUSE, WORDS = 0, 1, 2  # how far a lead sentence may be cut to make a title
 
 
-def title_from_text(text: str, cut: int = WORDS) -> str:
+def title_from_text(text: str, cut: int = WORDS, spans: Sequence[tuple[int, int]] | None = None) -> str:
     """A headline-like phrase from the lead of ``text``, or '' when there is no prose lead
-    (or when its lead does not fit without a cut deeper than ``cut``)."""
-    for start, end in split_sentences(text)[:LEAD_SENTENCES]:
+    (or when its lead does not fit without a cut deeper than ``cut``). ``spans``: the text's
+    first sentences where they are known."""
+    for start, end in islice(spans or lead_sentences(text), LEAD_SENTENCES):
         sentence = text[start:end]
         if is_furniture(sentence):
             continue

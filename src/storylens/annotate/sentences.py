@@ -8,6 +8,8 @@ line and section titles never merge into the next sentence.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from itertools import islice
 
 import numpy
 import syntok.segmenter as segmenter
@@ -46,6 +48,29 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     if SENTENCE_END.search(text):
         spans = [piece for span in spans for piece in _split_other_scripts(text, span)]
     return _merge_fragments(text, spans)
+
+
+def lead_sentences(text: str, window: int = 600) -> Iterator[tuple[int, int]]:
+    """The spans of ``split_sentences(text)`` in order, segmenting only as much of the text as
+    the caller reads (a story title reads an article's first sentences, not the whole article).
+
+    Prefixes grow fourfold, cut at a line end where there is one; of each prefix's spans the
+    last two are held back until a longer prefix (or the whole text) confirms them, so a
+    sentence or fragment cut by the prefix is never yielded.
+    """
+    done = 0
+    while window < len(text):
+        cut = text.rfind("\n", 0, window)
+        spans = split_sentences(text[: cut if cut > 0 else window])
+        yield from spans[done:-2]
+        done = max(done, len(spans) - 2)
+        window *= 4
+    yield from split_sentences(text)[done:]
+
+
+def first_sentences(text: str, count: int, window: int = 600) -> list[tuple[int, int]]:
+    """The first ``count`` spans of ``split_sentences(text)`` (see ``lead_sentences``)."""
+    return list(islice(lead_sentences(text, window), count))
 
 
 def _split_other_scripts(text: str, span: tuple[int, int]) -> list[tuple[int, int]]:
