@@ -148,3 +148,21 @@ def test_a_heading_the_other_reports_never_speak_of_does_not_name_the_story() ->
     assert story_title([paper, wire, other]) == "Ferry freed"
     assert story_title([paper, wire]) != "Methods and sampling"  # a lead names it instead
     assert story_title([paper]) == "Methods and sampling"  # alone, it is all there is
+
+
+def test_a_cut_between_words_that_leaves_a_relative_clause_gives_way() -> None:
+    """Cut between words, "A harbour pilot who has a reputation" stops inside its clause; the
+    next article's cut names the story without one."""
+    relative = article(
+        "A harbour pilot who has a reputation for bringing ships in through the worst of the winter storms "
+        "was honoured in Port Halden by the council and the ferry company on Tuesday afternoon.",
+        ident="a",
+    )
+    plain = article(
+        "The Port Halden council honoured the harbour pilot Ruth Okello at a ceremony on the north pier "
+        "attended by the ferry company, the coastguard and hundreds of townspeople on Tuesday afternoon.",
+        ident="b",
+    )
+    title = story_title([relative, plain])
+    assert title.startswith("The Port Halden council honoured") and " who " not in title
+    assert story_title([relative]).startswith("A harbour pilot who")  # alone, it is all there is

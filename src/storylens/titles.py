@@ -85,12 +85,20 @@ def story_title(articles: Iterable[Article], leads: Mapping[str, Sequence[tuple[
             return headline
     # a lead that fits whole (asides dropped) in any article beats one cut at a clause
     # boundary, and that beats one cut between words (which can read as a stopped sentence)
-    for cut in (WHOLE, CLAUSE, WORDS):
+    for cut in (WHOLE, CLAUSE):
         for article in articles:
             title = title_from_text(article.text, cut, (leads or {}).get(article.id))
             if title:
                 return title
-    return FALLBACK
+    # cut between words, a relative clause is left without its verb ("A Ukrainian journalist
+    # who has a reputation"): another article's cut without one reads better
+    first = ""
+    for article in articles:
+        title = title_from_text(article.text, WORDS, (leads or {}).get(article.id))
+        if title and not _RELATIVE.search(title):
+            return title
+        first = first or title
+    return first or FALLBACK
 
 
 def _speaks_for_story(headline: str, article: Article, articles: list[Article]) -> bool:
@@ -104,6 +112,8 @@ def _speaks_for_story(headline: str, article: Article, articles: list[Article]) 
     said = set(claim_stems(" ".join(f"{a.title or ''} {a.text[:LEAD_CHARS]}" for a in others)))
     return len(words & said) >= 0.5 * len(words)
 
+
+_RELATIVE = re.compile(r"\b(?:who|whom|whose|which)\b", re.IGNORECASE)
 
 # What is left after a fronted clause must not point back into it: "Hours after police charged
 # Cardell Hayes, his attorney insisted ..." is no title as "His attorney insisted ...".
