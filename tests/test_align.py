@@ -205,6 +205,26 @@ def test_a_shared_day_is_no_evidence_and_different_participants_clash():
     assert len(set(alignment.cluster_of)) == 3
 
 
+def test_a_country_and_a_town_inside_it_are_no_clash_of_places():
+    """"Captured a sixth provincial capital in Afghanistan" and "controls 6 of the capitals, after
+    it took Sheberghan" name places, none the same: one holds the other, not a clash. Two
+    towns apart are one."""
+    country = "The militia said it had captured a sixth provincial capital in Afghanistan on Monday."
+    town = "The militia now controls six of the capitals after it took Doruk on Monday."
+    other = "The army said it had retaken Selvin after heavy fighting on Monday."
+    a1, a2, a3 = article("one", country), article("two", town), article("three", other)
+    ann1 = annotate_by_hand(country, places=(("Afghanistan", 34.5, 69.2, "AF"),))
+    ann2 = annotate_by_hand(town, places=(("Doruk", 36.7, 65.8, "AF"),))
+    ann3 = annotate_by_hand(other, places=(("Selvin", 31.6, 65.7, "AF"),))
+    claims = extract_claims(a1, ann1) + extract_claims(a2, ann2) + extract_claims(a3, ann3)
+    places = {p.name: p for ann in (ann1, ann2, ann3) for p in ann.places}
+    scorer = PairScorer(claims, {a.id: a for a in (a1, a2, a3)}, np.eye(len(claims), 8, dtype=np.float32),
+                        places=places)
+    features = dict(zip(FEATURES, scorer.features(np.arange(3)), strict=True))
+    assert features["place_clash"][0, 1] == 0.0  # Afghanistan holds Doruk
+    assert features["place_clash"][1, 2] == 1.0  # Doruk and Selvin: two towns
+
+
 def test_pair_probabilities_are_symmetric_and_bounded():
     articles, claims = _claims_of(flood_story())
     scorer = PairScorer(

