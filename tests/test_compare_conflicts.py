@@ -224,6 +224,13 @@ def test_one_place_in_two_of_its_corners_is_a_place_conflict():
     assert detail is not None and "northeastern Velmora" in detail and "north-western Velmora" in detail
     assert _place_conflict(northeast, north, {}) is None  # the north holds the northeast
     assert _place_conflict(northeast, plain, {}) is None  # no bearing is no disagreement
+    # the place is one of two a claim names: its bearing still disagrees
+    ranged = Claim(id="c-e", article_id="e", start=0, end=76, places=("Tarsk", "Velmora"),
+                   text="Such animals roamed from eastern Tarsk to northwestern Velmora, the study says.")
+    assert _place_conflict(northeast, ranged, {}) is not None
+    both = Claim(id="c-f", article_id="f", start=0, end=60, places=("Velmora",),
+                 text="Floods hit southern Velmora and then northern Velmora.")
+    assert _place_conflict(northeast, both, {}) is None  # named twice: no one bearing
 
 
 def test_a_toll_of_some_people_or_of_another_day_is_another_count():

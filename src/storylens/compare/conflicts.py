@@ -324,16 +324,14 @@ def _clock_conflict(a: Claim, b: Claim) -> str | None:
 
 
 def _place_conflict(a: Claim, b: Claim, places: Mapping[str, Place]) -> str | None:
-    if len(a.places) != 1 or len(b.places) != 1:
-        return None
-    if a.places == b.places:  # one place: in its northeast or its northwest?
-        name = a.places[0]
+    for name in set(a.places) & set(b.places):  # one place: in its northeast or its northwest?
+        if a.text.count(name) != 1 or b.text.count(name) != 1:
+            continue  # named twice in a claim ("northern ... and southern Syria"): no one bearing
         at_a, at_b = a.text.find(name), b.text.find(name)
-        if at_a < 0 or at_b < 0:
-            return None
         side_a, side_b = bearing_before(a.text, at_a), bearing_before(b.text, at_b)
         if bearings_disagree(side_a, side_b):
             return f"{bearing_words(a.text, at_a)} {name} vs {bearing_words(b.text, at_b)} {name}"
+    if len(a.places) != 1 or len(b.places) != 1 or a.places == b.places:
         return None
     pa, pb = places.get(a.places[0]), places.get(b.places[0])
     if pa is None or pb is None or is_region(pa) or is_region(pb):
