@@ -166,3 +166,15 @@ def test_a_cut_between_words_that_leaves_a_relative_clause_gives_way() -> None:
     title = story_title([relative, plain])
     assert title.startswith("The Port Halden council honoured") and " who " not in title
     assert story_title([relative]).startswith("A harbour pilot who")  # alone, it is all there is
+
+
+def test_a_lead_that_opens_on_a_pronoun_gives_way() -> None:
+    """"She asked the pilot to wait" names no one; another article's lead names the story."""
+    pronoun = article("She asked the harbour pilot to wait for the tide before the ferry left.", ident="a")
+    named = article(
+        "The Port Halden ferry ran aground on the north pier on Tuesday, the coastguard said. "
+        "Nobody was hurt.",
+        ident="b",
+    )
+    assert story_title([pronoun, named]).startswith("The Port Halden ferry ran aground")
+    assert story_title([pronoun]).startswith("She asked")  # alone, it is all there is

@@ -84,21 +84,19 @@ def story_title(articles: Iterable[Article], leads: Mapping[str, Sequence[tuple[
         if headline and not is_furniture(headline) and _speaks_for_story(headline, article, articles):
             return headline
     # a lead that fits whole (asides dropped) in any article beats one cut at a clause
-    # boundary, and that beats one cut between words (which can read as a stopped sentence)
-    for cut in (WHOLE, CLAUSE):
+    # boundary, and that beats one cut between words (which can read as a stopped sentence).
+    # A lead that opens on a pronoun ("She asked the children ...") names no one, and cut
+    # between words a relative clause is left without its verb ("A Ukrainian journalist who
+    # has a reputation"): either is a title only when no article gives another.
+    last_resort = ""
+    for cut in (WHOLE, CLAUSE, WORDS):
         for article in articles:
             title = title_from_text(article.text, cut, (leads or {}).get(article.id))
-            if title:
+            if title and (_POINTS_BACK.match(title) or cut == WORDS and _RELATIVE.search(title)):
+                last_resort = last_resort or title
+            elif title:
                 return title
-    # cut between words, a relative clause is left without its verb ("A Ukrainian journalist
-    # who has a reputation"): another article's cut without one reads better
-    first = ""
-    for article in articles:
-        title = title_from_text(article.text, WORDS, (leads or {}).get(article.id))
-        if title and not _RELATIVE.search(title):
-            return title
-        first = first or title
-    return first or FALLBACK
+    return last_resort or FALLBACK
 
 
 def _speaks_for_story(headline: str, article: Article, articles: list[Article]) -> bool:
