@@ -95,6 +95,7 @@ def test_a_place_followed_by_its_state_is_placed_in_that_state(text, name, state
         ("The fossil was found in northeastern Wyoming last year.", "Wyoming", 42.5, -106.8),  # a state: on the map
         ("Officials in Washington said the talks in Kabul would resume.", "Washington", 38.9, -77.0),  # the capital
         ("He took it to a Washington, D.C., store on Friday.", "Washington", 38.9, -77.0),
+        ("The suit was filed in the District of Columbia on Friday.", "District of Columbia", 38.9, -77.0),
     ],
 )
 def test_states_are_placed_and_a_bare_washington_is_the_capital(text, name, lat, lon):

@@ -47,7 +47,7 @@ from storylens.lexicon.languages import base_code, language_name, text_direction
 from storylens.lexicon.words import EPONYM_AFTER
 from storylens.records import Annotation, Article, Entity, LanguageNotice, Place, Sentence, TimeExpr
 
-ANNOTATOR_VERSION = "annotate-17"  # 17: a place followed by its US state or country is placed there ("Woodland Park, Colorado"), US states have a point on the map (a bare "Washington" is the capital), "Del." before a name is a delegate's title, not a sentence end; 16: a disease named after a person names no person, a town named by a common English word is the word, "the Mercedes" spaCy calls an organisation is no town, places without coordinates anchor no nearness; 15: weekdays and relative days of articles not in English; 14: places of articles not in English, by their names in other scripts; 13: numbers and dates of articles not in English; 12: a bare number is a time only when its context makes it a year;
+ANNOTATOR_VERSION = "annotate-17"  # 17: a place followed by its US state or country is placed there ("Woodland Park, Colorado"), US states have a point on the map (a bare "Washington" is the capital), a place's whole name before the place its last word names ("District of Columbia"), "Del." before a name is a delegate's title, not a sentence end; 16: a disease named after a person names no person, a town named by a common English word is the word, "the Mercedes" spaCy calls an organisation is no town, places without coordinates anchor no nearness; 15: weekdays and relative days of articles not in English; 14: places of articles not in English, by their names in other scripts; 13: numbers and dates of articles not in English; 12: a bare number is a time only when its context makes it a year;
 # 11: sentences end at "。", "؟", "۔" too
 ANALYSED_LANGUAGES = frozenset({"en"})  # the spaCy pipeline and the cue lexicon are English
 # What an article outside ANALYSED_LANGUAGES does not get (it keeps its sentences, and its
@@ -205,7 +205,8 @@ def annotation_from_doc(doc, published: str | None = None) -> Annotation:
         for m, name in zip(mentions, canonical, strict=True)
     ]
     place_mentions = [m for m in mentions if m.label in ("GPE", "LOC", "FAC")]
-    candidates = [within_qualifier(text, m.end, m.places or candidates_for(text[m.start:m.end]))
+    # the whole name first: "District of Columbia" is not the Columbia its last word names
+    candidates = [within_qualifier(text, m.end, candidates_for(text[m.start:m.end]) or m.places)
                   for m in place_mentions]
     chosen = resolve_places(candidates)
     places = [
