@@ -197,3 +197,25 @@ def test_a_digest_sentence_cites_another_outlet_only_where_it_says_nearly_the_sa
     assert [(c.article_id, c.start) for c in cited] == [("a", 0), ("b", 100)]
     # without a floor, every outlet of the fact is cited (the behaviour this replaces)
     assert {c.article_id for c in _fact_citations(cand, {"f1": fact})} == {"a", "b", "c"}
+
+
+def test_a_claim_of_other_numbers_supports_no_digest_sentence() -> None:
+    """"The agency says 7,500 died" is no evidence for "the network says 9,000 were killed",
+    however alike the two read; the same count is."""
+    from storylens.records import Claim, Fact, Quantity
+    from storylens.synthesize.candidates import Candidate
+    from storylens.synthesize.digest import _fact_citations
+
+    def claim(article_id: str, text: str, value: float) -> Claim:
+        quantity = Quantity(start=0, end=1, text=f"{value:g}", value=value)
+        return Claim(id=f"c-{article_id}", article_id=article_id, start=0, end=len(text), text=text,
+                     quantities=(quantity,))
+
+    ours = claim("a", "The relief agency says more than 7,500 people have died in the floods.", 7500)
+    other = claim("b", "The farmers' network estimates that 9,000 people have been killed by the floods.", 9000)
+    same = claim("c", "More than 7,500 people have died in the floods, the relief agency said.", 7500)
+    fact = Fact(id="f1", text=ours.text, status="corroborated", outlets=("a", "b", "c"), independent_outlets=3,
+                claims=(ours, other, same))
+    cand = Candidate(article_id="a", index=0, total=5, start=0, end=len(ours.text), text=ours.text,
+                     words=13, fact_ids=["f1"])
+    assert [c.article_id for c in _fact_citations(cand, {"f1": fact})] == ["a", "c"]

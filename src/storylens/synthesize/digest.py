@@ -52,15 +52,27 @@ def _fact_citations(
         if fact is None:
             continue
         disputed = {(c.article_id, c.start, c.end) for conflict in fact.conflicts for c in conflict.claims}
+        own_numbers = set().union(*(
+            _numbers(c) for c in fact.claims
+            if c.article_id == cand.article_id and c.start < cand.end and cand.start < c.end
+        ))
         for claim in fact.claims:
             if claim.article_id == cand.article_id or (claim.article_id, claim.start, claim.end) in disputed:
                 continue
+            numbers = _numbers(claim)
+            if own_numbers and numbers and not own_numbers & numbers:
+                continue  # "the UN says 7,500 died" is no evidence for "9,000 have been killed"
             close = closeness(claim.text) if closeness is not None else 1.0
             if close >= floor and (claim.article_id not in best or close > best[claim.article_id][0]):
                 best[claim.article_id] = (close, claim)
     for _, claim in best.values():
         citations.append(Citation(article_id=claim.article_id, start=claim.start, end=claim.end))
     return tuple(citations)
+
+
+def _numbers(claim: Claim) -> set[float]:
+    """The values a claim states (a range gives both ends)."""
+    return {v for q in claim.quantities for v in (q.value, q.value_max) if v is not None}
 
 
 def _who(claim: Claim | None, article: Article | None) -> str:
