@@ -324,7 +324,7 @@ def _clock_conflict(a: Claim, b: Claim) -> str | None:
 
 
 def _place_conflict(a: Claim, b: Claim, places: Mapping[str, Place]) -> str | None:
-    for name in set(a.places) & set(b.places):  # one place: in its northeast or its northwest?
+    for name in sorted(set(a.places) & set(b.places)):  # one place: in its northeast or its northwest?
         if a.text.count(name) != 1 or b.text.count(name) != 1:
             continue  # named twice in a claim ("northern ... and southern Syria"): no one bearing
         at_a, at_b = a.text.find(name), b.text.find(name)
