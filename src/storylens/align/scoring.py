@@ -14,7 +14,13 @@ from types import MappingProxyType
 
 import numpy as np
 
-from storylens.align.claims import counted_key, is_direct_quote, is_region, speaker_key
+from storylens.align.claims import (
+    counted_key,
+    is_direct_quote,
+    is_region,
+    speaker_key,
+    stated_numbers,
+)
 from storylens.lexicon.words import claim_stems
 from storylens.models import TreeModel, read_model_file
 from storylens.records import (
@@ -117,14 +123,7 @@ class KeySets:
 
 
 def _number_keys(claim: Claim) -> set[str]:
-    keys = set()
-    for quantity in claim.quantities:
-        if quantity.value is None:
-            continue
-        keys.add(f"{quantity.value:g}")
-        if quantity.value_max is not None:
-            keys.add(f"{quantity.value_max:g}")
-    return keys
+    return {f"{value:g}" for value in stated_numbers(claim)}
 
 
 FEATURES = (

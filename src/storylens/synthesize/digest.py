@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
+from storylens.align import stated_numbers
 from storylens.compare.conflicts import slot_detail
 from storylens.lexicon.datelines import DATELINE
 from storylens.lexicon.words import token_count
@@ -53,13 +54,13 @@ def _fact_citations(
             continue
         disputed = {(c.article_id, c.start, c.end) for conflict in fact.conflicts for c in conflict.claims}
         own_numbers = set().union(*(
-            _numbers(c) for c in fact.claims
+            stated_numbers(c) for c in fact.claims
             if c.article_id == cand.article_id and c.start < cand.end and cand.start < c.end
         ))
         for claim in fact.claims:
             if claim.article_id == cand.article_id or (claim.article_id, claim.start, claim.end) in disputed:
                 continue
-            numbers = _numbers(claim)
+            numbers = stated_numbers(claim)
             if own_numbers and numbers and not own_numbers & numbers:
                 continue  # "the UN says 7,500 died" is no evidence for "9,000 have been killed"
             close = closeness(claim.text) if closeness is not None else 1.0
@@ -68,11 +69,6 @@ def _fact_citations(
     for _, claim in best.values():
         citations.append(Citation(article_id=claim.article_id, start=claim.start, end=claim.end))
     return tuple(citations)
-
-
-def _numbers(claim: Claim) -> set[float]:
-    """The values a claim states (a range gives both ends)."""
-    return {v for q in claim.quantities for v in (q.value, q.value_max) if v is not None}
 
 
 def _who(claim: Claim | None, article: Article | None) -> str:
