@@ -85,3 +85,22 @@ def test_cli_analyze_without_inputs_reports_the_store(stores, tmp_path):
     assert missing.exit_code == 2 and "no such store" in missing.output
     refused = runner.invoke(cli, ["analyze", "--db", str(folder / "growing.db"), "--one-story", "-q"])
     assert refused.exit_code == 2 and "need INPUTS" in refused.output
+
+
+def test_regrouping_reads_kept_signals_not_annotations(stores):
+    """What grouping reads of each article is kept in the store; a regrouping from it equals a
+    grouping from the articles' annotations (so a large store regroups without loading them)."""
+    from storylens.annotate import annotate_articles
+    from storylens.group import ArticleSignals, article_signals, group_articles
+    from storylens.stories import grouping_signals
+
+    *_, growing, _ = stores
+    articles = list(growing.articles())
+    annotations = annotate_articles(articles, store=growing)
+    kept = grouping_signals(articles, growing)
+    assert set(kept) == {a.id for a in articles}
+    for article in articles:
+        signals = kept[article.id]
+        assert signals == article_signals(article, annotations[article.id])
+        assert ArticleSignals.from_bytes(signals.to_bytes()) == signals
+    assert group_articles(articles, kept, store=growing) == group_articles(articles, annotations, store=growing)

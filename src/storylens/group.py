@@ -39,10 +39,11 @@ from __future__ import annotations
 
 import hashlib
 import heapq
+import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 
 import numpy as np
@@ -206,6 +207,43 @@ def _years(article: Article, annotation: Annotation | None) -> set[str]:
     return years
 
 
+@dataclass(frozen=True)
+class ArticleSignals:
+    """What grouping reads of an article and its annotation, small enough to keep per article:
+    regrouping a whole store then loads these instead of every article's annotation."""
+
+    names: tuple[str, ...] = ()  # name tokens: capitalised words inside sentences, entity names
+    entities: tuple[str, ...] = ()  # entity canonical forms
+    event_dates: tuple[str, ...] = ()  # resolved days it mentions (YYYY-MM-DD), sorted
+    named_days: tuple[str, ...] = ()  # of those, the single days it names, sorted
+    years: tuple[str, ...] = ()  # sorted
+    lead_spans: tuple[tuple[int, int], ...] = ()  # its first sentences
+
+    def to_bytes(self) -> bytes:
+        return json.dumps([getattr(self, f.name) for f in fields(self)], separators=(",", ":")).encode()
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> ArticleSignals:
+        names, entities, event_dates, named_days, years, spans = json.loads(data)
+        return cls(tuple(names), tuple(entities), tuple(event_dates), tuple(named_days), tuple(years),
+                   tuple((a, b) for a, b in spans))
+
+
+SIGNALS_VERSION = "signals-1"  # bump when what ArticleSignals reads changes (kept in stores)
+
+
+def article_signals(article: Article, annotation: Annotation | None) -> ArticleSignals:
+    """Everything grouping needs of ``annotation`` (None: the article's own text only)."""
+    return ArticleSignals(
+        names=tuple(_name_tokens(article, annotation)),
+        entities=tuple(_entity_names(annotation)),
+        event_dates=tuple(sorted(_event_dates(annotation))),
+        named_days=tuple(sorted(_named_days(annotation))),
+        years=tuple(sorted(_years(article, annotation))),
+        lead_spans=tuple((s.start, s.end) for s in annotation.sentences[:LEAD_SENTENCES]) if annotation else (),
+    )
+
+
 def _tfidf(docs: Sequence[Sequence[str]]) -> tuple[sparse.csr_matrix, list[str]]:
     """Sublinear TF-IDF over token lists, rows L2-normalised; vocabulary sorted."""
     matrix, terms, _, _ = _weigh(docs)
@@ -278,12 +316,17 @@ def _sublinear(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
 
 
 def build_profiles(
-    articles: Sequence[Article], annotations: Mapping[str, Annotation], *, store=None, embedder=None
+    articles: Sequence[Article], annotations: Mapping[str, Annotation | ArticleSignals], *, store=None,
+    embedder=None,
 ) -> Profiles:
-    """Profile articles (sorted by id, duplicates dropped)."""
+    """Profile articles (sorted by id, duplicates dropped); ``annotations`` maps an article id to
+    its annotation or to the ArticleSignals read from it."""
     unique = {a.id: a for a in articles}
     ordered = [unique[i] for i in sorted(unique)]
-    notes = [annotations.get(a.id) for a in ordered]
+    signals = []
+    for article in ordered:
+        known = annotations.get(article.id)
+        signals.append(known if isinstance(known, ArticleSignals) else article_signals(article, known))
     # strings in, tokens made and dropped per article: no corpus of token lists in memory
     text_docs = [(a.title or "") + "\n" + a.text for a in ordered]
     text, terms, text_counts, vectoriser = _weigh(text_docs, analyzer=index_terms)
@@ -297,10 +340,8 @@ def build_profiles(
         if vectoriser is not None
         else text
     )
-    name_docs = [_name_tokens(a, n) for a, n in zip(ordered, notes, strict=True)]
-    names, name_terms, name_counts, _ = _weigh(name_docs)
+    names, name_terms, name_counts, _ = _weigh([s.names for s in signals])
     numbers, _ = _tfidf([_NUMBER.findall(a.text) for a in ordered])
-    dates = [_event_dates(n) for n in notes]
     published = [a.published_at.date() if a.published_at else None for a in ordered]
     return Profiles(
         articles=ordered,
@@ -313,12 +354,12 @@ def build_profiles(
         name_counts=name_counts,
         numbers=numbers,
         dense=embed_leads(ordered, store=store, embedder=embedder),
-        years=[_years(a, n) for a, n in zip(ordered, notes, strict=True)],
-        dates=dates,
-        entities=[_entity_names(n) for n in notes],
+        years=[set(s.years) for s in signals],
+        dates=[set(s.event_dates) for s in signals],
+        entities=[list(s.entities) for s in signals],
         published=published,
-        event_days=[_days_of_event(day, _named_days(n)) for day, n in zip(published, notes, strict=True)],
-        lead_spans=[tuple((s.start, s.end) for s in n.sentences[:LEAD_SENTENCES]) if n else () for n in notes],
+        event_days=[_days_of_event(day, set(s.named_days)) for day, s in zip(published, signals, strict=True)],
+        lead_spans=[s.lead_spans for s in signals],
     )
 
 
@@ -382,8 +423,9 @@ def cached_article_vectors(
     kind = f"{cache}:{getattr(embedder, 'name', type(embedder).__name__)}"
     out = np.zeros((len(articles), dim), dtype=np.float32)
     missing: list[int] = []
+    stored = _cached(store, kind, [a.id for a in articles])
     for i, article in enumerate(articles):
-        cached = store.get_cache(kind, article.id) if store is not None else None
+        cached = stored.get(article.id)
         if cached is not None and len(cached) == dim * 4:
             out[i] = np.frombuffer(cached, dtype=np.float32)
         else:
@@ -400,6 +442,15 @@ def cached_article_vectors(
                 ),
             )
     return out
+
+
+def _cached(store, kind: str, keys: list[str]) -> dict[str, bytes]:
+    """The store's cached values of ``keys`` (in one query where the store can)."""
+    if store is None:
+        return {}
+    if hasattr(store, "get_caches"):
+        return store.get_caches(kind, keys)
+    return {key: value for key in keys if (value := store.get_cache(kind, key)) is not None}
 
 
 # --------------------------------------------------------------------------- candidates

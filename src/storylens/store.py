@@ -293,6 +293,18 @@ class Store:
         ).fetchone()
         return bytes(row[0]) if row else None
 
+    def get_caches(self, kind: str, keys: Sequence[str], chunk: int = 500) -> dict[str, bytes]:
+        """The cached values of ``keys`` that exist, by key (one query per ``chunk`` keys)."""
+        found: dict[str, bytes] = {}
+        for begin in range(0, len(keys), chunk):
+            part = keys[begin : begin + chunk]
+            rows = self.conn.execute(
+                f"SELECT key, value FROM cache WHERE kind = ? AND key IN ({','.join('?' * len(part))})",
+                (kind, *part),
+            )
+            found.update((key, bytes(value)) for key, value in rows)
+        return found
+
     def put_cache(self, kind: str, items: Iterable[tuple[str, bytes]]) -> None:
         with self.transaction() as conn:
             conn.executemany(

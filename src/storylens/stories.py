@@ -15,10 +15,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from storylens.annotate import annotate_articles
+from storylens.annotate import ANNOTATOR_VERSION, annotate_articles, cache_version
 from storylens.errors import NotFound, UsageError
-from storylens.group import group_articles, order_key, story_id, title_of
-from storylens.records import GroupingReason, StoryGroup
+from storylens.group import (
+    SIGNALS_VERSION,
+    ArticleSignals,
+    article_signals,
+    group_articles,
+    order_key,
+    story_id,
+    title_of,
+)
+from storylens.records import Article, GroupingReason, StoryGroup
 from storylens.store import Store
 
 
@@ -44,10 +52,25 @@ def refresh_stories(store: Store) -> list[StoryGroup]:
     fit or start new ones, and the corrections are applied again.
     """
     articles = list(store.articles())
-    annotations = annotate_articles(articles, store=store)
-    groups = group_articles(articles, annotations, store=store)
+    groups = group_articles(articles, grouping_signals(articles, store), store=store)
     store.save_stories(groups)
     return groups
+
+
+def grouping_signals(articles: Sequence[Article], store: Store) -> dict[str, ArticleSignals]:
+    """What grouping reads of each article, kept in the store: only articles without it are
+    annotated (or their stored annotation read), so regrouping a large store reads no annotation."""
+    kind = f"{SIGNALS_VERSION}:{ANNOTATOR_VERSION}"
+    keys = {a.id: f"{a.id}:{cache_version(a.published)}" for a in articles}
+    stored = store.get_caches(kind, list(keys.values()))
+    signals = {a.id: ArticleSignals.from_bytes(stored[keys[a.id]]) for a in articles if keys[a.id] in stored}
+    missing = [a for a in articles if a.id not in signals]
+    if missing:
+        annotations = annotate_articles(missing, store=store)
+        fresh = {a.id: article_signals(a, annotations[a.id]) for a in missing}
+        store.put_cache(kind, ((keys[aid], s.to_bytes()) for aid, s in fresh.items()))
+        signals.update(fresh)
+    return signals
 
 
 def list_stories(store: Store) -> list[dict]:
