@@ -12,6 +12,7 @@ from storylens.cli import cli
 from storylens.ingest import IngestOptions
 from storylens.pipeline import analyze_store, ingest
 from storylens.report import to_json
+from storylens.resources import get_embedder
 from storylens.store import Store
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -43,7 +44,19 @@ def stores(tmp_path_factory):
     before = analyze_store(growing)
     _ingest(growing, folder, [LATE])
     stats: dict = {}
-    after = analyze_store(growing, stats=stats)
+    embedder = get_embedder()
+    encode = embedder.token_states
+    stats["encoded"] = encoded = []
+
+    def spy(texts, *args, **kwargs):
+        encoded.extend(texts)
+        return encode(texts, *args, **kwargs)
+
+    embedder.token_states = spy
+    try:
+        after = analyze_store(growing, stats=stats)
+    finally:
+        del embedder.token_states
     whole = Store(folder / "whole.db")
     _ingest(whole, folder, early + [LATE])
     at_once = analyze_store(whole)
@@ -66,6 +79,14 @@ def test_new_article_recomputes_only_the_story_it_joins(stores):
     grown = joined[0]
     assert grown.id in {s.id for s in before.stories}  # the story kept its id as it grew (group.story_id)
     assert len(after.articles) == len(before.articles) + 1
+
+
+def test_recomputed_story_reads_its_old_claims_word_pieces_from_the_store(stores):
+    """Only the new article's sentences go through the encoder again (issue 16)."""
+    _, after, stats, *_ = stores
+    late = next(a for a in after.articles if a.source.endswith(LATE))
+    assert stats["encoded"], "the new article's claims were not encoded"
+    assert all(text in late.text for text in stats["encoded"]), [t for t in stats["encoded"] if t not in late.text]
 
 
 def test_incremental_equals_from_scratch(stores):

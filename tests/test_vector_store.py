@@ -80,3 +80,25 @@ def test_store_migrates_to_the_vector_table(tmp_path):
     with Store(tmp_path / "s.db") as store:
         assert store.schema_version >= 3
         assert VectorTable(store).count() == 0
+
+
+def test_a_claims_content_pieces_are_kept_and_read_back_to_the_bit(tmp_path, monkeypatch):
+    """A story recomputed after new articles join it reads its old claims' word pieces from
+    the store (issue 16): the same pieces and float16 vectors, and no encoder pass."""
+    from storylens.align.tokens import TokenAlignment, content_pieces
+
+    embedder = get_embedder()
+    texts = [*TEXTS, " "]
+    fresh = content_pieces(texts, embedder)  # no table: computed
+    pairs = [(0, 1), (1, 3), (3, 2), (4, 0), (5, 1)]
+    expected = TokenAlignment(texts, embedder).features(pairs)
+    with Store(tmp_path / "s.db") as store:
+        with keep_outputs_in(VectorTable(store)):
+            content_pieces(texts, embedder)
+            monkeypatch.setattr(embedder, "token_states", _refuse)
+            kept = content_pieces(texts, embedder)
+            assert np.array_equal(TokenAlignment(texts, embedder).features(pairs), expected)
+    for (pieces, vectors), (kept_pieces, kept_vectors) in zip(fresh, kept, strict=True):
+        assert pieces == kept_pieces
+        assert vectors.dtype == kept_vectors.dtype == np.float16
+        assert np.array_equal(vectors, kept_vectors)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -121,6 +121,24 @@ class MiniLMEmbedder:
         width = self.dim * 4
         return {t: np.frombuffer(found[k], dtype=np.float32).copy() for t, k in keys.items()
                 if len(found.get(k, b"")) == width}
+
+    def kept(self, kind: str, texts: list[str], compute: Callable[[list[str]], list[bytes]]) -> list[bytes]:
+        """``compute(texts)``, read from this thread's output table where kept there and kept
+        there once computed: what is derived from this model's outputs for a text (a claim's
+        content word pieces) costs one encoder pass per store, not one per story analysed.
+        ``kind`` names the derivation and its version; its rows are this model's."""
+        table = self.outputs
+        if table is None:
+            return compute(texts)
+        model = f"{self.name}:{kind}"
+        keys = [text_key(t) for t in texts]
+        found = table.get(model, keys)
+        missing = [t for t, k in dict(zip(texts, keys, strict=True)).items() if k not in found]
+        if missing:
+            computed = dict(zip((text_key(t) for t in missing), compute(missing), strict=True))
+            table.put(model, computed.items())
+            found.update(computed)
+        return [found[k] for k in keys]
 
     def _encode(self, texts: list[str], batch_size: int) -> np.ndarray:
         return self.encode_inputs([t or " " for t in texts], batch_size)

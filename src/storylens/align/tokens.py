@@ -12,15 +12,18 @@ matrix product, so every candidate the index proposes can be read.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 
 from storylens.lexicon.words import stop_words
 
-__all__ = ["TOKEN_FEATURES", "TokenAlignment"]
+__all__ = ["TOKEN_FEATURES", "TokenAlignment", "content_pieces"]
 
 TOKEN_FEATURES = ("tok_min", "tok_max", "rare_min", "rare_max")
 MATCHED = 0.7  # a piece counts as said by the other sentence at this cosine
@@ -34,6 +37,42 @@ def _content(tokens: list[str], vectors: np.ndarray) -> tuple[list[str], np.ndar
     return [tokens[k] for k in keep], vectors[keep].astype(np.float16)
 
 
+@lru_cache(maxsize=1)
+def _pieces_kind() -> str:
+    """The name content pieces are kept under: its version and the stop words that chose them."""
+    stops = hashlib.blake2b("\n".join(sorted(stop_words())).encode(), digest_size=6).hexdigest()
+    return f"content-pieces-1:{stops}"
+
+
+def _pack(pieces: list[str], vectors: np.ndarray) -> bytes:
+    header = json.dumps([vectors.shape[1], pieces], ensure_ascii=False).encode("utf-8")
+    return len(header).to_bytes(4, "little") + header + vectors.astype(np.float16).tobytes()
+
+
+def _unpack(value: bytes) -> tuple[list[str], np.ndarray]:
+    size = int.from_bytes(value[:4], "little")
+    width, pieces = json.loads(value[4 : 4 + size].decode("utf-8"))
+    vectors = np.frombuffer(value[4 + size :], dtype=np.float16).reshape(len(pieces), width)
+    return pieces, vectors
+
+
+def content_pieces(texts: Sequence[str], encoder) -> list[tuple[list[str], np.ndarray]]:
+    """Each text's content word pieces and their float16 contextual vectors.
+
+    Where the encoder keeps derived outputs in a store (``MiniLMEmbedder.kept``), a claim's
+    pieces are read back rather than encoded again: the bits are the ones computed (they are
+    stored as float16, as used), so a story recomputed after new articles join it reads its
+    old claims at the cost of a lookup (issue 16).
+    """
+    def compute(missing: list[str]) -> list[bytes]:
+        return [_pack(*_content(tokens, vectors)) for tokens, vectors in encoder.token_states(missing)]
+
+    keep = getattr(encoder, "kept", None)
+    texts = list(texts)
+    packed = keep(_pieces_kind(), texts, compute) if keep is not None else compute(texts)
+    return [_unpack(value) for value in packed]
+
+
 class TokenAlignment:
     """Content word pieces of a story's claims, encoded once, and their pairwise coverage."""
 
@@ -41,8 +80,7 @@ class TokenAlignment:
         unique = list(dict.fromkeys(texts))
         self._encoder = encoder
         self._phrases: dict[str, tuple[list[str], np.ndarray]] = {}
-        states = encoder.token_states(unique)
-        content = {text: _content(tokens, vectors) for text, (tokens, vectors) in zip(unique, states, strict=True)}
+        content = dict(zip(unique, content_pieces(unique, encoder), strict=True))
         self._pieces = [content[text] for text in texts]
         documents = Counter(piece for text in unique for piece in set(content[text][0]))
         n = len(unique)
@@ -81,8 +119,7 @@ class TokenAlignment:
         target is the claim that says it, in whatever words ("an intimate relationship").
         """
         if phrase not in self._phrases:
-            ((tokens, vectors),) = self._encoder.token_states([phrase])
-            self._phrases[phrase] = _content(tokens, vectors)
+            (self._phrases[phrase],) = content_pieces([phrase], self._encoder)
         pieces_a, va = self._phrases[phrase]
         pieces_b, vb = self._pieces[j]
         if not pieces_a or not pieces_b:
