@@ -5,7 +5,7 @@ from __future__ import annotations
 from storylens.lexicon.words import token_count
 from storylens.records import Comparison, StoryGroup
 from storylens.synthesize import synthesize_story
-from synth_fixture import IDS, PUBLISHED, build_annotations, build_articles, build_story
+from synth_fixture import IDS, PUBLISHED, build_annotations, build_articles, build_comparison, build_story
 
 
 def _cited(articles, citation) -> str:
@@ -219,3 +219,25 @@ def test_a_claim_of_other_numbers_supports_no_digest_sentence() -> None:
     cand = Candidate(article_id="a", index=0, total=5, start=0, end=len(ours.text), text=ours.text,
                      words=13, fact_ids=["f1"])
     assert [c.article_id for c in _fact_citations(cand, {"f1": fact})] == ["a", "c"]
+
+
+def test_a_side_of_a_disagreement_is_never_stated_bare_even_past_the_template_cap() -> None:
+    """With room for one template only, the other contested sentences stay out of the digest
+    rather than being stated as if undisputed ("six stories below" where another outlet says eight)."""
+    from dataclasses import replace
+
+    from storylens.synthesize import DEFAULT_SETTINGS
+
+    articles = build_articles()
+    annotations = build_annotations(articles)
+    comparison = build_comparison(articles)
+    group = StoryGroup(id="s-velmora", title="Flood in Velmora", article_ids=tuple(sorted(articles)))
+    story = synthesize_story(group, articles, annotations, comparison, summary_words=300,
+                             settings=replace(DEFAULT_SETTINGS, max_templates=1))
+    assert sum(1 for s in story.summary if s.template) == 1
+    sides = {(c.article_id, c.start, c.end) for f in comparison.facts for conflict in f.conflicts
+             for c in conflict.claims}
+    for sentence in story.summary:
+        if not sentence.template:
+            own = sentence.citations[0]
+            assert not any(a == own.article_id and s < own.end and own.start < e for a, s, e in sides), sentence.text

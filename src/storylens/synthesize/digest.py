@@ -168,6 +168,20 @@ def _unquoted(text: str) -> str:
     return text
 
 
+def _states_a_side(cand: Candidate, facts_by_id: Mapping[str, Fact]) -> bool:
+    """Whether the sentence is one side of a disagreement its facts record (a conflicting value
+    or a statement a party denies)."""
+    for fact_id in cand.fact_ids:
+        fact = facts_by_id.get(fact_id)
+        if fact is None or fact.status not in ("disputed", "conflicting"):
+            continue
+        for conflict in fact.conflicts:
+            for claim in conflict.claims:
+                if claim.article_id == cand.article_id and claim.start < cand.end and cand.start < claim.end:
+                    return True
+    return False
+
+
 def _template_for(fact: Fact, articles: Mapping[str, Article]) -> SummarySentence | None:
     for conflict in fact.conflicts:
         template = conflict_template(fact, conflict, articles)
@@ -214,6 +228,9 @@ def build_summary(
                 if template is not None:
                     templates[i] = template
                     break
+    # A side of a disagreement is never stated bare, as if it were the fact: it is shown in
+    # its fact's template or not at all ("six stories below" where another outlet says eight).
+    barred = {i for i, cand in enumerate(candidates) if i not in templates and _states_a_side(cand, facts_by_id)}
     # A reader must learn of the main disagreement even when it is not the most central
     # sentence: the best-ranked dispute goes in first, within the budget, if it fits.
     forced = []
@@ -226,7 +243,8 @@ def build_summary(
         top = max(forceable, key=lambda i: (candidates[i].score, -i))
         if token_count(templates[top].text) <= summary_words:
             forced.append(top)
-    chosen = select_candidates(candidates, vectors, summary_words, facts_by_id, templates, forced, settings)
+    chosen = select_candidates(candidates, vectors, summary_words, facts_by_id, templates, forced, settings,
+                               barred=barred)
     # Reading order: where the sentence sits in its article (news is written top-down),
     # ties broken by rank, so the story's lead comes first.
     rank = {i: r for r, i in enumerate(chosen)}
@@ -244,7 +262,7 @@ def build_summary(
     shown_templates: set[str] = set()
     for i in ordered:
         template = templates.get(i)
-        if template is not None and len(shown_templates) < settings.max_templates:
+        if template is not None:
             if template.text not in shown_templates:
                 shown_templates.add(template.text)
                 summary.append(template)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Set
 from functools import lru_cache
 from pathlib import Path
 
@@ -266,11 +266,15 @@ def select_candidates(
     templates: Mapping[int, SummarySentence] | None = None,
     forced: Sequence[int] = (),
     settings: SynthSettings = DEFAULT_SETTINGS,
+    *,
+    barred: Set[int] = frozenset(),
 ) -> list[int]:
     """Greedy maximal marginal relevance until the word budget is reached.
 
     A candidate that will be shown as a dispute template costs the template's words;
-    ``forced`` candidates are taken first (the story's main disagreement).
+    ``forced`` candidates are taken first (the story's main disagreement). ``barred``
+    candidates are never taken, nor a template beyond ``settings.max_templates`` (its
+    sentence would otherwise be shown bare).
     """
     chosen: list[int] = []
     covered_facts: set[str] = set()
@@ -278,7 +282,7 @@ def select_candidates(
     templates = templates or {}
     used_templates = 0
     total = 0
-    remaining = set(range(len(candidates)))
+    remaining = set(range(len(candidates))) - set(barred)
     for i in forced:
         remaining.discard(i)
         chosen.append(i)
@@ -295,6 +299,8 @@ def select_candidates(
             closest = max((similarity[i, j] for j in chosen), default=0.0)
             if closest >= settings.redundant_cosine:
                 continue
+            if i in templates and used_templates >= settings.max_templates:
+                continue
             cost = token_count(templates[i].text) if i in templates else candidates[i].words
             if total + cost > summary_words + settings.overshoot_words:
                 continue
@@ -309,7 +315,7 @@ def select_candidates(
         remaining.discard(best)
         chosen.append(best)
         covered_facts.update(set(candidates[best].fact_ids) & tight)
-        if best in templates and used_templates < settings.max_templates:
+        if best in templates:
             used_templates += 1
             total += token_count(templates[best].text)
         else:
