@@ -22,6 +22,7 @@ checkout's ``src`` (e.g. ``git archive REV src | tar -x -C DIR``), in the same r
 
     nice -n 5 .venv/bin/python bench/pipeline_throughput.py [--corpora multinews,gen-2500]
         [--runs spacy,annotate,analyze] [--baseline-src DIR] [--incremental 5000+10] [--json FILE]
+        [--built STORE.db] [--baseline-incremental]
 """
 
 from __future__ import annotations
@@ -146,8 +147,9 @@ def child_incremental_build(path: Path, db: Path) -> dict:
 
 
 def child_incremental_update(path: Path, db: Path) -> dict:
-    """What `storylens ingest NEW --db S` then `storylens analyze --db S` cost, in one process."""
+    """What `storylens ingest NEW --db S` then `storylens analyze --db S -o report.json` cost, in one process."""
     from storylens.pipeline import analyze_store, ingest
+    from storylens.report import write_report
     from storylens.store import Store
 
     wall, cpu = time.perf_counter(), _cpu()
@@ -155,8 +157,10 @@ def child_incremental_update(path: Path, db: Path) -> dict:
         ingest([str(path)], store)
         stats: dict = {}
         report = analyze_store(store, stats=stats)
+    analysed = time.perf_counter() - wall
+    write_report(report, db.with_suffix(".json"))  # as `storylens analyze --db S -o report.json` does
     return {"wall_s": time.perf_counter() - wall, "cpu_s": _cpu() - cpu, "articles": len(report.articles),
-            "stories": len(report.stories), **stats}
+            "stories": len(report.stories), "analysed_s": analysed, **stats}
 
 
 def child_incremental_update_warm(path: Path, db: Path) -> dict:
@@ -275,6 +279,12 @@ def main() -> int:
     parser.add_argument("--baseline-src", type=Path, help="another checkout's src/ run in the same session")
     parser.add_argument("--baseline-runs", default="annotate,analyze")
     parser.add_argument("--incremental", help="SIZE+EXTRA, e.g. 5000+10")
+    parser.add_argument("--built", type=Path,
+                        help="with --incremental: a store of gen-SIZE already built by `--child build` "
+                             "(copied, not changed); the build is then not run again")
+    parser.add_argument("--baseline-incremental", action="store_true",
+                        help="with --incremental and --baseline-src: the same updates with the baseline's code, "
+                             "each on its own copy of the built store")
     parser.add_argument("--json", type=Path, help="write every result here")
     args = parser.parse_args()
     if not (DATA / "multinews" / "validation.csv").exists():
@@ -299,19 +309,29 @@ def main() -> int:
             size, extra = (int(x) for x in args.incremental.split("+"))
             base, new = split_generated(size, extra, folder)
             db = folder / "incremental.db"
-            built = run_child("build", base, db, args.src)
-            print(f"built a store of {built['articles']} articles, {built['stories']} stories in "
-                  f"{built['wall_s']:.0f} s ({built['articles'] / built['wall_s']:.2f} articles/s), "
-                  f"peak RSS {built['peak_rss_mb']} MB", flush=True)
-            copy = folder / "incremental-warm.db"
-            shutil.copyfile(db, copy)
-            update = run_child("update", new, db, args.src)
-            print(f"+{extra}: updated report of {update['articles']} articles in {update['wall_s']:.1f} s "
-                  f"({update['command_s']:.1f} s with process start and model loading); {update}", flush=True)
-            warm = run_child("update-warm", new, copy, args.src)
-            print(f"+{extra} in a running serve (models loaded): {warm['wall_s']:.1f} s, "
-                  f"{warm['cpu_s']:.1f} CPU-s; {warm}", flush=True)
-            results += [built, update, warm]
+            if args.built:
+                shutil.copyfile(args.built, db)
+                print(f"store of gen-{size} read from {args.built} ({db.stat().st_size / 2**20:,.0f} MB)", flush=True)
+            else:
+                built = run_child("build", base, db, args.src)
+                print(f"built a store of {built['articles']} articles, {built['stories']} stories in "
+                      f"{built['wall_s']:.0f} s ({built['articles'] / built['wall_s']:.2f} articles/s), "
+                      f"peak RSS {built['peak_rss_mb']} MB, {db.stat().st_size / 2**20:,.0f} MB", flush=True)
+                results.append(built)
+            sources = [args.src] + ([args.baseline_src] if args.baseline_src and args.baseline_incremental else [])
+            for src in sources:
+                name = "" if src == args.src else " (baseline)"
+                cold, warm_db = folder / "update.db", folder / "update-warm.db"
+                shutil.copyfile(db, cold)
+                shutil.copyfile(db, warm_db)
+                update = run_child("update", new, cold, src)
+                print(f"+{extra}{name}: updated report of {update['articles']} articles in {update['wall_s']:.1f} s, "
+                      f"{update['cpu_s']:.1f} CPU-s ({update['command_s']:.1f} s with process start and model "
+                      f"loading); {update}", flush=True)
+                warm = run_child("update-warm", new, warm_db, src)
+                print(f"+{extra}{name} in a running serve (models loaded): {warm['wall_s']:.1f} s, "
+                      f"{warm['cpu_s']:.1f} CPU-s; {warm}", flush=True)
+                results += [update, warm]
     print(f"load after: {os.getloadavg()}")
     if args.json:
         args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")

@@ -5,7 +5,14 @@ from __future__ import annotations
 from storylens.lexicon.words import token_count
 from storylens.records import Comparison, StoryGroup
 from storylens.synthesize import synthesize_story
-from synth_fixture import IDS, PUBLISHED, build_annotations, build_articles, build_comparison, build_story
+from synth_fixture import (
+    IDS,
+    PUBLISHED,
+    build_annotations,
+    build_articles,
+    build_comparison,
+    build_story,
+)
 
 
 def _cited(articles, citation) -> str:
