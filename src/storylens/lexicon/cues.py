@@ -145,10 +145,12 @@ def cue_words(cue: str | None) -> list[str]:
     return _LETTERS.findall((cue or "").lower())
 
 
+@lru_cache(maxsize=4096)
 def cue_kind(cue: str | None, denies: bool = False) -> CueKind:
     """What a cue reports: a denial ("denied", "rejected", or a cue the parse read as one:
     ``denies``), a statement ("said", "told", "according to"), or something else ("showed",
-    "expects", "opposes")."""
+    "expects", "opposes"). Remembered: every attribution read back from a stored report asks
+    again, and cues repeat ("said")."""
     words = cue_words(cue)
     if denies or any(w in DENIAL_FORMS for w in words):
         return "denial"
