@@ -154,3 +154,14 @@ def test_every_twelve_hour_clock_time_reads_as_its_minutes(hour, minute, meridie
     (found,) = clock_times(f"The train left at {hour}:{minute:02d} {meridiem} sharp.")
     expected = (hour % 12 + (12 if meridiem.lower().startswith("p") else 0)) * 60 + minute
     assert found.minutes == expected
+
+
+def test_leans_back_reads_openers_not_names():
+    from storylens.lexicon.words import LEANS_BACK
+
+    for text in ("But Brown was one of the few", "His findings illustrate", "I am absolutely off my nut",
+                 "This is the first time", "We are", "However, the agency said"):
+        assert LEANS_BACK.match(text), text
+    for text in ("US officials said", "Iran said", "Andrew Ilic said", "Thistle Road", "He said on Monday",
+                 "Butler County", "Ours", "Island residents", "Italy", "\u201cWe lost everything,\u201d said Ilic"):
+        assert not LEANS_BACK.match(text), text

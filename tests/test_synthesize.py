@@ -248,3 +248,25 @@ def test_a_side_of_a_disagreement_is_never_stated_bare_even_past_the_template_ca
         if not sentence.template:
             own = sentence.citations[0]
             assert not any(a == own.article_id and s < own.end and own.start < e for a, s, e in sides), sentence.text
+
+
+def test_a_sentence_leaning_on_the_one_before_it_stays_out_of_the_digest() -> None:
+    """Read alone, "But the mayor ..." or "His office ..." names no one; the digest says what
+    the reports say without them (while anything else is left to say)."""
+    from storylens.records import Article
+
+    texts = {
+        "a": "The Brana embankment in Velmora gave way on Tuesday after two days of rain. "
+             "But the regional agency had declared the structure safe in March. "
+             "Engineers from the agency will inspect the remains of the embankment next week.",
+        "b": "Flood water from the broken Brana embankment reached the old quarter of Velmora by midday. "
+             "His office said Prime Minister Goran Vuk would visit the flooded town on Thursday. "
+             "\"We lost everything in one hour,\" said Marko Ilic, a baker whose shop stood beside the river. "
+             "I have never seen the river this high.",
+    }
+    articles = {k: Article(id=k, source=f"{k}.txt", outlet=f"outlet-{k}", text=t) for k, t in texts.items()}
+    group = StoryGroup(id="s", title="Flood", article_ids=tuple(articles))
+    story = synthesize_story(group, articles, {}, Comparison(), summary_words=300)
+    shown = [s.text for s in story.summary]
+    assert any(t.startswith("Engineers") for t in shown) and any(t.startswith("\"We lost") for t in shown)
+    assert not [t for t in shown if t.startswith(("But ", "His ", "I "))], shown

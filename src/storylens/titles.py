@@ -18,7 +18,7 @@ from itertools import islice
 from storylens.annotate.sentences import lead_sentences
 from storylens.clean import is_furniture
 from storylens.lexicon.datelines import DATELINE
-from storylens.lexicon.words import claim_stems
+from storylens.lexicon.words import POINTS_BACK, claim_stems
 from storylens.records import Article
 
 TITLE_CHARS = 100  # about a long headline
@@ -92,7 +92,7 @@ def story_title(articles: Iterable[Article], leads: Mapping[str, Sequence[tuple[
     for cut in (WHOLE, CLAUSE, WORDS):
         for article in articles:
             title = title_from_text(article.text, cut, (leads or {}).get(article.id))
-            if title and (_POINTS_BACK.match(title) or cut == WORDS and _RELATIVE.search(title)):
+            if title and (POINTS_BACK.match(title) or cut == WORDS and _RELATIVE.search(title)):
                 last_resort = last_resort or title
             elif title:
                 return title
@@ -113,9 +113,6 @@ def _speaks_for_story(headline: str, article: Article, articles: list[Article]) 
 
 _RELATIVE = re.compile(r"\b(?:who|whom|whose|which)\b", re.IGNORECASE)
 
-# What is left after a fronted clause must not point back into it: "Hours after police charged
-# Cardell Hayes, his attorney insisted ..." is no title as "His attorney insisted ...".
-_POINTS_BACK = re.compile(r"(?:he|she|they|it|his|her|their|its|him|them)\b", re.I)
 
 WHOLE, CLAUSE, WORDS = 0, 1, 2  # how far a lead sentence may be cut to make a title
 
@@ -147,7 +144,7 @@ def shorten(sentence: str, limit: int = TITLE_CHARS, cut: int = WORDS) -> str:
     sentence = _ASIDE.sub("", sentence)
     fronted = _FRONTED.match(sentence)
     if fronted and len(sentence[fronted.end() :].split()) >= MIN_TITLE_WORDS \
-            and not _POINTS_BACK.match(sentence[fronted.end() :]):
+            and not POINTS_BACK.match(sentence[fronted.end() :]):
         rest = sentence[fronted.end() :]
         sentence = rest[:1].upper() + rest[1:]
     if len(sentence) <= limit:

@@ -111,6 +111,24 @@ def claim_stems(text: str) -> list[str]:
     return [stem(w) for w in STEM_TOKEN.findall(text.lower().replace("’", "'")) if w not in stop and len(w) > 1]
 
 
+_PRONOUNS = r"he|she|they|it|his|her|their|its|him|them"
+# A sentence (or what is left of it after a fronted clause) that opens on a pronoun points back
+# at someone it does not name: "Hours after police charged Cardell Hayes, his attorney insisted
+# ..." is no title as "His attorney insisted ...".
+POINTS_BACK = re.compile(rf"(?:{_PRONOUNS})\b", re.I)
+# Read alone (in a digest) a sentence leans on the one before it when it opens on a connective,
+# a demonstrative or a possessive ("But Brown was one of the few ...", "His findings illustrate
+# ..."), or speaks in the first person for a speaker it does not name ("I am absolutely off my
+# nut about this book"; a quotation opening so names its speaker after it). A subject pronoun
+# ("He said ...") is left out: in a story about one person it mostly reads right, and barring
+# it cost the digest another 0.3 ROUGE-1 on Multi-News.
+LEANS_BACK = re.compile(
+    r"\s*(?:his|her|their|its|this|these|those|such|but|and|or|yet|also|still|however|instead|"
+    r"i|we|my|our)\b",
+    re.I,
+)
+
+
 def plural(count: int, noun: str) -> str:
     """'1 article', '2 articles', '1 story', '2 stories' (the CLI's and the reports' counts)."""
     if count == 1:

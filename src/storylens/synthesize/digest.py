@@ -10,7 +10,7 @@ import numpy as np
 from storylens.align import stated_numbers
 from storylens.compare.conflicts import slot_detail
 from storylens.lexicon.datelines import DATELINE
-from storylens.lexicon.words import token_count
+from storylens.lexicon.words import LEANS_BACK, token_count
 from storylens.records import (
     Annotation,
     Article,
@@ -231,6 +231,12 @@ def build_summary(
     # A side of a disagreement is never stated bare, as if it were the fact: it is shown in
     # its fact's template or not at all ("six stories below" where another outlet says eight).
     barred = {i for i, cand in enumerate(candidates) if i not in templates and _states_a_side(cand, facts_by_id)}
+    # Nor is a sentence that leans on the one before it ("But Brown was ...", "His findings ..."),
+    # unless nothing else is left to say.
+    leaning = {i for i, cand in enumerate(candidates)
+               if i not in templates and LEANS_BACK.match(_without_dateline(cand.text))}
+    if len(barred | leaning) < len(candidates):
+        barred |= leaning
     # A reader must learn of the main disagreement even when it is not the most central
     # sentence: the best-ranked dispute goes in first, within the budget, if it fits.
     forced = []
