@@ -42,7 +42,8 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data"
 sys.path.insert(0, str(ROOT / "bench"))
 
-STAGES = ("ingest", "annotate", "group", "sub_events", "compare", "synthesize")
+# "stories": compare + synthesise of every story, worker processes included (code that has story_work)
+STAGES = ("ingest", "annotate", "group", "sub_events", "compare", "synthesize", "stories")
 
 
 # ----------------------------------------------------------------------------- children
@@ -94,9 +95,12 @@ def child_analyze(path: Path, db: Path) -> dict:
     import storylens.pipeline as pipeline
 
     clock = StageClock()
-    for name, stage in (("ingest", "ingest"), ("annotate_articles", "annotate"), ("group_articles", "group"),
-                        ("story_sub_events", "sub_events"), ("compare_story", "compare"),
-                        ("synthesize_story", "synthesize")):
+    stages = [("ingest", "ingest"), ("annotate_articles", "annotate"), ("group_articles", "group")]
+    if hasattr(pipeline, "analyse_stories"):  # stories may be compared in worker processes
+        stages.append(("analyse_stories", "stories"))
+    else:
+        stages += [("story_sub_events", "sub_events"), ("compare_story", "compare"), ("synthesize_story", "synthesize")]
+    for name, stage in stages:
         clock.wrap(pipeline, name, stage)
     wall, cpu = time.perf_counter(), _cpu()
     report = pipeline.analyze([path], db=db)
@@ -262,7 +266,8 @@ def row(result: dict, baseline: Path | None = None) -> str:
         name += " (baseline)"
     stages = ""
     if "stage_cpu_s" in result:
-        stages = ", ".join(f"{s} {result['stage_cpu_s'][s] / n:.3f}" for s in STAGES)
+        stages = ", ".join(f"{s} {result['stage_cpu_s'][s] / n:.3f}" for s in STAGES
+                           if s in result["stage_cpu_s"] and (result["stage_cpu_s"][s] or s != "stories"))
     return (f"| {result['corpus']} | {name} | {n} | {result['wall_s']:.1f} s | {n / result['wall_s']:.2f} | "
             f"{result['cpu_s'] / n:.3f} | {stages} | {result['peak_rss_mb']:,} / {result['peak_tree_rss_mb']:,} MB |")
 

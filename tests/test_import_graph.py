@@ -24,7 +24,7 @@ STAGES: tuple[frozenset[str], ...] = (
     frozenset({"compare"}),
     frozenset({"synthesize"}),
     frozenset({"report"}),
-    frozenset({"pipeline", "stories", "serve", "batch", "cli", "__init__", "__main__"}),  # the top: drives the stages
+    frozenset({"pipeline", "stories", "story_work", "serve", "batch", "cli", "__init__", "__main__"}),  # the top: drives the stages
 )
 
 

@@ -173,6 +173,8 @@ def ingest_options(fn):
     is_flag=True,
     help="Keep local file paths out of the report (each input is named by its file name only).",
 )
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="Processes comparing stories (default: one per core, at most two, from 40 articles).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars.")
 def analyze(
     inputs: tuple[str, ...],
@@ -186,6 +188,7 @@ def analyze(
     one_story: bool,
     summary_words: int,
     hide_paths: bool,
+    workers: int | None,
     quiet: bool,
 ) -> None:
     """Ingest INPUTS (files, folders, '-', URLs, feeds), group, compare, write the report.
@@ -212,7 +215,7 @@ def analyze(
     with progress_reporter(not quiet) as progress:
         if not inputs:
             with Store(db, create=False) as store:
-                report: Report = analyze_store(store, progress=progress)
+                report: Report = analyze_store(store, progress=progress, story_workers=workers)
         else:
             report = run_analyze(
                 inputs,
@@ -225,6 +228,7 @@ def analyze(
                 allow_private=allow_private,
                 allow_outside_paths=allow_outside_paths,
                 progress=progress,
+                story_workers=workers,
             )
     report_input_errors(report.errors, report.warnings)
     report_language_notices(report)

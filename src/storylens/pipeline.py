@@ -12,18 +12,16 @@ import json
 import os
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from storylens.annotate import annotate_articles, language_notice
 from storylens.clean import assign_syndication, clean_document
-from storylens.compare import analysed_articles, compare_story
 from storylens.errors import InputFailure, UsageError
-from storylens.group import group_articles, one_story, sub_events
+from storylens.group import group_articles, one_story
 from storylens.ingest import IngestOptions, iter_documents
 from storylens.records import (
-    Annotation,
     Article,
     Document,
     InputError,
@@ -32,10 +30,19 @@ from storylens.records import (
     StoryGroup,
 )
 from storylens.report import report_body, to_json
-from storylens.resources import keep_outputs_in
-from storylens.store import Store, StoryIndex, VectorTable
+from storylens.store import Store, StoryIndex
 from storylens.stories import refresh_stories
-from storylens.synthesize import synthesize_story
+from storylens.story_work import (
+    analyse_stories,
+    stored_story_reports,
+    story_report,
+    story_sub_events,
+)
+
+__all__ = [
+    "IngestResult", "analyze", "analyze_store", "build_report", "index_story", "ingest", "keep_story_report",
+    "story_members", "story_report", "story_sub_events",
+]
 
 Progress = Callable[[str, int, int | None], None]  # (stage, done, total)
 
@@ -149,13 +156,6 @@ def ingest(
     return result
 
 
-def story_sub_events(
-    group: StoryGroup, articles: Mapping[str, Article], annotations: Mapping[str, Annotation]
-) -> dict[str, int] | None:
-    """The sub-event label of each article compare reads (None: the story is one event)."""
-    return sub_events(analysed_articles(group, articles), annotations)
-
-
 def build_report(
     articles: Sequence[Article],
     *,
@@ -165,8 +165,13 @@ def build_report(
     errors: Sequence[InputError] = (),
     warnings: Sequence[InputWarning] = (),
     progress: Progress | None = None,
+    story_workers: int | None = None,
 ) -> Report:
-    """Annotate, group, compare and synthesise already-cleaned articles."""
+    """Annotate, group, compare and synthesise already-cleaned articles.
+
+    ``story_workers``: processes comparing stories (None: two for a large run on two or
+    more cores, else one; see ``story_work.pool_size``). The report is the same either way.
+    """
     articles = assign_syndication(articles)
     if store is not None:
         store.upsert_articles(articles)
@@ -181,16 +186,8 @@ def build_report(
         groups = group_articles(articles, annotations, store=store)
         if store is not None:
             store.save_stories(groups)
-    stories = []
-    with keep_outputs_in(VectorTable(store) if store is not None and store.on_disk else None):
-        for n, group in enumerate(groups, 1):
-            events = story_sub_events(group, by_id, annotations)
-            comparison = compare_story(group, by_id, annotations, sub_events=events)
-            stories.append(
-                synthesize_story(group, by_id, annotations, comparison, summary_words=summary_words)
-            )
-            if progress:
-                progress("stories", n, len(groups))
+    stories = analyse_stories(groups, by_id, annotations, store=store, summary_words=summary_words,
+                              workers=story_workers, progress=progress)
     notices = tuple(n for n in map(language_notice, articles) if n is not None)
     return Report(articles=tuple(articles), stories=tuple(stories), errors=tuple(errors),
                   warnings=tuple(warnings), language_notices=notices)
@@ -208,6 +205,7 @@ def analyze(
     allow_private: bool = False,
     allow_outside_paths: bool = False,
     progress: Progress | None = None,
+    story_workers: int | None = None,
 ) -> Report:
     """Analyse inputs end to end and return the report.
 
@@ -233,23 +231,8 @@ def analyze(
             errors=result.errors,
             warnings=result.warnings,
             progress=progress,
+            story_workers=story_workers,
         )
-
-
-def story_report(store: Store, group: StoryGroup, *, summary_words: int = 120) -> Report:
-    """The report of one stored story (the web app's story resource).
-
-    Annotations come from the store's cache; syndication is assessed within the
-    story, as ``analyze`` does for the articles it is given.
-    """
-    articles = assign_syndication(list(store.articles(list(group.article_ids))))
-    by_id = {a.id: a for a in articles}
-    annotations = annotate_articles(articles, store=store)
-    with keep_outputs_in(VectorTable(store) if store.on_disk else None):
-        events = story_sub_events(group, by_id, annotations)
-        comparison = compare_story(group, by_id, annotations, sub_events=events)
-        story = synthesize_story(group, by_id, annotations, comparison, summary_words=summary_words)
-    return Report(articles=tuple(articles), stories=(story,))
 
 
 def story_members(group: StoryGroup) -> str:
@@ -260,6 +243,12 @@ def story_members(group: StoryGroup) -> str:
 def index_story(store: Store, group: StoryGroup) -> Report:
     """Analyse one story and keep its report, counts and search text in the store's story index."""
     report = story_report(store, group)
+    keep_story_report(store, group, report)
+    return report
+
+
+def keep_story_report(store: Store, group: StoryGroup, report: Report) -> None:
+    """Keep one story's report, counts and search text in the store's story index."""
     story = report.stories[0]
     days = sorted(a.published_at.date().isoformat() for a in report.articles if a.published_at)
     statuses = Counter(f.status for f in story.facts)
@@ -285,7 +274,6 @@ def index_story(store: Store, group: StoryGroup) -> Report:
     StoryIndex(store).put(
         row, outlets, [f.id for f in story.facts], "\n".join(f.text for f in story.facts), body
     )
-    return report
 
 
 def analyze_store(
@@ -294,6 +282,7 @@ def analyze_store(
     rebuild: bool = False,
     progress: Progress | None = None,
     stats: dict | None = None,
+    story_workers: int | None = None,
 ) -> Report:
     """The report of every story in the store, recomputing only the stories that changed.
 
@@ -302,7 +291,8 @@ def analyze_store(
     articles are unchanged keeps its stored report, and a story that new
     articles join or create is analysed from the stored annotations, vectors and
     pair verdicts. ``rebuild`` recomputes every story. ``stats`` (if given) receives
-    how many stories were reused and recomputed.
+    how many stories were reused and recomputed. ``story_workers`` as in ``build_report``
+    (a store in memory is analysed in this process).
     """
     if store.ungrouped_count() or not store.story_ids():
         refresh_stories(store)
@@ -313,8 +303,10 @@ def analyze_store(
     fresh = [g for g in groups if g.id not in kept]
     stories_by_id = {}
     articles_by_id: dict[str, Article] = {}
-    for n, group in enumerate(fresh, 1):
-        report = index_story(store, group)
+    size = sum(len(g.article_ids) for g in fresh)
+    reports = stored_story_reports(store, fresh, workers=story_workers, articles=size)
+    for n, (group, report) in enumerate(reports, 1):
+        keep_story_report(store, group, report)
         stories_by_id[group.id] = report.stories[0]
         articles_by_id.update((a.id, a) for a in report.articles)
         if progress:

@@ -226,10 +226,33 @@ def _mean_pooled(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
 
 
+_onnx_threads: int | None = None  # set in worker processes (use_own_models); None: up to two
+
+
 @lru_cache(maxsize=1)
 def get_embedder() -> MiniLMEmbedder:
     with _lock:
-        return MiniLMEmbedder()
+        return MiniLMEmbedder(threads=_onnx_threads)
+
+
+def use_own_models(onnx_threads: int = 1) -> None:
+    """In a forked worker: MiniLM is loaded again on first use, with ``onnx_threads`` threads.
+
+    Why: an ONNX session's thread pool does not survive a fork (the child's copy would wait
+    on threads that exist only in the parent); one thread per worker when workers share
+    the cores. Callers that keep their own reference to the parent's embedder (the pair
+    judge's cache) must be cleared too.
+    """
+    global _onnx_threads
+    _onnx_threads = onnx_threads
+    if get_embedder.cache_info().currsize:
+        # Kept, never freed here: freeing the parent's session joins its threads, which this
+        # process does not have (it waits for ever).
+        _inherited.append(get_embedder())
+    get_embedder.cache_clear()
+
+
+_inherited: list[MiniLMEmbedder] = []
 
 
 @contextmanager
