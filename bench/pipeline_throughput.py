@@ -106,7 +106,7 @@ def child_analyze(path: Path, db: Path) -> dict:
     report = pipeline.analyze([path], db=db)
     return {"wall_s": time.perf_counter() - wall, "cpu_s": _cpu() - cpu, "articles": len(report.articles),
             "stories": len(report.stories), "facts": sum(len(s.facts) for s in report.stories),
-            "stage_wall_s": clock.wall, "stage_cpu_s": clock.cpu}
+            "stage_wall_s": {s: clock.wall[s] for _, s in stages}, "stage_cpu_s": {s: clock.cpu[s] for _, s in stages}}
 
 
 def child_annotate(path: Path) -> dict:
@@ -266,8 +266,7 @@ def row(result: dict, baseline: Path | None = None) -> str:
         name += " (baseline)"
     stages = ""
     if "stage_cpu_s" in result:
-        stages = ", ".join(f"{s} {result['stage_cpu_s'][s] / n:.3f}" for s in STAGES
-                           if s in result["stage_cpu_s"] and (result["stage_cpu_s"][s] or s != "stories"))
+        stages = ", ".join(f"{s} {result['stage_cpu_s'][s] / n:.3f}" for s in STAGES if s in result["stage_cpu_s"])
     return (f"| {result['corpus']} | {name} | {n} | {result['wall_s']:.1f} s | {n / result['wall_s']:.2f} | "
             f"{result['cpu_s'] / n:.3f} | {stages} | {result['peak_rss_mb']:,} / {result['peak_tree_rss_mb']:,} MB |")
 

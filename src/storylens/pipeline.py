@@ -12,7 +12,7 @@ import json
 import os
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +33,7 @@ from storylens.report import report_body, to_json
 from storylens.store import Store, StoryIndex
 from storylens.stories import refresh_stories
 from storylens.story_work import (
+    Progress,
     analyse_stories,
     stored_story_reports,
     story_report,
@@ -43,8 +44,6 @@ __all__ = [
     "IngestResult", "analyze", "analyze_store", "build_report", "index_story", "ingest", "keep_story_report",
     "story_members", "story_report", "story_sub_events",
 ]
-
-Progress = Callable[[str, int, int | None], None]  # (stage, done, total)
 
 INGEST_BATCH = 200
 # Forked annotation workers pay off only for large batches (measured: 2 workers give

@@ -130,6 +130,15 @@ def _largest_first(groups: Sequence[StoryGroup]) -> list[int]:
     return sorted(range(len(groups)), key=lambda i: -len(groups[i].article_ids))
 
 
+def _completed(size: int, store: Store | None, task: Callable, calls: dict) -> Iterator[tuple]:
+    """(key, result) of ``task(*args)`` for each ``key: args`` of ``calls``, as each is done in
+    ``size`` worker processes; calls are submitted in ``calls``' order."""
+    with _pool(size, store) as pool:
+        futures = {pool.submit(task, *args): key for key, args in calls.items()}
+        for future in as_completed(futures):
+            yield futures[future], future.result()
+
+
 def analyse_stories(
     groups: Sequence[StoryGroup],
     articles: Mapping[str, Article],
@@ -141,26 +150,22 @@ def analyse_stories(
     progress: Progress | None = None,
 ) -> list[Story]:
     """Every story analysed, in ``groups`` order; in ``pool_size`` processes."""
-    kept = VectorTable(store) if store is not None and store.on_disk else None
     size = pool_size(workers, len(groups), len(articles))
     if size == 1:
         stories = []
-        with keep_outputs_in(kept):
+        with keep_outputs_in(VectorTable(store) if store is not None and store.on_disk else None):
             for n, group in enumerate(groups, 1):
                 stories.append(analyse_story(group, articles, annotations, summary_words=summary_words))
                 if progress:
                     progress("stories", n, len(groups))
         return stories
+    calls = {i: (groups[i], *_story_inputs(groups[i], articles, annotations), summary_words)
+             for i in _largest_first(groups)}
     found: dict[int, Story] = {}
-    with _pool(size, store) as pool:
-        futures = {
-            pool.submit(_story_task, groups[i], *_story_inputs(groups[i], articles, annotations), summary_words): i
-            for i in _largest_first(groups)
-        }
-        for n, future in enumerate(as_completed(futures), 1):
-            found[futures[future]] = future.result()
-            if progress:
-                progress("stories", n, len(groups))
+    for n, (i, story) in enumerate(_completed(size, store, _story_task, calls), 1):
+        found[i] = story
+        if progress:
+            progress("stories", n, len(groups))
     return [found[i] for i in range(len(groups))]
 
 
@@ -179,8 +184,6 @@ def stored_story_reports(
         for group in groups:
             yield group, story_report(store, group, summary_words=summary_words)
         return
-    with _pool(size, store) as pool:
-        futures = {pool.submit(_stored_story_task, groups[i], summary_words): groups[i]
-                   for i in _largest_first(groups)}
-        for future in as_completed(futures):
-            yield futures[future], future.result()
+    calls = {i: (groups[i], summary_words) for i in _largest_first(groups)}
+    for i, report in _completed(size, store, _stored_story_task, calls):
+        yield groups[i], report
