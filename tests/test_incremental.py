@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from storylens.cli import cli
 from storylens.ingest import IngestOptions
-from storylens.pipeline import analyze_store, ingest
+from storylens.pipeline import analyze_store, analyze_store_json, ingest
 from storylens.report import to_json
 from storylens.resources import get_embedder
 from storylens.store import Store
@@ -96,12 +96,29 @@ def test_incremental_equals_from_scratch(stores):
     assert to_json(analyze_store(growing, rebuild=True)) == to_json(after)
 
 
+def test_store_json_is_the_json_of_its_records(stores):
+    """The store's report spliced from its stored story reports is to_json of the records, byte
+    for byte, the story that changed included."""
+    _, after, _, _, growing, _ = stores
+    spliced = analyze_store_json(growing)
+    assert spliced.text == to_json(after)
+    assert (spliced.articles, spliced.stories) == (len(after.articles), len(after.stories))
+
+
 def test_cli_analyze_without_inputs_reports_the_store(stores, tmp_path):
     *_, folder = stores
     runner = CliRunner()
-    result = runner.invoke(cli, ["analyze", "--db", str(folder / "growing.db"), "-q", "-o", str(tmp_path / "r.json")])
+    db = str(folder / "growing.db")
+    result = runner.invoke(cli, ["analyze", "--db", db, "-q", "-o", str(tmp_path / "r.json"), "-o", str(tmp_path / "r2.json")])
     assert result.exit_code == 0, result.output
-    assert (tmp_path / "r.json").read_text(encoding="utf-8").startswith("{")
+    with Store(db) as store:
+        records = to_json(analyze_store(store))
+    assert (tmp_path / "r.json").read_text(encoding="utf-8") == records  # spliced, not read back
+    assert (tmp_path / "r2.json").read_text(encoding="utf-8") == records
+    markdown = runner.invoke(cli, ["analyze", "--db", db, "-q", "-o", str(tmp_path / "r.md")])
+    assert markdown.exit_code == 0 and (tmp_path / "r.md").read_text(encoding="utf-8").startswith("#")
+    stdout = runner.invoke(cli, ["analyze", "--db", db, "-q"])
+    assert stdout.exit_code == 0 and stdout.output == records + "\n"
     missing = runner.invoke(cli, ["analyze", "--db", str(tmp_path / "none.db"), "-q"])
     assert missing.exit_code == 2 and "no such store" in missing.output
     refused = runner.invoke(cli, ["analyze", "--db", str(folder / "growing.db"), "--one-story", "-q"])

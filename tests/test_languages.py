@@ -129,3 +129,25 @@ def test_hide_paths_keeps_local_paths_out_of_every_output(mixed_run):
     result = CliRunner().invoke(cli, ["export", str(out / "r.json"), "-o", str(tables), "--hide-paths"])
     assert result.exit_code == 0, result.output
     assert all("private-folder" not in p.read_text(encoding="utf-8") for p in tables.glob("*.csv"))
+
+
+def test_a_stores_spliced_report_keeps_the_notices(mixed_run, tmp_path):
+    """`analyze --db S -o r.json` writes the store's report from its stored stories; the notices
+    of the articles not fully analysed are there and warned about, as in the run that made it."""
+    from storylens.cli import cli
+    from storylens.pipeline import analyze_store
+    from storylens.report import to_json
+    from storylens.store import Store
+
+    _, folder, _ = mixed_run
+    db = str(tmp_path / "s.db")
+    made = CliRunner().invoke(cli, ["analyze", str(folder), "--db", db, "--published", "2026-03-10", "-q"])
+    assert made.exit_code == 0, made.output
+    again = CliRunner().invoke(cli, ["analyze", "--db", db, "-q", "-o", str(tmp_path / "r.json")])
+    assert again.exit_code == 0, again.output
+    assert sum("read for its sentences, numbers, dates and places only" in line
+               for line in again.output.splitlines()) == 2
+    written = (tmp_path / "r.json").read_text(encoding="utf-8")
+    with Store(db) as store:
+        assert written == to_json(analyze_store(store))
+    assert {n["language"] for n in json.loads(written)["language_notices"]} == {"zh", "ar"}

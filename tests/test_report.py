@@ -296,3 +296,20 @@ def test_json_report_holds_exactly_the_records_whatever_the_characters():
         report = report.model_copy(update={"articles": (*report.articles, odd)})
         assert json.loads(to_json(report)) == report.to_dict()
         assert Report.model_validate_json(to_json(report)) == report
+
+
+def test_a_report_spliced_from_its_stories_reports_is_the_same_text():
+    """splice_reports finds the seams of to_json's text without parsing it: the golden report cut
+    into one-story reports and spliced back (articles in the report's order) is the same text."""
+    from storylens.report import read_report, splice_reports
+
+    report = read_report(GOLDEN / "examples.json")
+    assert len(report.stories) >= 2
+    parts = []
+    for story in reversed(report.stories):  # the parts' order is not the articles' order
+        members = tuple(a for a in report.articles if a.id in story.article_ids)
+        parts.append(to_json(Report(articles=members, stories=(story,))))
+    spliced = splice_reports(parts, [a.id for a in report.articles], Report(language_notices=report.language_notices))
+    assert spliced == to_json(Report(articles=report.articles, stories=tuple(reversed(report.stories)),
+                                     language_notices=report.language_notices))
+    assert splice_reports([], []) == to_json(Report())

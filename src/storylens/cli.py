@@ -22,7 +22,7 @@ from rich.table import Table
 
 from storylens.errors import InputFailure, NotFound, OutputError, StorylensError, UsageError
 from storylens.lexicon.words import plural
-from storylens.records import InputError, InputWarning, Report, iso_published
+from storylens.records import InputError, InputWarning, LanguageNotice, Report, iso_published
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
 
@@ -38,9 +38,9 @@ def report_input_errors(errors: Sequence[InputError], warnings: Sequence[InputWa
         err_console.print(f"warning: {warning}", markup=False)
 
 
-def report_language_notices(report: Report) -> None:
+def report_language_notices(notices: Sequence[LanguageNotice]) -> None:
     """One warning per article whose language is only partly analysed."""
-    for notice in report.language_notices:
+    for notice in notices:
         err_console.print(f"warning: {notice.source}: {notice.message}", markup=False)
 
 
@@ -208,10 +208,17 @@ def analyze(
     for output in outputs:
         check_writable(output)
     from storylens.pipeline import analyze as run_analyze
-    from storylens.pipeline import analyze_store
-    from storylens.report import to_json, write_report
+    from storylens.pipeline import analyze_store, analyze_store_json
+    from storylens.report import render
     from storylens.store import Store
 
+    if not inputs and not hide_paths and all(Path(o).suffix.lower() == ".json" for o in outputs):
+        # the JSON of a store's report is spliced from its stored stories: nothing read back
+        with progress_reporter(not quiet) as progress, Store(db, create=False) as store:
+            spliced = analyze_store_json(store, progress=progress, story_workers=workers)
+        report_language_notices(spliced.language_notices)
+        write_outputs(outputs, lambda suffix: spliced.text)
+        finish_analyze(spliced.articles, spliced.stories, 0, quiet, None if spliced.articles else f"{db} holds no article")
     with progress_reporter(not quiet) as progress:
         if not inputs:
             with Store(db, create=False) as store:
@@ -231,29 +238,41 @@ def analyze(
                 story_workers=workers,
             )
     report_input_errors(report.errors, report.warnings)
-    report_language_notices(report)
+    report_language_notices(report.language_notices)
     if hide_paths:
         from storylens.report import hide_paths as without_paths
 
         report = without_paths(report)
-    if outputs:
-        for output in outputs:
-            try:
-                path = write_report(report, output)
-            except OSError as exc:  # e.g. the disk filled up during the run
-                raise OutputError(f"{output}: cannot write the report ({exc.strerror or exc})") from None
-            err_console.print(f"wrote {path}", markup=False)
-    else:
-        click.echo(to_json(report))
+    write_outputs(outputs, lambda suffix: render(report, suffix))
+    finish_analyze(len(report.articles), len(report.stories), len(report.errors), quiet,
+                   None if report.articles or report.errors else
+                   ("no input produced an article" if inputs else f"{db} holds no article"))
+
+
+def write_outputs(outputs: Sequence[str], content: Callable[[str], str]) -> None:
+    """Each output in the format its suffix names (``content(suffix)``); none: JSON on stdout."""
+    from storylens.report import write_report_text
+
+    if not outputs:
+        click.echo(content(".json"))
+    for output in outputs:
+        try:
+            path = write_report_text(content(Path(output).suffix), output)
+        except OSError as exc:  # e.g. the disk filled up during the run
+            raise OutputError(f"{output}: cannot write the report ({exc.strerror or exc})") from None
+        err_console.print(f"wrote {path}", markup=False)
+
+
+def finish_analyze(articles: int, stories: int, failed: int, quiet: bool, nothing: str | None) -> None:
+    """The closing line and the exit code: partial when an input failed, an error when nothing was read."""
     if not quiet:
         err_console.print(
-            f"{plural(len(report.articles), 'article')}, {plural(len(report.stories), 'story')}, "
-            f"{plural(len(report.errors), 'failed input')}",
+            f"{plural(articles, 'article')}, {plural(stories, 'story')}, {plural(failed, 'failed input')}",
             markup=False,
         )
-    if not report.articles and not report.errors:
-        raise UsageError("no input produced an article" if inputs else f"{db} holds no article")
-    sys.exit(EXIT_PARTIAL if report.errors else EXIT_OK)
+    if nothing:
+        raise UsageError(nothing)
+    sys.exit(EXIT_PARTIAL if failed else EXIT_OK)
 
 
 @cli.command()

@@ -240,6 +240,10 @@ class Store:
         """Every stored article id, in ingest order."""
         return [r[0] for r in self.conn.execute("SELECT id FROM articles ORDER BY seq")]
 
+    def article_languages(self) -> dict[str, str | None]:
+        """Every stored article's language (None: not detected), by id."""
+        return dict(self.conn.execute("SELECT id, language FROM articles"))
+
     def dated_count(self, ids: Sequence[str]) -> int:
         """How many of the stored articles ``ids`` have a publication date."""
         found = 0

@@ -15,7 +15,13 @@ from storylens.errors import UsageError
 from storylens.records import Report
 from storylens.report.export import export_tables, report_tables
 from storylens.report.html import report_body, to_html
-from storylens.report.jsonio import read_report, report_schema, to_json, validate_report_dict
+from storylens.report.jsonio import (
+    read_report,
+    report_schema,
+    splice_reports,
+    to_json,
+    validate_report_dict,
+)
 from storylens.report.markdown import to_markdown
 from storylens.report.paths import hide_paths
 
@@ -29,11 +35,13 @@ __all__ = [
     "report_body",
     "report_tables",
     "render",
+    "splice_reports",
     "to_html",
     "to_json",
     "to_markdown",
     "validate_report_dict",
     "write_report",
+    "write_report_text",
 ]
 
 
@@ -46,8 +54,12 @@ def render(report: Report, suffix: str) -> str:
 
 def write_report(report: Report, path: str | Path) -> Path:
     """Write the report in the format its suffix names; returns the path."""
+    return write_report_text(render(report, Path(path).suffix), path)
+
+
+def write_report_text(content: str, path: str | Path) -> Path:
+    """Write a rendered report to ``path`` in one step; returns the path."""
     path = Path(path)
-    content = render(report, path.suffix)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(content, encoding="utf-8")
