@@ -217,7 +217,7 @@ def analyze(
         with progress_reporter(not quiet) as progress, Store(db, create=False) as store:
             spliced = analyze_store_json(store, progress=progress, story_workers=workers)
         report_language_notices(spliced.language_notices)
-        write_outputs(outputs, lambda suffix: spliced.text)
+        write_outputs(outputs, lambda suffix: spliced.pieces)
         finish_analyze(spliced.articles, spliced.stories, 0, quiet, None if spliced.articles else f"{db} holds no article")
     with progress_reporter(not quiet) as progress:
         if not inputs:
@@ -249,12 +249,16 @@ def analyze(
                    ("no input produced an article" if inputs else f"{db} holds no article"))
 
 
-def write_outputs(outputs: Sequence[str], content: Callable[[str], str]) -> None:
-    """Each output in the format its suffix names (``content(suffix)``); none: JSON on stdout."""
+def write_outputs(outputs: Sequence[str], content: Callable[[str], str | Sequence[str]]) -> None:
+    """Each output in the format its suffix names (``content(suffix)``: the text or its pieces in
+    order); none: JSON on stdout."""
     from storylens.report import write_report_text
 
     if not outputs:
-        click.echo(content(".json"))
+        text = content(".json")
+        for piece in [text] if isinstance(text, str) else text:
+            click.echo(piece, nl=False)
+        click.echo()
     for output in outputs:
         try:
             path = write_report_text(content(Path(output).suffix), output)

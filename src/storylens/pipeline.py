@@ -343,9 +343,10 @@ def analyze_store(
 
 @dataclass(frozen=True)
 class StoreJson:
-    """A store's JSON report as text, with what a caller tells the user about it."""
+    """A store's JSON report as pieces of text to write in order (joined: ``to_json``'s text),
+    with what a caller tells the user about it."""
 
-    text: str
+    pieces: tuple[str, ...]
     articles: int
     stories: int
     language_notices: tuple[LanguageNotice, ...] = ()
@@ -370,5 +371,5 @@ def analyze_store_json(
     languages = store.article_languages()
     partly_read = store.articles([a for a in order if not is_analysed_language(languages.get(a))])
     notices = tuple(n for n in map(language_notice, partly_read) if n is not None)
-    text = splice_reports(texts, order, Report(language_notices=notices))
-    return StoreJson(text=text, articles=len(order), stories=len(groups), language_notices=notices)
+    pieces = tuple(splice_reports(texts, order, Report(language_notices=notices)))
+    return StoreJson(pieces=pieces, articles=len(order), stories=len(groups), language_notices=notices)

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from storylens.errors import UsageError
@@ -57,11 +58,12 @@ def write_report(report: Report, path: str | Path) -> Path:
     return write_report_text(render(report, Path(path).suffix), path)
 
 
-def write_report_text(content: str, path: str | Path) -> Path:
-    """Write a rendered report to ``path`` in one step; returns the path."""
+def write_report_text(content: str | Iterable[str], path: str | Path) -> Path:
+    """Write a rendered report (its text, or its pieces in order) to ``path`` in one step; returns the path."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(content, encoding="utf-8")
+    with tmp.open("w", encoding="utf-8") as out:
+        out.writelines([content] if isinstance(content, str) else content)
     tmp.replace(path)  # never leave a half-written report behind
     return path

@@ -34,8 +34,9 @@ _ARTICLE_ID = re.compile(r'\n      "id": "([^"]*)"')
 
 def report_items(text: str, key: str) -> list[str]:
     """The items of one top-level list (``articles``, ``stories``) of ``to_json``'s text, each
-    as to_json indents it there, read without parsing the JSON (a report is reassembled from
-    stored ones at the cost of finding their seams, not of validating every record again)."""
+    as to_json indents it there, found without parsing the JSON: one slice per item, so a
+    report is reassembled from stored ones at the cost of finding their seams, not of
+    validating every record again."""
     head = f'\n  "{key}": ['
     at = text.find(head)
     if at < 0:
@@ -43,17 +44,24 @@ def report_items(text: str, key: str) -> list[str]:
     start = at + len(head)
     if text.startswith("]", start):
         return []
-    body = text[start + 1 : text.index("\n  ]", start)]
-    items = body.split(_ITEM_BREAK)
-    if len(items) == 1:
-        return items
-    return [items[0] + "\n    }", *("    {\n" + item + "\n    }" for item in items[1:-1]), "    {\n" + items[-1]]
+    start += 1  # the newline before the first item's "    {"
+    end = text.index("\n  ]", start)
+    items = []
+    cut = text.find(_ITEM_BREAK, start, end)
+    while cut >= 0:
+        items.append(text[start : cut + 6])  # up to the item's closing "    }"
+        start = cut + 8  # the next item's "    {"
+        cut = text.find(_ITEM_BREAK, start, end)
+    items.append(text[start:end])
+    return items
 
 
-def splice_reports(texts: Iterable[str], article_order: Sequence[str], base: Report | None = None) -> str:
-    """One report's JSON made of stored one-story reports (``to_json`` texts): their stories in
-    the given order, their articles in ``article_order`` (ids absent from every text are skipped),
-    and everything else from ``base`` - the same text ``to_json`` writes for the merged records."""
+def splice_reports(texts: Iterable[str], article_order: Sequence[str], base: Report | None = None) -> list[str]:
+    """One report's JSON made of stored one-story reports (``to_json`` texts), as pieces to
+    write one after another: their stories in the given order, their articles in
+    ``article_order`` (ids absent from every text are skipped), everything else from ``base``.
+    Joined, the pieces are the text ``to_json`` writes for the merged records; kept apart, a
+    report of 200 MB is never copied whole."""
     stories: list[str] = []
     articles: dict[str, str] = {}
     for text in texts:
@@ -63,11 +71,23 @@ def splice_reports(texts: Iterable[str], article_order: Sequence[str], base: Rep
             if found is None:
                 raise ValueError("not a storylens JSON report: an article without an id")
             articles[found.group(1)] = item
-    out = to_json(base or Report())
+    pieces: list[str] = []
+    rest = to_json(base or Report())
     for key, items in (("articles", [articles[a] for a in article_order if a in articles]), ("stories", stories)):
-        if items:
-            out = out.replace(f'\n  "{key}": []', f'\n  "{key}": [\n' + ",\n".join(items) + "\n  ]", 1)
-    return out
+        empty = f'\n  "{key}": []'
+        before, _, rest = rest.partition(empty)
+        pieces.append(before)
+        if not items:
+            pieces.append(empty)
+            continue
+        pieces.append(f'\n  "{key}": [\n')
+        for n, item in enumerate(items):
+            if n:
+                pieces.append(",\n")
+            pieces.append(item)
+        pieces.append("\n  ]")
+    pieces.append(rest)
+    return pieces
 
 
 def report_schema() -> dict:
