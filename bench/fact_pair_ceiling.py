@@ -16,10 +16,7 @@ models are fitted there when missing.)
 from __future__ import annotations
 
 import argparse
-import json
-import re
 import sys
-from collections import defaultdict
 from itertools import combinations
 from pathlib import Path
 
@@ -34,57 +31,26 @@ THRESHOLDS = (0.2, 0.3, 0.4, 0.45, 0.5, 0.6, 0.7, 0.8)
 
 def cluster_scores(folder: Path, cache: Path, model_file: Path) -> tuple[set, dict, dict]:
     """(gold sentence pairs, best score of each covered sentence pair, the same over candidates)."""
-    import eval_facts
     import fit_fact_model as fit
 
-    from storylens.align import EntityIndex, extract_claims
     from storylens.align.propositions import (
         DEFAULT_PROPOSITIONS,
-        ClaimSignals,
         _eligible,
         candidate_pairs,
         fact_model,
         pair_features,
     )
-    from storylens.align.scoring import PairScorer, embed_claims
-    from storylens.compare import analysed_articles
-    from storylens.group import one_story
 
-    articles, annotations = fit.analysed_cluster(folder, cache)
-    by_id = {a.id: a for a in articles}
-    story = analysed_articles(one_story(articles), by_id)
-    index = EntityIndex.build([annotations[a.id] for a in story])
-    claims = [c for a in story for c in extract_claims(a, annotations[a.id], index)]
-    places = {p.name: p for a in story for p in annotations[a.id].places}
-    vectors = embed_claims(claims)
-    scorer = PairScorer(claims, by_id, vectors, places=places)
+    articles, claims, scorer, signals = fit.cluster_claims(folder, cache)
     source = scorer.claim_source
-    candidates = set(candidate_pairs(vectors, [c.text for c in claims], source, DEFAULT_PROPOSITIONS,
+    candidates = set(candidate_pairs(scorer.vectors, [c.text for c in claims], source, DEFAULT_PROPOSITIONS,
                                      _eligible(claims, DEFAULT_PROPOSITIONS)))
     pairs = [(i, j) for i, j in combinations(range(len(claims)), 2) if source[i] != source[j]]
-    model = fact_model(model_file)
-    scores = 1.0 / (1.0 + np.exp(-model.predict(pair_features(scorer, pairs, ClaimSignals(claims, by_id)))))
-
-    gold = json.loads((folder / "gold.json").read_text(encoding="utf-8"))
-    sentences = dict(re.findall(r"^\[(a\d+\.\d+)\] (.*)$", (folder / "numbered.md").read_text(encoding="utf-8"), re.M))
-    junk = set(gold.get("junk", []))
-    fact_of = defaultdict(set)
-    for n, fact in enumerate(gold["facts"]):
-        for mention in fact["mentions"]:
-            fact_of[mention].add(n)
-    file_of = {a.id: Path(a.source or "").stem for a in articles}
-    text_of = {Path(a.source or "").stem: a.text for a in articles}
-    located = {}
-    for sid, sentence in sentences.items():
-        span = eval_facts.locate(text_of.get(sid.split(".")[0], ""), sentence)
-        if span:
-            located[sid] = span
-    covered = [
-        {sid for sid, span in located.items()
-         if sid.split(".")[0] == file_of[c.article_id] and eval_facts.overlaps(span, (c.start, c.end))} - junk
-        for c in claims
-    ]
-    universe = sorted(s for s in located if s not in junk)
+    scores = 1.0 / (1.0 + np.exp(-fact_model(model_file).predict(pair_features(scorer, pairs, signals))))
+    gold_of, fact_of, junk = fit.claim_gold(folder, articles, claims)
+    covered = [sentences - junk for sentences in gold_of]
+    spans, _, _ = fit.gold_sentence_spans(folder, articles)
+    universe = sorted({sid for found in spans.values() for _, _, sid in found} - junk)
     gold_pairs = {
         (folder.name, x, y) for x, y in combinations(universe, 2)
         if x.split(".")[0] != y.split(".")[0] and fact_of[x] & fact_of[y]

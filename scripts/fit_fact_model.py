@@ -96,16 +96,11 @@ def cluster_pairs(folder: Path, cache: Path | None):
     return x, y
 
 
-def cluster_candidates(folder: Path, cache: Path | None):
-    """(claim texts, candidate pairs (i, j), their feature rows, their labels) of one cluster."""
+def cluster_claims(folder: Path, cache: Path | None):
+    """(articles, their claims, the pair scorer over them, the claims' signals) of one cluster
+    analysed as one story, as compare builds them."""
     from storylens.align import EntityIndex, extract_claims
-    from storylens.align.propositions import (
-        DEFAULT_PROPOSITIONS,
-        ClaimSignals,
-        _eligible,
-        candidate_pairs,
-        pair_features,
-    )
+    from storylens.align.propositions import ClaimSignals
     from storylens.align.scoring import PairScorer, embed_claims
     from storylens.compare import analysed_articles
     from storylens.group import one_story
@@ -116,20 +111,37 @@ def cluster_candidates(folder: Path, cache: Path | None):
     index = EntityIndex.build([annotations[a.id] for a in story])
     claims = [c for a in story for c in extract_claims(a, annotations[a.id], index)]
     places = {p.name: p for a in story for p in annotations[a.id].places}
-    vectors = embed_claims(claims)
-    scorer = PairScorer(claims, by_id, vectors, places=places)
+    scorer = PairScorer(claims, by_id, embed_claims(claims), places=places)
+    return articles, claims, scorer, ClaimSignals(claims, by_id)
+
+
+def claim_gold(folder: Path, articles, claims) -> tuple[list[set[str]], dict, set]:
+    """Each claim's gold sentences (junk included), gold facts per sentence, junk ids."""
+    spans, fact_of, junk = gold_sentence_spans(folder, articles)
+    sentences = [
+        {sid for s, e, sid in spans.get(c.article_id, ()) if s < c.end and c.start < e} for c in claims
+    ]
+    return sentences, fact_of, junk
+
+
+def cluster_candidates(folder: Path, cache: Path | None):
+    """(claim texts, candidate pairs (i, j), their feature rows, their labels) of one cluster."""
+    from storylens.align.propositions import (
+        DEFAULT_PROPOSITIONS,
+        _eligible,
+        candidate_pairs,
+        pair_features,
+    )
+
+    articles, claims, scorer, signals = cluster_claims(folder, cache)
     texts = [c.text for c in claims]
     pairs = candidate_pairs(
-        vectors, texts, scorer.claim_source, DEFAULT_PROPOSITIONS, _eligible(claims, DEFAULT_PROPOSITIONS)
+        scorer.vectors, texts, scorer.claim_source, DEFAULT_PROPOSITIONS, _eligible(claims, DEFAULT_PROPOSITIONS)
     )
-    x = pair_features(scorer, pairs, ClaimSignals(claims, by_id))
-    spans, fact_of, junk = gold_sentence_spans(folder, articles)
-
-    def gold_of(claim) -> set[str]:
-        return {sid for s, e, sid in spans.get(claim.article_id, ()) if s < claim.end and claim.start < e}
-
+    x = pair_features(scorer, pairs, signals)
+    gold_of, fact_of, junk = claim_gold(folder, articles, claims)
     y = np.array([
-        any(fact_of[a] & fact_of[b] for a in gold_of(claims[i]) - junk for b in gold_of(claims[j]) - junk)
+        any(fact_of[a] & fact_of[b] for a in gold_of[i] - junk for b in gold_of[j] - junk)
         for i, j in pairs
     ], dtype=bool)
     return texts, pairs, x, y
