@@ -42,8 +42,8 @@ from storylens.story_work import (
 )
 
 __all__ = [
-    "IngestResult", "StoreJson", "analyze", "analyze_store", "analyze_store_json", "build_report", "index_story", "ingest", "keep_story_report",
-    "story_members", "story_report", "story_sub_events", "update_store",
+    "IngestResult", "StoreJson", "analyze", "analyze_store", "analyze_store_json", "build_report", "index_story",
+    "ingest", "keep_story_report", "story_members", "story_report", "story_sub_events", "update_store",
 ]
 
 INGEST_BATCH = 200
@@ -365,7 +365,7 @@ def analyze_store_json(
     2,000 unchanged stories' reports cost more than recomputing the changed ones)."""
     groups, _ = update_store(store, rebuild=rebuild, progress=progress, stats=stats, story_workers=story_workers)
     index = StoryIndex(store)
-    texts = [index.report(group.id) or to_json(Report()) for group in groups]
+    texts = (index.report(group.id) or to_json(Report()) for group in groups)  # each let go once cut
     reported = {a for group in groups for a in group.article_ids}
     order = [a for a in store.article_ids() if a in reported]
     languages = store.article_languages()
