@@ -142,3 +142,31 @@ def test_regrouping_reads_kept_signals_not_annotations(stores):
         assert signals == article_signals(article, annotations[article.id])
         assert ArticleSignals.from_bytes(signals.to_bytes()) == signals
     assert group_articles(articles, kept, store=growing) == group_articles(articles, annotations, store=growing)
+
+
+def test_a_date_given_on_a_second_ingest_regroups_and_reanalyses(tmp_path):
+    """Stored articles ingested again with a date they lacked are grouped again and their stories
+    analysed again, so the report equals a store that had the dates from the start; ingesting
+    them again unchanged recomputes nothing."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    names = EARLY[:3]
+    for name in names:
+        shutil.copy(EXAMPLES / name, folder / name)
+    inputs = [str(folder / n) for n in names]
+    dated = IngestOptions(published="2026-03-10")
+    with Store(tmp_path / "later.db") as later, Store(tmp_path / "fresh.db") as fresh:
+        ingest(inputs, later, IngestOptions())
+        undated = analyze_store(later)
+        assert any(a.published is None for a in undated.articles)
+        ingest(inputs, later, dated)
+        stats: dict = {}
+        after = analyze_store(later, stats=stats)
+        assert stats["recomputed"] >= 1
+        assert all(a.published for a in after.articles)
+        ingest(inputs, fresh, dated)
+        assert to_json(after) == to_json(analyze_store(fresh))
+        ingest(inputs, later, dated)  # the same again: nothing to redo
+        again: dict = {}
+        assert to_json(analyze_store(later, stats=again)) == to_json(after)
+        assert again["recomputed"] == 0

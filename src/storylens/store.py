@@ -107,6 +107,16 @@ def merge_metadata(stored: Article, incoming: Article) -> Article:
     return incoming.model_copy(update=kept) if kept else incoming
 
 
+def _regroup_article(conn: sqlite3.Connection, article_id: str) -> None:
+    """An article whose metadata changed (a date given on a second ingest) is grouped again, and
+    the stories that held it are analysed again: its date moves its days, its grouping and its
+    report, so the stored results would no longer equal a run from scratch."""
+    stories = [r[0] for r in conn.execute("SELECT story_id FROM story_articles WHERE article_id = ?", (article_id,))]
+    conn.execute("DELETE FROM story_articles WHERE article_id = ?", (article_id,))
+    for story_id in stories:
+        StoryIndex._delete(conn, story_id)
+
+
 class Store:
     """A storylens database. Use as a context manager, or call ``close()``."""
 
@@ -204,7 +214,10 @@ class Store:
                     order = seq
                 else:
                     order = exists[0]
-                    article = merge_metadata(Article.model_validate_json(exists[1]), article)
+                    stored = Article.model_validate_json(exists[1])
+                    article = merge_metadata(stored, article)
+                    if any(getattr(stored, f) != getattr(article, f) for f in MERGED_FIELDS):
+                        _regroup_article(conn, article.id)
                 conn.execute(
                     "INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
