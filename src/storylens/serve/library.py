@@ -11,29 +11,20 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from storylens.errors import NotFound
-from storylens.pipeline import index_story, story_members
+from storylens.pipeline import index_story, update_store
 from storylens.records import Article, Report, Story, StoryGroup
 from storylens.report import to_json
 from storylens.store import Store, StoryIndex
-from storylens.stories import refresh_stories
 
 Progress = Callable[[str, int, int | None], None]
 
 
 def analyse_pending(store: Store, progress: Progress | None = None) -> int:
-    """Group new articles, analyse every story not analysed yet, drop gone ones; returns how many."""
-    if store.ungrouped_count():
-        refresh_stories(store)
-    groups = store.stories()
-    index = StoryIndex(store)
-    index.prune({g.id: story_members(g) for g in groups})  # a grown story keeps its id: its row goes
-    done = index.indexed_ids()
-    todo = [g for g in groups if g.id not in done]
-    for n, group in enumerate(todo, 1):
-        index_story(store, group)
-        if progress:
-            progress("stories", n, len(todo))
-    return len(todo)
+    """Group new articles, analyse every story not analysed yet, drop gone ones; returns how many
+    (``pipeline.update_store`` in this process: the web app's own worker is the one thread)."""
+    stats: dict = {}
+    update_store(store, progress=progress, stats=stats, story_workers=1)
+    return stats["recomputed"]
 
 
 def report_json(store: Store, story_id: str) -> str:
