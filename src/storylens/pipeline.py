@@ -283,7 +283,8 @@ def update_store(
     progress: Progress | None = None,
     stats: dict | None = None,
     story_workers: int | None = None,
-) -> tuple[list[StoryGroup], dict[str, Report]]:
+    computed: dict[str, Report] | None = None,
+) -> list[StoryGroup]:
     """Bring every story's stored report up to date, recomputing only the stories that changed.
 
     Articles ingested since the last run are grouped (grouping is a function of the
@@ -292,8 +293,10 @@ def update_store(
     articles join or create is analysed from the stored annotations, vectors and
     pair verdicts. ``rebuild`` recomputes every story. ``stats`` (if given) receives
     how many stories were reused and recomputed. ``story_workers`` as in ``build_report``
-    (a store in memory is analysed in this process). Returns the store's stories and the
-    reports just computed, by story id.
+    (a store in memory is analysed in this process). Returns the store's stories; the
+    reports it computes are stored and, only if ``computed`` is given, kept there by story id
+    (the web app and the spliced JSON read them from the store: holding thousands of story
+    records for nothing is what makes a large run's memory grow).
     """
     if store.ungrouped_count() or not store.story_ids():
         refresh_stories(store)
@@ -302,17 +305,17 @@ def update_store(
     index.prune({g.id: story_members(g) for g in groups})
     kept = set() if rebuild else set(index.indexed_ids())
     fresh = [g for g in groups if g.id not in kept]
-    computed: dict[str, Report] = {}
     size = sum(len(g.article_ids) for g in fresh)
     reports = stored_story_reports(store, fresh, workers=story_workers, articles=size)
     for n, (group, report) in enumerate(reports, 1):
         keep_story_report(store, group, report)
-        computed[group.id] = report
+        if computed is not None:
+            computed[group.id] = report
         if progress:
             progress("stories", n, len(fresh))
     if stats is not None:
         stats.update(stories=len(groups), recomputed=len(fresh), reused=len(groups) - len(fresh))
-    return groups, computed
+    return groups
 
 
 def analyze_store(
@@ -324,8 +327,9 @@ def analyze_store(
     story_workers: int | None = None,
 ) -> Report:
     """The report of every story in the store (``update_store`` first), as records."""
-    groups, computed = update_store(
-        store, rebuild=rebuild, progress=progress, stats=stats, story_workers=story_workers
+    computed: dict[str, Report] = {}
+    groups = update_store(
+        store, rebuild=rebuild, progress=progress, stats=stats, story_workers=story_workers, computed=computed
     )
     index = StoryIndex(store)
     stories_by_id = {}
@@ -363,7 +367,7 @@ def analyze_store_json(
     """``to_json(analyze_store(store))``, the same text, spliced from the stored story reports
     rather than read back into records (issue 16: on a 5,000-article store, validating the
     2,000 unchanged stories' reports cost more than recomputing the changed ones)."""
-    groups, _ = update_store(store, rebuild=rebuild, progress=progress, stats=stats, story_workers=story_workers)
+    groups = update_store(store, rebuild=rebuild, progress=progress, stats=stats, story_workers=story_workers)
     index = StoryIndex(store)
     texts = (index.report(group.id) or to_json(Report()) for group in groups)  # each let go once cut
     reported = {a for group in groups for a in group.article_ids}
